@@ -1,0 +1,42 @@
+# Everyday actions. Every target installs what it needs first (scripts/setup.sh is idempotent).
+SHELL := /bin/bash
+BUILD ?= build/release
+ASAN_BUILD ?= build/asan
+JOBS ?= $(shell nproc)
+PY := .venv/bin/python
+FLOE := $(BUILD)/floe
+
+.PHONY: setup build build-asan test unit-test interop-test demo bench format clean
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt | setup
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt | setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOE_SANITIZE=ON
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: setup $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Unit tests run under address + undefined sanitizers; interop tests use the release binary.
+unit-test: build-asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+
+interop-test: build
+	FLOE_BIN=$(abspath $(FLOE)) $(PY) -m pytest -q tests/interop
+
+test: unit-test interop-test
+
+demo: build
+	scripts/demo.sh $(abspath $(FLOE))
+
+format:
+	clang-format -i $$(git ls-files 'src/*.h' 'src/*.cc' 'tests/*.cc')
+
+clean:
+	rm -rf build

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything floe needs to build and test on a fresh Debian 12 machine.
+# Idempotent: a second run installs nothing and takes a second or two.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cache="$root/.cache"
+mkdir -p "$cache/apt/partial" "$cache/pip"
+
+apt_packages=(
+  build-essential cmake ninja-build pkg-config python3-venv
+  libsimdjson-dev librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev
+  libzstd-dev zlib1g-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+    -o Dir::Cache::archives="$cache/apt" "${missing[@]}"
+fi
+
+venv="$root/.venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$root/requirements-dev.txt" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  "$venv/bin/pip" install -q --cache-dir "$cache/pip" --upgrade pip
+  "$venv/bin/pip" install -q --cache-dir "$cache/pip" -r "$root/requirements-dev.txt"
+  "$venv/bin/python" -c "import pyarrow; pyarrow.create_library_symlinks()"
+  echo "$want" >"$stamp"
+fi
