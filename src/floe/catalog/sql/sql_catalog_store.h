@@ -1,0 +1,165 @@
+#pragma once
+
+// Storage for a SQL catalog kept in a SQLite file, in the layout shared by PyIceberg's SqlCatalog
+// and Java's JdbcCatalog, so that all three can open the same file:
+//
+//   iceberg_tables(catalog_name, table_namespace, table_name, metadata_location,
+//                  previous_metadata_location, iceberg_type)
+//       PRIMARY KEY (catalog_name, table_namespace, table_name)
+//   iceberg_namespace_properties(catalog_name, namespace, property_key, property_value)
+//       PRIMARY KEY (catalog_name, namespace, property_key)
+//
+// This layer only knows rows: it never reads or writes Iceberg metadata files. A namespace is a
+// list of levels, stored joined with "." (so a level may not contain a dot).
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+
+namespace floe::catalog {
+
+/// What went wrong in a catalog operation, for callers that must react differently to each.
+enum class CatalogErrorKind {
+  kNoSuchNamespace,    ///< code KeyError
+  kNoSuchTable,        ///< code KeyError
+  kAlreadyExists,      ///< code AlreadyExists (namespace or table)
+  kNamespaceNotEmpty,  ///< code Invalid
+  kCommitConflict,     ///< code Invalid: the table moved on; reload and retry
+};
+
+/// Attached to every catalog status of a kind above. Survives ARROW_RETURN_NOT_OK propagation and
+/// Status::WithMessage, so callers test the kind instead of parsing messages.
+class CatalogErrorDetail : public arrow::StatusDetail {
+ public:
+  explicit CatalogErrorDetail(CatalogErrorKind kind) : kind_(kind) {}
+  static constexpr const char* kTypeId = "floe::catalog::CatalogErrorDetail";
+  const char* type_id() const override { return kTypeId; }
+  std::string ToString() const override;
+  CatalogErrorKind kind() const { return kind_; }
+
+ private:
+  CatalogErrorKind kind_;
+};
+
+/// A status of the given kind with message `message`.
+arrow::Status CatalogError(CatalogErrorKind kind, std::string message);
+/// The kind carried by `status`, if it is a catalog error.
+std::optional<CatalogErrorKind> GetCatalogErrorKind(const arrow::Status& status);
+
+/// True when a compare-and-swap commit lost to a concurrent commit (the caller may reload and
+/// retry); false for every other outcome, including a missing table.
+bool IsCommitConflict(const arrow::Status& status);
+bool IsNoSuchNamespace(const arrow::Status& status);
+bool IsNoSuchTable(const arrow::Status& status);
+bool IsAlreadyExists(const arrow::Status& status);
+bool IsNamespaceNotEmpty(const arrow::Status& status);
+
+/// A namespace as its levels, e.g. {"sales", "eu"} for "sales.eu".
+using Namespace = std::vector<std::string>;
+/// Namespace property key -> value.
+using Properties = std::map<std::string, std::string>;
+
+/// The namespace joined with "." the way PyIceberg and Java store it.
+std::string NamespaceToString(const Namespace& ns);
+/// The inverse of NamespaceToString; "" gives the empty (root) namespace.
+Namespace NamespaceFromString(const std::string& text);
+
+/// What UpdateNamespaceProperties did.
+struct PropertiesUpdateSummary {
+  std::vector<std::string> removed;  ///< keys that were present and are gone
+  std::vector<std::string> updated;  ///< keys set (inserted or overwritten)
+  std::vector<std::string> missing;  ///< keys asked to be removed that were absent
+};
+
+/// The catalog rows of one catalog name inside one SQLite file.
+///
+/// Concurrency: every operation is one SQLite transaction. Writers take the write lock at the
+/// start (BEGIN IMMEDIATE) and wait up to 30 s for another process holding it, so any number of
+/// processes and instances may commit to the same file at once; CommitMetadataLocation is a
+/// compare-and-swap, so exactly one of several racing commits on one table wins. One instance
+/// may be shared between threads (calls are serialized on its single connection).
+///
+/// Journal mode: the file's journal mode is left as it is (PyIceberg creates files in the default
+/// rollback-journal mode). WAL is a persistent property of the file and needs shared memory
+/// between all clients, so switching to it would break clients that open the catalog over a
+/// network file system; catalog transactions are a few rows each, so the reader/writer
+/// overlap that WAL buys is not worth that.
+///
+/// Schema: tables are created when absent with the same DDL as PyIceberg 0.12 (which adds the
+/// iceberg_type column of the Java "V1" layout). A file from an older writer without
+/// iceberg_type is used as it is, without migration, like PyIceberg and Java do. Rows whose
+/// iceberg_type is neither 'TABLE' nor NULL (Java/Rust views) are not tables here, but they do
+/// keep their namespace non-empty and occupy their name.
+class SqlCatalogStore {
+ public:
+  /// Opens (creating file, parent directories and catalog tables as needed) the catalog named
+  /// `catalog_name` in the SQLite file `db_path`.
+  static arrow::Result<std::unique_ptr<SqlCatalogStore>> Open(const std::string& db_path,
+                                                              const std::string& catalog_name);
+  ~SqlCatalogStore();
+  SqlCatalogStore(const SqlCatalogStore&) = delete;
+  SqlCatalogStore& operator=(const SqlCatalogStore&) = delete;
+
+  const std::string& catalog_name() const;
+  const std::string& db_path() const;
+
+  // ---- Namespaces ----
+
+  /// Creates `ns` with `properties`, plus the reserved marker row exists=true (as Java does), so
+  /// the namespace survives removal of all its properties. AlreadyExists when `ns` exists, also
+  /// when it exists only implicitly (it is a prefix of a namespace or table namespace).
+  arrow::Status CreateNamespace(const Namespace& ns, const Properties& properties = {});
+  /// True when `ns` has property rows or tables, itself or in a child namespace (the rule of
+  /// PyIceberg and Java).
+  arrow::Result<bool> NamespaceExists(const Namespace& ns);
+  /// The direct children of `parent` (top-level namespaces for an empty parent), sorted.
+  /// NoSuchNamespace when a non-empty `parent` does not exist.
+  arrow::Result<std::vector<Namespace>> ListNamespaces(const Namespace& parent = {});
+  /// Drops `ns`. NoSuchNamespace when absent; NamespaceNotEmpty when it holds tables (or views)
+  /// or child namespaces.
+  arrow::Status DropNamespace(const Namespace& ns);
+  /// The properties of `ns`, without the reserved "exists" marker.
+  arrow::Result<Properties> LoadNamespaceProperties(const Namespace& ns);
+  /// Removes `removals` and then sets `updates`, in one transaction. Invalid when a key is in
+  /// both or is the reserved key "exists".
+  arrow::Result<PropertiesUpdateSummary> UpdateNamespaceProperties(
+      const Namespace& ns, const Properties& updates, const std::set<std::string>& removals = {});
+
+  // ---- Tables ----
+
+  /// Registers table `ns`.`name` whose current metadata file is `metadata_location`.
+  /// NoSuchNamespace when `ns` does not exist; AlreadyExists when the name is taken.
+  arrow::Status CreateTable(const Namespace& ns, const std::string& name,
+                            const std::string& metadata_location);
+  arrow::Result<bool> TableExists(const Namespace& ns, const std::string& name);
+  /// The current metadata location of `ns`.`name`; NoSuchTable when absent.
+  arrow::Result<std::string> GetMetadataLocation(const Namespace& ns, const std::string& name);
+  /// Names of the tables directly in `ns`, sorted; NoSuchNamespace when `ns` does not exist.
+  arrow::Result<std::vector<std::string>> ListTables(const Namespace& ns);
+  /// Removes the catalog row (files are untouched); NoSuchTable when absent.
+  arrow::Status DropTable(const Namespace& ns, const std::string& name);
+  /// Moves a table. NoSuchTable when the source is absent, NoSuchNamespace when `to_ns` does not
+  /// exist, AlreadyExists when the target name is taken. Renaming to itself is a no-op.
+  arrow::Status RenameTable(const Namespace& from_ns, const std::string& from_name,
+                            const Namespace& to_ns, const std::string& to_name);
+  /// Compare-and-swap of the metadata pointer: sets metadata_location to `new_location` and
+  /// previous_metadata_location to `expected_current` only if the current location is
+  /// `expected_current`. Otherwise a status for which IsCommitConflict() is true (the message
+  /// names the location found); NoSuchTable when the table is gone.
+  arrow::Status CommitMetadataLocation(const Namespace& ns, const std::string& name,
+                                       const std::string& expected_current,
+                                       const std::string& new_location);
+
+ private:
+  struct Impl;
+  explicit SqlCatalogStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace floe::catalog
