@@ -70,4 +70,7 @@ class Literal {
   Storage value_;
 };
 
+/// "12.50" for unscaled 1250 at scale 2; negative scales append zeros ("1200" for 12, -2).
+std::string DecimalToString(__int128 unscaled, int32_t scale);
+
 }  // namespace floe::iceberg
