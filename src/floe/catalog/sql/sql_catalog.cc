@@ -121,7 +121,9 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
                         "table " + id.ToString() + " already exists");
   }
   std::string location = request.location;
-  if (location.empty()) ARROW_ASSIGN_OR_RAISE(location, DefaultLocation(id));
+  if (location.empty()) {
+    ARROW_ASSIGN_OR_RAISE(location, DefaultLocation(id));
+  }
   ARROW_ASSIGN_OR_RAISE(TableMetadata metadata,
                         iceberg::NewTableMetadata(request.schema, request.spec,
                                                   request.sort_order, location,

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+
+#include "floe/iceberg/partition_spec.h"
+#include "floe/iceberg/schema.h"
+#include "floe/iceberg/sort_order.h"
+#include "floe/iceberg/table.h"
+#include "floe/iceberg/table_identifier.h"
+
+namespace floe::catalog {
+
+using Namespace = std::vector<std::string>;
+using Properties = std::map<std::string, std::string>;
+
+/// What a new table is made of.
+struct CreateTableRequest {
+  iceberg::Schema schema{0, {}};
+  iceberg::PartitionSpec spec = iceberg::PartitionSpec::Unpartitioned();
+  iceberg::SortOrder sort_order = iceberg::SortOrder::Unsorted();
+  /// Defaults to `<warehouse>/<ns levels joined by '/'>.db/<name>` like PyIceberg and Spark.
+  std::string location;
+  Properties properties;
+};
+
+/// A catalog of namespaces and tables. Tables it returns commit through it.
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  virtual const std::string& name() const = 0;
+
+  virtual arrow::Status CreateNamespace(const Namespace& ns, const Properties& properties) = 0;
+  virtual arrow::Result<bool> NamespaceExists(const Namespace& ns) = 0;
+  /// Namespaces directly below `parent` (top-level ones for an empty parent).
+  virtual arrow::Result<std::vector<Namespace>> ListNamespaces(const Namespace& parent) = 0;
+  /// Fails unless the namespace is empty.
+  virtual arrow::Status DropNamespace(const Namespace& ns) = 0;
+  virtual arrow::Result<Properties> LoadNamespaceProperties(const Namespace& ns) = 0;
+  virtual arrow::Status UpdateNamespaceProperties(const Namespace& ns, const Properties& set,
+                                                  const std::vector<std::string>& remove) = 0;
+
+  virtual arrow::Result<std::shared_ptr<iceberg::Table>> CreateTable(
+      const iceberg::TableIdentifier& id, const CreateTableRequest& request) = 0;
+  virtual arrow::Result<std::shared_ptr<iceberg::Table>> LoadTable(
+      const iceberg::TableIdentifier& id) = 0;
+  virtual arrow::Result<bool> TableExists(const iceberg::TableIdentifier& id) = 0;
+  virtual arrow::Result<std::vector<iceberg::TableIdentifier>> ListTables(const Namespace& ns) = 0;
+  /// Removes the table from the catalog; with `purge`, also deletes its files.
+  virtual arrow::Status DropTable(const iceberg::TableIdentifier& id, bool purge) = 0;
+  virtual arrow::Status RenameTable(const iceberg::TableIdentifier& from,
+                                    const iceberg::TableIdentifier& to) = 0;
+  /// Adds a table whose metadata file already exists.
+  virtual arrow::Result<std::shared_ptr<iceberg::Table>> RegisterTable(
+      const iceberg::TableIdentifier& id, const std::string& metadata_location) = 0;
+};
+
+/// Where floe keeps things when nothing else is said: `./warehouse`, its `catalog.db`,
+/// catalog name `default`.
+struct CatalogOptions {
+  std::string warehouse = "warehouse";
+  std::string catalog_name = "default";
+  /// SQLite file; defaults to `<warehouse>/catalog.db`.
+  std::string uri;
+};
+
+/// Opens the embedded SQL catalog (SQLite) described by the options.
+arrow::Result<std::unique_ptr<Catalog>> OpenCatalog(const CatalogOptions& options);
+
+}  // namespace floe::catalog

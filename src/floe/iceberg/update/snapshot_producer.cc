@@ -1,0 +1,182 @@
+#include "floe/iceberg/update/snapshot_producer.h"
+
+#include <map>
+
+#include "floe/iceberg/manifest_list.h"
+#include "floe/iceberg/manifest_writer.h"
+#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/update/commit_retry.h"
+#include "floe/util/uuid.h"
+
+namespace floe::iceberg {
+
+void SnapshotChanges::Added(const DataFile& file, const std::string& partition_path) {
+  ++added_data_files;
+  added_records += file.record_count;
+  added_files_size += file.file_size_in_bytes;
+  changed_partitions.insert(partition_path);
+}
+
+void SnapshotChanges::Deleted(const DataFile& file, const std::string& partition_path) {
+  ++deleted_data_files;
+  deleted_records += file.record_count;
+  removed_files_size += file.file_size_in_bytes;
+  changed_partitions.insert(partition_path);
+}
+
+SnapshotProducer::SnapshotProducer(std::shared_ptr<Table> table)
+    : table_(std::move(table)), commit_uuid_(util::RandomUuid()) {}
+
+SnapshotProducer& SnapshotProducer::SetSummary(const std::string& key, const std::string& value) {
+  summary_extra_[key] = value;
+  return *this;
+}
+
+std::string SnapshotProducer::NewManifestLocation(const TableMetadata& base, int64_t snapshot_id) {
+  return io::JoinLocation(base.location, "metadata/" + commit_uuid_ + "-m" +
+                                             std::to_string(manifest_counter_++) + ".avro");
+}
+
+arrow::Result<std::vector<ManifestFile>> SnapshotProducer::CurrentManifests(
+    const TableMetadata& base) {
+  const Snapshot* current = base.CurrentSnapshot();
+  if (current == nullptr) return std::vector<ManifestFile>{};
+  return ReadManifestList(*table_->io(), current->manifest_list);
+}
+
+arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
+    const TableMetadata& base, int64_t snapshot_id, const std::vector<DataFile>& files) {
+  std::map<int32_t, std::vector<const DataFile*>> by_spec;
+  for (const auto& f : files) by_spec[f.spec_id].push_back(&f);
+  auto schema = base.CurrentSchema();
+  std::vector<ManifestFile> out;
+  for (const auto& [spec_id, spec_files] : by_spec) {
+    const PartitionSpec* spec = base.SpecById(spec_id);
+    if (spec == nullptr) {
+      return arrow::Status::Invalid("table ", table_->identifier().ToString(),
+                                    ": data file has unknown partition spec id ", spec_id);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto writer,
+                          ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
+                                               *spec, *schema, nullptr, snapshot_id));
+    for (const DataFile* f : spec_files) ARROW_RETURN_NOT_OK(writer->Add(*f));
+    ARROW_ASSIGN_OR_RAISE(auto manifest, writer->Close());
+    out.push_back(std::move(manifest));
+  }
+  return out;
+}
+
+namespace {
+
+// Summary totals carry forward from the parent snapshot (Java's SnapshotSummary.Builder).
+void SetTotal(std::map<std::string, std::string>& summary, const Snapshot* parent,
+              const std::string& key, int64_t added, int64_t removed) {
+  int64_t previous = 0;
+  if (parent != nullptr) {
+    auto it = parent->summary.find(key);
+    if (it == parent->summary.end()) return;  // unknown total stays unknown
+    try {
+      previous = std::stoll(it->second);
+    } catch (...) {
+      return;
+    }
+  }
+  summary[key] = std::to_string(previous + added - removed);
+}
+
+std::map<std::string, std::string> BuildSummary(const char* operation, const SnapshotChanges& c,
+                                                const Snapshot* parent) {
+  std::map<std::string, std::string> s;
+  s["operation"] = operation;
+  auto put = [&](const char* key, int64_t v) {
+    if (v != 0) s[key] = std::to_string(v);
+  };
+  put("added-data-files", c.added_data_files);
+  put("added-records", c.added_records);
+  put("added-files-size", c.added_files_size);
+  put("deleted-data-files", c.deleted_data_files);
+  put("deleted-records", c.deleted_records);
+  put("removed-files-size", c.removed_files_size);
+  s["changed-partition-count"] = std::to_string(c.changed_partitions.size());
+  SetTotal(s, parent, "total-records", c.added_records, c.deleted_records);
+  SetTotal(s, parent, "total-files-size", c.added_files_size, c.removed_files_size);
+  SetTotal(s, parent, "total-data-files", c.added_data_files, c.deleted_data_files);
+  SetTotal(s, parent, "total-delete-files", 0, 0);
+  SetTotal(s, parent, "total-position-deletes", 0, 0);
+  SetTotal(s, parent, "total-equality-deletes", 0, 0);
+  return s;
+}
+
+}  // namespace
+
+arrow::Result<Snapshot> SnapshotProducer::Commit() {
+  const int64_t snapshot_id = NewSnapshotId(table_->metadata());
+  Snapshot committed;
+  bool nothing_to_do = false;
+  std::vector<std::string> attempt_files;
+  auto cleanup = [&] {
+    for (const auto& f : attempt_files) (void)table_->io()->Delete(f);
+    attempt_files.clear();
+  };
+  arrow::Status status =
+      CommitWithRetry(*table_, [&](const TableState& state) -> arrow::Result<TableMetadata> {
+        cleanup();  // files of a lost attempt
+        const TableMetadata& base = *state.metadata;
+        ARROW_ASSIGN_OR_RAISE(SnapshotPlan plan, Plan(base, snapshot_id));
+        attempt_files = plan.attempt_files;
+        if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0) {
+          nothing_to_do = true;
+          return base;
+        }
+        nothing_to_do = false;
+        Snapshot snap;
+        snap.snapshot_id = snapshot_id;
+        snap.parent_snapshot_id = base.current_snapshot_id;
+        snap.sequence_number = base.last_sequence_number + 1;
+        snap.timestamp_ms = std::max(NowMs(), base.last_updated_ms);
+        snap.schema_id = base.current_schema_id;
+        snap.summary = BuildSummary(operation(), plan.changes, base.CurrentSnapshot());
+        for (const auto& [k, v] : summary_extra_) snap.summary[k] = v;
+        snap.manifest_list = io::JoinLocation(
+            base.location, "metadata/snap-" + std::to_string(snapshot_id) + "-" +
+                               std::to_string(snap.sequence_number) + "-" + commit_uuid_ +
+                               ".avro");
+        ARROW_ASSIGN_OR_RAISE(auto list, ManifestListWriter::Make(
+                                             *table_->io(), snap.manifest_list, snapshot_id,
+                                             snap.parent_snapshot_id, snap.sequence_number));
+        ARROW_RETURN_NOT_OK(list->Add(plan.manifests));
+        ARROW_RETURN_NOT_OK(list->Close().status());
+        attempt_files.push_back(snap.manifest_list);
+        committed = snap;
+        return WithSnapshot(base, std::move(snap));
+      });
+  if (!status.ok()) {
+    cleanup();
+    return status;
+  }
+  if (nothing_to_do) {
+    const Snapshot* current = table_->metadata().CurrentSnapshot();
+    if (current == nullptr) {
+      return arrow::Status::Invalid("table ", table_->identifier().ToString(),
+                                    ": nothing to commit");
+    }
+    return *current;
+  }
+  return committed;
+}
+
+arrow::Status CheckNoDeleteFiles(const TableIdentifier& id,
+                                 const std::vector<ManifestFile>& manifests) {
+  for (const auto& m : manifests) {
+    if (m.content == ManifestContent::kDeletes &&
+        (m.added_files_count > 0 || m.existing_files_count > 0)) {
+      return arrow::Status::Invalid(
+          "table ", id.ToString(), " has row-level delete files (manifest ", m.manifest_path,
+          "); floe cannot apply delete files yet, so it refuses to read or rewrite this table "
+          "rather than return deleted rows");
+    }
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace floe::iceberg

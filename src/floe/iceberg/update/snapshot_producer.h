@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+
+#include "floe/iceberg/data_file.h"
+#include "floe/iceberg/table.h"
+
+namespace floe::iceberg {
+
+/// Counts a snapshot adds to and removes from the table, for its summary (spec: "Snapshot
+/// Summary"; field names as Java writes them).
+struct SnapshotChanges {
+  int64_t added_data_files = 0;
+  int64_t added_records = 0;
+  int64_t added_files_size = 0;
+  int64_t deleted_data_files = 0;
+  int64_t deleted_records = 0;
+  int64_t removed_files_size = 0;
+  std::set<std::string> changed_partitions;
+
+  void Added(const DataFile& file, const std::string& partition_path);
+  void Deleted(const DataFile& file, const std::string& partition_path);
+};
+
+/// The manifests of a new snapshot, and what it changed.
+struct SnapshotPlan {
+  std::vector<ManifestFile> manifests;
+  SnapshotChanges changes;
+  /// Files written for this attempt only (e.g. rewritten data), removed if the attempt loses.
+  std::vector<std::string> attempt_files;
+};
+
+/// Base of every change that makes a snapshot (append, overwrite, …): it plans manifests against
+/// the current table, writes the manifest list, and commits with retries, re-planning on every
+/// conflict so a change is applied to the table as it really is.
+class SnapshotProducer {
+ public:
+  virtual ~SnapshotProducer() = default;
+
+  /// Adds a key to the snapshot summary (e.g. an idempotency token).
+  SnapshotProducer& SetSummary(const std::string& key, const std::string& value);
+
+  /// Commits; returns the new snapshot. A change with nothing to do (no file added or removed)
+  /// commits nothing and returns the current snapshot, or Invalid when there is none.
+  arrow::Result<Snapshot> Commit();
+
+ protected:
+  explicit SnapshotProducer(std::shared_ptr<Table> table);
+
+  virtual const char* operation() const = 0;
+  /// Plans the snapshot's manifests against `base` (the table as it is now).
+  virtual arrow::Result<SnapshotPlan> Plan(const TableMetadata& base, int64_t snapshot_id) = 0;
+
+  /// The live manifests of the current snapshot of `base` (none for an empty table).
+  arrow::Result<std::vector<ManifestFile>> CurrentManifests(const TableMetadata& base);
+  /// Writes `files` as ADDED entries into new manifests (one per partition spec).
+  arrow::Result<std::vector<ManifestFile>> WriteAddedManifests(const TableMetadata& base,
+                                                               int64_t snapshot_id,
+                                                               const std::vector<DataFile>& files);
+  /// A new manifest location under `<table>/metadata/`.
+  std::string NewManifestLocation(const TableMetadata& base, int64_t snapshot_id);
+
+  std::shared_ptr<Table> table_;
+  std::map<std::string, std::string> summary_extra_;
+  /// Manifests written once and reused across retries (they do not depend on the base).
+  int manifest_counter_ = 0;
+  std::string commit_uuid_;
+};
+
+/// Fails clearly when the table's current snapshot holds delete files, which floe cannot yet
+/// apply: reading or rewriting such a table without them would return deleted rows.
+arrow::Status CheckNoDeleteFiles(const TableIdentifier& id,
+                                 const std::vector<ManifestFile>& manifests);
+
+}  // namespace floe::iceberg

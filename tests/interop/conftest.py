@@ -1,0 +1,80 @@
+"""Shared fixtures: the floe binary, a fresh warehouse, and the real readers (PyIceberg, DuckDB)
+pointed at the same catalog file."""
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _floe_bin() -> str:
+    path = os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
+    if not os.path.exists(path):
+        pytest.exit(f"floe binary not found at {path}: run `make build` or set FLOE_BIN", 2)
+    return path
+
+
+class Floe:
+    """Runs the floe CLI against one warehouse."""
+
+    def __init__(self, warehouse: pathlib.Path):
+        self.bin = _floe_bin()
+        self.warehouse = warehouse
+
+    def run(self, *args, check=True, env=None):
+        cmd = [self.bin, *map(str, args), "--warehouse", str(self.warehouse)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(cmd)} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
+        return proc
+
+    def json(self, *args):
+        return json.loads(self.run(*args, "--json").stdout)
+
+    def scan_rows(self, table, *args):
+        out = self.run("scan", table, "--format", "jsonl", *args).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> pathlib.Path:
+    wh = tmp_path / "warehouse"
+    wh.mkdir()
+    return wh
+
+
+@pytest.fixture
+def floe(warehouse) -> Floe:
+    return Floe(warehouse)
+
+
+@pytest.fixture
+def pyiceberg_catalog(warehouse):
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    return SqlCatalog("default", uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
+
+
+def _duckdb_extension_dir() -> str:
+    import duckdb_ext  # noqa: F401  (namespace package from duckdb-ext-iceberg / -avro)
+
+    return str(pathlib.Path(list(duckdb_ext.__path__)[0]) / "extensions")
+
+
+@pytest.fixture
+def duck():
+    """A DuckDB connection with the iceberg extension loaded from the pip package, offline."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute(f"SET extension_directory = '{_duckdb_extension_dir()}'")
+    con.execute("LOAD avro")
+    con.execute("LOAD iceberg")
+    yield con
+    con.close()
