@@ -43,9 +43,15 @@ int CompareBytes(const std::string& a, const std::string& b) {
   return Sign(a.size(), b.size());
 }
 
-// Brings two unscaled decimals to a common scale when their types disagree.
+// Brings two unscaled decimals to a common scale when their types disagree; saturates
+// rather than overflowing (such a value exceeds any decimal(38) anyway).
 __int128 Rescale(__int128 unscaled, int32_t from_scale, int32_t to_scale) {
-  for (int32_t s = from_scale; s < to_scale; ++s) unscaled *= 10;
+  constexpr __int128 kMax = static_cast<__int128>(~static_cast<unsigned __int128>(0) >> 1);
+  for (int32_t s = from_scale; s < to_scale; ++s) {
+    if (unscaled > kMax / 10) return kMax;
+    if (unscaled < -(kMax / 10)) return -kMax;
+    unscaled *= 10;
+  }
   return unscaled;
 }
 
