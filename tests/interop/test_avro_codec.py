@@ -138,3 +138,25 @@ def test_floe_reads_fastavro_files(floe_files, tmp_path, codec):
     fields = _fields_by_name(dumped["schema"])
     assert fields["digest"]["field-id"] == 19
     assert fields["tags"]["type"]["element-id"] == 10
+
+
+def test_floe_reads_pyiceberg_manifests(pyiceberg_catalog, warehouse):
+    """Real Iceberg metadata: the manifest list and manifests PyIceberg writes on append."""
+    import pyarrow as pa
+
+    pyiceberg_catalog.create_namespace("db")
+    table = pyiceberg_catalog.create_table(
+        "db.t", schema=pa.schema([("id", pa.int64()), ("tags", pa.list_(pa.string()))]))
+    table.append(pa.table({"id": [1, 2, 3], "tags": [["a"], [], None]}))
+    table.append(pa.table({"id": [4], "tags": [["b", "c"]]}))
+
+    files = sorted(warehouse.rglob("metadata/*.avro"))
+    assert len(files) >= 4  # two manifest lists, two manifests
+    for path in files:
+        with open(path, "rb") as f:
+            reader = fastavro.reader(f)
+            expected = [as_dumped(r) for r in reader]
+        _run_helper("DumpsAFileFromAnExternalWriter", FLOE_AVRO_INTEROP_READ=str(path))
+        dumped = json.loads(pathlib.Path(str(path) + ".json").read_text())
+        assert dumped["records"] == expected, path.name
+        assert dumped["schema"]["fields"][0]["field-id"] is not None
