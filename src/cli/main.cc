@@ -1,1 +1,67 @@
-int main() { return 0; }
+// floe: command-line front end over libfloe. Each subcommand group lives in its own file;
+// this file parses, runs the chosen action and maps the outcome to an exit code.
+#include <iostream>
+
+#include "cli/cli_context.h"
+#include "cli/output.h"
+
+namespace floe::cli {
+
+arrow::Result<catalog::Catalog*> CliContext::Catalog() {
+  if (!catalog_) {
+    catalog::CatalogOptions opts;
+    opts.warehouse = options.warehouse;
+    opts.catalog_name = options.catalog;
+    opts.uri = options.catalog_uri;
+    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::OpenCatalog(opts));
+  }
+  return catalog_.get();
+}
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--warehouse", options.warehouse,
+                 "Warehouse folder or URI (default ./warehouse)")
+      ->envname("FLOE_WAREHOUSE");
+  app.add_option("--catalog", options.catalog, "Catalog name (default 'default')")
+      ->envname("FLOE_CATALOG");
+  app.add_option("--catalog-uri", options.catalog_uri,
+                 "SQLite catalog file (default <warehouse>/catalog.db)")
+      ->envname("FLOE_CATALOG_URI");
+  app.add_flag("--json", options.json, "Machine-readable JSON output");
+}
+
+}  // namespace floe::cli
+
+int main(int argc, char** argv) {
+  using namespace floe::cli;
+  CLI::App app{"floe: logs and event streams into Apache Iceberg tables", "floe"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  CliContext ctx;
+  AddGlobalOptions(app, ctx.options);
+  Action run;
+  AddNamespaceCommands(app, ctx, &run);
+  AddTableCommands(app, ctx, &run);
+  AddAppendCommand(app, ctx, &run);
+  AddScanCommand(app, ctx, &run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "floe: " << e.what() << "\n" << "Run 'floe --help' for usage.\n";
+    return 2;
+  }
+  if (!run) {
+    std::cerr << "floe: no command given; run 'floe --help'\n";
+    return 2;
+  }
+  arrow::Status status = run();
+  if (!status.ok()) {
+    std::cerr << "floe: " << status.message() << "\n";
+    return IsUsageError(status) ? 2 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+#include <CLI/CLI.hpp>
+
+#include "floe/catalog/catalog.h"
+
+namespace floe::cli {
+
+/// Options every subcommand accepts, before or after the subcommand name.
+struct GlobalOptions {
+  std::string warehouse = "warehouse";
+  std::string catalog = "default";
+  std::string catalog_uri;  ///< SQLite file; <warehouse>/catalog.db when empty
+  bool json = false;        ///< machine-readable output for listings
+};
+
+/// Shared state of one CLI invocation: the options and, once opened, the catalog.
+class CliContext {
+ public:
+  GlobalOptions options;
+
+  arrow::Result<catalog::Catalog*> Catalog();
+
+ private:
+  std::unique_ptr<catalog::Catalog> catalog_;
+};
+
+/// A subcommand's action; its status becomes the exit code (0 ok, 1 failure).
+using Action = std::function<arrow::Status()>;
+
+/// Registers a subcommand group; `run` receives the action chosen by the parsed subcommand.
+void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run);
+void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run);
+void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run);
+
+/// Adds --warehouse/--catalog/--catalog-uri/--json to a (sub)command.
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
+
+}  // namespace floe::cli

@@ -1,0 +1,67 @@
+#include "cli/input_files.h"
+
+#include <arrow/io/file.h>
+#include <arrow/json/reader.h>
+#include <parquet/arrow/reader.h>
+
+#include "floe/iceberg/arrow_conform.h"
+#include "floe/iceberg/arrow_schema.h"
+
+namespace floe::cli {
+namespace {
+
+arrow::Result<bool> IsParquet(const std::shared_ptr<arrow::io::RandomAccessFile>& file) {
+  ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
+  if (size < 8) return false;
+  char magic[4];
+  ARROW_ASSIGN_OR_RAISE(int64_t n, file->ReadAt(0, 4, magic));
+  return n == 4 && std::string_view(magic, 4) == "PAR1";
+}
+
+// JSON values are read straight into the table's types; nested field ids are not needed here.
+std::shared_ptr<arrow::Schema> WithoutMetadata(const arrow::Schema& schema) {
+  arrow::FieldVector fields;
+  for (const auto& f : schema.fields()) fields.push_back(f->WithMetadata(nullptr));
+  return arrow::schema(fields);
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& path,
+                                                           const iceberg::Schema& schema) {
+  auto opened = arrow::io::ReadableFile::Open(path);
+  if (!opened.ok()) {
+    return arrow::Status::IOError("cannot open ", path, ": ", opened.status().message());
+  }
+  std::shared_ptr<arrow::io::RandomAccessFile> file = *opened;
+  ARROW_ASSIGN_OR_RAISE(bool parquet, IsParquet(file));
+  std::shared_ptr<arrow::Table> data;
+  if (parquet) {
+    auto reader = parquet::arrow::OpenFile(file, arrow::default_memory_pool());
+    if (!reader.ok()) {
+      return arrow::Status::IOError(path, ": not a readable Parquet file: ",
+                                    reader.status().message());
+    }
+    arrow::Status st = (*reader)->ReadTable(&data);
+    if (!st.ok()) return arrow::Status::IOError(path, ": ", st.message());
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto arrow_schema, iceberg::ToArrowSchema(schema));
+    auto parse = arrow::json::ParseOptions::Defaults();
+    parse.explicit_schema = WithoutMetadata(*arrow_schema);
+    parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::Error;
+    auto read = arrow::json::ReadOptions::Defaults();
+    read.use_threads = true;
+    auto reader =
+        arrow::json::TableReader::Make(arrow::default_memory_pool(), file, read, parse);
+    if (!reader.ok()) return arrow::Status::Invalid(path, ": ", reader.status().message());
+    auto table = (*reader)->Read();
+    if (!table.ok()) {
+      return arrow::Status::Invalid(path, ": not JSON Lines matching the table schema: ",
+                                    table.status().message());
+    }
+    data = *table;
+  }
+  return iceberg::ConformToSchema(data, schema, path);
+}
+
+}  // namespace floe::cli

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/table.h>
+
+#include "floe/iceberg/schema.h"
+
+namespace floe::cli {
+
+/// Reads a Parquet or JSON Lines file (chosen by content, not name) and conforms it to the
+/// table schema; errors name the file and the column.
+arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& path,
+                                                           const iceberg::Schema& schema);
+
+}  // namespace floe::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <arrow/status.h>
+#include <nlohmann/json.hpp>
+
+namespace floe::cli {
+
+/// A status for a command line that cannot work as given (exit code 2).
+arrow::Status UsageError(const std::string& message);
+bool IsUsageError(const arrow::Status& status);
+
+/// Rows of text under a header, printed as aligned columns.
+struct TextTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+
+  void Print(std::ostream& out) const;
+};
+
+/// Prints a JSON document, indented, followed by a newline.
+void PrintJson(std::ostream& out, const nlohmann::json& doc);
+
+/// "2024-03-01T10:15:30.123+00:00" for epoch milliseconds.
+std::string FormatMillis(int64_t ms);
+
+/// Parses a time given on the command line: epoch milliseconds, or an ISO 8601 date-time
+/// ("2024-03-01", "2024-03-01T10:15:30", with optional fraction and Z/±hh:mm).
+arrow::Result<int64_t> ParseTimeToMillis(const std::string& text);
+
+}  // namespace floe::cli

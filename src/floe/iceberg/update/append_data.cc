@@ -1,0 +1,48 @@
+#include "floe/iceberg/update/append_data.h"
+
+#include <arrow/table.h>
+
+#include "floe/iceberg/data_writer.h"
+#include "floe/iceberg/update/fast_append.h"
+
+namespace floe::iceberg {
+
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows) {
+  const auto& md = table.metadata();
+  DataWriterOptions options;
+  options.table_location = md.location;
+  options.schema = md.CurrentSchema();
+  options.spec = md.DefaultSpec();
+  options.properties = md.properties;
+  ARROW_ASSIGN_OR_RAISE(auto writer, DataWriter::Make(table.io(), options));
+  arrow::TableBatchReader reader(rows);
+  reader.set_chunksize(64 * 1024);
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    arrow::Status st = reader.ReadNext(&batch);
+    if (st.ok() && batch == nullptr) break;
+    if (st.ok()) st = writer->Write(*batch);
+    if (!st.ok()) {
+      (void)writer->Abort();
+      return st;
+    }
+  }
+  auto files = writer->Close();
+  if (!files.ok()) (void)writer->Abort();
+  return files;
+}
+
+arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
+                                   const std::map<std::string, std::string>& summary) {
+  ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table, rows));
+  FastAppend append(table);
+  append.AppendFiles(files);
+  for (const auto& [k, v] : summary) append.SetSummary(k, v);
+  auto snapshot = append.Commit();
+  if (!snapshot.ok()) {
+    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+  }
+  return snapshot;
+}
+
+}  // namespace floe::iceberg
