@@ -187,7 +187,8 @@ TEST(AvroEncodingTest, EveryTypeRoundTripsNested) {
 
 TEST(AvroEncodingTest, DecodingIntoAReusedValueLeavesNoStaleParts) {
   auto schema = Schema(kEverythingSchema);
-  const std::string bytes = Encode(*schema, EverythingValue(1)) + Encode(*schema, EverythingValue(2));
+  const std::string bytes =
+      Encode(*schema, EverythingValue(1)) + Encode(*schema, EverythingValue(2));
   Decoder in(bytes, "t", 0, false);
   AvroValue v;
   ASSERT_TRUE(internal::DecodeDatum(*schema, &in, &v).ok());

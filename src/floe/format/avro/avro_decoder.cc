@@ -69,7 +69,9 @@ arrow::Result<bool> Decoder::ReadBoolean() {
 arrow::Result<float> Decoder::ReadFloat() {
   ARROW_ASSIGN_OR_RAISE(std::string_view raw, ReadView(4, "float"));
   uint32_t bits = 0;
-  for (int i = 0; i < 4; ++i) bits |= static_cast<uint32_t>(static_cast<uint8_t>(raw[i])) << (8 * i);
+  for (int i = 0; i < 4; ++i) {
+    bits |= static_cast<uint32_t>(static_cast<uint8_t>(raw[i])) << (8 * i);
+  }
   float v;
   std::memcpy(&v, &bits, sizeof v);
   return v;
@@ -78,7 +80,9 @@ arrow::Result<float> Decoder::ReadFloat() {
 arrow::Result<double> Decoder::ReadDouble() {
   ARROW_ASSIGN_OR_RAISE(std::string_view raw, ReadView(8, "double"));
   uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<uint8_t>(raw[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i) {
+    bits |= static_cast<uint64_t>(static_cast<uint8_t>(raw[i])) << (8 * i);
+  }
   double v;
   std::memcpy(&v, &bits, sizeof v);
   return v;
