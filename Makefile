@@ -25,10 +25,11 @@ build-asan: setup $(ASAN_BUILD)/build.ninja
 
 # Unit tests run under address + undefined sanitizers; interop tests use the release binary.
 unit-test: build-asan
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && FLOE_PYTHON=$(abspath $(PY)) ASAN_OPTIONS=detect_leaks=0 \
+	  ctest --output-on-failure -j $(JOBS)
 
 interop-test: build
-	FLOE_BIN=$(abspath $(FLOE)) $(PY) -m pytest -q tests/interop
+	FLOE_BIN=$(abspath $(FLOE)) FLOE_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q tests/interop
 
 test: unit-test interop-test
 

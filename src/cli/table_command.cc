@@ -181,6 +181,16 @@ arrow::Status Rename(CliContext& ctx, const TableArgs& args) {
   return arrow::Status::OK();
 }
 
+arrow::Status Register(CliContext& ctx, const TableArgs& args) {
+  ARROW_ASSIGN_OR_RAISE(auto id, ParseTableName(args.table));
+  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+  ARROW_ASSIGN_OR_RAISE(auto table, catalog->RegisterTable(id, args.target));
+  if (!ctx.options.json) {
+    std::cout << "registered " << id.ToString() << " at " << table->metadata_location() << "\n";
+  }
+  return arrow::Status::OK();
+}
+
 arrow::Status Properties(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto id, ParseTableName(args.table));
   ARROW_ASSIGN_OR_RAISE(auto set, ParseKeyValues(args.properties));
@@ -240,6 +250,11 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
   rename->add_option("table", args->table, "NAMESPACE.TABLE")->required();
   rename->add_option("new_name", args->target, "NAMESPACE.TABLE")->required();
   bind(rename, &Rename);
+
+  auto* reg = group->add_subcommand("register", "Add an existing table by its metadata file");
+  reg->add_option("table", args->table, "NAMESPACE.TABLE")->required();
+  reg->add_option("metadata_location", args->target, "Path or URI of a .metadata.json")->required();
+  bind(reg, &Register);
 
   auto* props = group->add_subcommand("properties", "Show or change table properties");
   props->add_option("table", args->table, "NAMESPACE.TABLE")->required();

@@ -12,6 +12,7 @@
 #include "floe/iceberg/manifest_evaluator.h"
 #include "floe/iceberg/manifest_list.h"
 #include "floe/iceberg/manifest_reader.h"
+#include "floe/iceberg/partition_evaluator.h"
 #include "floe/iceberg/projection.h"
 #include "floe/iceberg/update/snapshot_producer.h"
 
@@ -112,7 +113,10 @@ arrow::Result<std::vector<FileScanTask>> TableScan::PlanFiles() const {
     ARROW_ASSIGN_OR_RAISE(auto partition_type, spec->PartitionType(*schema_));
     ARROW_ASSIGN_OR_RAISE(ExprPtr partition_filter,
                           ProjectInclusive(bound_filter_, *spec, *schema_));
-    ManifestEvaluator manifest_eval(partition_filter, partition_type);
+    ARROW_ASSIGN_OR_RAISE(auto manifest_eval,
+                          ManifestEvaluator::MakeForPartitionFilter(*spec, *schema_,
+                                                                    partition_filter));
+    PartitionEvaluator partition_eval(*spec, partition_filter);
     if (!manifest_eval.MightMatch(manifest)) {
       ++stats_->manifests_skipped;
       continue;
@@ -121,9 +125,7 @@ arrow::Result<std::vector<FileScanTask>> TableScan::PlanFiles() const {
     for (auto& entry : entries) {
       if (entry.status == ManifestEntryStatus::kDeleted) continue;
       ++stats_->files_total;
-      ARROW_ASSIGN_OR_RAISE(bool partition_match,
-                            EvaluatePartition(partition_filter, entry.data_file.partition));
-      if (!partition_match || !metrics.MightMatch(entry.data_file)) {
+      if (!partition_eval.MightMatch(entry.data_file) || !metrics.MightMatch(entry.data_file)) {
         ++stats_->files_skipped;
         continue;
       }
