@@ -1,4 +1,5 @@
-// floe append NS.T FILE… — Parquet or JSON Lines files into one append snapshot.
+// floe append NS.T FILE… and floe overwrite NS.T [FILE…] [--where EXPR]: Parquet or JSON Lines
+// files into one snapshot.
 #include <iostream>
 
 #include <arrow/table.h>
@@ -6,7 +7,10 @@
 #include "cli/cli_context.h"
 #include "cli/input_files.h"
 #include "cli/output.h"
+#include "floe/iceberg/arrow_schema.h"
+#include "floe/iceberg/expression_parser.h"
 #include "floe/iceberg/update/append_data.h"
+#include "floe/iceberg/update/overwrite.h"
 
 namespace floe::cli {
 namespace {
@@ -14,39 +18,81 @@ namespace {
 struct AppendArgs {
   std::string table;
   std::vector<std::string> files;
+  std::string where;  ///< overwrite only: the rows to replace
 };
+
+// Reads and conforms every input file into one table of rows.
+arrow::Result<std::shared_ptr<arrow::Table>> ReadInputs(const iceberg::Schema& schema,
+                                                        const std::vector<std::string>& paths) {
+  std::vector<std::shared_ptr<arrow::Table>> parts;
+  for (const auto& path : paths) {
+    ARROW_ASSIGN_OR_RAISE(auto part, ReadInputFile(path, schema));
+    parts.push_back(std::move(part));
+  }
+  if (parts.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto arrow_schema, iceberg::ToArrowSchema(schema));
+    return arrow::Table::MakeEmpty(arrow_schema);
+  }
+  return arrow::ConcatenateTables(parts);
+}
+
+void PrintCommit(CliContext& ctx, const std::string& verb, const iceberg::TableIdentifier& id,
+                 const iceberg::Snapshot& snapshot) {
+  auto get = [&](const char* key) {
+    auto it = snapshot.summary.find(key);
+    return it == snapshot.summary.end() ? std::string("0") : it->second;
+  };
+  if (ctx.options.json) {
+    PrintJson(std::cout, {{"table", id.ToString()},
+                          {"snapshot_id", snapshot.snapshot_id},
+                          {"summary", snapshot.summary}});
+  } else {
+    std::cout << verb << " " << id.ToString() << ": +" << get("added-records") << " rows in "
+              << get("added-data-files") << " file(s), -" << get("deleted-records")
+              << " rows in " << get("deleted-data-files") << " file(s) (snapshot "
+              << snapshot.snapshot_id << ")\n";
+  }
+}
 
 arrow::Status RunAppend(CliContext& ctx, const AppendArgs& args) {
   auto id = iceberg::TableIdentifier::Parse(args.table);
   if (!id.ok()) return UsageError(id.status().message());
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
-  auto schema = table->metadata().CurrentSchema();
-  std::vector<std::shared_ptr<arrow::Table>> parts;
-  for (const auto& path : args.files) {
-    ARROW_ASSIGN_OR_RAISE(auto part, ReadInputFile(path, *schema));
-    parts.push_back(std::move(part));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto rows, arrow::ConcatenateTables(parts));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files));
   if (rows->num_rows() == 0) {
     if (!ctx.options.json) std::cout << "no rows to append; nothing committed\n";
     return arrow::Status::OK();
   }
   ARROW_ASSIGN_OR_RAISE(auto snapshot, iceberg::AppendRows(table, *rows));
-  auto get = [&](const char* key) {
-    auto it = snapshot.summary.find(key);
-    return it == snapshot.summary.end() ? std::string("0") : it->second;
-  };
-  if (ctx.options.json) {
-    PrintJson(std::cout, {{"table", id->ToString()},
-                          {"snapshot_id", snapshot.snapshot_id},
-                          {"added_records", rows->num_rows()},
-                          {"summary", snapshot.summary}});
-  } else {
-    std::cout << "appended " << rows->num_rows() << " rows in " << get("added-data-files")
-              << " file(s) to " << id->ToString() << " (snapshot " << snapshot.snapshot_id
-              << ")\n";
+  PrintCommit(ctx, "appended to", *id, snapshot);
+  return arrow::Status::OK();
+}
+
+arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
+  auto id = iceberg::TableIdentifier::Parse(args.table);
+  if (!id.ok()) return UsageError(id.status().message());
+  iceberg::ExprPtr filter = iceberg::Expression::True();
+  if (!args.where.empty()) {
+    auto parsed = iceberg::ParseFilter(args.where);
+    if (!parsed.ok()) return UsageError("--where: " + parsed.status().message());
+    filter = *parsed;
   }
+  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+  ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files));
+  std::vector<iceberg::DataFile> files;
+  if (rows->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(files, iceberg::WriteDataFiles(*table, *rows));
+  }
+  iceberg::Overwrite overwrite(table, filter);
+  overwrite.AddFiles(files);
+  auto snapshot = overwrite.Commit();
+  if (!snapshot.ok()) {
+    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+    return snapshot.status();
+  }
+  PrintCommit(ctx, "overwrote", *id, *snapshot);
   return arrow::Status::OK();
 }
 
@@ -59,6 +105,14 @@ void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("files", args->files, "Input files (Parquet or JSON Lines)")->required();
   cmd->fallthrough();
   cmd->callback([&ctx, run, args] { *run = [&ctx, args] { return RunAppend(ctx, *args); }; });
+
+  auto* over = app.add_subcommand(
+      "overwrite", "Replace the rows matching --where (all rows without it) with the files' rows");
+  over->add_option("table", args->table, "NAMESPACE.TABLE")->required();
+  over->add_option("files", args->files, "Input files (Parquet or JSON Lines)");
+  over->add_option("--where", args->where, "Rows to replace, e.g. \"day = '2025-07-01'\"");
+  over->fallthrough();
+  over->callback([&ctx, run, args] { *run = [&ctx, args] { return RunOverwrite(ctx, *args); }; });
 }
 
 }  // namespace floe::cli

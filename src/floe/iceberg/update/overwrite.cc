@@ -1,0 +1,151 @@
+#include "floe/iceberg/update/overwrite.h"
+
+#include <arrow/compute/api.h>
+#include <arrow/table.h>
+
+#include "floe/iceberg/arrow_filter.h"
+#include "floe/iceberg/data_reader.h"
+#include "floe/iceberg/inclusive_metrics_evaluator.h"
+#include "floe/iceberg/manifest_evaluator.h"
+#include "floe/iceberg/manifest_reader.h"
+#include "floe/iceberg/manifest_writer.h"
+#include "floe/iceberg/partition_evaluator.h"
+#include "floe/iceberg/projection.h"
+#include "floe/iceberg/update/append_data.h"
+
+namespace floe::iceberg {
+namespace {
+
+/// What to do with one live data file.
+enum class Fate { kKeep, kDelete, kRewrite };
+
+struct FileDecision {
+  Fate fate = Fate::kKeep;
+  std::shared_ptr<arrow::Table> remaining;  ///< rows to keep when rewriting
+};
+
+// Reads the file and splits it by the filter: rows where the filter is true are removed, rows
+// where it is false or unknown (null) stay.
+arrow::Result<FileDecision> Decide(io::FileIO& io, const DataFile& file, const Schema& schema,
+                                   const ExprPtr& bound) {
+  ARROW_ASSIGN_OR_RAISE(auto batches, ReadDataFile(io, file, schema));
+  std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
+  int64_t removed = 0, total = 0;
+  for (const auto& batch : batches) {
+    total += batch->num_rows();
+    ARROW_ASSIGN_OR_RAISE(auto keep, FilterRecordBatch(RewriteNot(Expression::Not(bound)),
+                                                       schema, batch, /*keep_unknown=*/true));
+    removed += batch->num_rows() - keep->num_rows();
+    if (keep->num_rows() > 0) kept.push_back(std::move(keep));
+  }
+  FileDecision d;
+  if (removed == 0) return d;
+  if (removed == total) {
+    d.fate = Fate::kDelete;
+    return d;
+  }
+  d.fate = Fate::kRewrite;
+  ARROW_ASSIGN_OR_RAISE(d.remaining, arrow::Table::FromRecordBatches(kept));
+  return d;
+}
+
+}  // namespace
+
+Overwrite& Overwrite::AddFiles(std::vector<DataFile> files) {
+  for (auto& f : files) files_.push_back(std::move(f));
+  added_manifests_.clear();
+  return *this;
+}
+
+arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t snapshot_id) {
+  SnapshotPlan plan;
+  io::FileIO& io = *table_->io();
+  auto schema = base.CurrentSchema();
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(filter_, *schema));
+  bound = RewriteNot(bound);
+  ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
+  ARROW_RETURN_NOT_OK(CheckNoDeleteFiles(table_->identifier(), manifests));
+  InclusiveMetricsEvaluator metrics(bound);
+  std::vector<DataFile> rewritten;
+
+  for (const auto& manifest : manifests) {
+    const PartitionSpec* spec = base.SpecById(manifest.partition_spec_id);
+    if (spec == nullptr) {
+      return arrow::Status::Invalid("manifest ", manifest.manifest_path,
+                                    " uses unknown partition spec ", manifest.partition_spec_id);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto partition_filter, ProjectInclusive(bound, *spec, *schema));
+    ARROW_ASSIGN_OR_RAISE(auto manifest_eval,
+                          ManifestEvaluator::MakeForPartitionFilter(*spec, *schema,
+                                                                    partition_filter));
+    if (!manifest_eval.MightMatch(manifest)) {
+      plan.manifests.push_back(manifest);
+      continue;
+    }
+    PartitionEvaluator partition_eval(*spec, partition_filter);
+    ARROW_ASSIGN_OR_RAISE(auto partition_type, spec->PartitionType(*schema));
+    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest, partition_type));
+    std::vector<std::pair<const ManifestEntry*, Fate>> fates;
+    bool changed = false;
+    for (const auto& entry : entries) {
+      if (entry.status == ManifestEntryStatus::kDeleted) continue;
+      Fate fate = Fate::kKeep;
+      if (partition_eval.MightMatch(entry.data_file) && metrics.MightMatch(entry.data_file)) {
+        ARROW_ASSIGN_OR_RAISE(auto decision, Decide(io, entry.data_file, *schema, bound));
+        fate = decision.fate;
+        if (fate == Fate::kRewrite) {
+          ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table_, *decision.remaining));
+          for (auto& f : files) {
+            plan.attempt_files.push_back(f.file_path);
+            rewritten.push_back(std::move(f));
+          }
+        }
+      }
+      changed |= fate != Fate::kKeep;
+      fates.emplace_back(&entry, fate);
+    }
+    if (!changed) {
+      plan.manifests.push_back(manifest);
+      continue;
+    }
+    // The manifest changes: kept files stay EXISTING, removed ones are marked DELETED.
+    ARROW_ASSIGN_OR_RAISE(auto writer,
+                          ManifestWriter::Make(io, NewManifestLocation(base, snapshot_id), *spec,
+                                               *schema, partition_type, snapshot_id));
+    for (const auto& [entry, fate] : fates) {
+      if (fate == Fate::kKeep) {
+        ARROW_RETURN_NOT_OK(writer->AddExisting(*entry));
+      } else {
+        ARROW_RETURN_NOT_OK(writer->AddDeleted(*entry));
+        plan.changes.Deleted(entry->data_file, spec->PartitionPath(entry->data_file.partition));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto rewritten_manifest, writer->Close());
+    plan.attempt_files.push_back(rewritten_manifest.manifest_path);
+    plan.manifests.push_back(std::move(rewritten_manifest));
+  }
+
+  if (!rewritten.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto written, WriteAddedManifests(base, snapshot_id, rewritten));
+    for (auto& m : written) {
+      plan.attempt_files.push_back(m.manifest_path);
+      plan.manifests.insert(plan.manifests.begin(), std::move(m));
+    }
+    for (const auto& f : rewritten) {
+      plan.changes.Added(f, base.SpecById(f.spec_id)->PartitionPath(f.partition));
+    }
+  }
+  if (!files_.empty()) {
+    if (added_manifests_.empty()) {
+      ARROW_ASSIGN_OR_RAISE(added_manifests_, WriteAddedManifests(base, snapshot_id, files_));
+    }
+    plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(),
+                          added_manifests_.end());
+    for (const auto& f : files_) {
+      plan.changes.Added(f, base.SpecById(f.spec_id)->PartitionPath(f.partition));
+    }
+  }
+  return plan;
+}
+
+}  // namespace floe::iceberg
