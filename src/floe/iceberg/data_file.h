@@ -59,6 +59,10 @@ struct PartitionFieldSummary {
   std::optional<std::string> upper_bound;
 };
 
+/// Placeholder sequence number of a manifest written for a snapshot not yet committed; the
+/// manifest list writer replaces it with the new snapshot's sequence number.
+inline constexpr int64_t kUnassignedSequenceNumber = -1;
+
 /// One row of a manifest list (spec: manifest_file struct).
 struct ManifestFile {
   std::string manifest_path;
