@@ -56,7 +56,10 @@ class Literal {
   __int128 AsDecimal() const { return std::get<__int128>(value_); }
 
   /// Total order for two non-null literals of the same storage: strings and bytes compare as
-  /// unsigned bytes (so UTF-8 compares by code point); -NaN < -inf < … < inf < NaN.
+  /// unsigned bytes (so UTF-8 compares by code point); -NaN < -inf < … < -0.0 < 0.0 < … < inf
+  /// < NaN (NaN payloads ignored; this is Java's Float/Double.compare except that a NaN with
+  /// the sign bit set sorts first). int and long storage compare numerically; decimals by
+  /// unscaled value, rescaled when both types give different scales; nulls sort first.
   /// Returns <0, 0, >0.
   int Compare(const Literal& other) const;
   bool operator==(const Literal& other) const;
