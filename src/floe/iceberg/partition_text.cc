@@ -166,8 +166,10 @@ arrow::Result<PartitionSpec> ParsePartitionText(std::string_view text, const Sch
                          "partition source");
     }
     if (!source->type->is_primitive()) {
-      return cur.ErrorAt(item.column_token, "column '" + column + "' is a " +
-                                                source->type->ToString() +
+      const char* kind = source->type->id() == TypeId::kStruct ? "struct"
+                         : source->type->id() == TypeId::kList ? "list"
+                                                                : "map";
+      return cur.ErrorAt(item.column_token, "column '" + column + "' is a " + kind +
                                                 ", not a primitive; partition by one of its "
                                                 "fields");
     }
