@@ -201,7 +201,14 @@ class Projector {
       out->type = target;
       return out;
     }
-    ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(*arrow::MakeArray(data), target));
+    std::shared_ptr<arrow::ArrayData> source = data;
+    if (data->type->id() == arrow::Type::EXTENSION) {
+      // Other extension types (arrow.json, …) are read as their storage.
+      source = data->Copy();
+      source->type = static_cast<const arrow::ExtensionType&>(*data->type).storage_type();
+      if (source->type->Equals(*target)) return source;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(*arrow::MakeArray(source), target));
     return cast->data();
   }
 
