@@ -10,9 +10,10 @@
 //   loc struct<lat: double, lon: double not null>
 //
 // - Types: boolean int long float double date time timestamp timestamptz string uuid binary
-//   decimal(P, S) fixed[L] list<T> map<K, V> struct<name: T, ...>; aliases bigint→long,
-//   integer→int, bool→boolean, varchar/text→string, timestamp_tz→timestamptz. Type names are
-//   case-insensitive; a ':' between a name and its type is optional.
+//   decimal(P, S) fixed[L] list<T> map<K, V> struct<name: T, ...>; aliases bigint->long,
+//   integer->int, bool->boolean, varchar/text->string, timestamp_tz->timestamptz,
+//   numeric->decimal, array->list, fixed(L)->fixed[L]. Type names are case-insensitive; a
+//   ':' between a name and its type is optional.
 // - Fields are optional unless marked `not null` (or `required`); `null` / `optional` say so
 //   explicitly. A list element or map value is marked the same way inside the brackets:
 //   `list<string not null>`. Map keys are always required. `comment '...'` sets the doc.

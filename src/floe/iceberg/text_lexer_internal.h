@@ -50,7 +50,9 @@ inline std::string Describe(const Token& token) {
 inline arrow::Result<std::vector<Token>> Tokenize(std::string_view input, const char* what) {
   std::vector<Token> tokens;
   size_t i = 0;
-  auto is_word_start = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+  auto is_word_start = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  };
   auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   while (i < input.size()) {
     char c = input[i];

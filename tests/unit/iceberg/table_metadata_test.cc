@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace floe::iceberg {
 namespace {
 
@@ -259,7 +261,8 @@ TEST(TableMetadataJsonTest, ReadsPyIcebergV1Metadata) {
 }
 
 TEST(TableMetadataJsonTest, ReadsPyIcebergMetadataOfEmptyTables) {
-  for (const char* name : {"pyiceberg_v1_empty.metadata.json", "pyiceberg_v2_empty.metadata.json"}) {
+  for (const char* name :
+       {"pyiceberg_v1_empty.metadata.json", "pyiceberg_v2_empty.metadata.json"}) {
     auto md = ParseOrDie(ReadFixture(name));
     ASSERT_NE(md, nullptr) << name;
     EXPECT_FALSE(md->current_snapshot_id.has_value()) << name;
@@ -467,7 +470,8 @@ TEST(TableMetadataTest, SnapshotAsOfUsesTheSnapshotLog) {
 TEST(TableMetadataInteropTest, PyIcebergParsesSerializedMetadata) {
   const char* python = std::getenv("FLOE_PYTHON");
   if (python == nullptr || *python == '\0') GTEST_SKIP() << "FLOE_PYTHON not set";
-  auto dir = std::filesystem::temp_directory_path() / "floe_metadata_interop";
+  auto dir = std::filesystem::temp_directory_path() /
+             ("floe_metadata_interop_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
 
   struct Case {
