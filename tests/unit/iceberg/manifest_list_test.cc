@@ -184,8 +184,8 @@ TEST(ManifestList, TruncatedListErrorNamesTheFile) {
   for (size_t keep : {size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
     auto list = ReadManifestListData(bytes.substr(0, keep), dir / "snap.avro");
     ASSERT_FALSE(list.ok()) << "kept " << keep;
-    EXPECT_NE(list.status().message().find("manifest list " + (dir / "snap.avro")),
-              std::string::npos)
+    EXPECT_EQ(list.status().message().rfind("manifest list " + (dir / "snap.avro") + ": ", 0),
+              0u)
         << list.status().message();
   }
   auto missing = ReadManifestList(*io, dir / "nope.avro");

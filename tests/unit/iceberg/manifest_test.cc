@@ -320,8 +320,10 @@ TEST(ManifestReader, TruncatedManifestErrorNamesTheFile) {
     auto reader = ManifestReader::Open(cut, m);
     arrow::Status st = reader.ok() ? (*reader)->Entries().status() : reader.status();
     ASSERT_FALSE(st.ok()) << "kept " << keep << " bytes";
-    EXPECT_NE(st.message().find("manifest " + m.manifest_path), std::string::npos)
+    EXPECT_EQ(st.message().rfind("manifest " + m.manifest_path + ": ", 0), 0u)
         << st.message();
+    EXPECT_EQ(st.message().find(m.manifest_path), st.message().rfind(m.manifest_path))
+        << "path named once: " << st.message();
   }
   auto missing = m;
   missing.manifest_path = dir / "missing.avro";
