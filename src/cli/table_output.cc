@@ -1,0 +1,386 @@
+#include "cli/table_output.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <arrow/array.h>
+#include <arrow/record_batch.h>
+#include <arrow/table.h>
+
+#include "cli/cell_writer.h"
+#include "floe/format/parquet/parquet_file_writer.h"
+#include "floe/io/file_io.h"
+
+namespace floe::cli {
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 20;
+constexpr int32_t kMaxCellWidth = 60;
+
+bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
+
+// Buffered text output to stdout or a file; the buffer is written out in large blocks.
+class TextSink {
+ public:
+  static arrow::Result<std::unique_ptr<TextSink>> Open(const std::string& path) {
+    std::unique_ptr<TextSink> sink(new TextSink());
+    if (IsStdout(path)) {
+      sink->file_ = stdout;
+      sink->name_ = "standard output";
+    } else {
+      sink->file_ = std::fopen(path.c_str(), "wb");
+      sink->name_ = "output file " + path;
+      if (sink->file_ == nullptr) {
+        return arrow::Status::IOError("cannot create output file ", path, ": ",
+                                      std::strerror(errno));
+      }
+      sink->owned_ = true;
+    }
+    sink->buffer_.reserve(kFlushBytes + kFlushBytes / 4);
+    return sink;
+  }
+
+  ~TextSink() {
+    if (owned_ && file_ != nullptr) std::fclose(file_);
+  }
+
+  std::string* buffer() { return &buffer_; }
+
+  arrow::Status MaybeFlush() { return buffer_.size() >= kFlushBytes ? Flush() : arrow::Status::OK(); }
+
+  arrow::Status Flush() {
+    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+      return arrow::Status::IOError("cannot write ", name_, ": ", std::strerror(errno));
+    }
+    buffer_.clear();
+    return arrow::Status::OK();
+  }
+
+  arrow::Status Close() {
+    ARROW_RETURN_NOT_OK(Flush());
+    int rc = owned_ ? std::fclose(file_) : std::fflush(file_);
+    if (owned_) file_ = nullptr;
+    if (rc != 0) return arrow::Status::IOError("cannot write ", name_, ": ", std::strerror(errno));
+    return arrow::Status::OK();
+  }
+
+ private:
+  TextSink() = default;
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
+  std::string name_;
+  std::string buffer_;
+};
+
+// Calls `fn(batch, writers)` for each run of rows that all columns hold in one chunk, with
+// one cell writer per column made once for the run.
+template <typename Fn>
+arrow::Status ForEachBatch(const arrow::Table& table, Fn&& fn) {
+  arrow::TableBatchReader reader(table);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (batch == nullptr) return arrow::Status::OK();
+    std::vector<std::unique_ptr<CellWriter>> writers;
+    writers.reserve(batch->num_columns());
+    for (const auto& column : batch->columns()) writers.push_back(MakeCellWriter(*column));
+    ARROW_RETURN_NOT_OK(fn(*batch, writers));
+  }
+}
+
+// ---- table ----
+
+// Appends `text` for display in one terminal cell: control characters escaped, invalid
+// UTF-8 shown as U+FFFD, and at most kMaxCellWidth characters, the last one "…" when cut.
+// Returns the width in characters (code points).
+int32_t AppendDisplay(std::string_view text, std::string* out) {
+  int32_t width = 0;
+  size_t cut_size = out->size();  // out's size while width <= kMaxCellWidth - 1
+  int32_t cut_width = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out->push_back(static_cast<char>(c));
+      ++width;
+      ++i;
+    } else if (c < 0x80) {
+      const char* escape = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : nullptr;
+      if (escape != nullptr) {
+        out->append(escape);
+        width += 2;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+        out->append(buf);
+        width += 4;
+      }
+      ++i;
+    } else {
+      size_t len = Utf8SequenceLength(text, i);
+      out->append(len > 0 ? text.substr(i, len) : std::string_view("\xEF\xBF\xBD"));
+      ++width;
+      i += len > 0 ? len : 1;
+    }
+    if (width > kMaxCellWidth) {
+      out->resize(cut_size);
+      out->append("\xE2\x80\xA6");  // …
+      return cut_width + 1;
+    }
+    if (width <= kMaxCellWidth - 1) {
+      cut_size = out->size();
+      cut_width = width;
+    }
+  }
+  return width;
+}
+
+// One column's display cells, back to back in one buffer.
+struct DisplayColumn {
+  std::string text;
+  std::vector<size_t> ends;
+  std::vector<int32_t> widths;
+  int32_t max_width = 0;
+  bool numeric = false;
+
+  void Add(std::string_view cell) {
+    int32_t width = AppendDisplay(cell, &text);
+    ends.push_back(text.size());
+    widths.push_back(width);
+    max_width = std::max(max_width, width);
+  }
+  std::string_view Cell(size_t row) const {
+    size_t begin = row == 0 ? 0 : ends[row - 1];
+    return std::string_view(text).substr(begin, ends[row] - begin);
+  }
+};
+
+void AppendPadded(std::string_view cell, int32_t width, int32_t column_width, bool right,
+                  bool last, std::string* out) {
+  if (right) out->append(column_width - width, ' ');
+  out->append(cell);
+  if (!right && !last) out->append(column_width - width, ' ');
+}
+
+arrow::Status WriteAlignedTable(const arrow::Table& table, TextSink* sink) {
+  const int num_columns = table.num_columns();
+  std::vector<DisplayColumn> columns(num_columns);
+  std::vector<DisplayColumn> header(num_columns);
+  std::string scratch;
+  for (int c = 0; c < num_columns; ++c) {
+    header[c].Add(table.schema()->field(c)->name());
+    columns[c].max_width = header[c].max_width;
+  }
+  ARROW_RETURN_NOT_OK(ForEachBatch(
+      table, [&](const arrow::RecordBatch& batch,
+                 const std::vector<std::unique_ptr<CellWriter>>& writers) {
+        for (int c = 0; c < num_columns; ++c) {
+          const CellWriter& writer = *writers[c];
+          DisplayColumn& column = columns[c];
+          column.numeric = writer.numeric();
+          for (int64_t row = 0; row < batch.num_rows(); ++row) {
+            if (writer.IsNull(row)) {
+              column.Add("null");
+            } else {
+              scratch.clear();
+              writer.AppendText(row, &scratch);
+              column.Add(scratch);
+            }
+          }
+        }
+        return arrow::Status::OK();
+      }));
+
+  std::string* out = sink->buffer();
+  const int64_t num_rows = table.num_rows();
+  for (int c = 0; c < num_columns; ++c) {
+    if (c > 0) out->append("  ");
+    AppendPadded(header[c].Cell(0), header[c].widths[0], columns[c].max_width,
+                 columns[c].numeric, c + 1 == num_columns, out);
+  }
+  out->push_back('\n');
+  for (int c = 0; c < num_columns; ++c) {
+    if (c > 0) out->append("  ");
+    out->append(columns[c].max_width, '-');
+  }
+  out->push_back('\n');
+  for (int64_t row = 0; row < num_rows; ++row) {
+    for (int c = 0; c < num_columns; ++c) {
+      if (c > 0) out->append("  ");
+      const DisplayColumn& column = columns[c];
+      AppendPadded(column.Cell(row), column.widths[row], column.max_width, column.numeric,
+                   c + 1 == num_columns, out);
+    }
+    out->push_back('\n');
+    ARROW_RETURN_NOT_OK(sink->MaybeFlush());
+  }
+  out->append("(" + std::to_string(num_rows) + (num_rows == 1 ? " row)\n" : " rows)\n"));
+  return arrow::Status::OK();
+}
+
+// ---- csv ----
+
+// RFC 4180: a field holding a comma, quote or line break is quoted with quotes doubled; an
+// empty string is quoted too so that it differs from a null (an empty field).
+void AppendCsvField(std::string_view text, std::string* out) {
+  if (text.empty()) {
+    out->append("\"\"");
+    return;
+  }
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(text);
+    return;
+  }
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+arrow::Status WriteCsv(const arrow::Table& table, TextSink* sink) {
+  std::string* out = sink->buffer();
+  const int num_columns = table.num_columns();
+  for (int c = 0; c < num_columns; ++c) {
+    if (c > 0) out->push_back(',');
+    AppendCsvField(table.schema()->field(c)->name(), out);
+  }
+  out->push_back('\n');
+  std::string scratch;
+  return ForEachBatch(table, [&](const arrow::RecordBatch& batch,
+                                 const std::vector<std::unique_ptr<CellWriter>>& writers) {
+    for (int64_t row = 0; row < batch.num_rows(); ++row) {
+      for (int c = 0; c < num_columns; ++c) {
+        if (c > 0) out->push_back(',');
+        const CellWriter& writer = *writers[c];
+        if (writer.IsNull(row)) continue;
+        if (writer.numeric()) {  // never needs quoting
+          writer.AppendText(row, out);
+        } else {
+          scratch.clear();
+          writer.AppendText(row, &scratch);
+          AppendCsvField(scratch, out);
+        }
+      }
+      out->push_back('\n');
+      ARROW_RETURN_NOT_OK(sink->MaybeFlush());
+    }
+    return arrow::Status::OK();
+  });
+}
+
+// ---- jsonl ----
+
+arrow::Status WriteJsonLines(const arrow::Table& table, TextSink* sink) {
+  std::string* out = sink->buffer();
+  const int num_columns = table.num_columns();
+  std::vector<std::string> keys(num_columns);
+  for (int c = 0; c < num_columns; ++c) {
+    AppendJsonString(table.schema()->field(c)->name(), &keys[c]);
+    keys[c].push_back(':');
+  }
+  return ForEachBatch(table, [&](const arrow::RecordBatch& batch,
+                                 const std::vector<std::unique_ptr<CellWriter>>& writers) {
+    for (int64_t row = 0; row < batch.num_rows(); ++row) {
+      out->push_back('{');
+      for (int c = 0; c < num_columns; ++c) {
+        if (c > 0) out->push_back(',');
+        out->append(keys[c]);
+        const CellWriter& writer = *writers[c];
+        if (writer.IsNull(row)) {
+          out->append("null");
+        } else {
+          writer.AppendJson(row, out);
+        }
+      }
+      out->append("}\n");
+      ARROW_RETURN_NOT_OK(sink->MaybeFlush());
+    }
+    return arrow::Status::OK();
+  });
+}
+
+// ---- parquet ----
+
+arrow::Status WriteParquet(const arrow::Table& table, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path));
+  pq::ParquetWriteOptions options;
+  options.compression = "zstd";
+  ARROW_ASSIGN_OR_RAISE(auto writer,
+                        pq::ParquetFileWriter::Open(*io, path, table.schema(), options));
+  arrow::TableBatchReader reader(table);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (batch == nullptr) break;
+    ARROW_RETURN_NOT_OK(writer->Write(*batch));
+  }
+  return writer->Close().status();
+}
+
+}  // namespace
+
+arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name) {
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "table") return OutputFormat::kTable;
+  if (lower == "csv") return OutputFormat::kCsv;
+  if (lower == "jsonl") return OutputFormat::kJsonl;
+  if (lower == "parquet") return OutputFormat::kParquet;
+  return arrow::Status::Invalid("unknown output format '", name,
+                                "': choose table, csv, jsonl or parquet");
+}
+
+arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path) {
+  if (format == OutputFormat::kParquet) {
+    if (IsStdout(path)) {
+      return arrow::Status::Invalid("parquet output needs a file (--output FILE), not stdout");
+    }
+    return WriteParquet(table, path);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sink, TextSink::Open(path));
+  switch (format) {
+    case OutputFormat::kTable:
+      ARROW_RETURN_NOT_OK(WriteAlignedTable(table, sink.get()));
+      break;
+    case OutputFormat::kCsv:
+      ARROW_RETURN_NOT_OK(WriteCsv(table, sink.get()));
+      break;
+    case OutputFormat::kJsonl:
+      ARROW_RETURN_NOT_OK(WriteJsonLines(table, sink.get()));
+      break;
+    case OutputFormat::kParquet:
+      break;
+  }
+  return sink->Close();
+}
+
+std::string FormatCell(const arrow::Array& array, int64_t row) {
+  std::string out;
+  if (row < 0 || row >= array.length()) return out;
+  auto writer = MakeCellWriter(array);
+  if (!writer->IsNull(row)) writer->AppendText(row, &out);
+  return out;
+}
+
+nlohmann::json CellToJson(const arrow::Array& array, int64_t row) {
+  if (row < 0 || row >= array.length()) return nullptr;
+  auto writer = MakeCellWriter(array);
+  if (writer->IsNull(row)) return nullptr;
+  std::string text;
+  writer->AppendJson(row, &text);
+  // The writer's text is valid JSON by construction; parsing it keeps one rendering.
+  auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return text;
+  return doc;
+}
+
+}  // namespace floe::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+#include <arrow/type_fwd.h>
+#include <nlohmann/json.hpp>
+
+namespace floe::cli {
+
+/// How `floe scan` prints rows.
+enum class OutputFormat { kTable, kCsv, kJsonl, kParquet };
+
+/// "table", "csv", "jsonl" or "parquet" (any case); an unknown name is an Invalid status
+/// that lists the choices.
+arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
+
+/// Writes `table` in `format` to `path` ("" or "-" = stdout). Parquet needs a path.
+///
+/// - table: aligned columns under a header and a rule of dashes, numbers right-aligned,
+///   nulls as "null", control characters escaped, cells cut to 60 characters with "…",
+///   then "(N rows)".
+/// - csv: a header line, then RFC 4180 rows (CRLF-free: lines end in "\n"); a null is an
+///   empty field and an empty string is `""`, so readers can tell them apart.
+/// - jsonl: one compact JSON object per row, keys are the column names in column order.
+/// - parquet: one file, zstd-compressed, with the table's schema and field ids.
+/// Cell text and JSON are as FormatCell and CellToJson give them.
+arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path);
+
+/// One cell as text (the table and csv formats): see CellWriter in cli/cell_writer.h for the
+/// rendering of each type. Binary and fixed values are lowercase hex, arrow.uuid values are
+/// 8-4-4-4-12 text, nested values are their compact JSON. A null cell is "".
+std::string FormatCell(const arrow::Array& array, int64_t row);
+
+/// One cell as JSON (the jsonl format). Binary is a hex string (as in text, so the two
+/// formats agree), decimals and temporal values are strings, NaN and infinities are the
+/// strings "NaN", "Infinity", "-Infinity". A null cell is JSON null.
+nlohmann::json CellToJson(const arrow::Array& array, int64_t row);
+
+}  // namespace floe::cli
