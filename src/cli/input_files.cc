@@ -45,6 +45,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& pa
     arrow::Status st = (*reader)->ReadTable(&data);
     if (!st.ok()) return arrow::Status::IOError(path, ": ", st.message());
   } else {
+    ARROW_RETURN_NOT_OK(file->Seek(0));  // sniffing read at an offset; the JSON reader streams
     ARROW_ASSIGN_OR_RAISE(auto arrow_schema, iceberg::ToArrowSchema(schema));
     auto parse = arrow::json::ParseOptions::Defaults();
     parse.explicit_schema = WithoutMetadata(*arrow_schema);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <arrow/result.h>
 #include <arrow/status.h>
 #include <nlohmann/json.hpp>
 

@@ -151,12 +151,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> TableScan::ToArrowTable() const {
     }
   }
   Schema read_schema(schema_->schema_id(), read_fields);
+  ARROW_ASSIGN_OR_RAISE(auto read_options, DataReadOptionsFromProperties(metadata_->properties));
   const bool filtering = bound_filter_->op() != Op::kTrue;
   int64_t remaining = options_.limit.value_or(INT64_MAX);
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
   for (const auto& task : tasks) {
     if (remaining <= 0) break;
-    ARROW_ASSIGN_OR_RAISE(auto file_batches, ReadDataFile(*table_->io(), task.file, read_schema));
+    ARROW_ASSIGN_OR_RAISE(auto file_batches, ReadDataFile(*table_->io(), task.file, read_schema, read_options));
     for (auto& batch : file_batches) {
       if (remaining <= 0) break;
       if (filtering) {

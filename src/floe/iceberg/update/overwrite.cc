@@ -33,10 +33,13 @@ arrow::Result<FileDecision> Decide(io::FileIO& io, const DataFile& file, const S
   int64_t removed = 0, total = 0;
   for (const auto& batch : batches) {
     total += batch->num_rows();
-    ARROW_ASSIGN_OR_RAISE(auto keep, FilterRecordBatch(RewriteNot(Expression::Not(bound)),
-                                                       schema, batch, /*keep_unknown=*/true));
-    removed += batch->num_rows() - keep->num_rows();
-    if (keep->num_rows() > 0) kept.push_back(std::move(keep));
+    ARROW_ASSIGN_OR_RAISE(auto matches, FilterMask(bound, schema, *batch));
+    // The mask is never null: rows where the filter is unknown are kept.
+    ARROW_ASSIGN_OR_RAISE(auto keep_mask, arrow::compute::Invert(matches));
+    ARROW_ASSIGN_OR_RAISE(auto keep, arrow::compute::Filter(batch, keep_mask));
+    auto keep_batch = keep.record_batch();
+    removed += batch->num_rows() - keep_batch->num_rows();
+    if (keep_batch->num_rows() > 0) kept.push_back(std::move(keep_batch));
   }
   FileDecision d;
   if (removed == 0) return d;
