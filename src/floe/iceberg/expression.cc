@@ -249,7 +249,18 @@ ExprPtr Negate(const ExprPtr& e) {
       break;
   }
   Op negated = NegateOp(e->op());
-  if (e->is_bound()) return Expression::BoundPredicate(negated, e->ref(), e->literals());
+  if (e->is_bound()) {
+    ExprPtr p = Expression::BoundPredicate(negated, e->ref(), e->literals());
+    const TypePtr& t = e->ref().type;
+    const bool floating = t && (t->id() == TypeId::kFloat || t->id() == TypeId::kDouble);
+    const bool ordering = e->op() == Op::kLt || e->op() == Op::kLtEq || e->op() == Op::kGt ||
+                          e->op() == Op::kGtEq;
+    // NaN is unordered: NOT (x < 1) holds for NaN while x >= 1 does not.
+    if (floating && ordering) {
+      return Expression::Or(std::move(p), Expression::BoundPredicate(Op::kIsNan, e->ref()));
+    }
+    return p;
+  }
   return Expression::Predicate(negated, e->ref().name, e->literals());
 }
 

@@ -124,13 +124,18 @@ bool ExpressionEquals(const Expression& a, const Expression& b);
 ///   "2024-03-01T10:00:00[.ffffff]", with an offset or "Z" for timestamptz), uuid, and decimal;
 /// - IS NULL on a required column is false, NOT NULL on one is true;
 /// - IN / NOT IN drop out-of-range values, collapse duplicates, and become = / != with one value.
-/// NOTs are pushed down first (RewriteNot), so a bound tree has no NOT nodes; a comparison
-/// that holds for every value becomes NOT NULL on an optional column, keeping SQL semantics
-/// (null rows never match a comparison). Errors name the column and the offending literal.
+/// NOTs are pushed down while binding, so a bound tree has no NOT nodes; a negated ordering
+/// comparison on a float / double column keeps NaN rows (NOT x < 1 → x >= 1 OR x IS NAN). A
+/// comparison that holds for every value becomes NOT NULL on an optional column (NOT NAN for
+/// orderings of floating columns), keeping SQL semantics: null rows never match a comparison,
+/// NaN never matches <, <=, >, >= or =. Errors name the column and the offending literal.
 arrow::Result<ExprPtr> Bind(const ExprPtr& expr, const Schema& schema, bool case_sensitive = true);
 
 /// Pushes every NOT down to the predicates by negating them (De Morgan), so the result has no
-/// NOT nodes. Works on bound and unbound trees.
+/// NOT nodes. Works on bound and unbound trees; on bound trees a negated ordering comparison
+/// of a float / double column also keeps NaN (NOT x < 1 → x >= 1 OR x IS NAN), since NaN
+/// compares false with everything. Unbound trees cannot know the type: Bind handles NOT
+/// itself and does not rely on this for them.
 ExprPtr RewriteNot(const ExprPtr& expr);
 
 /// The field ids a bound expression reads (for reading columns a filter needs but the caller

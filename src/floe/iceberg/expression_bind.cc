@@ -38,15 +38,23 @@ bool IsNanLiteral(const Literal& v) {
   return false;
 }
 
-// A predicate that is true for every non-null value: for SQL semantics null rows must still
-// be dropped, so an optional column keeps a NOT NULL test.
-ExprPtr AlwaysTrueFor(const Reference& ref) {
+bool IsOrdering(Op op) {
+  return op == Op::kLt || op == Op::kLtEq || op == Op::kGt || op == Op::kGtEq;
+}
+
+// A comparison `op` that holds for every value of the column. For SQL semantics null rows
+// must still be dropped, so an optional column keeps a NOT NULL test; and NaN is unordered,
+// so an ordering comparison on a floating column still excludes it.
+ExprPtr AlwaysTrueFor(const Reference& ref, Op op) {
+  if (IsFloating(ref.type) && IsOrdering(op)) return Expression::BoundPredicate(Op::kNotNan, ref);
   if (ref.required) return Expression::True();
   return Expression::BoundPredicate(Op::kNotNull, ref);
 }
 
-arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schema,
-                                     bool case_sensitive) {
+// Binds `pred`, or its negation when `negated` (NOTs are pushed down while binding, where
+// the column type is known). `ref_out` receives the bound column.
+arrow::Result<ExprPtr> BindPredicateImpl(const Expression& pred, const Schema& schema,
+                                         bool case_sensitive, bool negated, Reference* ref_out) {
   const std::string& name = pred.ref().name;
   const NestedField* field = schema.FindFieldByName(name, case_sensitive);
   if (field == nullptr) {
@@ -68,10 +76,11 @@ arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schem
   // A required field under an optional struct is still null when its parent is.
   ref.required = true;
   for (const NestedField* f : chain) ref.required = ref.required && f->required;
+  *ref_out = ref;
 
-  const Op op = pred.op();
+  const Op op = negated ? NegateOp(pred.op()) : pred.op();
   auto context = [&]() {
-    return "filter '" + pred.ToString() + "' on column '" + ref.name + "' (" +
+    return "filter '" + std::string(negated ? "NOT " : "") + pred.ToString() + "' on column '" + ref.name + "' (" +
            ref.type->ToString() + "): ";
   };
 
@@ -122,10 +131,10 @@ arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schem
         return Expression::BoundPredicate(op, std::move(ref), {std::move(converted->value)});
       case Kind::kAboveMax:
         // Every value of the column is below the literal.
-        if (op == Op::kLt || op == Op::kLtEq || op == Op::kNotEq) return AlwaysTrueFor(ref);
+        if (op == Op::kLt || op == Op::kLtEq || op == Op::kNotEq) return AlwaysTrueFor(ref, op);
         return Expression::False();
       case Kind::kBelowMin:
-        if (op == Op::kGt || op == Op::kGtEq || op == Op::kNotEq) return AlwaysTrueFor(ref);
+        if (op == Op::kGt || op == Op::kGtEq || op == Op::kNotEq) return AlwaysTrueFor(ref, op);
         return Expression::False();
     }
   }
@@ -144,7 +153,7 @@ arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schem
     for (const Literal& existing : values) seen = seen || existing == converted->value;
     if (!seen) values.push_back(std::move(converted->value));
   }
-  if (values.empty()) return op == Op::kIn ? Expression::False() : AlwaysTrueFor(ref);
+  if (values.empty()) return op == Op::kIn ? Expression::False() : AlwaysTrueFor(ref, op);
   if (values.size() == 1) {
     return Expression::BoundPredicate(op == Op::kIn ? Op::kEq : Op::kNotEq, std::move(ref),
                                       std::move(values));
@@ -152,37 +161,49 @@ arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schem
   return Expression::BoundPredicate(op, std::move(ref), std::move(values));
 }
 
-arrow::Result<ExprPtr> BindTree(const ExprPtr& expr, const Schema& schema, bool case_sensitive) {
+arrow::Result<ExprPtr> BindPredicate(const Expression& pred, const Schema& schema,
+                                     bool case_sensitive, bool negated) {
+  Reference ref;
+  ARROW_ASSIGN_OR_RAISE(auto bound, BindPredicateImpl(pred, schema, case_sensitive, negated, &ref));
+  // NaN is unordered: NOT (x < 1) holds for NaN while x >= 1 does not.
+  if (negated && IsOrdering(pred.op()) && IsFloating(ref.type)) {
+    return Expression::Or(std::move(bound), Expression::BoundPredicate(Op::kIsNan, ref));
+  }
+  return bound;
+}
+
+arrow::Result<ExprPtr> BindTree(const ExprPtr& expr, const Schema& schema, bool case_sensitive,
+                                bool negated) {
   switch (expr->op()) {
     case Op::kTrue:
+      return negated ? Expression::False() : expr;
     case Op::kFalse:
-      return expr;
-    case Op::kAnd: {
-      ARROW_ASSIGN_OR_RAISE(auto left, BindTree(expr->left(), schema, case_sensitive));
-      ARROW_ASSIGN_OR_RAISE(auto right, BindTree(expr->right(), schema, case_sensitive));
-      return Expression::And(std::move(left), std::move(right));
-    }
+      return negated ? Expression::True() : expr;
+    case Op::kAnd:
     case Op::kOr: {
-      ARROW_ASSIGN_OR_RAISE(auto left, BindTree(expr->left(), schema, case_sensitive));
-      ARROW_ASSIGN_OR_RAISE(auto right, BindTree(expr->right(), schema, case_sensitive));
+      ARROW_ASSIGN_OR_RAISE(auto left, BindTree(expr->left(), schema, case_sensitive, negated));
+      ARROW_ASSIGN_OR_RAISE(auto right, BindTree(expr->right(), schema, case_sensitive, negated));
+      // De Morgan: NOT (a AND b) = NOT a OR NOT b.
+      if ((expr->op() == Op::kAnd) != negated) {
+        return Expression::And(std::move(left), std::move(right));
+      }
       return Expression::Or(std::move(left), std::move(right));
     }
-    case Op::kNot: {
-      ARROW_ASSIGN_OR_RAISE(auto child, BindTree(expr->left(), schema, case_sensitive));
-      return Expression::Not(std::move(child));
-    }
+    case Op::kNot:
+      return BindTree(expr->left(), schema, case_sensitive, !negated);
     default:
-      if (expr->is_bound()) return expr;
-      return BindPredicate(*expr, schema, case_sensitive);
+      if (expr->is_bound()) return negated ? RewriteNot(Expression::Not(expr)) : expr;
+      return BindPredicate(*expr, schema, case_sensitive, negated);
   }
 }
 
 }  // namespace
 
 arrow::Result<ExprPtr> Bind(const ExprPtr& expr, const Schema& schema, bool case_sensitive) {
-  // NOT goes down to the predicates first: a comparison made constant by an out-of-range
-  // literal is "true unless null" (bound as NOT NULL), which only holds outside a NOT.
-  return BindTree(RewriteNot(expr), schema, case_sensitive);
+  // NOTs go down to the predicates while binding: a comparison made constant by an
+  // out-of-range literal is "true unless null" (bound as NOT NULL), which only holds outside a
+  // NOT, and negating an ordering comparison on a floating column must keep NaN rows.
+  return BindTree(expr, schema, case_sensitive, /*negated=*/false);
 }
 
 }  // namespace floe::iceberg

@@ -124,6 +124,19 @@ TEST(ExpressionTest, OutOfRangeLiteralsBecomeConstantsLikeJava) {
   EXPECT_EQ(MustBind(Gt("f", Literal::Double(1e300)))->op(), Op::kFalse);
 }
 
+TEST(ExpressionTest, NegatedOrderingOnFloatingColumnsKeepsNaN) {
+  // NaN compares false with everything, so NOT (x < 1) holds for NaN rows.
+  EXPECT_EQ(MustBind(Expression::Not(Lt("x", Literal::Double(1.0))))->ToString(),
+            "x >= 1e0 OR x IS NAN");
+  EXPECT_EQ(MustBind(Expression::Not(Eq("x", Literal::Double(1.0))))->ToString(), "x != 1e0");
+  EXPECT_EQ(MustBind(Expression::Not(Lt("i", Literal::Long(1))))->ToString(), "i >= 1");
+  // Beyond float range: every non-NaN value is below 1e300.
+  EXPECT_EQ(MustBind(Lt("f", Literal::Double(1e300)))->ToString(), "f IS NOT NAN");
+  EXPECT_EQ(MustBind(Expression::Not(Lt("f", Literal::Double(1e300))))->ToString(), "f IS NAN");
+  auto bound = MustBind(Lt("x", Literal::Double(1.0)));
+  EXPECT_EQ(RewriteNot(Expression::Not(bound))->ToString(), "x >= 1e0 OR x IS NAN");
+}
+
 TEST(ExpressionTest, InDropsOutOfRangeDeduplicatesAndCollapses) {
   auto in = MustBind(In("i", {Literal::Long(1), Literal::Long(2), Literal::Long(1),
                               Literal::Long(5'000'000'000LL)}));
