@@ -1,10 +1,8 @@
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include <arrow/type_fwd.h>
 
@@ -43,14 +41,5 @@ class CellWriter {
 /// The writer for an array of any type; types without a dedicated rendering fall back to
 /// Arrow's own scalar text (a JSON string).
 std::unique_ptr<CellWriter> MakeCellWriter(const arrow::Array& array);
-
-/// Appends `text` as a JSON string literal: quotes, backslashes and control characters
-/// escaped, invalid UTF-8 replaced by U+FFFD so the output is always valid JSON.
-void AppendJsonString(std::string_view text, std::string* out);
-
-/// The length of the well-formed UTF-8 sequence starting at text[pos] (a non-ASCII lead
-/// byte), or 0 when the bytes there are not valid UTF-8 (overlong forms, surrogates and
-/// code points above U+10FFFF are invalid).
-size_t Utf8SequenceLength(std::string_view text, size_t pos);
 
 }  // namespace floe::cli

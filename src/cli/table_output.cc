@@ -14,6 +14,7 @@
 #include <arrow/table.h>
 
 #include "cli/cell_writer.h"
+#include "cli/json_text.h"
 #include "floe/format/parquet/parquet_file_writer.h"
 #include "floe/io/file_io.h"
 
@@ -52,10 +53,13 @@ class TextSink {
 
   std::string* buffer() { return &buffer_; }
 
-  arrow::Status MaybeFlush() { return buffer_.size() >= kFlushBytes ? Flush() : arrow::Status::OK(); }
+  arrow::Status MaybeFlush() {
+    return buffer_.size() >= kFlushBytes ? Flush() : arrow::Status::OK();
+  }
 
   arrow::Status Flush() {
-    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+    if (!buffer_.empty() &&
+        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
       return arrow::Status::IOError("cannot write ", name_, ": ", std::strerror(errno));
     }
     buffer_.clear();

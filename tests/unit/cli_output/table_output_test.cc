@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/cell_writer.h"
+#include "cli/json_text.h"
 
 namespace floe::cli {
 namespace {
@@ -140,7 +141,8 @@ TEST(FormatCellTest, TimestampsInEveryUnitWithAndWithoutZone) {
 }
 
 TEST(FormatCellTest, StringsAreRawTextAndEscapedJson) {
-  auto s = FromJson(arrow::utf8(), R"(["plain", "a \"q\" \\ b", "tab\tnl\n", "\u0001", "zoë €", "", null])");
+  auto s = FromJson(arrow::utf8(),
+                    R"(["plain", "a \"q\" \\ b", "tab\tnl\n", "\u0001", "zoë €", "", null])");
   EXPECT_EQ(Texts(*s), (Strings{"plain", "a \"q\" \\ b", "tab\tnl\n", "\x01", "zoë €", "", ""}));
   EXPECT_EQ(Jsons(*s), (Strings{R"("plain")", R"("a \"q\" \\ b")", R"("tab\tnl\n")",
                                 R"("\u0001")", "\"zoë €\"", R"("")", "null"}));
@@ -188,7 +190,8 @@ TEST(FormatCellTest, UuidExtensionIsUuidText) {
 TEST(FormatCellTest, StructsAreObjectsInFieldOrder) {
   auto type = arrow::struct_({arrow::field("z", arrow::int32()), arrow::field("a", arrow::utf8()),
                               arrow::field("t", arrow::date32())});
-  auto s = FromJson(type, R"([{"z": 1, "a": "x", "t": 0}, {"z": null, "a": "y", "t": null}, null])");
+  auto s = FromJson(type,
+                    R"([{"z": 1, "a": "x", "t": 0}, {"z": null, "a": "y", "t": null}, null])");
   EXPECT_EQ(Texts(*s), (Strings{R"({"z":1,"a":"x","t":"1970-01-01"})",
                                 R"({"z":null,"a":"y","t":null})", ""}));
   EXPECT_EQ(CellToJson(*s, 0), json::parse(R"({"z":1,"a":"x","t":"1970-01-01"})"));
