@@ -233,6 +233,34 @@ TEST(ManifestWriter, UnpartitionedManifestHasEmptyPartitionRecord) {
   EXPECT_EQ((*entries)[0].data_file.record_count, 3);
 }
 
+TEST(ManifestWriter, DerivesPartitionTypeFromSpecWhenNotGiven) {
+  ScratchDir dir("floe-manifest");
+  auto io = LocalIO();
+  Schema schema(0, {NestedField{1, "id", Type::Long(), true, ""},
+                    NestedField{2, "ts", Type::Timestamp(), false, ""}});
+  PartitionSpec spec(1, {PartitionField{1, 1000, "id_bucket", Transform::Bucket(8)},
+                         PartitionField{2, 1001, "ts_day", Transform::Day()}});
+  auto writer = ManifestWriter::Make(*io, dir / "p.avro", spec, schema, nullptr, 5);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  DataFile f;
+  f.file_path = "/w/x.parquet";
+  f.partition = {Literal::Int(3), Literal::Date(19800)};
+  ASSERT_TRUE((*writer)->Add(f).ok());
+  auto m = (*writer)->Close();
+  ASSERT_TRUE(m.ok());
+  auto reader = ManifestReader::Open(*io, *m);
+  ASSERT_TRUE(reader.ok());
+  const auto& fields = (*reader)->partition_type()->fields();
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].id, 1000);
+  EXPECT_EQ(fields[0].type->id(), TypeId::kInt);
+  EXPECT_EQ(fields[1].name, "ts_day");
+  EXPECT_EQ(fields[1].type->id(), TypeId::kDate);
+  auto entries = (*reader)->Entries();
+  ASSERT_TRUE(entries.ok());
+  ExpectSamePartition((*entries)[0].data_file.partition, f.partition);
+}
+
 TEST(ManifestWriter, DeleteManifestRoundTripsEqualityIds) {
   ScratchDir dir("floe-manifest");
   auto io = LocalIO();
