@@ -18,10 +18,27 @@ arrow::Result<bool> IsParquet(const std::shared_ptr<arrow::io::RandomAccessFile>
   return n == 4 && std::string_view(magic, 4) == "PAR1";
 }
 
-// JSON values are read straight into the table's types; nested field ids are not needed here.
-std::shared_ptr<arrow::Schema> WithoutMetadata(const arrow::Schema& schema) {
+// Columns whose JSON form Arrow's reader converts directly are read with their table type;
+// the rest (dates, times, decimals, binary, nested) are left to type inference and cast by
+// ConformToSchema, which also names unknown columns and nulls in required ones. Every column is
+// read as nullable so that such nulls are reported by ConformToSchema, by column name.
+std::shared_ptr<arrow::Schema> JsonReadSchema(const arrow::Schema& schema) {
   arrow::FieldVector fields;
-  for (const auto& f : schema.fields()) fields.push_back(f->WithMetadata(nullptr));
+  for (const auto& f : schema.fields()) {
+    switch (f->type()->id()) {
+      case arrow::Type::BOOL:
+      case arrow::Type::INT32:
+      case arrow::Type::INT64:
+      case arrow::Type::FLOAT:
+      case arrow::Type::DOUBLE:
+      case arrow::Type::STRING:
+      case arrow::Type::TIMESTAMP:
+        fields.push_back(f->WithMetadata(nullptr)->WithNullable(true));
+        break;
+      default:
+        break;
+    }
+  }
   return arrow::schema(fields);
 }
 
@@ -48,8 +65,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& pa
     ARROW_RETURN_NOT_OK(file->Seek(0));  // sniffing read at an offset; the JSON reader streams
     ARROW_ASSIGN_OR_RAISE(auto arrow_schema, iceberg::ToArrowSchema(schema));
     auto parse = arrow::json::ParseOptions::Defaults();
-    parse.explicit_schema = WithoutMetadata(*arrow_schema);
-    parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::Error;
+    parse.explicit_schema = JsonReadSchema(*arrow_schema);
+    parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::InferType;
     auto read = arrow::json::ReadOptions::Defaults();
     read.use_threads = true;
     auto reader =

@@ -358,7 +358,7 @@ arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
   std::transform(format.begin(), format.end(), format.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (format != "PARQUET") {
-    return arrow::Status::NotImplemented("data file ", file.file_path, " is ", file.file_format,
+    return arrow::Status::Invalid("data file ", file.file_path, " is ", file.file_format,
                                          "; only Parquet data files can be read");
   }
   return ReadDataFile(io, file.file_path, projected, options);

@@ -74,7 +74,7 @@ arrow::Result<Snapshot> SnapshotFromJson(const Json& json, const std::string& wh
   snapshot.sequence_number = sequence_number.value_or(0);
   ARROW_ASSIGN_OR_RAISE(snapshot.timestamp_ms, GetLong(json, "timestamp-ms", where));
   if (Find(json, "manifest-list") == nullptr && Find(json, "manifests") != nullptr) {
-    return arrow::Status::NotImplemented(
+    return arrow::Status::Invalid(
         At(where), "snapshot ", snapshot.snapshot_id,
         " lists its manifests inline ('manifests', format v1 without a manifest list); floe "
         "reads only snapshots with a 'manifest-list'");
@@ -257,7 +257,7 @@ arrow::Status ParseInto(const Json& json, TableMetadata* md) {
   ARROW_ASSIGN_OR_RAISE(md->format_version, GetInt(json, "format-version", ""));
   const int version = md->format_version;
   if (version != 1 && version != 2) {
-    return arrow::Status::NotImplemented("unsupported format-version ", version,
+    return arrow::Status::Invalid("unsupported format-version ", version,
                                          " (floe reads format versions 1 and 2)");
   }
   if (version >= 2) {

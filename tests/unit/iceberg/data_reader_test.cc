@@ -251,7 +251,7 @@ TEST_F(DataReaderTest, OnlyParquetDataFilesAreRead) {
   file.file_format = "AVRO";
   auto result = ReadDataFile(*io_, file, Base());
   ASSERT_FALSE(result.ok());
-  EXPECT_TRUE(result.status().IsNotImplemented());
+  EXPECT_TRUE(result.status().IsInvalid());
   file.file_format = "parquet";
   EXPECT_TRUE(ReadDataFile(*io_, file, Base()).ok());
 }

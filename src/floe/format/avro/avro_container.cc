@@ -160,7 +160,7 @@ class ContainerReaderImpl final : public ContainerReader {
     if (codec_it != metadata_.end() && !codec_it->second.empty()) {
       auto codec = internal::CodecFromName(codec_it->second);
       if (!codec) {
-        return arrow::Status::NotImplemented(name_, ": unsupported Avro codec '",
+        return arrow::Status::Invalid(name_, ": unsupported Avro codec '",
                                              codec_it->second, "'");
       }
       codec_ = *codec;

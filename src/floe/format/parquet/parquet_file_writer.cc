@@ -36,7 +36,7 @@ arrow::Result<arrow::Compression::type> CompressionFromName(std::string_view nam
                                   "' (expected zstd, snappy, gzip, lz4, brotli or uncompressed)");
   }
   if (!arrow::util::Codec::IsAvailable(codec)) {
-    return arrow::Status::NotImplemented("Parquet compression codec '", name,
+    return arrow::Status::Invalid("Parquet compression codec '", name,
                                          "' is not available in this build of Arrow");
   }
   return codec;
