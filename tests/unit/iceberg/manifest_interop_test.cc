@@ -148,7 +148,8 @@ TEST(ManifestInterop, PyIcebergReadsFloeManifestAndList) {
   EXPECT_EQ(e[0]["column_sizes"], nlohmann::json::parse(R"({"1": 10, "2": 20})"));
   EXPECT_EQ(e[0]["null_value_counts"], nlohmann::json::parse(R"({"1": 0, "2": 3})"));
   EXPECT_EQ(e[0]["nan_value_counts"], nlohmann::json::parse(R"({"4": 1, "5": 0})"));
-  EXPECT_EQ(e[0]["lower_bounds"], nlohmann::json::parse(R"({"2": "hex:f9ffffff", "12": "hex:61"})"));
+  EXPECT_EQ(e[0]["lower_bounds"],
+            nlohmann::json::parse(R"({"2": "hex:f9ffffff", "12": "hex:61"})"));
   EXPECT_EQ(e[0]["upper_bounds"]["12"], "hex:7a");
   EXPECT_EQ(e[0]["key_metadata"], "hex:006b6579");
   EXPECT_EQ(e[0]["split_offsets"], nlohmann::json::parse("[4, 1000, 8589934592]"));

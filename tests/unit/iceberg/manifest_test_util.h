@@ -112,7 +112,9 @@ inline AllTypes MakeAllTypes() {
           Type::Struct(std::move(ptype))};
 }
 
-inline std::string UuidBytes() { return std::string("\x12\x34\x56\x78\x9a\xbc\xde\xf0\x01\x23\x45\x67\x89\xab\xcd\xef", 16); }
+inline std::string UuidBytes() {
+  return std::string("\x12\x34\x56\x78\x9a\xbc\xde\xf0\x01\x23\x45\x67\x89\xab\xcd\xef", 16);
+}
 
 inline __int128 BigUnscaled() {
   // -(10^37 + 5): needs the full 16 bytes of decimal(38, 10).
