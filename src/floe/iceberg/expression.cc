@@ -86,8 +86,8 @@ Expression::Expression(Op op, ExprPtr left, ExprPtr right, Reference ref,
       bound_(bound) {}
 
 ExprPtr Expression::True() {
-  static const ExprPtr kTrueExpr =
-      std::make_shared<Expression>(Op::kTrue, nullptr, nullptr, Reference{}, std::vector<Literal>{}, true);
+  static const ExprPtr kTrueExpr = std::make_shared<Expression>(
+      Op::kTrue, nullptr, nullptr, Reference{}, std::vector<Literal>{}, true);
   return kTrueExpr;
 }
 

@@ -67,7 +67,8 @@ arrow::Result<ExprPtr> BindPredicateImpl(const Expression& pred, const Schema& s
   }
   if (!field->type->is_primitive()) {
     return arrow::Status::Invalid("filter column '", name, "' has type ",
-                                  field->type->ToString(), "; only primitive columns can be filtered");
+                                  field->type->ToString(),
+                                  "; only primitive columns can be filtered");
   }
   Reference ref;
   ref.name = schema.FindColumnName(field->id);
@@ -80,8 +81,8 @@ arrow::Result<ExprPtr> BindPredicateImpl(const Expression& pred, const Schema& s
 
   const Op op = negated ? NegateOp(pred.op()) : pred.op();
   auto context = [&]() {
-    return "filter '" + std::string(negated ? "NOT " : "") + pred.ToString() + "' on column '" + ref.name + "' (" +
-           ref.type->ToString() + "): ";
+    return "filter '" + std::string(negated ? "NOT " : "") + pred.ToString() +
+           "' on column '" + ref.name + "' (" + ref.type->ToString() + "): ";
   };
 
   if (IsUnaryOp(op)) {

@@ -13,7 +13,19 @@
 namespace floe::iceberg {
 namespace {
 
-enum class Tok { kIdent, kQuotedIdent, kString, kNumber, kHex, kLParen, kRParen, kComma, kDot, kOp, kEnd };
+enum class Tok {
+  kIdent,
+  kQuotedIdent,
+  kString,
+  kNumber,
+  kHex,
+  kLParen,
+  kRParen,
+  kComma,
+  kDot,
+  kOp,
+  kEnd,
+};
 
 struct Token {
   Tok kind;

@@ -49,7 +49,8 @@ TEST(ExpressionParserTest, ParsesTheDocumentedExample) {
   auto bound = Bind(e, TestSchema());
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
   EXPECT_EQ((*bound)->ToString(),
-            "a > 5 AND (b = 'x' OR c IS NULL) AND d NOT IN (1, 2, 3) AND ts >= '2024-03-01T00:00:00'");
+            "a > 5 AND (b = 'x' OR c IS NULL) AND d NOT IN (1, 2, 3) AND "
+            "ts >= '2024-03-01T00:00:00'");
 }
 
 TEST(ExpressionParserTest, KeywordsAreCaseInsensitiveAndPrecedenceIsOrAndNot) {

@@ -179,8 +179,9 @@ TEST(ExpressionTest, UuidStringsBindToBytes) {
 }
 
 TEST(ExpressionTest, RewriteNotPushesNegationToPredicates) {
-  auto e = Expression::Not(Expression::And(Lt("i", Literal::Long(1)),
-                                           Expression::Or(IsNull("name"), In("id", {Literal::Long(1), Literal::Long(2)}))));
+  auto in = In("id", {Literal::Long(1), Literal::Long(2)});
+  auto e = Expression::Not(
+      Expression::And(Lt("i", Literal::Long(1)), Expression::Or(IsNull("name"), in)));
   auto r = RewriteNot(e);
   EXPECT_EQ(r->ToString(), "i >= 1 OR (name IS NOT NULL AND id NOT IN (1, 2))");
   EXPECT_EQ(RewriteNot(Expression::Not(StartsWith("name", "a")))->op(), Op::kNotStartsWith);

@@ -27,7 +27,8 @@ const Schema& TestSchema() {
           F(3, "some_nulls", Type::String()), F(4, "no_nulls", Type::String()),
           F(5, "float", Type::Float()), F(6, "all_nulls_double", Type::Double()),
           F(7, "all_nans", Type::Double()), F(8, "both_nan_and_null", Type::Float()),
-          F(9, "no_nan_or_null", Type::Double()), F(10, "all_nulls_missing_nan_float", Type::Float()),
+          F(9, "no_nan_or_null", Type::Double()),
+          F(10, "all_nulls_missing_nan_float", Type::Float()),
           F(11, "all_same_prefix", Type::String()), F(12, "ts", Type::Timestamp())});
   return schema;
 }

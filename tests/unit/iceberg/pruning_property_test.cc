@@ -151,7 +151,9 @@ TEST(PruningPropertyTest, EvaluatorsNeverPruneAMatchingRow) {
     std::vector<std::pair<ManifestFile, std::vector<TestFile*>>> manifests;
     for (size_t start = 0; start < files.size(); start += 3) {
       std::vector<TestFile*> members;
-      for (size_t k = start; k < std::min(start + 3, files.size()); ++k) members.push_back(&files[k]);
+      for (size_t k = start; k < std::min(start + 3, files.size()); ++k) {
+        members.push_back(&files[k]);
+      }
       ManifestFile m;
       m.partitions = Summaries(members, spec);
       manifests.emplace_back(std::move(m), std::move(members));
