@@ -22,8 +22,9 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 /// - table: aligned columns under a header and a rule of dashes, numbers right-aligned,
 ///   nulls as "null", control characters escaped, cells cut to 60 characters with "…",
 ///   then "(N rows)".
-/// - csv: a header line, then RFC 4180 rows (CRLF-free: lines end in "\n"); a null is an
-///   empty field and an empty string is `""`, so readers can tell them apart.
+/// - csv: a header line, then RFC 4180 rows (lines end in "\n"); a null is an empty field
+///   and an empty string is `""` (PostgreSQL's CSV convention), so readers that do not take
+///   quoted fields for nulls can tell them apart.
 /// - jsonl: one compact JSON object per row, keys are the column names in column order.
 /// - parquet: one file, zstd-compressed, with the table's schema and field ids.
 /// Cell text and JSON are as FormatCell and CellToJson give them.
