@@ -16,6 +16,7 @@ FastAppend& FastAppend::AppendFiles(std::vector<DataFile> files) {
 
 arrow::Result<SnapshotPlan> FastAppend::Plan(const TableMetadata& base, int64_t snapshot_id) {
   SnapshotPlan plan;
+  ARROW_ASSIGN_OR_RAISE(plan.manifests, CurrentManifests(base));
   if (files_.empty()) return plan;
   for (const auto& f : files_) {
     const PartitionSpec* spec = base.SpecById(f.spec_id);
@@ -28,9 +29,8 @@ arrow::Result<SnapshotPlan> FastAppend::Plan(const TableMetadata& base, int64_t 
   if (added_manifests_.empty()) {
     ARROW_ASSIGN_OR_RAISE(added_manifests_, WriteAddedManifests(base, snapshot_id, files_));
   }
-  plan.manifests = added_manifests_;
-  ARROW_ASSIGN_OR_RAISE(auto existing, CurrentManifests(base));
-  for (auto& m : existing) plan.manifests.push_back(std::move(m));
+  plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(),
+                        added_manifests_.end());
   return plan;
 }
 

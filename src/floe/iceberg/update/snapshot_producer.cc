@@ -32,6 +32,17 @@ SnapshotProducer& SnapshotProducer::SetSummary(const std::string& key, const std
   return *this;
 }
 
+SnapshotProducer& SnapshotProducer::SetValidation(
+    std::function<arrow::Status(const TableMetadata&)> validate) {
+  validate_ = std::move(validate);
+  return *this;
+}
+
+SnapshotProducer& SnapshotProducer::AllowEmpty() {
+  allow_empty_ = true;
+  return *this;
+}
+
 std::string SnapshotProducer::NewManifestLocation(const TableMetadata& base, int64_t snapshot_id) {
   return io::JoinLocation(base.location, "metadata/" + commit_uuid_ + "-m" +
                                              std::to_string(manifest_counter_++) + ".avro");
@@ -122,9 +133,11 @@ arrow::Result<Snapshot> SnapshotProducer::Commit() {
       CommitWithRetry(*table_, [&](const TableState& state) -> arrow::Result<TableMetadata> {
         cleanup();  // files of a lost attempt
         const TableMetadata& base = *state.metadata;
+        if (validate_) ARROW_RETURN_NOT_OK(validate_(base));
         ARROW_ASSIGN_OR_RAISE(SnapshotPlan plan, Plan(base, snapshot_id));
         attempt_files = plan.attempt_files;
-        if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0) {
+        if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0 &&
+            !allow_empty_) {
           nothing_to_do = true;
           return base;
         }

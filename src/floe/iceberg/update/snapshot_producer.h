@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
@@ -47,6 +48,11 @@ class SnapshotProducer {
 
   /// Adds a key to the snapshot summary (e.g. an idempotency token).
   SnapshotProducer& SetSummary(const std::string& key, const std::string& value);
+  /// A check run against the table as it is at every commit attempt (also after a conflict);
+  /// an error aborts the commit. Used to refuse work a concurrent writer already did.
+  SnapshotProducer& SetValidation(std::function<arrow::Status(const TableMetadata&)> validate);
+  /// Commit a snapshot even when no file is added or removed (to record a summary token).
+  SnapshotProducer& AllowEmpty();
 
   /// Commits; returns the new snapshot. A change with nothing to do (no file added or removed)
   /// commits nothing and returns the current snapshot, or Invalid when there is none.
@@ -70,6 +76,8 @@ class SnapshotProducer {
 
   std::shared_ptr<Table> table_;
   std::map<std::string, std::string> summary_extra_;
+  std::function<arrow::Status(const TableMetadata&)> validate_;
+  bool allow_empty_ = false;
   /// Manifests written once and reused across retries (they do not depend on the base).
   int manifest_counter_ = 0;
   std::string commit_uuid_;

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "floe/catalog/catalog.h"
+#include "floe/iceberg/table_identifier.h"
+
+namespace floe::ingest {
+
+struct IngestOptions {
+  std::string source;  ///< folder or URI holding spark-* app folders
+  iceberg::TableIdentifier table;
+  std::string partition_by;  ///< for a new data table; default day(timestamp)
+  int threads = 0;           ///< 0: all cores
+  int commit_every = 0;      ///< folders per commit; 0: one commit per run
+  bool rejects = true;       ///< keep rejected lines in <table>_rejects
+  bool dry_run = false;      ///< list what would be processed, change nothing
+  std::string job_id;        ///< default: a fresh UUID
+};
+
+/// Running totals for progress displays.
+struct IngestProgress {
+  int64_t folders_done = 0;
+  int64_t folders_total = 0;
+  int64_t files_done = 0;
+  int64_t files_total = 0;
+  int64_t bytes_done = 0;
+  int64_t records = 0;
+};
+
+struct FolderOutcome {
+  std::string name;
+  std::string status;  ///< SUCCESS, FAILED, or PENDING in a dry run
+  int64_t files = 0;   ///< new files read (or to read, in a dry run)
+  int64_t records = 0;
+  int64_t rejects = 0;
+  std::string error;
+};
+
+/// What a run did, for the closing summary.
+struct IngestReport {
+  std::string job_id;
+  bool dry_run = false;
+  std::vector<FolderOutcome> folders;  ///< folders with new files, in name order
+  int64_t records = 0;
+  int64_t rejects = 0;
+  std::map<std::string, int64_t> rejects_by_reason;
+  int64_t files = 0;
+  int64_t bytes = 0;
+  int64_t commits = 0;
+  int64_t recovered_batches = 0;  ///< earlier batches completed after a crash
+  double seconds = 0;
+
+  bool all_succeeded() const;
+};
+
+/// floe's main job: every new file of every app folder below the source into the data table,
+/// its rejected lines into the rejects table, and a status row per folder into the
+/// processing-metadata table — exactly once, whatever crashes in between. See ingest_batch.h
+/// for how a run is recorded and ingest_ledger.h for how the next run reads it back.
+arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOptions& options,
+                                      const std::function<void(const IngestProgress&)>& progress =
+                                          nullptr);
+
+}  // namespace floe::ingest
