@@ -59,8 +59,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& pa
       return arrow::Status::IOError(path, ": not a readable Parquet file: ",
                                     reader.status().message());
     }
-    arrow::Status st = (*reader)->ReadTable(&data);
-    if (!st.ok()) return arrow::Status::IOError(path, ": ", st.message());
+    auto table = (*reader)->ReadTable();
+    if (!table.ok()) return arrow::Status::IOError(path, ": ", table.status().message());
+    data = *table;
   } else {
     ARROW_RETURN_NOT_OK(file->Seek(0));  // sniffing read at an offset; the JSON reader streams
     ARROW_ASSIGN_OR_RAISE(auto arrow_schema, iceberg::ToArrowSchema(schema));
