@@ -8,7 +8,12 @@
 #include "floe/catalog/sql/sql_catalog.h"
 #include "floe/iceberg/manifest_list.h"
 #include "floe/iceberg/manifest_reader.h"
+#include "floe/iceberg/manifest_writer.h"
+#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/table_scan.h"
+#include "floe/iceberg/update/commit_retry.h"
 #include "floe/iceberg/update/fast_append.h"
+#include "floe/iceberg/update/overwrite.h"
 #include "floe/iceberg/update/update_properties.h"
 #include "floe/util/uuid.h"
 
@@ -153,6 +158,63 @@ TEST_F(TableCommitTest, ValidationFailureAbortsTheCommit) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().message(), "refused by validation");
   EXPECT_TRUE((*catalog_->LoadTable(table_id_))->metadata().snapshots.empty());
+}
+
+}  // namespace
+}  // namespace floe
+
+namespace floe {
+namespace {
+
+// A snapshot whose manifest list holds a delete manifest, committed by hand: floe cannot apply
+// delete files, so scans and overwrites must refuse the table instead of returning deleted rows.
+TEST_F(TableCommitTest, TablesWithDeleteFilesFailClearly) {
+  auto table = *catalog_->LoadTable(table_id_);
+  FastAppend a(table);
+  a.AppendFile(File("a", 3));
+  ASSERT_TRUE(a.Commit().ok());
+  const auto& md = table->metadata();
+  int64_t snapshot_id = iceberg::NewSnapshotId(md);
+  iceberg::ManifestWriter::Options options;
+  options.content = iceberg::ManifestContent::kDeletes;
+  std::string manifest_path = md.location + "/metadata/deletes-m0.avro";
+  auto writer = iceberg::ManifestWriter::Make(*table->io(), manifest_path, md.DefaultSpec(),
+                                              *md.CurrentSchema(), nullptr, snapshot_id, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  DataFile deletes = File("pos-deletes", 1);
+  deletes.content = iceberg::DataFileContent::kPositionDeletes;
+  ASSERT_TRUE((*writer)->Add(deletes).ok());
+  auto delete_manifest = (*writer)->Close();
+  ASSERT_TRUE(delete_manifest.ok()) << delete_manifest.status().ToString();
+  auto manifests = *iceberg::ReadManifestList(*table->io(), md.CurrentSnapshot()->manifest_list);
+  manifests.push_back(*delete_manifest);
+  iceberg::Snapshot snap;
+  snap.snapshot_id = snapshot_id;
+  snap.parent_snapshot_id = md.current_snapshot_id;
+  snap.sequence_number = md.last_sequence_number + 1;
+  snap.timestamp_ms = iceberg::NowMs();
+  snap.summary["operation"] = "delete";
+  snap.manifest_list = md.location + "/metadata/snap-deletes.avro";
+  auto list = iceberg::ManifestListWriter::Make(*table->io(), snap.manifest_list, snapshot_id,
+                                                snap.parent_snapshot_id, snap.sequence_number);
+  ASSERT_TRUE(list.ok());
+  ASSERT_TRUE((*list)->Add(manifests).ok());
+  ASSERT_TRUE((*list)->Close().ok());
+  ASSERT_TRUE(iceberg::CommitWithRetry(*table, [&](const iceberg::TableState& base) {
+                return arrow::Result<iceberg::TableMetadata>(
+                    iceberg::WithSnapshot(*base.metadata, snap));
+              }).ok());
+
+  auto scan = iceberg::TableScan::Make(*table, {});
+  ASSERT_TRUE(scan.ok());
+  auto planned = scan->PlanFiles();
+  ASSERT_FALSE(planned.ok());
+  EXPECT_NE(planned.status().message().find("delete files"), std::string::npos);
+  EXPECT_NE(planned.status().message().find("db.t"), std::string::npos);
+  iceberg::Overwrite overwrite(table, iceberg::Expression::True());
+  auto rewritten = overwrite.Commit();
+  ASSERT_FALSE(rewritten.ok());
+  EXPECT_NE(rewritten.status().message().find("delete files"), std::string::npos);
 }
 
 }  // namespace
