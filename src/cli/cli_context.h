@@ -38,6 +38,9 @@ void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddReportCommands(CLI::App& app, CliContext& ctx, Action* run);
+void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run);
 
 /// Adds --warehouse/--catalog/--catalog-uri/--json to a (sub)command.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);

@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   AddTableCommands(app, ctx, &run);
   AddAppendCommand(app, ctx, &run);
   AddScanCommand(app, ctx, &run);
+  AddIngestCommand(app, ctx, &run);
+  AddReportCommands(app, ctx, &run);
+  AddGenCommand(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,141 @@
+// floe gen OUTPUT_DIR [--seed N] [--apps N] [--executors N] [--size 100MB | --records N]
+//                     [--bad-rate R] [--gzip-share S] [--zstd-share S] [--decoys N]: writes a
+// synthetic, deterministic corpus of Spark-on-Kubernetes Fluent Bit logs for tests and
+// benchmarks, and prints what it wrote.
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <iostream>
+
+#include "cli/cli_context.h"
+#include "cli/output.h"
+#include "floe/ingest/corpus_generator.h"
+
+namespace floe::cli {
+namespace {
+
+struct GenArgs {
+  ingest::CorpusOptions options;
+  std::string size = "16MiB";
+  int64_t records = 0;
+};
+
+// "100MB", "1.5GiB", "512k", "4096": KB/MB/GB count powers of 1000, KiB/MiB/GiB (and bare
+// K/M/G) powers of 1024.
+arrow::Result<int64_t> ParseSize(const std::string& text) {
+  size_t pos = 0;
+  while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
+                               text[pos] == '.')) {
+    ++pos;
+  }
+  double number = 0;
+  const auto parsed = std::from_chars(text.data(), text.data() + pos, number);
+  if (pos == 0 || parsed.ec != std::errc() || parsed.ptr != text.data() + pos) {
+    return UsageError("--size: '" + text + "' is not a size such as 100MB or 2GiB");
+  }
+  std::string unit;
+  for (char c : text.substr(pos)) {
+    if (c != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  double scale = 0;
+  if (unit.empty() || unit == "b") scale = 1;
+  if (unit == "kb") scale = 1e3;
+  if (unit == "mb") scale = 1e6;
+  if (unit == "gb") scale = 1e9;
+  if (unit == "k" || unit == "kib") scale = 1024.0;
+  if (unit == "m" || unit == "mib") scale = 1024.0 * 1024;
+  if (unit == "g" || unit == "gib") scale = 1024.0 * 1024 * 1024;
+  if (scale == 0) return UsageError("--size: unknown unit in '" + text + "'");
+  const double bytes = number * scale;
+  if (!(bytes >= 1) || bytes > 1e15) return UsageError("--size: '" + text + "' is out of range");
+  return static_cast<int64_t>(bytes);
+}
+
+void PrintSummary(const GlobalOptions& global, const ingest::CorpusSummary& s,
+                  const std::string& output, double seconds) {
+  if (global.json) {
+    PrintJson(std::cout, {{"output", output},
+                          {"app_folders", s.app_folders},
+                          {"files", s.files},
+                          {"gzip_files", s.gzip_files},
+                          {"zstd_files", s.zstd_files},
+                          {"bytes", s.bytes},
+                          {"uncompressed_bytes", s.uncompressed_bytes},
+                          {"lines", s.lines},
+                          {"blank_lines", s.blank_lines},
+                          {"good_lines", s.good_lines},
+                          {"bad_lines", s.bad_lines},
+                          {"bad_by_kind", s.bad_by_kind},
+                          {"bad_by_reason", s.bad_by_reason},
+                          {"decoy_entries", s.decoy_entries},
+                          {"decoy_files", s.decoy_files},
+                          {"seconds", seconds}});
+    return;
+  }
+  const double mb = static_cast<double>(s.uncompressed_bytes) / 1e6;
+  std::cout << "wrote " << output << ": " << s.app_folders.size() << " app folder(s), " << s.files
+            << " file(s) (" << s.gzip_files << " gzip, " << s.zstd_files << " zstd), " << s.bytes
+            << " bytes on disk, " << s.uncompressed_bytes << " uncompressed\n"
+            << "lines: " << s.lines << " = " << s.good_lines << " good + " << s.bad_lines
+            << " bad + " << s.blank_lines << " blank\n";
+  for (const auto& [reason, count] : s.bad_by_reason) {
+    std::cout << "  " << reason << ": " << count << "\n";
+  }
+  std::cout << "decoys: " << s.decoy_entries << " top-level entr"
+            << (s.decoy_entries == 1 ? "y" : "ies") << " to ignore, holding " << s.decoy_files
+            << " file(s)\n";
+  std::cout << "took " << seconds << " s (" << (seconds > 0 ? mb / seconds : 0) << " MB/s)\n";
+}
+
+arrow::Status RunGen(CliContext& ctx, GenArgs& args) {
+  if (args.records > 0) {
+    args.options.records_per_pod = args.records;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(args.options.target_bytes, ParseSize(args.size));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto summary = ingest::GenerateCorpus(args.options);
+  if (!summary.ok()) {
+    if (summary.status().IsInvalid()) return UsageError(summary.status().message());
+    return summary.status();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(ctx.options, *summary, args.options.output, seconds);
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run) {
+  auto args = std::make_shared<GenArgs>();
+  auto& o = args->options;
+  auto* cmd = app.add_subcommand(
+      "gen", "Write a synthetic corpus of Spark-on-Kubernetes Fluent Bit logs (deterministic)");
+  cmd->add_option("output", o.output, "Folder to create (must not exist or be empty)")
+      ->required();
+  cmd->add_option("--seed", o.seed, "Random seed; the same seed writes the same bytes")
+      ->capture_default_str();
+  cmd->add_option("--apps", o.apps, "spark-<hex> app folders")->capture_default_str();
+  cmd->add_option("--executors", o.executors_per_app, "Executor pods per app, besides the driver")
+      ->capture_default_str();
+  cmd->add_option("--files-per-pod", o.files_per_pod, "About this many files per pod")
+      ->capture_default_str();
+  auto* size = cmd->add_option("--size", args->size,
+                               "Total uncompressed line bytes (100MB, 2GiB, …)")
+                   ->capture_default_str();
+  cmd->add_option("--records", args->records, "Exactly N lines per pod instead of --size")
+      ->excludes(size);
+  cmd->add_option("--bad-rate", o.bad_line_rate, "Chance that a line is bad (every kind dealt)")
+      ->capture_default_str();
+  cmd->add_option("--gzip-share", o.gzip_share, "Share of files gzip-compressed")
+      ->capture_default_str();
+  cmd->add_option("--zstd-share", o.zstd_share, "Share of files zstd-compressed")
+      ->capture_default_str();
+  cmd->add_option("--decoys", o.decoy_folders, "Top-level entries an ingest must ignore")
+      ->capture_default_str();
+  cmd->fallthrough();
+  cmd->callback([&ctx, run, args] { *run = [&ctx, args] { return RunGen(ctx, *args); }; });
+}
+
+}  // namespace floe::cli
