@@ -1,0 +1,190 @@
+// floe ingest SOURCE --table NS.T: Spark application log folders into Iceberg, exactly once.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/cli_context.h"
+#include "cli/output.h"
+#include "floe/ingest/ingest_pipeline.h"
+
+namespace floe::cli {
+namespace {
+
+struct IngestArgs {
+  std::string source;
+  std::string table;
+  std::string partition_by;
+  std::string job_id;
+  int threads = 0;
+  int commit_every = 0;
+  bool no_rejects = false;
+  bool dry_run = false;
+};
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+// The environment variables of the job floe replaces fill in what the flags leave out.
+arrow::Status ApplyEnvironment(IngestArgs& args, GlobalOptions& global) {
+  if (args.source.empty() && !Env("S3_BUCKET").empty()) {
+    args.source = "s3://" + Env("S3_BUCKET") + "/" + Env("S3_PREFIX");
+  }
+  if (args.table.empty() && !Env("ICEBERG_DATABASE").empty() && !Env("ICEBERG_TABLE").empty()) {
+    args.table = Env("ICEBERG_DATABASE") + "." + Env("ICEBERG_TABLE");
+  }
+  if (!Env("ICEBERG_WAREHOUSE").empty() && global.warehouse == "warehouse" &&
+      Env("FLOE_WAREHOUSE").empty()) {
+    global.warehouse = Env("ICEBERG_WAREHOUSE");
+  }
+  std::string type = Env("ICEBERG_CATALOG_TYPE");
+  if (!type.empty() && type != "sql" && type != "sqlite") {
+    return UsageError("ICEBERG_CATALOG_TYPE=" + type +
+                      " is not available; floe's catalog here is the embedded SQL catalog (sql)");
+  }
+  if (args.source.empty()) return UsageError("no SOURCE given (or S3_BUCKET/S3_PREFIX)");
+  if (args.table.empty()) {
+    return UsageError("no --table given (or ICEBERG_DATABASE/ICEBERG_TABLE)");
+  }
+  return arrow::Status::OK();
+}
+
+// One line redrawn in place on a terminal.
+void DrawProgress(const ingest::IngestProgress& p, double seconds) {
+  double rate = seconds > 0 ? static_cast<double>(p.records) / seconds : 0;
+  std::fprintf(stderr, "\r  folders %lld/%lld  files %lld/%lld  %.1f MB  %.0f rows/s   ",
+               static_cast<long long>(p.folders_done), static_cast<long long>(p.folders_total),
+               static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
+               static_cast<double>(p.bytes_done) / 1e6, rate);
+  std::fflush(stderr);
+}
+
+nlohmann::json ReportJson(const ingest::IngestReport& r) {
+  nlohmann::json folders = nlohmann::json::array();
+  std::vector<std::string> ok, failed;
+  for (const auto& f : r.folders) {
+    folders.push_back({{"folder", f.name},
+                       {"status", f.status},
+                       {"files", f.files},
+                       {"records", f.records},
+                       {"rejects", f.rejects},
+                       {"error", f.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.error)}});
+    (f.status == "FAILED" ? failed : ok).push_back(f.name);
+  }
+  return {{"job_id", r.job_id},
+          {"dry_run", r.dry_run},
+          {"total_records_processed", r.records},
+          {"successful_folders", ok},
+          {"failed_folders", failed},
+          {"rejected_lines", r.rejects},
+          {"rejects_by_reason", r.rejects_by_reason},
+          {"files", r.files},
+          {"bytes", r.bytes},
+          {"commits", r.commits},
+          {"recovered_batches", r.recovered_batches},
+          {"seconds", r.seconds},
+          {"records_per_second", r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0},
+          {"folders", folders}};
+}
+
+void PrintReport(const ingest::IngestReport& r) {
+  if (r.dry_run) {
+    std::cout << "Dry run: " << r.folders.size() << " folder(s) with " << r.files
+              << " new file(s), " << r.bytes << " bytes would be processed\n";
+    for (const auto& f : r.folders) {
+      std::cout << "  " << f.name << ": " << f.files << " new file(s)"
+                << (f.error.empty() ? "" : " (" + f.error + ")") << "\n";
+    }
+    return;
+  }
+  std::vector<const ingest::FolderOutcome*> ok, failed;
+  for (const auto& f : r.folders) (f.status == "FAILED" ? failed : ok).push_back(&f);
+  std::cout << "Total records processed: " << r.records << "\n";
+  std::cout << "Successful folders: " << ok.size() << "\n";
+  for (const auto* f : ok) std::cout << "  " << f->name << " (" << f->records << " records)\n";
+  std::cout << "Failed folders: " << failed.size() << "\n";
+  for (const auto* f : failed) std::cout << "  " << f->name << ": " << f->error << "\n";
+  std::cout << "Rejected lines: " << r.rejects << "\n";
+  for (const auto& [reason, n] : r.rejects_by_reason) {
+    std::cout << "  " << reason << ": " << n << "\n";
+  }
+  double rate = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0;
+  std::printf("Read %lld file(s), %.1f MB in %.2f s (%.0f rows/s), %lld commit(s)%s\n",
+              static_cast<long long>(r.files), static_cast<double>(r.bytes) / 1e6, r.seconds,
+              rate, static_cast<long long>(r.commits),
+              r.recovered_batches > 0 ? ", completing an interrupted earlier run" : "");
+  if (r.folders.empty()) std::cout << "Nothing new to ingest; nothing committed.\n";
+}
+
+arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
+  ARROW_RETURN_NOT_OK(ApplyEnvironment(args, ctx.options));
+  auto id = iceberg::TableIdentifier::Parse(args.table);
+  if (!id.ok()) return UsageError(id.status().message());
+  if (args.threads < 0 || args.commit_every < 0) {
+    return UsageError("--threads and --commit-every must be >= 0");
+  }
+  ingest::IngestOptions options;
+  options.source = args.source;
+  options.table = *id;
+  options.partition_by = args.partition_by;
+  options.threads = args.threads;
+  options.commit_every = args.commit_every;
+  options.rejects = !args.no_rejects;
+  options.dry_run = args.dry_run;
+  options.job_id = args.job_id;
+  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+  const bool tty = isatty(STDERR_FILENO) && !ctx.options.json;
+  const auto start = std::chrono::steady_clock::now();
+  int64_t last_folders = -1;
+  auto progress = [&](const ingest::IngestProgress& p) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (tty) {
+      DrawProgress(p, secs);
+    } else if (!ctx.options.json && p.folders_done != last_folders) {
+      last_folders = p.folders_done;
+      std::fprintf(stderr, "floe ingest: %lld/%lld folders, %lld files, %.1f MB, %lld records\n",
+                   static_cast<long long>(p.folders_done),
+                   static_cast<long long>(p.folders_total),
+                   static_cast<long long>(p.files_done), static_cast<double>(p.bytes_done) / 1e6,
+                   static_cast<long long>(p.records));
+    }
+  };
+  auto report = ingest::RunIngest(*catalog, options, progress);
+  if (tty) std::fprintf(stderr, "\n");
+  ARROW_RETURN_NOT_OK(report.status());
+  if (ctx.options.json) {
+    PrintJson(std::cout, ReportJson(*report));
+  } else {
+    PrintReport(*report);
+  }
+  if (!report->all_succeeded()) {
+    return arrow::Status::Invalid("some folders failed; they are retried on the next run");
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run) {
+  auto args = std::make_shared<IngestArgs>();
+  auto* cmd = app.add_subcommand("ingest", "Ingest Spark application log folders (spark-*)");
+  cmd->add_option("source", args->source, "Folder or URI holding spark-* app folders");
+  cmd->add_option("--table", args->table, "NAMESPACE.TABLE for the log rows");
+  cmd->add_option("--partition-by", args->partition_by,
+                  "Partitioning of a new data table (default 'day(timestamp)')");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--commit-every", args->commit_every,
+                  "Commit after this many folders (default: one commit per run)");
+  cmd->add_flag("--no-rejects", args->no_rejects, "Do not keep rejected lines (still counted)");
+  cmd->add_flag("--dry-run", args->dry_run, "List what would be processed; change nothing");
+  cmd->add_option("--job-id", args->job_id, "Job id recorded in the tables (default: a UUID)");
+  cmd->fallthrough();
+  cmd->callback([&ctx, run, args] {
+    *run = [&ctx, args] { return RunIngestCommand(ctx, *args); };
+  });
+}
+
+}  // namespace floe::cli

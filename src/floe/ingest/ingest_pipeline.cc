@@ -1,0 +1,266 @@
+#include "floe/ingest/ingest_pipeline.h"
+
+#include <arrow/builder.h>
+#include <arrow/table.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "floe/iceberg/arrow_schema.h"
+#include "floe/iceberg/update/append_data.h"
+#include "floe/iceberg/update/fast_append.h"
+#include "floe/ingest/folder_ingest.h"
+#include "floe/ingest/ingest_ledger.h"
+#include "floe/util/failpoint.h"
+#include "floe/util/uuid.h"
+
+namespace floe::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Processing-metadata rows for the folders of a batch.
+arrow::Result<std::shared_ptr<arrow::Table>> MetadataRows(const std::vector<FolderResult>& folders,
+                                                          const std::string& job_id) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, iceberg::ToArrowSchema(*ProcessingMetadataSchema()));
+  auto ts_type = arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+  arrow::StringBuilder selector, path, status, error, job;
+  arrow::Int32Builder records;
+  arrow::TimestampBuilder start(ts_type, arrow::default_memory_pool()),
+      end(ts_type, arrow::default_memory_pool()), updated(ts_type, arrow::default_memory_pool());
+  for (const auto& f : folders) {
+    ARROW_RETURN_NOT_OK(selector.Append(f.name));
+    ARROW_RETURN_NOT_OK(path.Append(f.location));
+    ARROW_RETURN_NOT_OK(status.Append(f.status));
+    ARROW_RETURN_NOT_OK(records.Append(static_cast<int32_t>(
+        std::min<int64_t>(f.records, std::numeric_limits<int32_t>::max()))));
+    ARROW_RETURN_NOT_OK(start.Append(f.start_us));
+    ARROW_RETURN_NOT_OK(end.Append(f.end_us));
+    ARROW_RETURN_NOT_OK(f.error.empty() ? error.AppendNull() : error.Append(f.error));
+    ARROW_RETURN_NOT_OK(job.Append(job_id));
+    ARROW_RETURN_NOT_OK(updated.Append(f.end_us));
+  }
+  std::vector<std::shared_ptr<arrow::Array>> cols(9);
+  ARROW_RETURN_NOT_OK(selector.Finish(&cols[0]));
+  ARROW_RETURN_NOT_OK(path.Finish(&cols[1]));
+  ARROW_RETURN_NOT_OK(status.Finish(&cols[2]));
+  ARROW_RETURN_NOT_OK(records.Finish(&cols[3]));
+  ARROW_RETURN_NOT_OK(start.Finish(&cols[4]));
+  ARROW_RETURN_NOT_OK(end.Finish(&cols[5]));
+  ARROW_RETURN_NOT_OK(error.Finish(&cols[6]));
+  ARROW_RETURN_NOT_OK(job.Finish(&cols[7]));
+  ARROW_RETURN_NOT_OK(updated.Finish(&cols[8]));
+  return arrow::Table::Make(schema, cols);
+}
+
+arrow::Status CommitMetadata(const IngestTables& tables, const std::vector<FolderResult>& folders,
+                             const std::string& job_id, const std::string& batch_id) {
+  if (folders.empty()) return arrow::Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto rows, MetadataRows(folders, job_id));
+  std::map<std::string, std::string> summary;
+  if (!batch_id.empty()) summary[kSummaryBatchId] = batch_id;
+  return iceberg::AppendRows(tables.metadata, *rows, summary).status();
+}
+
+arrow::Status CommitRejects(const IngestTables& tables, std::vector<iceberg::DataFile> files,
+                            const std::string& batch_id) {
+  iceberg::FastAppend append(tables.rejects);
+  append.AppendFiles(std::move(files));
+  append.SetSummary(kSummaryBatchId, batch_id);
+  return append.Commit().status();
+}
+
+// Completes batches a crash interrupted between their data commit and the later commits.
+arrow::Result<int64_t> Recover(const IngestTables& tables, const IngestLedger& ledger) {
+  int64_t recovered = 0;
+  for (const auto& batch : ledger.missing_rejects()) {
+    ARROW_ASSIGN_OR_RAISE(auto files, RewriteBatchRejects(tables, batch));
+    ARROW_RETURN_NOT_OK(CommitRejects(tables, std::move(files), batch.batch_id));
+    ++recovered;
+  }
+  for (const auto& batch : ledger.missing_metadata()) {
+    ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, batch.job_id, batch.batch_id));
+    ++recovered;
+  }
+  return recovered;
+}
+
+void DeleteFiles(io::FileIO& io, const std::vector<iceberg::DataFile>& files) {
+  for (const auto& f : files) (void)io.Delete(f.file_path);
+}
+
+struct PendingFolder {
+  const AppFolder* folder;
+  std::vector<SourceFile> files;
+};
+
+}  // namespace
+
+bool IngestReport::all_succeeded() const {
+  for (const auto& f : folders) {
+    if (f.status != "SUCCESS" && f.status != "PENDING") return false;
+  }
+  return true;
+}
+
+arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOptions& options,
+                                      const std::function<void(const IngestProgress&)>& progress) {
+  const auto started = Clock::now();
+  IngestReport report;
+  report.job_id = options.job_id.empty() ? util::RandomUuid() : options.job_id;
+  report.dry_run = options.dry_run;
+
+  IngestTables tables;
+  std::unique_ptr<IngestLedger> ledger;
+  ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(options.table));
+  if (!options.dry_run || exists) {
+    if (options.dry_run) {
+      ARROW_ASSIGN_OR_RAISE(tables.data, catalog.LoadTable(options.table));
+      ARROW_ASSIGN_OR_RAISE(tables.metadata, catalog.LoadTable(MetadataTableId(options.table)));
+      auto rejects = catalog.LoadTable(RejectsTableId(options.table));
+      if (rejects.ok()) tables.rejects = *rejects;
+    } else {
+      ARROW_ASSIGN_OR_RAISE(tables, OpenIngestTables(catalog, options.table,
+                                                     options.partition_by, options.rejects));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto loaded, IngestLedger::Load(tables));
+    ledger = std::make_unique<IngestLedger>(std::move(loaded));
+    if (!options.dry_run) {
+      ARROW_ASSIGN_OR_RAISE(report.recovered_batches, Recover(tables, *ledger));
+      report.commits += report.recovered_batches;
+    }
+  }
+
+  ARROW_ASSIGN_OR_RAISE(auto source_io, io::MakeFileIO(options.source));
+  ARROW_ASSIGN_OR_RAISE(auto folders, ListAppFolders(*source_io, options.source));
+  std::vector<PendingFolder> pending;
+  IngestProgress totals;
+  for (const auto& folder : folders) {
+    PendingFolder p{&folder, {}};
+    for (const auto& f : folder.files) {
+      if (!ledger || !ledger->IsIngested(f)) p.files.push_back(f);
+    }
+    if (p.files.empty() && folder.error.empty()) continue;
+    totals.files_total += static_cast<int64_t>(p.files.size());
+    pending.push_back(std::move(p));
+  }
+  totals.folders_total = static_cast<int64_t>(pending.size());
+
+  if (options.dry_run) {
+    for (const auto& p : pending) {
+      FolderOutcome out;
+      out.name = p.folder->name;
+      out.status = "PENDING";
+      out.files = static_cast<int64_t>(p.files.size());
+      out.error = p.folder->error;
+      report.folders.push_back(out);
+      report.files += out.files;
+      for (const auto& f : p.files) report.bytes += f.size;
+    }
+    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return report;
+  }
+
+  int threads = options.threads > 0 ? options.threads
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  size_t per_batch = options.commit_every > 0 ? static_cast<size_t>(options.commit_every)
+                                              : std::max<size_t>(pending.size(), 1);
+  std::mutex progress_mu;
+  for (size_t begin = 0, n = 0; begin < pending.size(); begin += per_batch, ++n) {
+    size_t end = std::min(pending.size(), begin + per_batch);
+    std::vector<FolderWork> work(end - begin);
+    std::atomic<size_t> next{begin};
+    auto worker = [&](int64_t task_id) {
+      for (size_t i = next++; i < end; i = next++) {
+        work[i - begin] = IngestFolder(tables, *pending[i].folder, pending[i].files,
+                                       report.job_id, task_id, [&](int64_t bytes) {
+                                         std::lock_guard<std::mutex> lock(progress_mu);
+                                         ++totals.files_done;
+                                         totals.bytes_done += bytes;
+                                         if (progress) progress(totals);
+                                       });
+        std::lock_guard<std::mutex> lock(progress_mu);
+        ++totals.folders_done;
+        totals.records += work[i - begin].result.records;
+        if (progress) progress(totals);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && t < static_cast<int>(end - begin); ++t) {
+      pool.emplace_back(worker, t);
+    }
+    worker(0);
+    for (auto& t : pool) t.join();
+
+    IngestBatch batch;
+    batch.batch_id = report.job_id + "-" + std::to_string(n);
+    batch.job_id = report.job_id;
+    std::vector<iceberg::DataFile> data_files, reject_files;
+    std::set<std::string> keys;
+    for (auto& w : work) {
+      batch.folders.push_back(w.result);
+      for (auto& f : w.files) {
+        keys.insert(f.file.Key());
+        batch.files.push_back(f);
+      }
+      for (auto& f : w.data_files) data_files.push_back(std::move(f));
+      for (auto& f : w.reject_files) reject_files.push_back(std::move(f));
+    }
+    auto& io = *tables.data->io();
+    auto abandon = [&](const arrow::Status& st) {
+      DeleteFiles(io, data_files);
+      DeleteFiles(io, reject_files);
+      return st;
+    };
+    if (!batch.files.empty()) {
+      // The batch record first, then the data commit that makes it true.
+      std::string batch_location = ledger->BatchLocation(batch.batch_id);
+      arrow::Status st = io.WriteAll(batch_location, batch.ToJson());
+      if (!st.ok()) return abandon(st);
+      util::Failpoint("before-data-commit");
+      iceberg::FastAppend append(tables.data);
+      append.AppendFiles(data_files);
+      append.SetSummary(kSummaryBatchId, batch.batch_id);
+      append.SetSummary(kSummaryBatchFile, batch_location);
+      append.SetValidation([&](const iceberg::TableMetadata& base) {
+        return ledger->CheckNoConcurrentIngest(base, keys);
+      });
+      append.AllowEmpty();
+      auto committed = append.Commit();
+      if (!committed.ok()) {
+        (void)io.Delete(batch_location);
+        return abandon(committed.status());
+      }
+      ++report.commits;
+      util::Failpoint("after-data-commit");
+      if (tables.rejects && batch.total_rejects() > 0) {
+        ARROW_RETURN_NOT_OK(CommitRejects(tables, std::move(reject_files), batch.batch_id));
+        ++report.commits;
+      }
+      util::Failpoint("after-rejects-commit");
+    }
+    ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, report.job_id,
+                                       batch.files.empty() ? "" : batch.batch_id));
+    ++report.commits;
+    util::Failpoint("after-metadata-commit");
+
+    for (auto& w : work) {
+      report.folders.push_back(FolderOutcome{w.result.name, w.result.status,
+                                             static_cast<int64_t>(w.files.size()),
+                                             w.result.records, w.result.rejects, w.result.error});
+      report.records += w.result.status == kStatusSuccess ? w.result.records : 0;
+      report.rejects += w.result.rejects;
+      report.files += static_cast<int64_t>(w.files.size());
+      report.bytes += w.bytes;
+      for (const auto& [reason, count] : w.rejects_by_reason) {
+        report.rejects_by_reason[reason] += count;
+      }
+    }
+  }
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+}  // namespace floe::ingest
