@@ -1,0 +1,87 @@
+#include <algorithm>
+#include <cstring>
+
+#include <arrow/array.h>
+#include <arrow/buffer.h>
+#include <arrow/type.h>
+#include <arrow/util/bit_util.h>
+
+#include "floe/ingest/column_buffer_internal.h"
+
+namespace floe::ingest::internal {
+
+arrow::Status StringColumnBuffer::EnsureFirstOffset() {
+  if (offsets_.length() > 0) return arrow::Status::OK();
+  const int32_t zero = 0;
+  return offsets_.Append(&zero, sizeof(zero));
+}
+
+int32_t StringColumnBuffer::OffsetAt(int64_t row) const {
+  int32_t offset;
+  std::memcpy(&offset, offsets_.data() + row * sizeof(int32_t), sizeof(offset));
+  return offset;
+}
+
+arrow::Result<char*> StringColumnBuffer::Append(std::string_view value) {
+  ARROW_RETURN_NOT_OK(EnsureFirstOffset());
+  const int64_t start = data_.length();
+  ARROW_RETURN_NOT_OK(data_.Append(value.data(), static_cast<int64_t>(value.size())));
+  const int32_t end = static_cast<int32_t>(data_.length());
+  ARROW_RETURN_NOT_OK(offsets_.Append(&end, sizeof(end)));
+  valid_.push_back(1);
+  return reinterpret_cast<char*>(data_.mutable_data() + start);
+}
+
+arrow::Status StringColumnBuffer::AppendNull() {
+  ARROW_RETURN_NOT_OK(EnsureFirstOffset());
+  const int32_t end = static_cast<int32_t>(data_.length());
+  ARROW_RETURN_NOT_OK(offsets_.Append(&end, sizeof(end)));
+  valid_.push_back(0);
+  ++null_count_;
+  return arrow::Status::OK();
+}
+
+void StringColumnBuffer::Truncate(int64_t rows) {
+  if (rows >= length()) return;  // also covers an empty buffer without its first offset
+  data_.Rewind(OffsetAt(rows));
+  offsets_.Rewind((rows + 1) * static_cast<int64_t>(sizeof(int32_t)));
+  valid_.resize(static_cast<size_t>(rows));
+  null_count_ = std::count(valid_.begin(), valid_.end(), uint8_t{0});
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> StringColumnBuffer::Finish() {
+  const int64_t rows = length();
+  const int64_t data_bytes = data_.length();
+  ARROW_RETURN_NOT_OK(EnsureFirstOffset());
+  std::shared_ptr<arrow::Buffer> validity;
+  if (null_count_ > 0) {
+    ARROW_ASSIGN_OR_RAISE(validity, arrow::AllocateBitmap(rows));
+    uint8_t* bits = validity->mutable_data();
+    std::memset(bits, 0, static_cast<size_t>(arrow::bit_util::BytesForBits(rows)));
+    for (int64_t i = 0; i < rows; ++i) {
+      if (valid_[static_cast<size_t>(i)]) arrow::bit_util::SetBit(bits, i);
+    }
+  }
+  std::shared_ptr<arrow::Buffer> offsets, data;
+  ARROW_RETURN_NOT_OK(offsets_.Finish(&offsets));
+  ARROW_RETURN_NOT_OK(data_.Finish(&data));
+  auto array_data = arrow::ArrayData::Make(arrow::utf8(), rows, {validity, offsets, data},
+                                           null_count_);
+  valid_.clear();
+  null_count_ = 0;
+  ARROW_RETURN_NOT_OK(offsets_.Reserve((rows + 1) * static_cast<int64_t>(sizeof(int32_t))));
+  ARROW_RETURN_NOT_OK(data_.Reserve(data_bytes));
+  valid_.reserve(static_cast<size_t>(rows));
+  return arrow::MakeArray(array_data);
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> Int64ColumnBuffer::Finish(
+    const std::shared_ptr<arrow::DataType>& type) {
+  const int64_t rows = length();
+  std::shared_ptr<arrow::Buffer> values;
+  ARROW_RETURN_NOT_OK(values_.Finish(&values));
+  ARROW_RETURN_NOT_OK(values_.Reserve(rows * static_cast<int64_t>(sizeof(int64_t))));
+  return arrow::MakeArray(arrow::ArrayData::Make(type, rows, {nullptr, values}, 0));
+}
+
+}  // namespace floe::ingest::internal

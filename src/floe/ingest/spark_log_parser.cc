@@ -1,0 +1,321 @@
+#include "floe/ingest/spark_log_parser.h"
+
+#include <cstring>
+
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+
+#include "floe/ingest/column_buffer_internal.h"
+#include "floe/ingest/json_scan_internal.h"
+#include "floe/ingest/spark_log_schema.h"
+#include "floe/ingest/timestamp_parse.h"
+
+namespace floe::ingest {
+
+using internal::JsonCursor;
+
+namespace {
+
+/// What a field held in the line being parsed.
+enum class Kind : uint8_t { kAbsent, kNull, kString, kNumber, kBool, kContainer };
+
+struct Slot {
+  Kind kind = Kind::kAbsent;
+  /// kString: the unescaped value (in the line, or in the parser's arena when it had
+  /// escapes); kNumber / kBool: the token as written (in the line); kContainer: minified
+  /// JSON (in the parser's storage).
+  std::string_view text;
+};
+
+/// The required fields are the first columns, checked in this order.
+constexpr std::string_view kRequiredPaths[] = {
+    "timestamp",
+    "log_level",
+    "message",
+    "kubernetes.pod_name",
+    "kubernetes.namespace_name",
+    "kubernetes.labels.app",
+    "kubernetes.labels.spark-app-selector",
+};
+constexpr int kNumRequired = 7;
+
+enum class Outcome { kRecord, kInvalidJson, kMissingField, kBadTimestamp };
+
+/// A line of only spaces, tabs and carriage returns (or nothing) carries no record.
+bool IsBlankLine(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+/// A string value of only ASCII whitespace counts as missing for the required fields.
+bool IsBlankValue(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
+  }
+  return true;
+}
+
+bool IsMissing(const Slot& slot) {
+  switch (slot.kind) {
+    case Kind::kAbsent:
+    case Kind::kNull:
+      return true;
+    case Kind::kString:
+      return IsBlankValue(slot.text);
+    case Kind::kContainer:
+      return slot.text.size() == 2;  // "{}" or "[]" once minified
+    case Kind::kNumber:
+    case Kind::kBool:
+      return false;
+  }
+  return true;
+}
+
+void UpperCaseAscii(char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] >= 'a' && p[i] <= 'z') p[i] = static_cast<char>(p[i] - ('a' - 'A'));
+  }
+}
+
+constexpr std::string_view kBom("\xEF\xBB\xBF", 3);
+
+}  // namespace
+
+class SparkLogParser::Impl {
+ public:
+  arrow::Status ParseFile(std::string_view content, std::vector<RejectedLine>* rejects,
+                          ParseCounts* counts) {
+    const int64_t rows_before = num_rows();
+    const size_t rejects_before = rejects->size();
+    const ParseCounts counts_before = *counts;
+    arrow::Status status = ParseLines(content, rejects, counts);
+    if (!status.ok()) {
+      Truncate(rows_before);
+      rejects->resize(rejects_before);
+      *counts = counts_before;
+    }
+    return status;
+  }
+
+  int64_t num_rows() const { return timestamps_.length(); }
+
+  int64_t buffered_bytes() const {
+    int64_t bytes = timestamps_.buffered_bytes();
+    for (int c = 1; c < kNumSparkLogColumns; ++c) bytes += strings_[c].buffered_bytes();
+    return bytes;
+  }
+
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> Flush() {
+    ARROW_ASSIGN_OR_RAISE(auto schema, SparkLogArrowSchema());
+    const int64_t rows = num_rows();
+    std::vector<std::shared_ptr<arrow::Array>> columns(kNumSparkLogColumns);
+    ARROW_ASSIGN_OR_RAISE(columns[kTimestampColumn],
+                          timestamps_.Finish(schema->field(kTimestampColumn)->type()));
+    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+      ARROW_ASSIGN_OR_RAISE(columns[c], strings_[c].Finish());
+    }
+    return arrow::RecordBatch::Make(std::move(schema), rows, std::move(columns));
+  }
+
+ private:
+  arrow::Status ParseLines(std::string_view content, std::vector<RejectedLine>* rejects,
+                           ParseCounts* counts) {
+    const char* data = content.data();
+    const size_t size = content.size();
+    size_t pos = content.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+    int64_t line_number = 0;
+    while (pos < size) {
+      const void* newline = std::memchr(data + pos, '\n', size - pos);
+      const size_t end = newline ? static_cast<const char*>(newline) - data : size;
+      size_t length = end - pos;
+      if (length > 0 && data[end - 1] == '\r') --length;
+      ++line_number;
+      const std::string_view line(data + pos, length);
+      if (line.empty() || (line[0] != '{' && IsBlankLine(line))) {
+        ++counts->blank;
+      } else {
+        int missing = 0;
+        ARROW_ASSIGN_OR_RAISE(Outcome outcome, ParseLine(line, &missing, line_number));
+        if (outcome == Outcome::kRecord) {
+          ++counts->records;
+        } else {
+          ++counts->rejected;
+          RejectedLine& reject = rejects->emplace_back();
+          reject.line = line_number;
+          switch (outcome) {
+            case Outcome::kInvalidJson:
+              reject.reason = "invalid_json";
+              break;
+            case Outcome::kMissingField:
+              reject.reason = "missing_field:";
+              reject.reason += kRequiredPaths[missing];
+              break;
+            default:
+              reject.reason = "bad_timestamp";
+              break;
+          }
+          reject.raw.assign(line);
+        }
+      }
+      pos = newline ? end + 1 : size;
+    }
+    counts->lines += line_number;
+    counts->bytes += static_cast<int64_t>(size);
+    return arrow::Status::OK();
+  }
+
+  /// Parses one non-blank line into the slots, then checks and appends it.
+  arrow::Result<Outcome> ParseLine(std::string_view line, int* missing, int64_t line_number) {
+    // Unescaped strings never outgrow their JSON text, so a line-sized arena never moves.
+    if (arena_.size() < line.size()) arena_.resize(line.size());
+    for (Slot& slot : slots_) slot = Slot{};
+    if (!WalkLine(line)) return Outcome::kInvalidJson;
+    for (int c = 0; c < kNumRequired; ++c) {
+      if (IsMissing(slots_[c])) {
+        *missing = c;
+        return Outcome::kMissingField;
+      }
+    }
+    const Slot& ts = slots_[kTimestampColumn];
+    int64_t micros = 0;
+    const bool ok = (ts.kind == Kind::kString && ParseTimestampMicros(ts.text, &micros)) ||
+                    (ts.kind == Kind::kNumber && ParseEpochSecondsMicros(ts.text, &micros));
+    if (!ok) return Outcome::kBadTimestamp;
+    ARROW_RETURN_NOT_OK(AppendRow(micros, line_number));
+    return Outcome::kRecord;
+  }
+
+  /// One pass over the line's object in whatever order its fields come, reading the fields
+  /// of interest into slots and validating everything else; nothing may follow the object.
+  bool WalkLine(std::string_view line) {
+    JsonCursor c{line.data(), line.data() + line.size(), arena_.data()};
+    const bool ok = internal::ForEachJsonField(&c, 1, [&](std::string_view key) {
+      if (key == "timestamp") return ReadSlot(&c, kTimestampColumn);
+      if (key == "log_level") return ReadSlot(&c, kLogLevelColumn);
+      if (key == "message") return ReadSlot(&c, kMessageColumn);
+      if (key == "kubernetes") return WalkKubernetes(&c);
+      return internal::SkipJsonValue(&c, 2);
+    });
+    c.SkipSpace();
+    return ok && c.at_end();
+  }
+
+  bool WalkKubernetes(JsonCursor* c) {
+    // The last `kubernetes` wins whole: forget what an earlier one held.
+    for (int col : {kPodNameColumn, kNamespaceNameColumn, kContainerNameColumn,
+                    kContainerImageColumn}) {
+      slots_[col] = Slot{};
+    }
+    ClearLabels();
+    if (c->peek() != '{') return internal::SkipJsonValue(c, 2);
+    return internal::ForEachJsonField(c, 2, [&](std::string_view key) {
+      if (key == "pod_name") return ReadSlot(c, kPodNameColumn);
+      if (key == "namespace_name") return ReadSlot(c, kNamespaceNameColumn);
+      if (key == "labels") return WalkLabels(c);
+      if (key == "container_name") return ReadSlot(c, kContainerNameColumn);
+      if (key == "container_image") return ReadSlot(c, kContainerImageColumn);
+      return internal::SkipJsonValue(c, 3);
+    });
+  }
+
+  void ClearLabels() {
+    for (int col = kAppColumn; col <= kSubmissionIdColumn; ++col) slots_[col] = Slot{};
+  }
+
+  bool WalkLabels(JsonCursor* c) {
+    ClearLabels();
+    if (c->peek() != '{') return internal::SkipJsonValue(c, 3);
+    return internal::ForEachJsonField(c, 3, [&](std::string_view key) {
+      if (key == "app") return ReadSlot(c, kAppColumn);
+      if (key == "spark-app-selector") return ReadSlot(c, kSparkAppSelectorColumn);
+      if (key == "queue") return ReadSlot(c, kQueueColumn);
+      if (key == "spark-app-name") return ReadSlot(c, kSparkAppNameColumn);
+      if (key == "spark-role") return ReadSlot(c, kSparkRoleColumn);
+      if (key == "spark-version") return ReadSlot(c, kSparkVersionColumn);
+      if (key == "sparkoperator.k8s.io/submission-id") return ReadSlot(c, kSubmissionIdColumn);
+      return internal::SkipJsonValue(c, 4);
+    });
+  }
+
+  /// Reads a value of interest (the cursor is at its first byte) into its column's slot.
+  bool ReadSlot(JsonCursor* c, int column) {
+    Slot& slot = slots_[column];
+    switch (c->peek()) {
+      case '"':
+        slot.kind = Kind::kString;
+        return internal::ReadJsonString(c, &slot.text, /*keep=*/true);
+      case 't':
+      case 'f':
+        slot.kind = Kind::kBool;
+        return internal::ReadJsonLiteral(c, &slot.text);
+      case 'n':
+        slot.kind = Kind::kNull;
+        return internal::ReadJsonLiteral(c, &slot.text) && slot.text == "null";
+      case '{':
+      case '[': {
+        const char* start = c->p;
+        if (!internal::SkipJsonValue(c, 3)) return false;
+        std::string& text = container_storage_[column];
+        text.clear();
+        internal::AppendMinifiedJson(std::string_view(start, c->p - start), &text);
+        slot = Slot{Kind::kContainer, text};
+        return true;
+      }
+      default:
+        slot.kind = Kind::kNumber;
+        return internal::ReadJsonNumber(c, &slot.text);
+    }
+  }
+
+  arrow::Status AppendRow(int64_t micros, int64_t line_number) {
+    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+      if (!strings_[c].HasRoomFor(slots_[c].text.size())) {
+        return arrow::Status::CapacityError(
+            "line ", line_number, ": column ", SparkLogSchema()->fields()[c].name,
+            " would pass 2 GiB in one batch; flush before parsing this file");
+      }
+    }
+    ARROW_RETURN_NOT_OK(timestamps_.Append(micros));
+    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+      const Slot& slot = slots_[c];
+      if (slot.kind == Kind::kAbsent || slot.kind == Kind::kNull) {
+        ARROW_RETURN_NOT_OK(strings_[c].AppendNull());
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(char* stored, strings_[c].Append(slot.text));
+      if (c == kLogLevelColumn) UpperCaseAscii(stored, slot.text.size());
+    }
+    return arrow::Status::OK();
+  }
+
+  void Truncate(int64_t rows) {
+    timestamps_.Truncate(rows);
+    for (int c = 1; c < kNumSparkLogColumns; ++c) strings_[c].Truncate(rows);
+  }
+
+  std::string arena_;  // unescaped strings of the current line
+  std::string container_storage_[kNumSparkLogColumns];
+  Slot slots_[kNumSparkLogColumns];
+  internal::Int64ColumnBuffer timestamps_;
+  internal::StringColumnBuffer strings_[kNumSparkLogColumns];  // [0] unused: the timestamp
+};
+
+SparkLogParser::SparkLogParser() : impl_(std::make_unique<Impl>()) {}
+SparkLogParser::~SparkLogParser() = default;
+
+arrow::Status SparkLogParser::ParseFile(std::string_view content,
+                                        std::vector<RejectedLine>* rejects,
+                                        ParseCounts* counts) {
+  return impl_->ParseFile(content, rejects, counts);
+}
+
+int64_t SparkLogParser::num_rows() const { return impl_->num_rows(); }
+int64_t SparkLogParser::buffered_bytes() const { return impl_->buffered_bytes(); }
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> SparkLogParser::Flush() {
+  return impl_->Flush();
+}
+
+}  // namespace floe::ingest
