@@ -98,6 +98,11 @@ std::string RenderKube(const PodInfo& pod, std::initializer_list<KubeEdit> edits
 
 // The share of records (out of 1008) that use each `kubernetes` variant; [0] is the usual one.
 constexpr int kVariantWeights[] = {920, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8};
+static_assert([] {
+  int total = 0;
+  for (int w : kVariantWeights) total += w;
+  return total == 1008;
+}());
 
 std::vector<std::string> KubeVariants(const PodInfo& pod) {
   const AppInfo& app = *pod.app;
@@ -108,7 +113,8 @@ std::vector<std::string> KubeVariants(const PodInfo& pod) {
       RenderKube(pod, {{true, "spark-version", "3.5"}}),
       RenderKube(pod, {{true, "sparkoperator.k8s.io/submission-id", "20250708195243"}}),
       RenderKube(pod, {{true, "queue", "{\"name\":" + JsonString(app.queue) + ",\"weight\":1}"}}),
-      RenderKube(pod, {{false, "container_image", std::nullopt}, {false, "container_name", "null"}}),
+      RenderKube(pod,
+                 {{false, "container_image", std::nullopt}, {false, "container_name", "null"}}),
       RenderKube(pod, {{true, "spark-role", std::nullopt}, {true, "spark-app-name", "null"}}),
       RenderKube(pod, {{true, "spark-app-name", "true"}}),
       RenderKube(pod, {{false, "container_image",
