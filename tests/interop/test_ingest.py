@@ -1,0 +1,212 @@
+"""floe ingest end to end: a generated corpus of Spark log folders, checked against an
+expectation computed independently of the ingest code (spark_logs_expect.py), read back
+through PyIceberg and DuckDB; re-runs, late files, failed folders, and crashes."""
+import collections
+import datetime as dt
+import json
+import os
+import pathlib
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from spark_logs_expect import expected_rows
+
+COLUMNS = ["timestamp", "log_level", "message", "pod_name", "namespace_name", "app",
+           "spark_app_selector", "queue", "spark_app_name", "spark_role", "spark_version",
+           "submission_id", "container_name", "container_image"]
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def micros(ts):
+    return (ts - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def as_key(row):
+    ts = row["timestamp"]
+    ts = ts if isinstance(ts, int) else micros(ts)
+    return (ts,) + tuple(row[c] for c in COLUMNS[1:])
+
+
+def generate(floe, out, *args):
+    floe.run("gen", out, *args)
+    return out
+
+
+def ingest(floe, source, *args, check=True, env=None):
+    return floe.run("ingest", source, "--table", "logs.spark", *args, check=check, env=env)
+
+
+def data_multiset(catalog):
+    rows = catalog.load_table("logs.spark").scan().to_arrow().to_pylist()
+    return collections.Counter(as_key(r) for r in rows)
+
+
+def reject_multiset(catalog):
+    rows = catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
+    return collections.Counter((r["folder"], r["file"], r["line"], r["reason"]) for r in rows)
+
+
+def expected(corpus):
+    rows, rejects = expected_rows(corpus)
+    return (collections.Counter(as_key(r) for r in rows),
+            collections.Counter(tuple(r) for r in rejects))
+
+
+def statuses(floe):
+    return {s["folder"]: s for s in floe.json("status", "logs.spark")}
+
+
+@pytest.fixture
+def corpus(floe, tmp_path):
+    return generate(floe, tmp_path / "corpus", "--seed", "11", "--apps", "4", "--records", "3000",
+                    "--bad-rate", "0.05", "--gzip-share", "0.3", "--zstd-share", "0.2",
+                    "--decoys", "3")
+
+
+def test_ingest_matches_independent_expectation(floe, corpus, pyiceberg_catalog):
+    proc = ingest(floe, corpus, "--json")
+    summary = json.loads(proc.stdout)
+    want_rows, want_rejects = expected(corpus)
+    assert sum(want_rows.values()) > 1000 and sum(want_rejects.values()) > 50
+    assert data_multiset(pyiceberg_catalog) == want_rows
+    assert reject_multiset(pyiceberg_catalog) == want_rejects
+    assert summary["total_records_processed"] == sum(want_rows.values())
+    by_reason = collections.Counter()
+    for (_, _, _, reason), n in want_rejects.items():
+        by_reason[reason] += n
+    assert summary["rejects_by_reason"] == dict(by_reason)
+    apps = sorted(p.name for p in pathlib.Path(corpus).iterdir()
+                  if p.is_dir() and p.name.startswith("spark-"))
+    assert sorted(summary["successful_folders"]) == apps and summary["failed_folders"] == []
+    st = statuses(floe)
+    assert sorted(st) == apps  # decoys never appear
+    assert all(s["status"] == "SUCCESS" for s in st.values())
+    # One data commit for the whole run.
+    assert len(pyiceberg_catalog.load_table("logs.spark").snapshots()) == 1
+    # Rejected lines keep their exact bytes.
+    raw = pyiceberg_catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
+    assert all(isinstance(r["raw"], bytes) for r in raw)
+
+
+def test_rerun_commits_nothing_and_late_file_is_ingested_alone(floe, corpus, pyiceberg_catalog,
+                                                              tmp_path):
+    ingest(floe, corpus)
+    tables = ["logs.spark", "logs.spark_rejects", "logs.spark_processing_metadata"]
+    before = {t: len(pyiceberg_catalog.load_table(t).snapshots()) for t in tables}
+    again = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert again["folders"] == [] and again["commits"] == 0
+    assert {t: len(pyiceberg_catalog.load_table(t).snapshots()) for t in tables} == before
+    # A late file in a SUCCESS folder.
+    app = sorted(p for p in pathlib.Path(corpus).iterdir() if p.name.startswith("spark-"))[0]
+    sample = next(l for l in open(next(app.rglob("*.json")), "rb").read().splitlines()
+                  if l.startswith(b"{") and b'"timestamp"' in l)
+    late = app / "late-pod" / "late-pod_20250101_x.json"
+    late.parent.mkdir()
+    record = json.loads(sample)
+    record["message"] = "late line"
+    late.write_text(json.dumps(record) + "\n")
+    count_before = sum(data_multiset(pyiceberg_catalog).values())
+    third = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert [f["folder"] for f in third["folders"]] == [app.name]
+    assert third["folders"][0]["files"] == 1 and third["total_records_processed"] == 1
+    rows, _ = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    assert sum(rows.values()) == count_before + 1
+
+
+def test_failed_folder_is_reported_and_retried(floe, corpus, pyiceberg_catalog):
+    apps = sorted(p for p in pathlib.Path(corpus).iterdir() if p.name.startswith("spark-"))
+    broken = apps[1] / "broken-pod" / "broken.json"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x1f\x8b\x08\x00garbage that is not gzip")
+    only_bad = pathlib.Path(corpus) / "spark-00000000000000000000000000000bad"
+    only_bad.mkdir()
+    (only_bad / "x.json").write_text('{"not": "a log"}\n[1,2]\n')
+    proc = ingest(floe, corpus, "--json", check=False)
+    assert proc.returncode == 1
+    summary = json.loads(proc.stdout)
+    assert sorted(summary["failed_folders"]) == sorted([apps[1].name, only_bad.name])
+    st = statuses(floe)
+    assert st[apps[1].name]["status"] == "FAILED" and "broken.json" in st[apps[1].name]["error_message"]
+    assert st[only_bad.name]["error_message"] == "No valid records found"
+    assert st[apps[0].name]["status"] == "SUCCESS"
+    # Fix the file: the failed folder is retried and succeeds; the rest is not read again.
+    broken.unlink()
+    second = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert [f["folder"] for f in second["folders"]] == [apps[1].name]
+    assert statuses(floe)[apps[1].name]["status"] == "SUCCESS"
+    rows, rejects = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    assert reject_multiset(pyiceberg_catalog) == rejects
+
+
+@pytest.mark.parametrize("point", ["before-data-commit", "after-data-commit",
+                                   "after-rejects-commit", "after-metadata-commit"])
+def test_crash_at_each_commit_boundary_then_rerun_is_exact(floe, corpus, pyiceberg_catalog, point):
+    env = dict(os.environ, FLOE_FAILPOINT=point)
+    proc = ingest(floe, corpus, "--commit-every", "2", check=False, env=env)
+    assert proc.returncode == -signal.SIGKILL
+    ingest(floe, corpus)
+    rows, rejects = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    assert reject_multiset(pyiceberg_catalog) == rejects
+    st = statuses(floe)
+    assert all(s["status"] == "SUCCESS" for s in st.values()) and len(st) == 4
+
+
+def test_sigkill_at_random_moments_then_finish_is_exact(floe, tmp_path, pyiceberg_catalog):
+    corpus = generate(floe, tmp_path / "big", "--seed", "5", "--apps", "12", "--records", "8000",
+                      "--bad-rate", "0.02", "--gzip-share", "0.3", "--zstd-share", "0.2")
+    rnd = random.Random(1234)
+    kills = 0
+    for attempt in range(30):
+        proc = subprocess.Popen([floe.bin, "ingest", str(corpus), "--table", "logs.spark",
+                                 "--commit-every", "3", "--warehouse", str(floe.warehouse)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.05, 1.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if kills >= 10:
+            break
+    assert kills >= 10
+    ingest(floe, corpus)
+    rows, rejects = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    assert reject_multiset(pyiceberg_catalog) == rejects
+
+
+def test_tables_scan_identically_in_pyiceberg_and_duckdb(floe, corpus, pyiceberg_catalog, duck):
+    ingest(floe, corpus)
+    for name in ["logs.spark", "logs.spark_rejects", "logs.spark_processing_metadata"]:
+        table = pyiceberg_catalog.load_table(name)
+        py = table.scan().to_arrow()
+        rel = duck.execute(f"SELECT * FROM iceberg_scan('{table.metadata_location}')")
+        cols = [d[0] for d in rel.description]
+        assert cols == py.column_names
+        key = lambda r: json.dumps([str(v) for v in r])
+        duck_rows = sorted((tuple(r) for r in rel.fetchall()), key=key)
+        py_rows = sorted((tuple(r[c] for c in cols) for r in py.to_pylist()), key=key)
+        assert len(duck_rows) == len(py_rows)
+        assert [key(r) for r in duck_rows] == [key(r) for r in py_rows]
+
+
+def test_report_and_dry_run(floe, corpus, pyiceberg_catalog):
+    dry = json.loads(ingest(floe, corpus, "--dry-run", "--json").stdout)
+    assert len(dry["folders"]) == 4 and all(f["status"] == "PENDING" for f in dry["folders"])
+    assert not (floe.warehouse / "logs.db").exists() or not pyiceberg_catalog.table_exists("logs.spark")
+    ingest(floe, corpus)
+    report = floe.json("report", "logs.spark")
+    rows, _ = expected(corpus)
+    keys = list(rows.elements())
+    assert report["total_records"] == len(keys)
+    assert report["unique_apps"] == len({k[5] for k in keys})
+    assert report["unique_pods"] == len({k[3] for k in keys})
+    levels = collections.Counter(k[1] for k in keys)
+    assert report["log_levels"] == dict(levels)
+    assert len(report["samples"]) == 5
