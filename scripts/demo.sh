@@ -1,44 +1,29 @@
 #!/usr/bin/env bash
-# The embedded-default demo: a partitioned Iceberg table in ./warehouse (SQLite catalog), two
-# appends, a scan with a filter, and time travel to the first snapshot.
+# The main job on the embedded default: a generated corpus of Spark application log folders
+# (Fluent Bit JSON Lines, some gzip/zstd, some bad lines) is ingested into ./warehouse, then
+# verified; a second run finds nothing new and commits nothing.
 set -euo pipefail
 floe="${1:?usage: demo.sh PATH_TO_FLOE}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 wh="${FLOE_DEMO_WAREHOUSE:-$root/warehouse}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+logs="$root/build/demo-logs"
 export FLOE_WAREHOUSE="$wh"
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
-# Two batches of Spark-like log events as JSON Lines.
-python3 - "$work" <<'PY'
-import json, random, sys, datetime as dt
-random.seed(7)
-levels = ["INFO"] * 8 + ["WARN", "ERROR"]
-apps = [f"spark-{random.getrandbits(128):032x}" for _ in range(3)]
-for batch, day in ((1, 1), (2, 2)):
-    with open(f"{sys.argv[1]}/events-{batch}.jsonl", "w") as out:
-        for i in range(5000):
-            ts = dt.datetime(2025, 7, day, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=17 * i)
-            out.write(json.dumps({
-                "id": batch * 100000 + i,
-                "ts": ts.isoformat(),
-                "level": random.choice(levels),
-                "app": random.choice(apps),
-                "message": f"Finished task {i} in stage {i % 40}",
-            }) + "\n")
-PY
+rm -rf "$logs"
+"$floe" table drop spark.logs --purge >/dev/null 2>&1 || true
+"$floe" table drop spark.logs_rejects --purge >/dev/null 2>&1 || true
+"$floe" table drop spark.logs_processing_metadata --purge >/dev/null 2>&1 || true
 
-"$floe" table drop demo.events --purge >/dev/null 2>&1 || true
-"$floe" namespace create demo >/dev/null 2>&1 || true
-step "$floe" table create demo.events \
-  --schema 'id long not null, ts timestamptz, level string, app string, message string' \
-  --partition-by 'day(ts), bucket(4, app)'
-step "$floe" append demo.events "$work/events-1.jsonl"
-first=$("$floe" table snapshots demo.events --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["snapshot_id"])')
-step "$floe" append demo.events "$work/events-2.jsonl"
-step "$floe" table snapshots demo.events
-step "$floe" table partitions demo.events
-step "$floe" scan demo.events --select ts,level,message --where "level = 'ERROR' AND ts >= '2025-07-02T00:00:00Z'" --limit 5
-step "$floe" scan demo.events --select level --format csv --snapshot "$first" --limit 3
-printf '\nWarehouse: %s (open it with PyIceberg: SqlCatalog("default", uri="sqlite:///%s/catalog.db"))\n' "$wh" "$wh"
+step "$floe" gen "$logs" --seed 42 --apps 6 --records 5000 --bad-rate 0.01 \
+  --gzip-share 0.3 --zstd-share 0.1 --decoys 2
+step "$floe" ingest "$logs" --table spark.logs
+step "$floe" report spark.logs --samples 3
+step "$floe" status spark.logs
+step "$floe" scan spark.logs_rejects --select folder,file,line,reason --limit 5
+echo
+echo "A second run: every file is already in the table, so nothing is read or committed."
+step "$floe" ingest "$logs" --table spark.logs
+step "$floe" scan spark.logs --select timestamp,log_level,message \
+  --where "log_level = 'ERROR'" --limit 3
+printf '\nWarehouse: %s\nOpen it with PyIceberg: SqlCatalog("default", uri="sqlite:///%s/catalog.db", warehouse="file://%s")\n' "$wh" "$wh" "$wh"
