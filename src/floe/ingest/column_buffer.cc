@@ -63,8 +63,9 @@ arrow::Result<std::shared_ptr<arrow::Array>> StringColumnBuffer::Finish() {
     }
   }
   std::shared_ptr<arrow::Buffer> offsets, data;
-  ARROW_RETURN_NOT_OK(offsets_.Finish(&offsets));
-  ARROW_RETURN_NOT_OK(data_.Finish(&data));
+  // No shrink_to_fit: it would copy every buffer once more; the slack goes with the batch.
+  ARROW_RETURN_NOT_OK(offsets_.Finish(&offsets, /*shrink_to_fit=*/false));
+  ARROW_RETURN_NOT_OK(data_.Finish(&data, /*shrink_to_fit=*/false));
   auto array_data = arrow::ArrayData::Make(arrow::utf8(), rows, {validity, offsets, data},
                                            null_count_);
   valid_.clear();
@@ -79,7 +80,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> Int64ColumnBuffer::Finish(
     const std::shared_ptr<arrow::DataType>& type) {
   const int64_t rows = length();
   std::shared_ptr<arrow::Buffer> values;
-  ARROW_RETURN_NOT_OK(values_.Finish(&values));
+  ARROW_RETURN_NOT_OK(values_.Finish(&values, /*shrink_to_fit=*/false));
   ARROW_RETURN_NOT_OK(values_.Reserve(rows * static_cast<int64_t>(sizeof(int64_t))));
   return arrow::MakeArray(arrow::ArrayData::Make(type, rows, {nullptr, values}, 0));
 }

@@ -315,5 +315,32 @@ TEST(SparkLogParserTest, ManyLinesWithNullsRoundTripThroughTheBatch) {
   EXPECT_EQ(p.batch->column(0)->null_count(), 0);
 }
 
+TEST(SparkLogParserTest, LongLinesAndStringsOfEveryLengthAreRead) {
+  // Lengths around the 16-byte scanning blocks, with an escape or a multi-byte character at
+  // every position, and one message of 3 MB.
+  std::string content;
+  std::vector<std::string> expected;
+  for (int n = 1; n < 40; ++n) {  // from 1: a message of just "\n" would be blank
+    for (const auto& [raw, plain] : std::vector<std::pair<std::string, std::string>>{
+             {"\\n", "\n"}, {"\\u00e9", "\xC3\xA9"}, {"\xE2\x82\xAC", "\xE2\x82\xAC"}}) {
+      LineSpec spec;
+      spec.message = "\"" + std::string(n, 'a') + raw + std::string(n % 17, 'b') + "\"";
+      content += Build(spec) + "\n";
+      expected.push_back(std::string(n, 'a') + plain + std::string(n % 17, 'b'));
+    }
+  }
+  LineSpec big;
+  big.message = "\"" + std::string(3 << 20, 'x') + "\\t\"";
+  content += Build(big);
+  expected.push_back(std::string(3 << 20, 'x') + "\t");
+  Parsed p = Parse(content);
+  ASSERT_EQ(p.batch->num_rows(), static_cast<int64_t>(expected.size()))
+      << p.reason() << " at line " << (p.rejects.empty() ? 0 : p.rejects[0].line) << ": "
+      << (p.rejects.empty() ? "" : p.rejects[0].raw.substr(0, 200));
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(p.Cell("message", static_cast<int64_t>(i)), expected[i]) << i;
+  }
+}
+
 }  // namespace
 }  // namespace floe::ingest
