@@ -192,9 +192,9 @@ class SparkLogParser::Impl {
   bool WalkLine(std::string_view line) {
     JsonCursor c{line.data(), line.data() + line.size(), arena_.data()};
     const bool ok = internal::ForEachJsonField(&c, 1, [&](std::string_view key) {
-      if (key == "timestamp") return ReadSlot(&c, kTimestampColumn);
-      if (key == "log_level") return ReadSlot(&c, kLogLevelColumn);
-      if (key == "message") return ReadSlot(&c, kMessageColumn);
+      if (key == "timestamp") return ReadSlot(&c, kTimestampColumn, 2);
+      if (key == "log_level") return ReadSlot(&c, kLogLevelColumn, 2);
+      if (key == "message") return ReadSlot(&c, kMessageColumn, 2);
       if (key == "kubernetes") return WalkKubernetes(&c);
       return internal::SkipJsonValue(&c, 2);
     });
@@ -211,11 +211,11 @@ class SparkLogParser::Impl {
     ClearLabels();
     if (c->peek() != '{') return internal::SkipJsonValue(c, 2);
     return internal::ForEachJsonField(c, 2, [&](std::string_view key) {
-      if (key == "pod_name") return ReadSlot(c, kPodNameColumn);
-      if (key == "namespace_name") return ReadSlot(c, kNamespaceNameColumn);
+      if (key == "pod_name") return ReadSlot(c, kPodNameColumn, 3);
+      if (key == "namespace_name") return ReadSlot(c, kNamespaceNameColumn, 3);
       if (key == "labels") return WalkLabels(c);
-      if (key == "container_name") return ReadSlot(c, kContainerNameColumn);
-      if (key == "container_image") return ReadSlot(c, kContainerImageColumn);
+      if (key == "container_name") return ReadSlot(c, kContainerNameColumn, 3);
+      if (key == "container_image") return ReadSlot(c, kContainerImageColumn, 3);
       return internal::SkipJsonValue(c, 3);
     });
   }
@@ -228,19 +228,20 @@ class SparkLogParser::Impl {
     ClearLabels();
     if (c->peek() != '{') return internal::SkipJsonValue(c, 3);
     return internal::ForEachJsonField(c, 3, [&](std::string_view key) {
-      if (key == "app") return ReadSlot(c, kAppColumn);
-      if (key == "spark-app-selector") return ReadSlot(c, kSparkAppSelectorColumn);
-      if (key == "queue") return ReadSlot(c, kQueueColumn);
-      if (key == "spark-app-name") return ReadSlot(c, kSparkAppNameColumn);
-      if (key == "spark-role") return ReadSlot(c, kSparkRoleColumn);
-      if (key == "spark-version") return ReadSlot(c, kSparkVersionColumn);
-      if (key == "sparkoperator.k8s.io/submission-id") return ReadSlot(c, kSubmissionIdColumn);
+      if (key == "app") return ReadSlot(c, kAppColumn, 4);
+      if (key == "spark-app-selector") return ReadSlot(c, kSparkAppSelectorColumn, 4);
+      if (key == "queue") return ReadSlot(c, kQueueColumn, 4);
+      if (key == "spark-app-name") return ReadSlot(c, kSparkAppNameColumn, 4);
+      if (key == "spark-role") return ReadSlot(c, kSparkRoleColumn, 4);
+      if (key == "spark-version") return ReadSlot(c, kSparkVersionColumn, 4);
+      if (key == "sparkoperator.k8s.io/submission-id") return ReadSlot(c, kSubmissionIdColumn, 4);
       return internal::SkipJsonValue(c, 4);
     });
   }
 
-  /// Reads a value of interest (the cursor is at its first byte) into its column's slot.
-  bool ReadSlot(JsonCursor* c, int column) {
+  /// Reads a value of interest (the cursor is at its first byte, `depth` levels down) into
+  /// its column's slot.
+  bool ReadSlot(JsonCursor* c, int column, int depth) {
     Slot& slot = slots_[column];
     switch (c->peek()) {
       case '"':
@@ -256,7 +257,7 @@ class SparkLogParser::Impl {
       case '{':
       case '[': {
         const char* start = c->p;
-        if (!internal::SkipJsonValue(c, 3)) return false;
+        if (!internal::SkipJsonValue(c, depth)) return false;
         std::string& text = container_storage_[column];
         text.clear();
         internal::AppendMinifiedJson(std::string_view(start, c->p - start), &text);

@@ -14,10 +14,9 @@ namespace floe::ingest {
 const std::shared_ptr<const iceberg::Schema>& SparkLogSchema() {
   static const std::shared_ptr<const iceberg::Schema> schema = [] {
     static constexpr const char* kStringColumns[] = {
-        "log_level",     "message",       "pod_name",      "namespace_name",
-        "app",           "spark_app_selector", "queue",    "spark_app_name",
-        "spark_role",    "spark_version", "submission_id", "container_name",
-        "container_image"};
+        "log_level", "message", "pod_name", "namespace_name", "app", "spark_app_selector",
+        "queue", "spark_app_name", "spark_role", "spark_version", "submission_id",
+        "container_name", "container_image"};
     std::vector<iceberg::NestedField> fields;
     fields.push_back({1, "timestamp", iceberg::Type::TimestampTz(), /*required=*/true, ""});
     int32_t id = 2;

@@ -10,9 +10,9 @@ namespace {
 TEST(SparkLogSchemaTest, FourteenFieldsWithIdsInOrder) {
   const auto& schema = SparkLogSchema();
   const std::vector<std::string> names = {
-      "timestamp",      "log_level",     "message",        "pod_name",   "namespace_name",
-      "app",            "spark_app_selector", "queue",     "spark_app_name", "spark_role",
-      "spark_version",  "submission_id", "container_name", "container_image"};
+      "timestamp", "log_level", "message", "pod_name", "namespace_name", "app",
+      "spark_app_selector", "queue", "spark_app_name", "spark_role", "spark_version",
+      "submission_id", "container_name", "container_image"};
   ASSERT_EQ(schema->fields().size(), names.size());
   for (size_t i = 0; i < names.size(); ++i) {
     const auto& field = schema->fields()[i];
