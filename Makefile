@@ -12,7 +12,7 @@ setup:
 	@scripts/setup.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt | setup
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOE_BUILD_TESTS=OFF
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt | setup
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOE_SANITIZE=ON
@@ -23,13 +23,15 @@ build: setup $(BUILD)/build.ninja
 build-asan: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Unit tests run under address + undefined sanitizers; interop tests use the release binary.
+# Unit tests run under address + undefined sanitizers (the release tree builds no tests);
+# interop tests use the release binary, and the sanitized helper binaries of the unit tests.
 unit-test: build-asan
 	cd $(ASAN_BUILD) && FLOE_PYTHON=$(abspath $(PY)) ASAN_OPTIONS=detect_leaks=0 \
 	  ctest --output-on-failure -j $(JOBS)
 
-interop-test: build
-	FLOE_BIN=$(abspath $(FLOE)) FLOE_BUILD_DIR=$(abspath $(BUILD)) $(PY) -m pytest -q tests/interop
+interop-test: build build-asan
+	FLOE_BIN=$(abspath $(FLOE)) FLOE_BUILD_DIR=$(abspath $(ASAN_BUILD)) ASAN_OPTIONS=detect_leaks=0 \
+	  $(PY) -m pytest -q tests/interop
 
 test: unit-test interop-test
 
