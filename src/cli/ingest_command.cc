@@ -1,7 +1,9 @@
 // floe ingest SOURCE --table NS.T: Spark application log folders into Iceberg, exactly once.
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
+#include <map>
 #include <cstdlib>
 #include <iostream>
 
@@ -18,7 +20,7 @@ struct IngestArgs {
   std::string partition_by;
   std::string job_id;
   int threads = 0;
-  int commit_every = 0;
+  std::string commit_every;
   bool no_rejects = false;
   bool dry_run = false;
 };
@@ -48,6 +50,28 @@ arrow::Status ApplyEnvironment(IngestArgs& args, GlobalOptions& global) {
   if (args.source.empty()) return UsageError("no SOURCE given (or S3_BUCKET/S3_PREFIX)");
   if (args.table.empty()) {
     return UsageError("no --table given (or ICEBERG_DATABASE/ICEBERG_TABLE)");
+  }
+  return arrow::Status::OK();
+}
+
+// "--commit-every 10" is ten folders; "--commit-every 512MB" is that much new input.
+arrow::Status ParseCommitEvery(const std::string& text, ingest::IngestOptions* options) {
+  if (text.empty()) return arrow::Status::OK();
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static const std::map<std::string, int64_t> kUnits = {
+      {"B", 1},         {"KB", 1000},       {"MB", 1000000},         {"GB", 1000000000},
+      {"KIB", 1 << 10}, {"MIB", 1LL << 20}, {"GIB", 1LL << 30}};
+  if (digits == 0 || digits > 15 || (!unit.empty() && !kUnits.count(unit))) {
+    return UsageError("--commit-every " + text + ": give a number of folders or a size like 512MB");
+  }
+  int64_t n = std::stoll(text.substr(0, digits));
+  if (unit.empty()) {
+    options->commit_every = static_cast<int>(std::min<int64_t>(n, 1 << 30));
+  } else {
+    options->commit_every_bytes = n * kUnits.at(unit);
   }
   return arrow::Status::OK();
 }
@@ -123,15 +147,13 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
   ARROW_RETURN_NOT_OK(ApplyEnvironment(args, ctx.options));
   auto id = iceberg::TableIdentifier::Parse(args.table);
   if (!id.ok()) return UsageError(id.status().message());
-  if (args.threads < 0 || args.commit_every < 0) {
-    return UsageError("--threads and --commit-every must be >= 0");
-  }
+  if (args.threads < 0) return UsageError("--threads must be >= 0");
   ingest::IngestOptions options;
   options.source = args.source;
   options.table = *id;
   options.partition_by = args.partition_by;
   options.threads = args.threads;
-  options.commit_every = args.commit_every;
+  ARROW_RETURN_NOT_OK(ParseCommitEvery(args.commit_every, &options));
   options.rejects = !args.no_rejects;
   options.dry_run = args.dry_run;
   options.job_id = args.job_id;
@@ -177,7 +199,8 @@ void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run) {
                   "Partitioning of a new data table (default 'day(timestamp)')");
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)");
   cmd->add_option("--commit-every", args->commit_every,
-                  "Commit after this many folders (default: one commit per run)");
+                  "Commit after N folders, or after a size of new input such as 512MB "
+                  "(default: one commit per run)");
   cmd->add_flag("--no-rejects", args->no_rejects, "Do not keep rejected lines (still counted)");
   cmd->add_flag("--dry-run", args->dry_run, "List what would be processed; change nothing");
   cmd->add_option("--job-id", args->job_id, "Job id recorded in the tables (default: a UUID)");

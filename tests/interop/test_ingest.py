@@ -210,3 +210,20 @@ def test_report_and_dry_run(floe, corpus, pyiceberg_catalog):
     levels = collections.Counter(k[1] for k in keys)
     assert report["log_levels"] == dict(levels)
     assert len(report["samples"]) == 5
+
+
+def test_commit_every_folders_or_bytes(floe, corpus, pyiceberg_catalog):
+    summary = json.loads(ingest(floe, corpus, "--commit-every", "3", "--json").stdout)
+    data = pyiceberg_catalog.load_table("logs.spark")
+    assert len(data.snapshots()) == 2  # 4 folders, 3 per commit
+    assert summary["commits"] == 6     # data, rejects and metadata per batch
+    # A size limit smaller than any folder gives one folder per commit.
+    floe.run("table", "drop", "logs.spark", "--purge")
+    floe.run("table", "drop", "logs.spark_rejects", "--purge")
+    floe.run("table", "drop", "logs.spark_processing_metadata", "--purge")
+    ingest(floe, corpus, "--commit-every", "1KB")
+    assert len(pyiceberg_catalog.load_table("logs.spark").snapshots()) == 4
+    rows, _ = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    bad = ingest(floe, corpus, "--commit-every", "ten", check=False)
+    assert bad.returncode == 2

@@ -165,11 +165,27 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
 
   int threads = options.threads > 0 ? options.threads
                                     : std::max(1u, std::thread::hardware_concurrency());
-  size_t per_batch = options.commit_every > 0 ? static_cast<size_t>(options.commit_every)
-                                              : std::max<size_t>(pending.size(), 1);
+  // Batches of whole folders: up to commit_every folders and commit_every_bytes of new input
+  // (a folder larger than the byte limit makes a batch of its own).
+  auto batch_end = [&](size_t begin) {
+    size_t end = begin;
+    int64_t bytes = 0;
+    while (end < pending.size()) {
+      int64_t folder_bytes = 0;
+      for (const auto& f : pending[end].files) folder_bytes += f.size;
+      bool full = (options.commit_every > 0 &&
+                   end - begin >= static_cast<size_t>(options.commit_every)) ||
+                  (options.commit_every_bytes > 0 && end > begin &&
+                   bytes + folder_bytes > options.commit_every_bytes);
+      if (full) break;
+      bytes += folder_bytes;
+      ++end;
+    }
+    return end;
+  };
   std::mutex progress_mu;
-  for (size_t begin = 0, n = 0; begin < pending.size(); begin += per_batch, ++n) {
-    size_t end = std::min(pending.size(), begin + per_batch);
+  for (size_t begin = 0, end = 0, n = 0; begin < pending.size(); begin = end, ++n) {
+    end = batch_end(begin);
     std::vector<FolderWork> work(end - begin);
     std::atomic<size_t> next{begin};
     auto worker = [&](int64_t task_id) {

@@ -18,7 +18,8 @@ struct IngestOptions {
   iceberg::TableIdentifier table;
   std::string partition_by;  ///< for a new data table; default day(timestamp)
   int threads = 0;           ///< 0: all cores
-  int commit_every = 0;      ///< folders per commit; 0: one commit per run
+  int commit_every = 0;      ///< folders per commit; 0: no folder limit
+  int64_t commit_every_bytes = 0;  ///< new input bytes per commit; 0: no byte limit
   bool rejects = true;       ///< keep rejected lines in <table>_rejects
   bool dry_run = false;      ///< list what would be processed, change nothing
   std::string job_id;        ///< default: a fresh UUID
