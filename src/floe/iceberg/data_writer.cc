@@ -109,25 +109,25 @@ arrow::Result<std::unique_ptr<DataWriter>> DataWriter::Make(std::shared_ptr<io::
   ARROW_ASSIGN_OR_RAISE(w->arrow_schema_, ToArrowSchema(*options.schema));
   ARROW_ASSIGN_OR_RAISE(w->metrics_config_, MetricsConfig::FromProperties(props));
 
-  auto codec = props.find(kParquetCompressionCodec);
+  auto codec = props.find(property::kParquetCompressionCodec);
   w->parquet_options_.compression = codec == props.end() ? "zstd" : codec->second;
   ARROW_RETURN_NOT_OK(pq::CompressionFromName(w->parquet_options_.compression).status());
-  if (props.count(kParquetCompressionLevel)) {
-    ARROW_ASSIGN_OR_RAISE(int64_t level, IntProperty(props, kParquetCompressionLevel, 0));
+  if (props.count(property::kParquetCompressionLevel)) {
+    ARROW_ASSIGN_OR_RAISE(int64_t level, IntProperty(props, property::kParquetCompressionLevel, 0));
     w->parquet_options_.compression_level = static_cast<int>(level);
   }
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.row_group_size_bytes,
-                        IntProperty(props, kParquetRowGroupSizeBytes, 128LL * 1024 * 1024));
+                        IntProperty(props, property::kParquetRowGroupSizeBytes, 128LL * 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.row_group_max_rows,
-                        IntProperty(props, kParquetRowGroupLimit, 1024 * 1024));
+                        IntProperty(props, property::kParquetRowGroupLimit, 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.page_size_bytes,
-                        IntProperty(props, kParquetPageSizeBytes, 1024 * 1024));
+                        IntProperty(props, property::kParquetPageSizeBytes, 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.dictionary_page_size_bytes,
-                        IntProperty(props, kParquetDictSizeBytes, 2 * 1024 * 1024));
+                        IntProperty(props, property::kParquetDictSizeBytes, 2 * 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->target_file_size_,
-                        IntProperty(props, kTargetFileSizeBytes, kDefaultTargetFileSizeBytes));
+                        IntProperty(props, property::kTargetFileSizeBytes, property::kDefaultTargetFileSizeBytes));
 
-  auto data_path = props.find(kWriteDataPath);
+  auto data_path = props.find(property::kWriteDataPath);
   w->data_location_ = data_path != props.end() && !data_path->second.empty()
                           ? data_path->second
                           : io::JoinLocation(options.table_location, "data");

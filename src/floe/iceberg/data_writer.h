@@ -17,20 +17,11 @@
 #include "floe/iceberg/data_file_metrics.h"
 #include "floe/iceberg/partition_spec.h"
 #include "floe/iceberg/schema.h"
+#include "floe/iceberg/table_properties.h"
 #include "floe/io/file_io.h"
 
 namespace floe::iceberg {
 
-/// Table properties the data writer honours, with their defaults (as in Java Iceberg).
-inline constexpr const char* kParquetCompressionCodec = "write.parquet.compression-codec";
-inline constexpr const char* kParquetCompressionLevel = "write.parquet.compression-level";
-inline constexpr const char* kTargetFileSizeBytes = "write.target-file-size-bytes";
-inline constexpr const char* kParquetRowGroupSizeBytes = "write.parquet.row-group-size-bytes";
-inline constexpr const char* kParquetRowGroupLimit = "write.parquet.row-group-limit";
-inline constexpr const char* kParquetPageSizeBytes = "write.parquet.page-size-bytes";
-inline constexpr const char* kParquetDictSizeBytes = "write.parquet.dict-size-bytes";
-inline constexpr const char* kWriteDataPath = "write.data.path";
-inline constexpr int64_t kDefaultTargetFileSizeBytes = 512LL * 1024 * 1024;
 
 /// Where and how a DataWriter writes.
 struct DataWriterOptions {
@@ -82,7 +73,7 @@ class DataWriter {
   std::shared_ptr<arrow::Schema> arrow_schema_;
   MetricsConfig metrics_config_;
   pq::ParquetWriteOptions parquet_options_;
-  int64_t target_file_size_ = kDefaultTargetFileSizeBytes;
+  int64_t target_file_size_ = property::kDefaultTargetFileSizeBytes;
   std::string data_location_;
   std::string write_uuid_;
   int64_t file_count_ = 0;

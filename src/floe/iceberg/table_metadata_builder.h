@@ -7,20 +7,10 @@
 #include <arrow/result.h>
 
 #include "floe/iceberg/table_metadata.h"
+#include "floe/iceberg/table_properties.h"
 
 namespace floe::iceberg {
 
-/// Table property names floe reads (spec: "Table Properties" / Java TableProperties).
-namespace property {
-inline constexpr const char* kFormatVersion = "format-version";
-inline constexpr const char* kCommitNumRetries = "commit.retry.num-retries";
-inline constexpr const char* kCommitMinRetryWaitMs = "commit.retry.min-wait-ms";
-inline constexpr const char* kCommitMaxRetryWaitMs = "commit.retry.max-wait-ms";
-inline constexpr const char* kCommitTotalRetryTimeMs = "commit.retry.total-timeout-ms";
-inline constexpr const char* kParquetCompression = "write.parquet.compression-codec";
-inline constexpr const char* kTargetFileSize = "write.target-file-size-bytes";
-inline constexpr const char* kMetadataPreviousVersionsMax = "write.metadata.previous-versions-max";
-}  // namespace property
 
 /// Metadata of a new, empty v2 table. The schema keeps its field ids; the spec and sort order
 /// are re-numbered as the first of the table (spec id 0, order id 1 if sorted). The

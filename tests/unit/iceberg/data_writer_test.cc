@@ -109,7 +109,7 @@ TEST_F(DataWriterTest, UnpartitionedWritesOneFileUnderData) {
 
 TEST_F(DataWriterTest, RollsFilesAtTheTargetSizeAndCountsSumUp) {
   auto writer = DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(),
-                                              {{kTargetFileSizeBytes, "1"}}));
+                                              {{property::kTargetFileSizeBytes, "1"}}));
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   for (int i = 0; i < 5; ++i) ASSERT_TRUE((*writer)->Write(*Batch(i * 50, 50)).ok());
   auto files = (*writer)->Close();
@@ -129,7 +129,7 @@ TEST_F(DataWriterTest, RollsFilesAtTheTargetSizeAndCountsSumUp) {
 
   // A realistic target: a few KB per file gives several files of many rows each.
   auto writer2 = DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(),
-                                               {{kTargetFileSizeBytes, "20000"}}));
+                                               {{property::kTargetFileSizeBytes, "20000"}}));
   ASSERT_TRUE(writer2.ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE((*writer2)->Write(*Batch(i * 1000, 1000)).ok());
   auto files2 = *(*writer2)->Close();
@@ -208,8 +208,8 @@ TEST_F(DataWriterTest, CompressionPropertiesAreHonoured) {
            {"gzip", arrow::Compression::GZIP},
            {"uncompressed", arrow::Compression::UNCOMPRESSED}}) {
     std::map<std::string, std::string> props;
-    if (!codec.empty()) props[kParquetCompressionCodec] = codec;
-    if (codec == "gzip") props[kParquetCompressionLevel] = "9";
+    if (!codec.empty()) props[property::kParquetCompressionCodec] = codec;
+    if (codec == "gzip") props[property::kParquetCompressionLevel] = "9";
     auto writer = DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(), props));
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     ASSERT_TRUE((*writer)->Write(*Batch(0, 10)).ok());
@@ -221,12 +221,12 @@ TEST_F(DataWriterTest, CompressionPropertiesAreHonoured) {
     }
   }
   auto bad = DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(),
-                                           {{kParquetCompressionCodec, "zip"}}));
+                                           {{property::kParquetCompressionCodec, "zip"}}));
   EXPECT_FALSE(bad.ok());
   auto bad_size = DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(),
-                                                {{kTargetFileSizeBytes, "lots"}}));
+                                                {{property::kTargetFileSizeBytes, "lots"}}));
   ASSERT_FALSE(bad_size.ok());
-  EXPECT_NE(bad_size.status().message().find(kTargetFileSizeBytes), std::string::npos);
+  EXPECT_NE(bad_size.status().message().find(property::kTargetFileSizeBytes), std::string::npos);
 }
 
 TEST_F(DataWriterTest, RejectsBatchesThatDoNotMatchTheSchema) {
@@ -245,7 +245,7 @@ TEST_F(DataWriterTest, RejectsBatchesThatDoNotMatchTheSchema) {
 
 TEST_F(DataWriterTest, AbortDeletesEveryFileWritten) {
   PartitionSpec spec(1, {PartitionField{1, 1000, "id_bucket", Transform::Bucket(3)}});
-  auto writer = *DataWriter::Make(io_, Options(spec, {{kTargetFileSizeBytes, "1"}}));
+  auto writer = *DataWriter::Make(io_, Options(spec, {{property::kTargetFileSizeBytes, "1"}}));
   ASSERT_TRUE(writer->Write(*Batch(0, 30)).ok());
   ASSERT_TRUE(writer->Write(*Batch(30, 30)).ok());
   ASSERT_TRUE(writer->Abort().ok());
@@ -257,7 +257,7 @@ TEST_F(DataWriterTest, AbortDeletesEveryFileWritten) {
 TEST_F(DataWriterTest, WriteDataPathPropertyMovesTheFiles) {
   std::string elsewhere = (dir_ / "elsewhere").string();
   auto writer = *DataWriter::Make(io_, Options(PartitionSpec::Unpartitioned(),
-                                               {{kWriteDataPath, elsewhere}}));
+                                               {{property::kWriteDataPath, elsewhere}}));
   ASSERT_TRUE(writer->Write(*Batch(0, 3)).ok());
   auto files = *writer->Close();
   EXPECT_EQ(files[0].file_path.rfind(elsewhere + "/", 0), 0u) << files[0].file_path;

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+
+namespace floe::iceberg {
+
+/// Table property names floe reads (spec: "Table Properties"; names and defaults as in Java).
+namespace property {
+inline constexpr const char* kFormatVersion = "format-version";
+inline constexpr const char* kCommitNumRetries = "commit.retry.num-retries";
+inline constexpr const char* kCommitMinRetryWaitMs = "commit.retry.min-wait-ms";
+inline constexpr const char* kCommitMaxRetryWaitMs = "commit.retry.max-wait-ms";
+inline constexpr const char* kCommitTotalRetryTimeMs = "commit.retry.total-timeout-ms";
+inline constexpr const char* kMetadataPreviousVersionsMax = "write.metadata.previous-versions-max";
+inline constexpr const char* kParquetCompressionCodec = "write.parquet.compression-codec";
+inline constexpr const char* kParquetCompressionLevel = "write.parquet.compression-level";
+inline constexpr const char* kTargetFileSizeBytes = "write.target-file-size-bytes";
+inline constexpr const char* kParquetRowGroupSizeBytes = "write.parquet.row-group-size-bytes";
+inline constexpr const char* kParquetRowGroupLimit = "write.parquet.row-group-limit";
+inline constexpr const char* kParquetPageSizeBytes = "write.parquet.page-size-bytes";
+inline constexpr const char* kParquetDictSizeBytes = "write.parquet.dict-size-bytes";
+inline constexpr const char* kWriteDataPath = "write.data.path";
+inline constexpr int64_t kDefaultTargetFileSizeBytes = 512LL * 1024 * 1024;
+}  // namespace property
+
+}  // namespace floe::iceberg
