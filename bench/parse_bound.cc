@@ -9,7 +9,8 @@
 //
 // Usage: parse_bound [--threads N] CORPUS_DIR
 // Prints one JSON object: {"files":…,"records":…,"skipped":…,"bytes_read":…,
-//                          "bytes_parsed":…,"ts_check":"S:U","seconds":…,"threads":…}
+//                          "bytes_parsed":…,"ts_check":"S:U","seconds":…,"threads":…,
+//                          "simdjson":"<version>, runtime kernel <k>, On-Demand compiled for <k>"}
 // where S and U are the sums over the records of the timestamps' floored whole seconds and
 // of their remaining microseconds (a checksum the other peers reproduce).
 
@@ -33,6 +34,10 @@
 
 #include "floe/ingest/decompress.h"
 #include "floe/ingest/timestamp_parse.h"
+
+#define FLOE_STR2(x) #x
+#define FLOE_STR(x) FLOE_STR2(x)
+#define SIMDJSON_VERSION_TEXT FLOE_STR(SIMDJSON_VERSION)
 
 namespace fs = std::filesystem;
 namespace od = simdjson::ondemand;
@@ -370,10 +375,13 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "{\"files\":%lld,\"records\":%lld,\"skipped\":%lld,\"bytes_read\":%lld,"
-      "\"bytes_parsed\":%lld,\"ts_check\":\"%lld:%lld\",\"seconds\":%.6f,\"threads\":%d}\n",
+      "\"bytes_parsed\":%lld,\"ts_check\":\"%lld:%lld\",\"seconds\":%.6f,\"threads\":%d,"
+      "\"simdjson\":\"%s, runtime kernel %s, On-Demand compiled for %s\"}\n",
       static_cast<long long>(sum.files), static_cast<long long>(sum.records),
       static_cast<long long>(sum.skipped), static_cast<long long>(sum.bytes_read),
       static_cast<long long>(sum.bytes_parsed), static_cast<long long>(sum.ts_seconds),
-      static_cast<long long>(sum.ts_micros), seconds, threads);
+      static_cast<long long>(sum.ts_micros), seconds, threads, SIMDJSON_VERSION_TEXT,
+      simdjson::get_active_implementation()->name().c_str(),
+      FLOE_STR(SIMDJSON_BUILTIN_IMPLEMENTATION));
   return 0;
 }

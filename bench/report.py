@@ -1,0 +1,146 @@
+"""Markdown for the benchmark results (the JSON holds the same numbers and every run)."""
+from __future__ import annotations
+
+TARGETS = [
+    # (key, text, threshold, unit)
+    ("floe_records_per_cpu_s", "floe records per CPU-second", 1_000_000, "records/CPU-s"),
+    ("vs_parse_bound", "floe records per CPU-second / parse-only bound's", 0.40, "share"),
+    ("vs_duckdb", "floe / DuckDB, records per CPU-second", 4, "x"),
+    ("vs_pyiceberg", "floe / PyIceberg + pyarrow, records per CPU-second", 50, "x"),
+    ("vs_ray", "floe / Ray Data job, records per CPU-second", 1000, "x"),
+]
+
+
+def _n(x, digits=0):
+    if x is None:
+        return "–"
+    if digits == 0:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}"
+
+
+def _ratio(x):
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}×"
+    if x >= 10:
+        return f"{x:.1f}×"
+    return f"{x:.2f}×"
+
+
+def machine_section(m: dict) -> list[str]:
+    rows = [
+        ("host", m["host"]), ("CPU", m["cpu_model"]), ("cores (nproc)", m["nproc"]),
+        ("memory", f'{m["mem_gb"]:.1f} GB'), ("kernel", m["kernel"]),
+        ("load average at start / end", f'{m["load_start"]} / {m.get("load_end", "–")}'),
+        ("floe commit", m["floe_commit"]), ("floe build", m.get("floe_build", "–")),
+    ]
+    rows += [(f"simdjson, {k[len('simdjson ('):-1]}", v) for k, v in m.items()
+             if k.startswith("simdjson (")]
+    rows += [(name, version) for name, version in m["versions"].items()]
+    out = ["| | |", "| --- | --- |"]
+    out += [f"| {k} | {v} |" for k, v in rows]
+    return out
+
+
+def corpus_section(corpora: dict) -> list[str]:
+    out = ["| corpus | files | on disk MB | uncompressed MB | good lines | files with a BOM |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for key, c in corpora.items():
+        out.append(f'| {key} | {c["files"]} | {_n(c["bytes_on_disk"] / 1e6, 1)} | '
+                   f'{_n(c["bytes_uncompressed"] / 1e6, 1)} | {_n(c["good_lines"])} | '
+                   f'{c["bom_files"]} |')
+    return out
+
+
+def systems_section(systems: list[dict], variant: str) -> list[str]:
+    rows = [s for s in systems if s["variant"] == variant]
+    if not rows:
+        return []
+    floe = next((s for s in rows if s["key"] == "floe" and s.get("median")), None)
+    out = ["| system | records | check | wall s | records/s | CPU s | records/CPU-s | MB/s | "
+           "peak RSS MB | floe faster (wall) | floe cheaper (CPU) |",
+           "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in rows:
+        med = s.get("median")
+        if not med:
+            out.append(f'| {s["label"]} | – | – | – | – | – | – | – | – | – | '
+                       f'{s.get("error", "not run")} |')
+            continue
+        faster = cheaper = None
+        if floe and s is not floe:
+            faster = floe["median"]["records_per_s"] / med["records_per_s"]
+            cheaper = floe["median"]["records_per_cpu_s"] / med["records_per_cpu_s"]
+        out.append(
+            f'| {s["label"]} | {_n(s["records"])} | {s["check"]} | {_n(med["wall_s"], 2)} | '
+            f'{_n(med["records_per_s"])} | {_n(med["cpu_s"], 2)} | '
+            f'{_n(med["records_per_cpu_s"])} | {_n(med["mb_per_s"], 1)} | '
+            f'{_n(med["peak_mb"])} | {_ratio(faster)} | {_ratio(cheaper)} |')
+    notes = [f'- {s["label"]}: {s["note"]}' for s in rows if s.get("note")]
+    return out + ([""] + notes if notes else [])
+
+
+def scaling_section(scaling: list[dict]) -> list[str]:
+    out = ["| input GB | threads | records | wall s | CPU s | records/s | records/CPU-s | "
+           "CPU-s per GB | MB/s | peak RSS MB |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in scaling:
+        med = r.get("median")
+        if not med:
+            out.append(f'| {r["size_gb"]:g} | {r["threads"]} | – | – | – | – | – | – | – | '
+                       f'{r.get("error", "")} |')
+            continue
+        out.append(
+            f'| {r["bytes"] / 1e9:.3g} | {r["threads"]} | {_n(r["records"])} | '
+            f'{_n(med["wall_s"], 2)} | {_n(med["cpu_s"], 2)} | {_n(med["records_per_s"])} | '
+            f'{_n(med["records_per_cpu_s"])} | {_n(med["cpu_s"] / (r["bytes"] / 1e9), 2)} | '
+            f'{_n(med["mb_per_s"], 1)} | {_n(med["peak_mb"])} |')
+    return out
+
+
+def targets_section(targets: dict) -> list[str]:
+    out = ["| target | needed | measured | met |", "| --- | ---: | ---: | --- |"]
+    for key, text, threshold, unit in TARGETS:
+        value = targets.get(key)
+        if unit == "share":
+            need, got = f"≥ {threshold:.0%}", "–" if value is None else f"{value:.0%}"
+        elif unit == "x":
+            need, got = f"≥ {threshold:,}×", _ratio(value)
+        else:
+            need, got = f"≥ {threshold:,}", _n(value)
+        met = "–" if value is None else ("yes" if value >= threshold else "**no**")
+        out.append(f"| {text} | {need} | {got} | {met} |")
+    return out
+
+
+def render(results: dict) -> str:
+    cfg = results["config"]
+    lines = [f'# floe ingest benchmark — {results["date"]} on {results["machine"]["host"]}', ""]
+    lines += [
+        f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} runs '
+        f'per system, Ray 1 run; {cfg["threads"]} threads for every system that takes a '
+        f'thread count). All systems read the same corpus from a warm page cache and write '
+        f'zstd Parquet; records/s and MB/s are per wall-clock second, records/CPU-s per second of '
+        f'user + system CPU of the whole process tree, MB are 10^6 bytes of uncompressed log text. '
+        f'"check" compares each system\'s output (records and a timestamp checksum, read back '
+        f'from what it wrote) with the parse-only bound\'s.', ""]
+    lines += ["## Machine", ""] + machine_section(results["machine"]) + [""]
+    lines += ["## Corpora (`floe gen --bad-rate 0`)", ""] + corpus_section(results["corpora"])
+    lines += ["", "## Targets", ""] + targets_section(results["targets"]) + [""]
+    lines += ["## Plain JSON Lines corpus", ""] + systems_section(results["systems"], "plain")
+    gz = systems_section(results["systems"], "gzip")
+    if gz:
+        lines += ["", "## Same logs, every file gzip-compressed", ""] + gz
+    if results.get("scaling"):
+        lines += ["", "## floe: cost against input size and threads", ""]
+        lines += scaling_section(results["scaling"])
+    prof = results.get("profile")
+    if prof:
+        lines += ["", "## Where floe's time goes (profile)", ""]
+        lines += [prof["how"], ""]
+        for title, text in prof["sections"]:
+            lines += [f"### {title}", "", "```", text.rstrip(), "```", ""]
+    if results.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in results["notes"]]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,573 @@
+#!/usr/bin/env python3
+"""`make bench`: floe ingest measured side by side with the alternatives, in one run on one
+corpus and one machine. See bench/README.md for what each system does and how to read the
+results; `--help` for the knobs. `--scale 0.005 --runs 1 --skip-ray --no-profile` is the smoke
+run the tests use."""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PEERS = os.path.join(HERE, "peers")
+sys.path.insert(0, HERE)
+sys.path.insert(0, PEERS)
+
+import measure  # noqa: E402
+import report  # noqa: E402
+
+GB = 1_000_000_000
+BOM = b"\xef\xbb\xbf"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--floe", default=os.path.join(ROOT, "build", "release", "floe"),
+                   help="floe binary (default build/release/floe)")
+    p.add_argument("--parse-bound", default=None,
+                   help="parse_bound binary (default: bench/parse_bound next to --floe)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="multiplies every corpus size (1.0: a 1 GB corpus; 0.005 for a smoke run)")
+    p.add_argument("--runs", type=int, default=3, help="runs per system (median reported)")
+    p.add_argument("--threads", type=int, default=os.cpu_count(),
+                   help="threads for floe, parse_bound, DuckDB and Ray (default: all cores)")
+    p.add_argument("--apps", type=int, default=8, help="spark-* app folders per corpus")
+    p.add_argument("--seed", type=int, default=1, help="corpus generator seed")
+    p.add_argument("--sizes", default="0.1,0.5,1,2",
+                   help="GB of input for floe's cost table (times --scale)")
+    p.add_argument("--scaling-threads", default="1,2", help="thread counts for that table")
+    p.add_argument("--ray-slice-mb", type=float, default=128.0,
+                   help="MB of the corpus the Ray job reads (times --scale): whole app folders")
+    p.add_argument("--skip-ray", action="store_true", help="leave the Ray Data job out")
+    p.add_argument("--skip-gzip", action="store_true", help="leave the gzip corpus out")
+    p.add_argument("--systems", default="floe,bound,bound-portable,duckdb,pyiceberg,ray",
+                   help="comma-separated subset of floe,bound,bound-portable,duckdb,pyiceberg,ray")
+    p.add_argument("--no-profile", action="store_true", help="do not profile floe")
+    p.add_argument("--corpus-cache", default=os.path.join(HERE, ".corpus"),
+                   help="where generated corpora are kept between runs")
+    p.add_argument("--work-dir", default=os.path.join(HERE, ".work"),
+                   help="scratch space for the tables each system writes")
+    p.add_argument("--out-dir", default=os.path.join(HERE, "results"),
+                   help="where <date>-<host>.md and .json go")
+    p.add_argument("--name", default=None, help="results file name (default <date>-<host>)")
+    return p.parse_args(argv)
+
+
+def log(*parts):
+    print("[bench]", *parts, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine
+
+def _sh(cmd, cwd=None) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd,
+                              timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine_info(args) -> dict:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    versions = {}
+    for pkg in ("pyarrow", "duckdb", "pyiceberg", "ray"):
+        try:
+            from importlib.metadata import version
+            versions[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
+            versions[pkg] = "not installed"
+    versions["python"] = platform.python_version()
+    commit = _sh(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT)
+    if _sh(["git", "status", "--porcelain", "--untracked-files=no", "src"], cwd=ROOT):
+        commit += " (src/ has uncommitted changes)"
+    build = "unknown"
+    cache = os.path.join(os.path.dirname(os.path.abspath(args.floe)), "CMakeCache.txt")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            m = re.search(r"^CMAKE_BUILD_TYPE:\w+=(\S*)", f.read(), re.M)
+            build = (m.group(1) if m else "") or build
+    return {
+        "host": socket.gethostname(), "cpu_model": cpu, "nproc": os.cpu_count(),
+        "mem_gb": mem_kb / 1e6, "kernel": platform.release(), "floe_commit": commit,
+        "floe_build": f"{build} ({args.floe})", "versions": versions,
+        "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpora
+
+def _content_head(path: str, n: int = 3) -> bytes:
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head.startswith(b"\x1f\x8b"):
+        with gzip.open(path, "rb") as f:
+            return f.read(n)
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
+        import zstandard
+        with open(path, "rb") as f:
+            return zstandard.ZstdDecompressor().stream_reader(f).read(n)
+    return head[:n]
+
+
+def _uncompressed_size(path: str) -> int:
+    with open(path, "rb") as f:
+        head = f.read(2)
+    if head != b"\x1f\x8b":
+        return os.path.getsize(path)
+    total = 0
+    with open(path, "rb") as f:
+        d = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            while chunk:
+                total += len(d.decompress(chunk))
+                chunk = d.unused_data
+                if chunk:  # next gzip member
+                    d = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        total += len(d.flush())
+    return total
+
+
+def corpus_stats(path: str, gen_output: str) -> dict:
+    import log_rules
+
+    files = [p for ps in log_rules.app_folders(path).values() for p in ps]
+    m = re.search(r"lines: (\d+) = (\d+) good", gen_output)
+    return {
+        "path": path, "files": len(files),
+        "bytes_on_disk": sum(os.path.getsize(p) for p in files),
+        "bytes_uncompressed": sum(_uncompressed_size(p) for p in files),
+        "bom_files": sum(1 for p in files if _content_head(p) == BOM),
+        "good_lines": int(m.group(2)) if m else None,
+        "gen": gen_output.strip().splitlines()[:2],
+    }
+
+
+def ensure_corpus(args, size_bytes: int, gzip_share: float) -> dict:
+    """A generated corpus from the cache (made once per set of parameters)."""
+    key = f"logs-{size_bytes}b-apps{args.apps}-gz{gzip_share:g}-seed{args.seed}"
+    path = os.path.join(args.corpus_cache, key)
+    meta = path + ".json"
+    if os.path.isdir(path) and os.path.exists(meta):
+        with open(meta) as f:
+            return json.load(f)
+    os.makedirs(args.corpus_cache, exist_ok=True)
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
+    log(f"generating {key}")
+    proc = subprocess.run(
+        [args.floe, "gen", tmp, "--size", str(size_bytes), "--bad-rate", "0",
+         "--gzip-share", f"{gzip_share:g}", "--apps", str(args.apps), "--seed", str(args.seed)],
+        capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"floe gen failed: {proc.stderr.strip()}")
+    os.rename(tmp, path)
+    stats = corpus_stats(path, proc.stdout)
+    stats["key"] = key
+    with open(meta, "w") as f:
+        json.dump(stats, f, indent=1)
+    return stats
+
+
+def ray_slice(args, corpus: dict) -> dict:
+    """Whole app folders of `corpus`, hard-linked, adding up to at least --ray-slice-mb."""
+    import log_rules
+
+    target = args.ray_slice_mb * 1e6 * args.scale
+    path = os.path.join(args.corpus_cache, f'{corpus["key"]}-ray-slice-{int(target)}')
+    meta = path + ".json"
+    if os.path.isdir(path) and os.path.exists(meta):
+        with open(meta) as f:
+            return json.load(f)
+    shutil.rmtree(path, ignore_errors=True)
+    total = 0
+    for folder, files in log_rules.app_folders(corpus["path"]).items():
+        if total >= target:
+            break
+        for src in files:
+            dst = os.path.join(path, os.path.relpath(src, corpus["path"]))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            os.link(src, dst)
+            total += os.path.getsize(src)
+    stats = corpus_stats(path, "")
+    stats["key"] = os.path.basename(path)
+    with open(meta, "w") as f:
+        json.dump(stats, f, indent=1)
+    return stats
+
+
+def warm(corpus: dict) -> None:
+    """Reads every file once so all systems start from the page cache."""
+    import log_rules
+
+    for files in log_rules.app_folders(corpus["path"]).values():
+        for p in files:
+            with open(p, "rb") as f:
+                while f.read(1 << 22):
+                    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Systems
+
+def _iceberg_check(warehouse: str, table: str = "spark.logs"):
+    import log_rules
+
+    t = log_rules.sql_catalog(warehouse).load_table(table)
+    ts = t.scan(selected_fields=("timestamp",)).to_arrow().column("timestamp")
+    return len(ts), log_rules.ts_check(ts)
+
+
+def _parquet_check(path: str):
+    import log_rules
+    import pyarrow.parquet as pq
+
+    ts = pq.read_table(path, columns=["timestamp"]).column("timestamp")
+    return len(ts), log_rules.ts_check(ts)
+
+
+def systems(args) -> list[dict]:
+    """What each system runs; `check` reads back what it wrote (records, timestamp checksum)."""
+    py = sys.executable
+    bound = args.parse_bound or os.path.join(os.path.dirname(os.path.abspath(args.floe)),
+                                             "bench", "parse_bound")
+    portable = os.path.join(os.path.dirname(bound), "parse_bound_portable")
+    t = str(args.threads)
+
+    def bound_check(out, m):
+        d = json.loads(m.stdout)
+        return d["records"], d["ts_check"]
+
+    return [
+        {"key": "floe", "label": "floe ingest",
+         "cmd": lambda c, out: [args.floe, "ingest", c, "--table", "spark.logs",
+                                "--warehouse", out, "--threads", t, "--json"],
+         "check": lambda out, m: _iceberg_check(out), "mkdir": True},
+        {"key": "bound", "label": "parse-only bound (simdjson, this CPU)", "binary": bound,
+         "cmd": lambda c, out: [bound, "--threads", t, c], "check": bound_check},
+        {"key": "bound-portable", "label": "parse-only bound (simdjson, generic x86-64 build)",
+         "binary": portable,
+         "cmd": lambda c, out: [portable, "--threads", t, c], "check": bound_check},
+        {"key": "duckdb", "label": "DuckDB read_json → COPY Parquet",
+         "cmd": lambda c, out: [py, os.path.join(PEERS, "duckdb_peer.py"), c, out, t],
+         "check": lambda out, m: _parquet_check(os.path.join(out, "logs.parquet"))},
+        {"key": "pyiceberg", "label": "PyIceberg + pyarrow",
+         "cmd": lambda c, out: [py, os.path.join(PEERS, "pyiceberg_peer.py"), c, out],
+         "check": lambda out, m: _iceberg_check(out)},
+        {"key": "ray", "label": "Ray Data job + PyIceberg", "plain_only": True, "runs": 1,
+         "sample_tree": True,
+         "cmd": lambda c, out: [py, os.path.join(PEERS, "ray_peer.py"), c, out, t],
+         "check": lambda out, m: _iceberg_check(out)},
+    ]
+
+
+def bound_reference(bound: str | None, corpus: dict):
+    """(records, ts_check) of the parse-only bound on a corpus, untimed; None without it."""
+    if not bound or not os.path.exists(bound):
+        return None
+    proc = subprocess.run([bound, corpus["path"]], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None
+    d = json.loads(proc.stdout)
+    return d["records"], d["ts_check"]
+
+
+def summarize(ms: list[measure.Measurement], records: int, nbytes: int) -> dict:
+    wall = statistics.median(m.wall_s for m in ms)
+    cpu = statistics.median(m.cpu_s for m in ms)
+    return {
+        "wall_s": wall, "cpu_s": cpu,
+        "user_s": statistics.median(m.user_s for m in ms),
+        "sys_s": statistics.median(m.sys_s for m in ms),
+        "records_per_s": records / wall if wall else None,
+        "records_per_cpu_s": records / cpu if cpu else None,
+        "mb_per_s": nbytes / 1e6 / wall if wall else None,
+        "peak_mb": max(m.peak_mb for m in ms),
+    }
+
+
+def run_runs(args, name: str, cmd_for, corpus: dict, runs: int, sample_tree=False,
+             mkdir=False, check=None):
+    """Runs a system `runs` times on a fresh output folder each; returns (measurements,
+    check result of the last run, error)."""
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", PYTHONDONTWRITEBYTECODE="1")
+    out = os.path.join(args.work_dir, name)
+    ms, checked = [], None
+    for i in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        if mkdir:
+            os.makedirs(out)
+        m = measure.run(cmd_for(corpus["path"], out), env=env, sample_tree=sample_tree)
+        log(f"  {name} run {i + 1}/{runs}: {m.wall_s:.2f} s wall, {m.cpu_s:.2f} s CPU, "
+            f"{m.peak_mb:.0f} MB, exit {m.returncode}")
+        if m.returncode != 0:
+            tail = (m.stderr.strip().splitlines() or ["(no output)"])[-1]
+            return ms, None, f"exit {m.returncode}: {tail[:200]}", m
+        ms.append(m)
+    if check:
+        checked = check(out, ms[-1])
+    shutil.rmtree(out, ignore_errors=True)
+    return ms, checked, None, ms[-1]
+
+
+def run_system(args, spec: dict, corpus: dict, variant: str, reference) -> dict:
+    runs = spec.get("runs", args.runs)
+    nbytes = corpus["bytes_uncompressed"]
+    entry = {"system": spec["label"],
+             "key": spec["key"], "label": spec["label"], "variant": variant,
+             "corpus": corpus["key"], "bytes": nbytes}
+    if spec.get("binary") and not os.path.exists(spec["binary"]):
+        entry["error"] = f'{spec["binary"]} not built'
+        return entry
+    log(f'{spec["label"]} on {corpus["key"]}')
+    warm(corpus)
+    ms, checked, error, last = run_runs(args, f'{spec["key"]}-{variant}', spec["cmd"], corpus,
+                                        runs, spec.get("sample_tree", False),
+                                        spec.get("mkdir", False), spec["check"])
+    entry["runs"] = [{"wall_s": m.wall_s, "user_s": m.user_s, "sys_s": m.sys_s,
+                      "max_rss_mb": m.max_rss_mb, "tree_peak_mb": m.tree_peak_mb} for m in ms]
+    if error:
+        entry["error"] = error
+        return entry
+    records, ts = checked
+    entry["records"], entry["ts_check"] = records, ts
+    entry["stdout"] = last.stdout.strip()[-2000:]
+    entry["median"] = summarize(ms, records, nbytes)
+    if spec["key"] == "bound":
+        entry["check"] = "reference"
+    elif reference is None:
+        entry["check"] = "–"
+    elif (records, ts) == reference:
+        entry["check"] = "same"
+    elif records == reference[0]:
+        entry["check"] = "same count, ts differ"
+    else:
+        entry["check"] = f"{records - reference[0]:+,} records"
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Profile
+
+def profile_floe(args, corpus: dict, small: dict) -> dict:
+    sections = []
+    parts = []
+    perf = shutil.which("perf")
+    counters = False
+    if perf:
+        probe = subprocess.run([perf, "stat", "-e", "instructions", "true"], capture_output=True,
+                               text=True)
+        counters = probe.returncode == 0 and "not supported" not in probe.stderr
+    wh = os.path.join(args.work_dir, "profile")
+    if perf:
+        event = "cycles" if counters else "cpu-clock"
+        shutil.rmtree(wh, ignore_errors=True)
+        os.makedirs(wh)
+        data = os.path.join(args.work_dir, "perf.data")
+        rec = subprocess.run([perf, "record", "-e", event, "-F", "999", "-o", data, "--",
+                              args.floe, "ingest", corpus["path"], "--table", "spark.logs",
+                              "--warehouse", wh, "--threads", str(args.threads)],
+                             capture_output=True, text=True)
+        if rec.returncode == 0:
+            rep = _sh([perf, "report", "-i", data, "--stdio", "--no-children",
+                       "--sort", "dso,symbol", "--percent-limit", "0.7"])
+            top = [ln for ln in rep.splitlines() if ln.strip() and not ln.startswith("#")][:30]
+            sections.append((f"perf record -e {event}, {corpus['key']}, --threads "
+                             f"{args.threads} (user and kernel time)", "\n".join(top)))
+            parts.append(f"`perf stat -e instructions` {'works' if counters else 'is not supported (no hardware counters in this VM)'}; "
+                         f"`perf record -e {event}` samples floe on the whole corpus, kernel included.")
+        try:
+            os.remove(data)
+        except OSError:
+            pass
+    if shutil.which("valgrind") and shutil.which("callgrind_annotate"):
+        shutil.rmtree(wh, ignore_errors=True)
+        os.makedirs(wh)
+        out = os.path.join(args.work_dir, "callgrind.out")
+        cg = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                             args.floe, "ingest", small["path"], "--table", "spark.logs",
+                             "--warehouse", wh, "--threads", "1"],
+                            capture_output=True, text=True)
+        if cg.returncode == 0:
+            flat = _sh(["callgrind_annotate", "--inclusive=no", out])
+            incl = _sh(["callgrind_annotate", "--inclusive=yes", out])
+            sections.append((f"callgrind, self cost (instructions), {small['key']}, 1 thread",
+                             _callgrind_top(flat, 25)))
+            sections.append((f"callgrind, inclusive cost, {small['key']}, 1 thread",
+                             _callgrind_top(incl, 25)))
+            parts.append("callgrind counts user-space instructions only (no kernel, no waits) "
+                         "on a small corpus with one thread.")
+        try:
+            os.remove(out)
+        except OSError:
+            pass
+    shutil.rmtree(wh, ignore_errors=True)
+    return {"how": " ".join(parts) or "no profiler available", "sections": sections}
+
+
+def _callgrind_top(text: str, n: int) -> str:
+    lines = text.splitlines()
+    out, started = [], False
+    for ln in lines:
+        if re.match(r"^-+$", ln.strip()) and out:
+            started = True
+            continue
+        if "Ir" in ln and "file:function" in ln:
+            out.append(ln)
+            continue
+        if started and ln.strip():
+            out.append(re.sub(r"\s+\[[^\]]*\]$", "", ln[:160]))
+        if len(out) > n:
+            break
+    if not out:  # unknown layout: the head of the report
+        out = lines[:n + 20]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    args.floe = os.path.abspath(args.floe)
+    if not os.path.exists(args.floe):
+        raise SystemExit(f"floe binary not found: {args.floe} (run `make build`)")
+    for d in (args.work_dir, args.out_dir):
+        os.makedirs(d, exist_ok=True)
+    if not measure.become_subreaper():
+        log("warning: cannot become a child subreaper; orphaned Ray workers go uncounted")
+    wanted = set(args.systems.split(","))
+    if args.skip_ray:
+        wanted.discard("ray")
+    machine = machine_info(args)
+    date = datetime.date.today().isoformat()
+    results = {"date": date, "machine": machine, "corpora": {}, "systems": [], "scaling": [],
+               "notes": [],
+               "config": {"scale": args.scale, "runs": args.runs, "threads": args.threads,
+                          "apps": args.apps, "seed": args.seed}}
+
+    base = int(GB * args.scale)
+    plain = ensure_corpus(args, base, 0.0)
+    results["corpora"]["plain"] = plain
+    variants = [("plain", plain)]
+    if not args.skip_gzip:
+        gz = ensure_corpus(args, base, 1.0)
+        results["corpora"]["gzip"] = gz
+        variants.append(("gzip", gz))
+
+    specs = [s for s in systems(args) if s["key"] in wanted]
+    bound_path = next((s["binary"] for s in systems(args) if s["key"] == "bound"), None)
+    for variant, corpus in variants:
+        reference = None
+        ordered = sorted(specs, key=lambda s: s["key"] != "bound")  # the bound first
+        for spec in ordered:
+            if spec.get("plain_only") and variant != "plain":
+                continue
+            c, ref = corpus, reference
+            if spec["key"] == "ray":
+                c = ray_slice(args, corpus)
+                results["corpora"]["ray slice"] = c
+                ref = bound_reference(bound_path, c)
+            entry = run_system(args, spec, c, variant, ref)
+            if spec["key"] == "ray" and entry.get("median"):
+                factor = corpus["bytes_uncompressed"] / c["bytes_uncompressed"]
+                entry["note"] = (
+                    f'measured on a slice ({c["files"]} files, '
+                    f'{c["bytes_uncompressed"] / 1e6:.0f} MB, whole app folders) of the plain '
+                    f'corpus; the full corpus would take about '
+                    f'{entry["median"]["wall_s"] * factor:,.0f} s wall and '
+                    f'{entry["median"]["cpu_s"] * factor:,.0f} CPU-s at the same rate; its '
+                    f'check is against the parse-only bound on the same slice.')
+            if spec["key"] == "bound" and entry.get("records") is not None:
+                reference = (entry["records"], entry["ts_check"])
+            if spec["key"] in ("bound", "bound-portable") and entry.get("stdout"):
+                kernel = json.loads(entry["stdout"]).get("simdjson", "?")
+                machine[f'simdjson ({spec["key"]})'] = kernel
+                entry["label"] += f" [{kernel.split('compiled for ')[-1]}]"
+            results["systems"].append(entry)
+
+    # floe's cost against input size and threads
+    if "floe" in wanted:
+        sizes = [float(s) for s in args.sizes.split(",") if s]
+        thread_counts = [int(t) for t in args.scaling_threads.split(",") if t]
+        for gb in sizes:
+            corpus = ensure_corpus(args, int(gb * GB * args.scale), 0.0)
+            results["corpora"][f"{gb * args.scale:g} GB"] = corpus
+            warm(corpus)
+            for threads in thread_counts:
+                log(f"floe scaling: {corpus['key']}, {threads} thread(s)")
+                cmd = (lambda t: lambda c, out: [args.floe, "ingest", c, "--table", "spark.logs",
+                                                 "--warehouse", out, "--threads", str(t),
+                                                 "--json"])(threads)
+                ms, _, error, last = run_runs(args, f"floe-scale-{threads}", cmd, corpus,
+                                              args.runs, mkdir=True)
+                row = {"size_gb": gb * args.scale, "bytes": corpus["bytes_uncompressed"],
+                       "threads": threads}
+                if error:
+                    row["error"] = error
+                else:
+                    records = json.loads(last.stdout)["total_records_processed"]
+                    row["records"] = records
+                    row["median"] = summarize(ms, records, corpus["bytes_uncompressed"])
+                    row["runs"] = [{"wall_s": m.wall_s, "user_s": m.user_s, "sys_s": m.sys_s,
+                                    "max_rss_mb": m.max_rss_mb} for m in ms]
+                results["scaling"].append(row)
+
+    # targets
+    def rate(key, variant="plain"):
+        e = next((s for s in results["systems"] if s["key"] == key and s["variant"] == variant
+                  and s.get("median")), None)
+        return e["median"]["records_per_cpu_s"] if e else None
+
+    floe_rate = rate("floe")
+    results["targets"] = {"floe_records_per_cpu_s": floe_rate}
+    for key, target in (("bound", "vs_parse_bound"), ("duckdb", "vs_duckdb"),
+                        ("pyiceberg", "vs_pyiceberg"), ("ray", "vs_ray")):
+        other = rate(key)
+        results["targets"][target] = floe_rate / other if floe_rate and other else None
+
+    if not args.no_profile and "floe" in wanted:
+        small = ensure_corpus(args, max(int(50_000_000 * args.scale), 2_000_000), 0.0)
+        results["corpora"][small["key"]] = small
+        log("profiling floe")
+        results["profile"] = profile_floe(args, plain, small)
+
+    machine["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    name = args.name or f"{date}-{machine['host']}"
+    with open(os.path.join(args.out_dir, name + ".json"), "w") as f:
+        json.dump(results, f, indent=1, default=str)
+    with open(os.path.join(args.out_dir, name + ".md"), "w") as f:
+        f.write(report.render(results))
+    log(f"wrote {os.path.join(args.out_dir, name)}.md and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
