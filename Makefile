@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 PY := .venv/bin/python
 FLOE := $(BUILD)/floe
 
-.PHONY: setup build build-asan test unit-test interop-test demo bench format clean
+.PHONY: setup build build-asan test unit-test interop-test demo bench bench-smoke format clean
 
 setup:
 	@scripts/setup.sh
@@ -37,6 +37,18 @@ test: unit-test interop-test
 
 demo: build
 	scripts/demo.sh $(abspath $(FLOE))
+
+# floe ingest against a parse-only bound, DuckDB, PyIceberg + pyarrow and a Ray Data job on one
+# generated 1 GB corpus; writes bench/results/<date>-<host>.md and .json (see bench/README.md).
+# BENCH_ARGS passes options to bench/run_bench.py (e.g. BENCH_ARGS='--skip-ray --runs 1').
+bench: build
+	$(PY) -m pip install -q --cache-dir .cache/pip -r bench/requirements.txt
+	$(PY) bench/run_bench.py --floe $(abspath $(FLOE)) \
+	  --parse-bound $(abspath $(BUILD))/bench/parse_bound $(BENCH_ARGS)
+
+# The benchmark harness end to end on a tiny corpus, without Ray (well under a minute).
+bench-smoke: build
+	FLOE_BIN=$(abspath $(FLOE)) $(PY) -m pytest -q tests/interop/test_bench_smoke.py
 
 format:
 	clang-format -i $$(git ls-files 'src/*.h' 'src/*.cc' 'tests/*.cc')

@@ -1,0 +1,117 @@
+"""The benchmark harness (bench/run_bench.py) end to end on a tiny corpus, without Ray: every
+system runs, writes what it should, agrees with the parse-only bound on records and timestamps,
+and the results files hold the tables. Also checks that the measurement counts the CPU time of
+processes a command leaves behind."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+
+
+def _floe_bin() -> str:
+    path = os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
+    if not os.path.exists(path):
+        pytest.skip(f"floe binary not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    floe = _floe_bin()
+    tmp = tmp_path_factory.mktemp("bench")
+    bound = pathlib.Path(floe).parent / "bench" / "parse_bound"
+    systems = "floe,duckdb,pyiceberg" + (",bound" if bound.exists() else "")
+    cmd = [sys.executable, str(BENCH / "run_bench.py"), "--floe", floe,
+           "--parse-bound", str(bound), "--scale", "0.003", "--runs", "1", "--skip-ray",
+           "--no-profile", "--systems", systems, "--sizes", "0.5,1", "--scaling-threads", "1,2",
+           "--corpus-cache", str(tmp / "corpus"), "--work-dir", str(tmp / "work"),
+           "--out-dir", str(tmp / "results"), "--name", "smoke"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads((tmp / "results" / "smoke.json").read_text())
+    markdown = (tmp / "results" / "smoke.md").read_text()
+    return {"results": results, "markdown": markdown, "bound": bound.exists(), "tmp": tmp}
+
+
+def _entry(results, key, variant):
+    return next(s for s in results["systems"] if s["key"] == key and s["variant"] == variant)
+
+
+@pytest.mark.parametrize("variant", ["plain", "gzip"])
+def test_every_system_runs_and_writes_every_good_line(smoke, variant):
+    results = smoke["results"]
+    good = results["corpora"][variant]["good_lines"]
+    assert good > 0
+    for key in ("floe", "duckdb", "pyiceberg"):
+        entry = _entry(results, key, variant)
+        assert "error" not in entry, entry.get("error")
+        med = entry["median"]
+        assert med["wall_s"] > 0 and med["cpu_s"] > 0 and med["peak_mb"] > 1
+        assert entry["records"] == good, key
+
+
+@pytest.mark.parametrize("variant", ["plain", "gzip"])
+def test_floe_and_pyiceberg_match_the_parse_bound_timestamps(smoke, variant):
+    if not smoke["bound"]:
+        pytest.skip("parse_bound not built")
+    results = smoke["results"]
+    bound = _entry(results, "bound", variant)
+    assert bound["check"] == "reference"
+    assert _entry(results, "floe", variant)["check"] == "same"
+    assert _entry(results, "pyiceberg", variant)["check"] == "same"
+    assert _entry(results, "duckdb", variant)["records"] == bound["records"]
+
+
+def test_ray_is_left_out_of_the_smoke_run(smoke):
+    assert not any(s["key"] == "ray" for s in smoke["results"]["systems"])
+
+
+def test_scaling_table_has_every_size_and_thread_count(smoke):
+    rows = smoke["results"]["scaling"]
+    assert [(r["threads"]) for r in rows] == [1, 2, 1, 2]
+    assert rows[0]["bytes"] < rows[2]["bytes"]
+    assert all(r["records"] > 0 and r["median"]["cpu_s"] > 0 for r in rows)
+
+
+def test_markdown_holds_machine_targets_and_tables(smoke):
+    md = smoke["markdown"]
+    for heading in ("## Machine", "## Targets", "## Plain JSON Lines corpus",
+                    "## Same logs, every file gzip-compressed",
+                    "## floe: cost against input size and threads"):
+        assert heading in md
+    assert "floe records per CPU-second" in md
+    assert "| floe ingest |" in md and "| PyIceberg + pyarrow |" in md
+
+
+def test_corpora_are_cached_between_runs(smoke):
+    corpus = pathlib.Path(smoke["results"]["corpora"]["plain"]["path"])
+    assert corpus.is_dir() and corpus.parent == smoke["tmp"] / "corpus"
+    assert (corpus.parent / (corpus.name + ".json")).exists()
+
+
+def test_measurement_counts_cpu_of_processes_left_behind(tmp_path):
+    # The command forks a child that burns CPU after its parent has exited: the driver must
+    # reap it as a subreaper and count its time.
+    script = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    end = time.process_time() + 0.4\n"
+        "    while time.process_time() < end: pass\n"
+        "    os._exit(0)\n")
+    probe = (
+        f"import sys; sys.path.insert(0, {str(BENCH)!r}); import measure\n"
+        "assert measure.become_subreaper()\n"
+        f"m = measure.run([sys.executable, '-c', {script!r}])\n"
+        "print(m.cpu_s, m.returncode)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    cpu, rc = out.stdout.split()
+    assert rc == "0"
+    assert float(cpu) >= 0.35
