@@ -63,6 +63,8 @@ def parse_args(argv=None):
     p.add_argument("--out-dir", default=os.path.join(HERE, "results"),
                    help="where <date>-<host>.md and .json go")
     p.add_argument("--name", default=None, help="results file name (default <date>-<host>)")
+    p.add_argument("--floe-commit", default=None,
+                   help="commit the floe binary was built from (default: this tree's HEAD)")
     return p.parse_args(argv)
 
 
@@ -101,9 +103,12 @@ def machine_info(args) -> dict:
         except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
             versions[pkg] = "not installed"
     versions["python"] = platform.python_version()
-    commit = _sh(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT)
-    if _sh(["git", "status", "--porcelain", "--untracked-files=no", "src"], cwd=ROOT):
-        commit += " (src/ has uncommitted changes)"
+    if args.floe_commit:
+        commit = args.floe_commit
+    else:
+        commit = _sh(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT)
+        if _sh(["git", "status", "--porcelain", "--untracked-files=no", "src"], cwd=ROOT):
+            commit += " (src/ has uncommitted changes)"
     build = "unknown"
     cache = os.path.join(os.path.dirname(os.path.abspath(args.floe)), "CMakeCache.txt")
     if os.path.exists(cache):
