@@ -3,6 +3,7 @@
 #include <arrow/builder.h>
 #include <arrow/record_batch.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "floe/iceberg/arrow_schema.h"
@@ -88,112 +89,167 @@ std::string RelativeTo(const std::string& folder_location, const std::string& fi
 
 }  // namespace
 
-FolderWork IngestFolder(const IngestTables& tables, const AppFolder& folder,
-                        const std::vector<SourceFile>& files, const std::string& job_id,
-                        int64_t task_id, const std::function<void(int64_t bytes)>& on_file) {
-  FolderWork work;
-  work.result.name = folder.name;
-  work.result.location = folder.location;
-  work.result.start_us = NowUs();
-  auto fail = [&](const std::string& error) {
-    work.result.status = kStatusFailed;
-    work.result.error = error;
-    work.result.end_us = NowUs();
-    work.files.clear();
-    work.data_files.clear();
-    work.reject_files.clear();
-    return std::move(work);
-  };
-  if (!folder.error.empty()) return fail(folder.error);
-
-  std::unique_ptr<iceberg::DataWriter> data_writer, reject_writer;
+struct FolderPartWriter::Impl {
+  const IngestTables* tables = nullptr;
+  const AppFolder* folder = nullptr;
+  std::unique_ptr<iceberg::DataWriter> data_writer;
+  std::unique_ptr<iceberg::DataWriter> reject_writer;
   std::shared_ptr<arrow::Schema> reject_schema;
-  auto opened = MakeWriter(*tables.data, task_id);
-  if (!opened.ok()) return fail(opened.status().message());
-  data_writer = std::move(*opened);
-  if (tables.rejects) {
-    auto r = MakeWriter(*tables.rejects, task_id);
-    if (!r.ok()) return fail(r.status().message());
-    reject_writer = std::move(*r);
-    reject_schema = *iceberg::ToArrowSchema(*RejectsSchema());
-  }
-  auto abort = [&](const std::string& error) {
-    (void)data_writer->Abort();
-    if (reject_writer) (void)reject_writer->Abort();
-    return fail(error);
-  };
-
+  std::unique_ptr<RejectRows> reject_rows;
   SparkLogParser parser;
-  RejectRows reject_rows(folder.name, job_id, NowUs());
   std::vector<RejectedLine> rejected;
-  for (const auto& file : files) {
-    auto raw = tables.data->io()->ReadAll(file.location);
-    if (!raw.ok()) return abort("file " + file.location + ": " + raw.status().message());
+  FolderWork work;
+
+  arrow::Status FlushRecords() {
+    ARROW_ASSIGN_OR_RAISE(auto batch, parser.Flush());
+    return data_writer->Write(*batch);
+  }
+  arrow::Status FlushRejects() {
+    ARROW_ASSIGN_OR_RAISE(auto batch, reject_rows->Finish(reject_schema));
+    return reject_writer->Write(*batch);
+  }
+  arrow::Status Read(const SourceFile& file) {
+    auto raw = tables->data->io()->ReadAll(file.location);
+    if (!raw.ok()) return raw.status();
     int64_t size = static_cast<int64_t>(raw->size());
-    auto content = Decompress(std::move(*raw), file.location);
-    if (!content.ok()) return abort("file " + file.location + ": " + content.status().message());
+    ARROW_ASSIGN_OR_RAISE(auto content, Decompress(std::move(*raw), file.location));
     ParseCounts counts;
     rejected.clear();
-    arrow::Status st = parser.ParseFile(*content, &rejected, &counts);
-    if (!st.ok()) return abort("file " + file.location + ": " + st.message());
-    std::string relative = RelativeTo(folder.location, file.location);
+    ARROW_RETURN_NOT_OK(parser.ParseFile(content, &rejected, &counts));
+    std::string relative = RelativeTo(folder->location, file.location);
     for (const auto& r : rejected) {
       ++work.rejects_by_reason[r.reason];
-      if (reject_writer) {
-        st = reject_rows.Add(relative, r);
-        if (!st.ok()) return abort(st.message());
-      }
+      if (reject_writer) ARROW_RETURN_NOT_OK(reject_rows->Add(relative, r));
     }
-    work.files.push_back(BatchFile{folder.name, file, counts.records, counts.rejected});
+    work.files.push_back(BatchFile{folder->name, file, counts.records, counts.rejected});
     work.result.records += counts.records;
     work.result.rejects += counts.rejected;
     work.bytes += size;
-    if (parser.buffered_bytes() >= kFlushBytes) {
-      auto batch = parser.Flush();
-      if (batch.ok()) st = data_writer->Write(**batch);
-      if (!batch.ok() || !st.ok()) {
-        return abort(batch.ok() ? st.message() : batch.status().message());
+    if (parser.buffered_bytes() >= kFlushBytes) ARROW_RETURN_NOT_OK(FlushRecords());
+    if (reject_writer && reject_rows->size() >= 64 * 1024) ARROW_RETURN_NOT_OK(FlushRejects());
+    return arrow::Status::OK();
+  }
+  arrow::Status Close() {
+    if (parser.num_rows() > 0) ARROW_RETURN_NOT_OK(FlushRecords());
+    if (reject_writer && reject_rows->size() > 0) ARROW_RETURN_NOT_OK(FlushRejects());
+    ARROW_ASSIGN_OR_RAISE(work.data_files, data_writer->Close());
+    if (reject_writer) {
+      auto reject_files = reject_writer->Close();
+      if (!reject_files.ok()) {
+        for (const auto& f : work.data_files) (void)tables->data->io()->Delete(f.file_path);
+        work.data_files.clear();
+        return reject_files.status();
       }
+      work.reject_files = std::move(*reject_files);
     }
-    if (reject_writer && reject_rows.size() >= 64 * 1024) {
-      auto batch = reject_rows.Finish(reject_schema);
-      if (batch.ok()) st = reject_writer->Write(**batch);
-      if (!batch.ok() || !st.ok()) {
-        return abort(batch.ok() ? st.message() : batch.status().message());
-      }
-    }
-    if (on_file) on_file(size);
+    return arrow::Status::OK();
   }
-  if (parser.num_rows() > 0) {
-    auto batch = parser.Flush();
-    arrow::Status st = batch.ok() ? data_writer->Write(**batch) : batch.status();
-    if (!st.ok()) return abort(st.message());
-  }
-  if (reject_writer && reject_rows.size() > 0) {
-    auto batch = reject_rows.Finish(reject_schema);
-    arrow::Status st = batch.ok() ? reject_writer->Write(**batch) : batch.status();
-    if (!st.ok()) return abort(st.message());
-  }
-  auto data_files = data_writer->Close();
-  if (!data_files.ok()) return abort(data_files.status().message());
-  work.data_files = std::move(*data_files);
-  if (reject_writer) {
-    auto reject_files = reject_writer->Close();
-    if (!reject_files.ok()) {
-      for (const auto& f : work.data_files) (void)tables.data->io()->Delete(f.file_path);
-      return abort(reject_files.status().message());
-    }
-    work.reject_files = std::move(*reject_files);
-  }
-  work.result.end_us = NowUs();
-  if (work.result.records == 0) {
-    // The folder's lines were read and their rejects kept, but it yields nothing.
+  void Fail(const std::string& error) {
+    if (work.result.status == kStatusFailed) return;
+    (void)data_writer->Abort();
+    if (reject_writer) (void)reject_writer->Abort();
     work.result.status = kStatusFailed;
-    work.result.error = "No valid records found";
-  } else {
-    work.result.status = kStatusSuccess;
+    work.result.error = error;
+    work.files.clear();
+    work.data_files.clear();
+    work.reject_files.clear();
   }
+};
+
+FolderPartWriter::FolderPartWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FolderPartWriter::~FolderPartWriter() = default;
+
+arrow::Result<std::unique_ptr<FolderPartWriter>> FolderPartWriter::Make(
+    const IngestTables& tables, const AppFolder& folder, const std::string& job_id,
+    int64_t task_id) {
+  auto impl = std::make_unique<Impl>();
+  impl->tables = &tables;
+  impl->folder = &folder;
+  impl->work.result.name = folder.name;
+  impl->work.result.location = folder.location;
+  impl->work.result.start_us = NowUs();
+  ARROW_ASSIGN_OR_RAISE(impl->data_writer, MakeWriter(*tables.data, task_id));
+  if (tables.rejects) {
+    ARROW_ASSIGN_OR_RAISE(impl->reject_writer, MakeWriter(*tables.rejects, task_id));
+    ARROW_ASSIGN_OR_RAISE(impl->reject_schema, iceberg::ToArrowSchema(*RejectsSchema()));
+    impl->reject_rows = std::make_unique<RejectRows>(folder.name, job_id, NowUs());
+  }
+  return std::unique_ptr<FolderPartWriter>(new FolderPartWriter(std::move(impl)));
+}
+
+arrow::Status FolderPartWriter::AddFile(const SourceFile& file) {
+  if (impl_->work.result.status == kStatusFailed) {
+    return arrow::Status::Invalid(impl_->work.result.error);
+  }
+  arrow::Status st = impl_->Read(file);
+  if (!st.ok()) {
+    st = arrow::Status::IOError("file ", file.location, ": ", st.message());
+    impl_->Fail(st.message());
+  }
+  return st;
+}
+
+FolderWork FolderPartWriter::Finish() {
+  if (impl_->work.result.status != kStatusFailed) {
+    arrow::Status st = impl_->Close();
+    if (!st.ok()) impl_->Fail(st.message());
+  }
+  impl_->work.result.end_us = NowUs();
+  return std::move(impl_->work);
+}
+
+FolderWork FailedFolder(const AppFolder& folder, const std::string& error) {
+  FolderWork work;
+  work.result.name = folder.name;
+  work.result.location = folder.location;
+  work.result.status = kStatusFailed;
+  work.result.error = error;
+  work.result.start_us = work.result.end_us = NowUs();
   return work;
+}
+
+FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
+                            std::vector<FolderWork> parts) {
+  FolderWork merged;
+  merged.result.name = folder.name;
+  merged.result.location = folder.location;
+  merged.result.start_us = NowUs();
+  std::string error;
+  for (auto& part : parts) {
+    merged.result.start_us = std::min(merged.result.start_us, part.result.start_us);
+    merged.result.end_us = std::max(merged.result.end_us, part.result.end_us);
+    if (part.result.status == kStatusFailed && error.empty()) error = part.result.error;
+  }
+  if (!error.empty()) {
+    // One unreadable file fails the folder: nothing of it may be committed.
+    for (auto& part : parts) {
+      for (const auto& f : part.data_files) (void)tables.data->io()->Delete(f.file_path);
+      for (const auto& f : part.reject_files) (void)tables.data->io()->Delete(f.file_path);
+    }
+    merged.result.status = kStatusFailed;
+    merged.result.error = error;
+    return merged;
+  }
+  for (auto& part : parts) {
+    merged.result.records += part.result.records;
+    merged.result.rejects += part.result.rejects;
+    merged.bytes += part.bytes;
+    for (auto& f : part.files) merged.files.push_back(std::move(f));
+    for (auto& f : part.data_files) merged.data_files.push_back(std::move(f));
+    for (auto& f : part.reject_files) merged.reject_files.push_back(std::move(f));
+    for (const auto& [reason, n] : part.rejects_by_reason) merged.rejects_by_reason[reason] += n;
+  }
+  std::sort(merged.files.begin(), merged.files.end(), [](const BatchFile& a, const BatchFile& b) {
+    return a.file.location < b.file.location;
+  });
+  if (merged.result.records == 0) {
+    // The folder's lines were read and their rejects kept, but it yields nothing.
+    merged.result.status = kStatusFailed;
+    merged.result.error = "No valid records found";
+  } else {
+    merged.result.status = kStatusSuccess;
+  }
+  return merged;
 }
 
 arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTables& tables,

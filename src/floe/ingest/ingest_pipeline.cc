@@ -186,29 +186,81 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
   std::mutex progress_mu;
   for (size_t begin = 0, end = 0, n = 0; begin < pending.size(); begin = end, ++n) {
     end = batch_end(begin);
-    std::vector<FolderWork> work(end - begin);
-    std::atomic<size_t> next{begin};
+    // Workers take files one at a time, in folder order, so a large folder is shared by all
+    // threads; each keeps one open part (parser and writers) for its current folder.
+    std::vector<std::pair<size_t, size_t>> items;  // (folder, file) indices
+    for (size_t i = begin; i < end; ++i) {
+      for (size_t f = 0; f < pending[i].files.size(); ++f) items.emplace_back(i, f);
+    }
+    std::vector<std::vector<FolderWork>> parts(end - begin);
+    std::unique_ptr<std::atomic<bool>[]> failed(new std::atomic<bool>[end - begin]);
+    std::vector<size_t> remaining(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      failed[i - begin] = false;
+      remaining[i - begin] = pending[i].files.size();
+    }
+    std::atomic<size_t> next{0};
+    auto folder_done = [&] {  // under progress_mu
+      ++totals.folders_done;
+      if (progress) progress(totals);
+    };
     auto worker = [&](int64_t task_id) {
-      for (size_t i = next++; i < end; i = next++) {
-        work[i - begin] = IngestFolder(tables, *pending[i].folder, pending[i].files,
-                                       report.job_id, task_id, [&](int64_t bytes) {
-                                         std::lock_guard<std::mutex> lock(progress_mu);
-                                         ++totals.files_done;
-                                         totals.bytes_done += bytes;
-                                         if (progress) progress(totals);
-                                       });
+      std::unique_ptr<FolderPartWriter> part;
+      size_t part_folder = 0;
+      auto finish_part = [&] {
+        if (!part) return;
+        FolderWork done = part->Finish();
+        part.reset();
         std::lock_guard<std::mutex> lock(progress_mu);
-        ++totals.folders_done;
-        totals.records += work[i - begin].result.records;
+        if (done.result.status == kStatusFailed) failed[part_folder - begin] = true;
+        totals.records += done.result.records;
+        parts[part_folder - begin].push_back(std::move(done));
+      };
+      for (size_t k = next++; k < items.size(); k = next++) {
+        auto [i, f] = items[k];
+        if (part && part_folder != i) finish_part();
+        const auto& file = pending[i].files[f];
+        if (!failed[i - begin]) {
+          if (!part) {
+            auto made = FolderPartWriter::Make(tables, *pending[i].folder, report.job_id, task_id);
+            if (!made.ok()) {
+              std::lock_guard<std::mutex> lock(progress_mu);
+              failed[i - begin] = true;
+              parts[i - begin].push_back(FailedFolder(*pending[i].folder,
+                                                      made.status().message()));
+            } else {
+              part = std::move(*made);
+              part_folder = i;
+            }
+          }
+          // A failed file fails the folder; its other files need not be read.
+          if (part && !part->AddFile(file).ok()) failed[i - begin] = true;
+        }
+        std::lock_guard<std::mutex> lock(progress_mu);
+        ++totals.files_done;
+        totals.bytes_done += file.size;
+        if (--remaining[i - begin] == 0) folder_done();
         if (progress) progress(totals);
       }
+      finish_part();
     };
     std::vector<std::thread> pool;
-    for (int t = 1; t < threads && t < static_cast<int>(end - begin); ++t) {
+    for (int t = 1; t < threads && t < static_cast<int>(items.size()); ++t) {
       pool.emplace_back(worker, t);
     }
     worker(0);
     for (auto& t : pool) t.join();
+    std::vector<FolderWork> work;
+    for (size_t i = begin; i < end; ++i) {
+      const AppFolder& folder = *pending[i].folder;
+      if (!folder.error.empty()) {
+        work.push_back(FailedFolder(folder, folder.error));
+        std::lock_guard<std::mutex> lock(progress_mu);
+        folder_done();
+      } else {
+        work.push_back(MergeFolderParts(tables, folder, std::move(parts[i - begin])));
+      }
+    }
 
     IngestBatch batch;
     batch.batch_id = report.job_id + "-" + std::to_string(n);
