@@ -43,6 +43,9 @@ class Measurement:
     sys_s: float
     max_rss_mb: float  # the command's own process (and what it waited for): ru_maxrss
     tree_peak_mb: float | None  # sampled sum of the tree's Pss, when sampling
+    # When sampling: the CPU time the tree's processes had used when last seen alive, summed.
+    # A lower bound that checks the rusage sum did not miss processes.
+    tree_cpu_sampled_s: float | None
     stdout: str
     stderr: str
 
@@ -93,6 +96,20 @@ def _descendants(root: int) -> list[int]:
     return out
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of a live process, in clock ticks (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+
+
 def _pss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
@@ -109,6 +126,7 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.roots_extra, self.interval = root, roots_extra, interval
         self.peak_kb = 0
+        self.cpu_ticks: dict[int, int] = {}  # the last reading of each process seen
         self.stop = threading.Event()
 
     def run(self):
@@ -117,6 +135,8 @@ class _TreeSampler(threading.Thread):
             for orphan in self.roots_extra():  # re-parented to us: still the run's processes
                 pids.update(_descendants(orphan))
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
+            for p in pids:
+                self.cpu_ticks[p] = max(self.cpu_ticks.get(p, 0), _cpu_ticks(p))
             self.stop.wait(self.interval)
 
 
@@ -194,5 +214,6 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: str | None = None,
             sys_s=usage_after.ru_stime - usage_before.ru_stime,
             max_rss_mb=max_rss_kb / 1024.0,
             tree_peak_mb=(sampler.peak_kb / 1024.0) if sampler else None,
+            tree_cpu_sampled_s=(sum(sampler.cpu_ticks.values()) / _TICKS) if sampler else None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"))

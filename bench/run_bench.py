@@ -358,7 +358,8 @@ def run_system(args, spec: dict, corpus: dict, variant: str, reference) -> dict:
                                         runs, spec.get("sample_tree", False),
                                         spec.get("mkdir", False), spec["check"])
     entry["runs"] = [{"wall_s": m.wall_s, "user_s": m.user_s, "sys_s": m.sys_s,
-                      "max_rss_mb": m.max_rss_mb, "tree_peak_mb": m.tree_peak_mb} for m in ms]
+                      "max_rss_mb": m.max_rss_mb, "tree_peak_mb": m.tree_peak_mb,
+                      "tree_cpu_sampled_s": m.tree_cpu_sampled_s} for m in ms]
     if error:
         entry["error"] = error
         return entry
@@ -404,7 +405,8 @@ def profile_floe(args, corpus: dict, small: dict) -> dict:
         if rec.returncode == 0:
             rep = _sh([perf, "report", "-i", data, "--stdio", "--no-children",
                        "--sort", "dso,symbol", "--percent-limit", "0.7"])
-            top = [ln for ln in rep.splitlines() if ln.strip() and not ln.startswith("#")][:30]
+            top = [_perf_line(ln) for ln in rep.splitlines()
+                   if ln.strip() and not ln.startswith("#")][:30]
             sections.append((f"perf record -e {event}, {corpus['key']}, --threads "
                              f"{args.threads} (user and kernel time)", "\n".join(top)))
             parts.append(f"`perf stat -e instructions` {'works' if counters else 'is not supported (no hardware counters in this VM)'}; "
@@ -436,6 +438,13 @@ def profile_floe(args, corpus: dict, small: dict) -> dict:
             pass
     shutil.rmtree(wh, ignore_errors=True)
     return {"how": " ".join(parts) or "no profiler available", "sections": sections}
+
+
+def _perf_line(line: str) -> str:
+    """A perf report row without its padding and empty trailing columns, names shortened."""
+    line = re.sub(r"(\s+-)+\s*$", "", line.rstrip())
+    line = re.sub(r"\s{3,}", "  ", line)
+    return line if len(line) <= 150 else line[:147] + "..."
 
 
 def _callgrind_top(text: str, n: int) -> str:
@@ -500,16 +509,21 @@ def main(argv=None) -> int:
                 c = ray_slice(args, corpus)
                 results["corpora"]["ray slice"] = c
                 ref = bound_reference(bound_path, c)
+                if ref:
+                    c["good_lines"] = ref[0]
             entry = run_system(args, spec, c, variant, ref)
             if spec["key"] == "ray" and entry.get("median"):
                 factor = corpus["bytes_uncompressed"] / c["bytes_uncompressed"]
+                run = entry["runs"][-1]
                 entry["note"] = (
                     f'measured on a slice ({c["files"]} files, '
                     f'{c["bytes_uncompressed"] / 1e6:.0f} MB, whole app folders) of the plain '
                     f'corpus; the full corpus would take about '
                     f'{entry["median"]["wall_s"] * factor:,.0f} s wall and '
                     f'{entry["median"]["cpu_s"] * factor:,.0f} CPU-s at the same rate; its '
-                    f'check is against the parse-only bound on the same slice.')
+                    f'check is against the parse-only bound on the same slice. CPU: rusage of '
+                    f'the reaped tree {run["user_s"] + run["sys_s"]:.1f} s, /proc sampling of '
+                    f'the live tree {run["tree_cpu_sampled_s"] or 0:.1f} s; the larger counts.')
             if spec["key"] == "bound" and entry.get("records") is not None:
                 reference = (entry["records"], entry["ts_check"])
             if spec["key"] in ("bound", "bound-portable") and entry.get("stdout"):
