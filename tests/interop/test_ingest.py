@@ -163,18 +163,28 @@ def test_sigkill_at_random_moments_then_finish_is_exact(floe, tmp_path, pyiceber
                       "--bad-rate", "0.02", "--gzip-share", "0.3", "--zstd-share", "0.2")
     rnd = random.Random(1234)
     kills = 0
-    for attempt in range(30):
+    # Kill at a random moment of the run; runs shrink as batches land, so the window follows
+    # the last run that was let finish.
+    window = 2.0
+    stages = set()  # data snapshots seen after each kill: the crashes hit different batches
+    for attempt in range(200):
+        start = time.monotonic()
         proc = subprocess.Popen([floe.bin, "ingest", str(corpus), "--table", "logs.spark",
-                                 "--commit-every", "3", "--warehouse", str(floe.warehouse)],
+                                 "--commit-every", "2", "--warehouse", str(floe.warehouse)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.05, 1.5))
-        if proc.poll() is None:
+        try:
+            proc.wait(timeout=rnd.uniform(0, window))
+            window = max(0.01, (time.monotonic() - start) * 1.2)
+        except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
+            proc.wait()
             kills += 1
-        proc.wait()
+            if pyiceberg_catalog.table_exists("logs.spark"):
+                stages.add(len(pyiceberg_catalog.load_table("logs.spark").snapshots()))
         if kills >= 10:
             break
     assert kills >= 10
+    assert len(stages) >= 2, stages
     ingest(floe, corpus)
     rows, rejects = expected(corpus)
     assert data_multiset(pyiceberg_catalog) == rows
