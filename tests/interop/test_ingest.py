@@ -163,14 +163,17 @@ def test_sigkill_at_random_moments_then_finish_is_exact(floe, tmp_path, pyiceber
                       "--bad-rate", "0.02", "--gzip-share", "0.3", "--zstd-share", "0.2")
     rnd = random.Random(1234)
     kills = 0
-    # Kill at a random moment of the run; runs shrink as batches land, so the window follows
-    # the last run that was let finish.
-    window = 2.0
+    # Kill at a random moment within the time a whole run takes (measured on a scratch
+    # warehouse); once a run is let finish, the window follows the (no-op) runs after it.
+    start = time.monotonic()
+    subprocess.run([floe.bin, "ingest", str(corpus), "--table", "logs.spark", "--warehouse",
+                    str(tmp_path / "scratch")], check=True, capture_output=True)
+    window = (time.monotonic() - start) * 0.6
     stages = set()  # data snapshots seen after each kill: the crashes hit different batches
     for attempt in range(200):
         start = time.monotonic()
         proc = subprocess.Popen([floe.bin, "ingest", str(corpus), "--table", "logs.spark",
-                                 "--commit-every", "2", "--warehouse", str(floe.warehouse)],
+                                 "--commit-every", "1", "--warehouse", str(floe.warehouse)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             proc.wait(timeout=rnd.uniform(0, window))
