@@ -98,6 +98,7 @@ struct FolderPartWriter::Impl {
   std::unique_ptr<RejectRows> reject_rows;
   SparkLogParser parser;
   std::vector<RejectedLine> rejected;
+  std::string scratch;  ///< file bytes, reused across files
   FolderWork work;
 
   arrow::Status FlushRecords() {
@@ -108,11 +109,26 @@ struct FolderPartWriter::Impl {
     ARROW_ASSIGN_OR_RAISE(auto batch, reject_rows->Finish(reject_schema));
     return reject_writer->Write(*batch);
   }
+  // Reads a whole file into the worker's reused buffer: no zero-filling and no fresh pages per
+  // file, which otherwise cost as much as a quarter of an ingest's CPU time.
+  arrow::Result<std::string_view> ReadFile(const SourceFile& file) {
+    ARROW_ASSIGN_OR_RAISE(auto input, tables->data->io()->OpenInput(file.location));
+    ARROW_ASSIGN_OR_RAISE(int64_t size, input->GetSize());
+    if (static_cast<int64_t>(scratch.size()) < size) scratch.resize(static_cast<size_t>(size));
+    ARROW_ASSIGN_OR_RAISE(int64_t got, input->ReadAt(0, size, scratch.data()));
+    if (got != size) return arrow::Status::IOError("short read: ", got, " of ", size, " bytes");
+    return std::string_view(scratch.data(), static_cast<size_t>(size));
+  }
+
   arrow::Status Read(const SourceFile& file) {
-    auto raw = tables->data->io()->ReadAll(file.location);
-    if (!raw.ok()) return raw.status();
-    int64_t size = static_cast<int64_t>(raw->size());
-    ARROW_ASSIGN_OR_RAISE(auto content, Decompress(std::move(*raw), file.location));
+    ARROW_ASSIGN_OR_RAISE(std::string_view raw, ReadFile(file));
+    int64_t size = static_cast<int64_t>(raw.size());
+    std::string decompressed;
+    std::string_view content = raw;
+    if (DetectCompression(raw) != Compression::kNone) {
+      ARROW_ASSIGN_OR_RAISE(decompressed, Decompress(std::string(raw), file.location));
+      content = decompressed;
+    }
     ParseCounts counts;
     rejected.clear();
     ARROW_RETURN_NOT_OK(parser.ParseFile(content, &rejected, &counts));
