@@ -219,3 +219,19 @@ TEST_F(TableCommitTest, TablesWithDeleteFilesFailClearly) {
 
 }  // namespace
 }  // namespace floe
+
+namespace floe {
+namespace {
+
+TEST(SqlCatalogUriTest, AcceptsSqlAlchemyStyleSqliteUris) {
+  auto dir = std::filesystem::temp_directory_path() / ("floe-uri-" + util::RandomUuid());
+  std::string db = (dir / "elsewhere" / "cat.db").string();
+  auto catalog = catalog::SqlCatalog::Open(dir.string(), "sqlite:///" + db, "default");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  ASSERT_TRUE((*catalog)->CreateNamespace({"ns"}, {}).ok());
+  EXPECT_TRUE(std::filesystem::exists(db));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace floe

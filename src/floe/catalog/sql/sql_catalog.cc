@@ -75,7 +75,8 @@ arrow::Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(const std::string& w
   std::string root = AbsoluteWarehouse(warehouse);
   ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root));
   std::string db = db_path.empty() ? io::JoinLocation(root, "catalog.db") : db_path;
-  if (db.rfind("sqlite:///", 0) == 0) db = db.substr(std::string("sqlite:///").size() - 1);
+  // SQLAlchemy-style URIs as PyIceberg takes them: sqlite:///relative.db, sqlite:////abs.db.
+  if (db.rfind("sqlite:///", 0) == 0) db = db.substr(std::string("sqlite:///").size());
   if (db.rfind("file://", 0) == 0) db = db.substr(std::string("file://").size());
   ARROW_ASSIGN_OR_RAISE(auto store, SqlCatalogStore::Open(db, catalog_name));
   return std::unique_ptr<SqlCatalog>(
