@@ -110,13 +110,7 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
   auto schema = md.CurrentSchema();
   const auto& spec = md.DefaultSpec();
   if (ctx.options.json) {
-    nlohmann::json fields = nlohmann::json::array();
-    for (const auto& f : spec.fields()) {
-      fields.push_back({{"name", f.name},
-                        {"transform", f.transform.ToString()},
-                        {"source-id", f.source_id},
-                        {"field-id", f.field_id}});
-    }
+    auto fields = nlohmann::json::parse(iceberg::SerializePartitionFields(spec));
     nlohmann::json doc = {{"table", id.ToString()},
                           {"location", md.location},
                           {"metadata_location", table->metadata_location()},
