@@ -6,21 +6,6 @@
 #include "floe/iceberg/table_identifier.h"
 
 namespace floe::cli {
-namespace {
-
-arrow::Result<catalog::Properties> ParseProperties(const std::vector<std::string>& pairs) {
-  catalog::Properties props;
-  for (const auto& pair : pairs) {
-    auto eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return UsageError("property '" + pair + "' must be KEY=VALUE");
-    }
-    props[pair.substr(0, eq)] = pair.substr(eq + 1);
-  }
-  return props;
-}
-
-}  // namespace
 
 void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run) {
   auto* group = app.add_subcommand("namespace", "Create, list and drop namespaces");
@@ -40,7 +25,7 @@ void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run) {
   create->fallthrough();
   create->callback([&ctx, run, args] {
     *run = [&ctx, args]() -> arrow::Status {
-      ARROW_ASSIGN_OR_RAISE(auto props, ParseProperties(args->properties));
+      ARROW_ASSIGN_OR_RAISE(auto props, ParseKeyValues(args->properties));
       ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
       ARROW_RETURN_NOT_OK(catalog->CreateNamespace(iceberg::SplitNamespace(args->ns), props));
       if (!ctx.options.json) std::cout << "created namespace " << args->ns << "\n";
@@ -94,7 +79,7 @@ void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run) {
     *run = [&ctx, args]() -> arrow::Status {
       ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
       auto ns = iceberg::SplitNamespace(args->ns);
-      ARROW_ASSIGN_OR_RAISE(auto set, ParseProperties(args->properties));
+      ARROW_ASSIGN_OR_RAISE(auto set, ParseKeyValues(args->properties));
       if (!set.empty() || !args->remove.empty()) {
         ARROW_RETURN_NOT_OK(catalog->UpdateNamespaceProperties(ns, set, args->remove));
       }

@@ -30,6 +30,19 @@ bool IsUsageError(const arrow::Status& status) {
          std::string(status.detail()->type_id()) == "floe::cli::Usage";
 }
 
+arrow::Result<std::map<std::string, std::string>> ParseKeyValues(
+    const std::vector<std::string>& pairs) {
+  std::map<std::string, std::string> out;
+  for (const auto& pair : pairs) {
+    auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return UsageError("property '" + pair + "' must be KEY=VALUE");
+    }
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return out;
+}
+
 void TextTable::Print(std::ostream& out) const {
   std::vector<size_t> width(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@ namespace floe::cli {
 /// A status for a command line that cannot work as given (exit code 2).
 arrow::Status UsageError(const std::string& message);
 bool IsUsageError(const arrow::Status& status);
+
+/// KEY=VALUE arguments (--property, --set) as a map; a usage error names a malformed one.
+arrow::Result<std::map<std::string, std::string>> ParseKeyValues(
+    const std::vector<std::string>& pairs);
 
 /// Rows of text under a header, printed as aligned columns.
 struct TextTable {

@@ -23,19 +23,6 @@ struct TableArgs {
   bool purge = false;
 };
 
-arrow::Result<std::map<std::string, std::string>> ParseKeyValues(
-    const std::vector<std::string>& pairs) {
-  std::map<std::string, std::string> out;
-  for (const auto& pair : pairs) {
-    auto eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return UsageError("property '" + pair + "' must be KEY=VALUE");
-    }
-    out[pair.substr(0, eq)] = pair.substr(eq + 1);
-  }
-  return out;
-}
-
 arrow::Result<iceberg::TableIdentifier> ParseTableName(const std::string& text) {
   auto id = iceberg::TableIdentifier::Parse(text);
   if (!id.ok()) return UsageError(id.status().message());
