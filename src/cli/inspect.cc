@@ -76,15 +76,16 @@ arrow::Status History(CliContext& ctx, const std::string& name) {
   TextTable out{{"made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"}, {}};
   for (const auto& entry : md.snapshot_log) {
     const auto* s = md.SnapshotById(entry.snapshot_id);
-    std::optional<int64_t> parent = s ? s->parent_snapshot_id : std::nullopt;
+    // -1 when unknown: keeps GCC 12 from a false maybe-uninitialized on std::optional.
+    int64_t parent = s && s->parent_snapshot_id ? *s->parent_snapshot_id : -1;
     bool ancestor = ancestors.count(entry.snapshot_id) > 0;
     doc.push_back({{"made_current_at", FormatMillis(entry.timestamp_ms)},
                    {"timestamp_ms", entry.timestamp_ms},
                    {"snapshot_id", entry.snapshot_id},
-                   {"parent_id", OptionalId(parent)},
+                   {"parent_id", parent >= 0 ? nlohmann::json(parent) : nlohmann::json(nullptr)},
                    {"is_current_ancestor", ancestor}});
     out.rows.push_back({FormatMillis(entry.timestamp_ms), std::to_string(entry.snapshot_id),
-                        parent ? std::to_string(*parent) : "", ancestor ? "true" : "false"});
+                        parent >= 0 ? std::to_string(parent) : "", ancestor ? "true" : "false"});
   }
   if (ctx.options.json) {
     PrintJson(std::cout, doc);
