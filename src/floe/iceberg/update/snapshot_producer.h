@@ -78,7 +78,7 @@ class SnapshotProducer {
   std::map<std::string, std::string> summary_extra_;
   std::function<arrow::Status(const TableMetadata&)> validate_;
   bool allow_empty_ = false;
-  /// Manifests written once and reused across retries (they do not depend on the base).
+  /// Names of this commit's manifests: `<commit uuid>-m<counter>.avro`.
   int manifest_counter_ = 0;
   std::string commit_uuid_;
 };
