@@ -95,6 +95,13 @@ arrow::Result<std::shared_ptr<arrow::Array>> ColumnAt(const arrow::RecordBatch& 
   return array;
 }
 
+// A dictionary-encoded column of the table's string or binary type: written as that type.
+bool IsDictionaryOf(const arrow::DataType& type, const arrow::DataType& want) {
+  if (type.id() != arrow::Type::DICTIONARY) return false;
+  if (want.id() != arrow::Type::STRING && want.id() != arrow::Type::BINARY) return false;
+  return static_cast<const arrow::DictionaryType&>(type).value_type()->Equals(want);
+}
+
 }  // namespace
 
 DataWriter::~DataWriter() = default;
@@ -176,9 +183,12 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
     return arrow::Status::Invalid("data writer: batch has ", batch.num_columns(),
                                   " columns, table schema has ", arrow_schema_->num_fields());
   }
+  bool dictionary_encoded = false;
   for (int i = 0; i < batch.num_columns(); ++i) {
     const auto& want = arrow_schema_->field(i);
-    if (!batch.column(i)->type()->Equals(*want->type())) {
+    if (IsDictionaryOf(*batch.column(i)->type(), *want->type())) {
+      dictionary_encoded = true;
+    } else if (!batch.column(i)->type()->Equals(*want->type())) {
       return arrow::Status::TypeError("data writer: column ", want->name(), " is ",
                                       batch.column(i)->type()->ToString(), ", table expects ",
                                       want->type()->ToString());
@@ -189,7 +199,16 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
     }
   }
   if (batch.num_rows() == 0) return arrow::Status::OK();
-  ARROW_ASSIGN_OR_RAISE(auto rows, batch.ReplaceSchema(arrow_schema_));
+  // The table's field names and ids, the batch's encodings.
+  std::shared_ptr<arrow::Schema> schema_of_rows = arrow_schema_;
+  if (dictionary_encoded) {
+    arrow::FieldVector fields = arrow_schema_->fields();
+    for (int i = 0; i < batch.num_columns(); ++i) {
+      fields[i] = fields[i]->WithType(batch.column(i)->type());
+    }
+    schema_of_rows = arrow::schema(std::move(fields));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto rows, batch.ReplaceSchema(std::move(schema_of_rows)));
 
   if (options_.spec.fields().empty()) {
     auto& slot = partitions_[""];
@@ -245,11 +264,17 @@ arrow::Status DataWriter::WriteToPartition(Partition* partition,
                                            const arrow::RecordBatch& rows) {
   for (int64_t offset = 0; offset < rows.num_rows(); offset += kRowsPerSizeCheck) {
     auto slice = rows.Slice(offset, kRowsPerSizeCheck);
+    // A file takes one encoding of each column (dictionary or plain) from its first batch;
+    // a batch encoded otherwise starts a new file.
+    if (partition->file &&
+        !partition->file->writer->schema()->Equals(*rows.schema(), /*check_metadata=*/false)) {
+      ARROW_RETURN_NOT_OK(CloseFile(partition));
+    }
     if (!partition->file) {
       auto file = std::make_unique<OpenFile>();
       ARROW_ASSIGN_OR_RAISE(file->writer,
                             pq::ParquetFileWriter::Open(*io_, NextFileLocation(*partition),
-                                                        arrow_schema_, parquet_options_));
+                                                        rows.schema(), parquet_options_));
       partition->file = std::move(file);
     }
     ARROW_RETURN_NOT_OK(partition->file->writer->Write(*slice));

@@ -50,7 +50,9 @@ class DataWriter {
   ~DataWriter();
 
   /// Appends rows. Columns must follow the schema's top-level fields in order with its
-  /// Arrow types; required top-level columns must hold no nulls.
+  /// Arrow types — a string or binary column may also come dictionary-encoded, which the
+  /// Parquet writer takes without hashing each value; required top-level columns must hold
+  /// no nulls.
   arrow::Status Write(const arrow::RecordBatch& batch);
   /// Closes every open file and returns all files written, in the order they were finished.
   arrow::Result<std::vector<DataFile>> Close();

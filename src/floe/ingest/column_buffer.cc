@@ -76,6 +76,68 @@ arrow::Result<std::shared_ptr<arrow::Array>> StringColumnBuffer::Finish() {
   return arrow::MakeArray(array_data);
 }
 
+arrow::Status DictionaryColumnBuffer::AppendIndex(int32_t index) {
+  ARROW_RETURN_NOT_OK(indices_.Append(&index, sizeof(index)));
+  valid_.push_back(1);
+  return arrow::Status::OK();
+}
+
+arrow::Status DictionaryColumnBuffer::Append(std::string_view value) {
+  if (last_index_ >= 0 && value == last_value_) return AppendIndex(last_index_);
+  auto it = index_of_.find(value);
+  int32_t index;
+  if (it != index_of_.end()) {
+    index = it->second;
+  } else {
+    index = static_cast<int32_t>(values_.length());
+    ARROW_RETURN_NOT_OK(values_.Append(value).status());
+    index_of_.emplace(std::string(value), index);
+  }
+  last_value_.assign(value);
+  last_index_ = index;
+  return AppendIndex(index);
+}
+
+arrow::Status DictionaryColumnBuffer::AppendNull() {
+  ARROW_RETURN_NOT_OK(AppendIndex(0));
+  valid_.back() = 0;
+  ++null_count_;
+  return arrow::Status::OK();
+}
+
+void DictionaryColumnBuffer::Truncate(int64_t rows) {
+  if (rows >= length()) return;
+  indices_.Rewind(rows * static_cast<int64_t>(sizeof(int32_t)));
+  valid_.resize(static_cast<size_t>(rows));
+  null_count_ = std::count(valid_.begin(), valid_.end(), uint8_t{0});
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> DictionaryColumnBuffer::Finish() {
+  const int64_t rows = length();
+  std::shared_ptr<arrow::Buffer> validity;
+  if (null_count_ > 0) {
+    ARROW_ASSIGN_OR_RAISE(validity, arrow::AllocateBitmap(rows));
+    uint8_t* bits = validity->mutable_data();
+    std::memset(bits, 0, static_cast<size_t>(arrow::bit_util::BytesForBits(rows)));
+    for (int64_t i = 0; i < rows; ++i) {
+      if (valid_[static_cast<size_t>(i)]) arrow::bit_util::SetBit(bits, i);
+    }
+  }
+  std::shared_ptr<arrow::Buffer> indices;
+  ARROW_RETURN_NOT_OK(indices_.Finish(&indices, /*shrink_to_fit=*/false));
+  ARROW_ASSIGN_OR_RAISE(auto dictionary, values_.Finish());
+  auto data = arrow::ArrayData::Make(arrow::dictionary(arrow::int32(), arrow::utf8()), rows,
+                                     {validity, indices}, null_count_);
+  data->dictionary = dictionary->data();
+  valid_.clear();
+  null_count_ = 0;
+  index_of_.clear();
+  last_index_ = -1;
+  ARROW_RETURN_NOT_OK(indices_.Reserve(rows * static_cast<int64_t>(sizeof(int32_t))));
+  valid_.reserve(static_cast<size_t>(rows));
+  return arrow::MakeArray(data);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> Int64ColumnBuffer::Finish(
     const std::shared_ptr<arrow::DataType>& type) {
   const int64_t rows = length();

@@ -83,6 +83,13 @@ bool ForEachJsonField(JsonCursor* c, int depth, OnField&& on_field) {
   }
 }
 
+/// Whether an object key is exactly `name`: lengths first, then the bytes with a size known
+/// at compile time (which the compiler turns into a few loads rather than a memcmp call).
+template <size_t N>
+inline bool KeyIs(std::string_view key, const char (&name)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), name, N - 1) == 0;
+}
+
 /// Appends `json` — valid JSON text — to *out without the whitespace between tokens.
 void AppendMinifiedJson(std::string_view json, std::string* out);
 

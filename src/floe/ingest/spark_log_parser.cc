@@ -102,19 +102,25 @@ class SparkLogParser::Impl {
   int64_t num_rows() const { return timestamps_.length(); }
 
   int64_t buffered_bytes() const {
-    int64_t bytes = timestamps_.buffered_bytes();
-    for (int c = 1; c < kNumSparkLogColumns; ++c) bytes += strings_[c].buffered_bytes();
+    int64_t bytes = timestamps_.buffered_bytes() + message_.buffered_bytes();
+    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+      if (c != kMessageColumn) bytes += dictionary_columns_[c].buffered_bytes();
+    }
     return bytes;
   }
 
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Flush() {
-    ARROW_ASSIGN_OR_RAISE(auto schema, SparkLogArrowSchema());
+    ARROW_ASSIGN_OR_RAISE(auto schema, SparkLogBatchSchema());
     const int64_t rows = num_rows();
     std::vector<std::shared_ptr<arrow::Array>> columns(kNumSparkLogColumns);
     ARROW_ASSIGN_OR_RAISE(columns[kTimestampColumn],
                           timestamps_.Finish(schema->field(kTimestampColumn)->type()));
     for (int c = 1; c < kNumSparkLogColumns; ++c) {
-      ARROW_ASSIGN_OR_RAISE(columns[c], strings_[c].Finish());
+      if (c == kMessageColumn) {
+        ARROW_ASSIGN_OR_RAISE(columns[c], message_.Finish());
+      } else {
+        ARROW_ASSIGN_OR_RAISE(columns[c], dictionary_columns_[c].Finish());
+      }
     }
     return arrow::RecordBatch::Make(std::move(schema), rows, std::move(columns));
   }
@@ -192,10 +198,10 @@ class SparkLogParser::Impl {
   bool WalkLine(std::string_view line) {
     JsonCursor c{line.data(), line.data() + line.size(), arena_.data()};
     const bool ok = internal::ForEachJsonField(&c, 1, [&](std::string_view key) {
-      if (key == "timestamp") return ReadSlot(&c, kTimestampColumn, 2);
-      if (key == "log_level") return ReadSlot(&c, kLogLevelColumn, 2);
-      if (key == "message") return ReadSlot(&c, kMessageColumn, 2);
-      if (key == "kubernetes") return WalkKubernetes(&c);
+      if (internal::KeyIs(key, "timestamp")) return ReadSlot(&c, kTimestampColumn, 2);
+      if (internal::KeyIs(key, "log_level")) return ReadSlot(&c, kLogLevelColumn, 2);
+      if (internal::KeyIs(key, "message")) return ReadSlot(&c, kMessageColumn, 2);
+      if (internal::KeyIs(key, "kubernetes")) return WalkKubernetes(&c);
       return internal::SkipJsonValue(&c, 2);
     });
     c.SkipSpace();
@@ -211,11 +217,11 @@ class SparkLogParser::Impl {
     ClearLabels();
     if (c->peek() != '{') return internal::SkipJsonValue(c, 2);
     return internal::ForEachJsonField(c, 2, [&](std::string_view key) {
-      if (key == "pod_name") return ReadSlot(c, kPodNameColumn, 3);
-      if (key == "namespace_name") return ReadSlot(c, kNamespaceNameColumn, 3);
-      if (key == "labels") return WalkLabels(c);
-      if (key == "container_name") return ReadSlot(c, kContainerNameColumn, 3);
-      if (key == "container_image") return ReadSlot(c, kContainerImageColumn, 3);
+      if (internal::KeyIs(key, "pod_name")) return ReadSlot(c, kPodNameColumn, 3);
+      if (internal::KeyIs(key, "namespace_name")) return ReadSlot(c, kNamespaceNameColumn, 3);
+      if (internal::KeyIs(key, "labels")) return WalkLabels(c);
+      if (internal::KeyIs(key, "container_name")) return ReadSlot(c, kContainerNameColumn, 3);
+      if (internal::KeyIs(key, "container_image")) return ReadSlot(c, kContainerImageColumn, 3);
       return internal::SkipJsonValue(c, 3);
     });
   }
@@ -228,13 +234,13 @@ class SparkLogParser::Impl {
     ClearLabels();
     if (c->peek() != '{') return internal::SkipJsonValue(c, 3);
     return internal::ForEachJsonField(c, 3, [&](std::string_view key) {
-      if (key == "app") return ReadSlot(c, kAppColumn, 4);
-      if (key == "spark-app-selector") return ReadSlot(c, kSparkAppSelectorColumn, 4);
-      if (key == "queue") return ReadSlot(c, kQueueColumn, 4);
-      if (key == "spark-app-name") return ReadSlot(c, kSparkAppNameColumn, 4);
-      if (key == "spark-role") return ReadSlot(c, kSparkRoleColumn, 4);
-      if (key == "spark-version") return ReadSlot(c, kSparkVersionColumn, 4);
-      if (key == "sparkoperator.k8s.io/submission-id") return ReadSlot(c, kSubmissionIdColumn, 4);
+      if (internal::KeyIs(key, "app")) return ReadSlot(c, kAppColumn, 4);
+      if (internal::KeyIs(key, "spark-app-selector")) return ReadSlot(c, kSparkAppSelectorColumn, 4);
+      if (internal::KeyIs(key, "queue")) return ReadSlot(c, kQueueColumn, 4);
+      if (internal::KeyIs(key, "spark-app-name")) return ReadSlot(c, kSparkAppNameColumn, 4);
+      if (internal::KeyIs(key, "spark-role")) return ReadSlot(c, kSparkRoleColumn, 4);
+      if (internal::KeyIs(key, "spark-version")) return ReadSlot(c, kSparkVersionColumn, 4);
+      if (internal::KeyIs(key, "sparkoperator.k8s.io/submission-id")) return ReadSlot(c, kSubmissionIdColumn, 4);
       return internal::SkipJsonValue(c, 4);
     });
   }
@@ -272,35 +278,47 @@ class SparkLogParser::Impl {
 
   arrow::Status AppendRow(int64_t micros, int64_t line_number) {
     for (int c = 1; c < kNumSparkLogColumns; ++c) {
-      if (!strings_[c].HasRoomFor(slots_[c].text.size())) {
+      const bool room = c == kMessageColumn
+                            ? message_.HasRoomFor(slots_[c].text.size())
+                            : dictionary_columns_[c].HasRoomFor(slots_[c].text.size());
+      if (!room) {
         return arrow::Status::CapacityError(
             "line ", line_number, ": column ", SparkLogSchema()->fields()[c].name,
             " would pass 2 GiB in one batch; flush before parsing this file");
       }
     }
     ARROW_RETURN_NOT_OK(timestamps_.Append(micros));
-    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+    // Required, so never null.
+    ARROW_RETURN_NOT_OK(message_.Append(slots_[kMessageColumn].text).status());
+    level_.assign(slots_[kLogLevelColumn].text);
+    UpperCaseAscii(level_.data(), level_.size());
+    ARROW_RETURN_NOT_OK(dictionary_columns_[kLogLevelColumn].Append(level_));
+    for (int c = kLogLevelColumn + 1; c < kNumSparkLogColumns; ++c) {
+      if (c == kMessageColumn) continue;
       const Slot& slot = slots_[c];
       if (slot.kind == Kind::kAbsent || slot.kind == Kind::kNull) {
-        ARROW_RETURN_NOT_OK(strings_[c].AppendNull());
-        continue;
+        ARROW_RETURN_NOT_OK(dictionary_columns_[c].AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(dictionary_columns_[c].Append(slot.text));
       }
-      ARROW_ASSIGN_OR_RAISE(char* stored, strings_[c].Append(slot.text));
-      if (c == kLogLevelColumn) UpperCaseAscii(stored, slot.text.size());
     }
     return arrow::Status::OK();
   }
 
   void Truncate(int64_t rows) {
     timestamps_.Truncate(rows);
-    for (int c = 1; c < kNumSparkLogColumns; ++c) strings_[c].Truncate(rows);
+    message_.Truncate(rows);
+    for (int c = 1; c < kNumSparkLogColumns; ++c) dictionary_columns_[c].Truncate(rows);
   }
 
   std::string arena_;  // unescaped strings of the current line
   std::string container_storage_[kNumSparkLogColumns];
   Slot slots_[kNumSparkLogColumns];
   internal::Int64ColumnBuffer timestamps_;
-  internal::StringColumnBuffer strings_[kNumSparkLogColumns];  // [0] unused: the timestamp
+  internal::StringColumnBuffer message_;  // nearly every line's message is its own
+  // The other string columns, by column index ([0] and [kMessageColumn] unused).
+  internal::DictionaryColumnBuffer dictionary_columns_[kNumSparkLogColumns];
+  std::string level_;  // the log level being upper-cased
 };
 
 SparkLogParser::SparkLogParser() : impl_(std::make_unique<Impl>()) {}

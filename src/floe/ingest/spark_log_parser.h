@@ -75,7 +75,7 @@ class SparkLogParser {
   /// Approximate memory held by the buffered rows.
   int64_t buffered_bytes() const;
 
-  /// The buffered rows as one batch in SparkLogArrowSchema(); the buffers start over empty
+  /// The buffered rows as one batch in SparkLogBatchSchema(); the buffers start over empty
   /// (a batch of 0 rows when there are none).
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Flush();
 

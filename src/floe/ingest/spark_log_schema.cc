@@ -34,4 +34,18 @@ arrow::Result<std::shared_ptr<arrow::Schema>> SparkLogArrowSchema() {
   return schema;
 }
 
+arrow::Result<std::shared_ptr<arrow::Schema>> SparkLogBatchSchema() {
+  static const arrow::Result<std::shared_ptr<arrow::Schema>> schema =
+      []() -> arrow::Result<std::shared_ptr<arrow::Schema>> {
+    ARROW_ASSIGN_OR_RAISE(auto table_schema, SparkLogArrowSchema());
+    arrow::FieldVector fields = table_schema->fields();
+    for (int c = 1; c < kNumSparkLogColumns; ++c) {
+      if (c == kMessageColumn) continue;
+      fields[c] = fields[c]->WithType(arrow::dictionary(arrow::int32(), arrow::utf8()));
+    }
+    return arrow::schema(std::move(fields));
+  }();
+  return schema;
+}
+
 }  // namespace floe::ingest

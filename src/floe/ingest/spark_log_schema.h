@@ -39,4 +39,9 @@ const std::shared_ptr<const iceberg::Schema>& SparkLogSchema();
 /// timestamp[us, tz=UTC] non-nullable, utf8 nullable). Built once; safe from any thread.
 arrow::Result<std::shared_ptr<arrow::Schema>> SparkLogArrowSchema();
 
+/// The schema of the parser's batches: SparkLogArrowSchema() with every string column but
+/// message dictionary-encoded (dictionary<int32, utf8>), as those hold few distinct values.
+/// The data writer stores them as plain Parquet strings. Built once; safe from any thread.
+arrow::Result<std::shared_ptr<arrow::Schema>> SparkLogBatchSchema();
+
 }  // namespace floe::ingest

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include <arrow/buffer.h>
 #include <arrow/io/interfaces.h>
 #include <arrow/result.h>
 #include <arrow/status.h>
@@ -32,6 +33,9 @@ class FileIO {
   virtual arrow::Status WriteAll(const std::string& location, std::string_view data) = 0;
   virtual arrow::Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenInput(
       const std::string& location) = 0;
+  /// The whole file as one buffer, for readers that scan all of it once. Backends that can
+  /// map a file into memory do so (no copy, no fresh pages); the default reads it.
+  virtual arrow::Result<std::shared_ptr<arrow::Buffer>> ReadBuffer(const std::string& location);
   /// Creates parent folders as needed.
   virtual arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
       const std::string& location) = 0;

@@ -56,6 +56,18 @@ class LocalFileIO final : public FileIO {
     return std::static_pointer_cast<arrow::io::RandomAccessFile>(*file);
   }
 
+  // A read-only private mapping. A file truncated by another process while mapped makes
+  // the reader fault (SIGBUS), which ingest survives like any crash: nothing of the batch
+  // is committed and the next run redoes it.
+  arrow::Result<std::shared_ptr<arrow::Buffer>> ReadBuffer(const std::string& location) override {
+    auto file = arrow::io::MemoryMappedFile::Open(ToPath(location), arrow::io::FileMode::READ);
+    if (!file.ok()) return arrow::Status::IOError("cannot open ", location, ": ",
+                                                  file.status().message());
+    ARROW_ASSIGN_OR_RAISE(int64_t size, (*file)->GetSize());
+    // The returned buffer keeps the mapping alive; the file handle itself can go.
+    return (*file)->ReadAt(0, size);
+  }
+
   arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
       const std::string& location) override {
     std::string path = ToPath(location);
@@ -132,6 +144,17 @@ class LocalFileIO final : public FileIO {
 };
 
 }  // namespace
+
+arrow::Result<std::shared_ptr<arrow::Buffer>> FileIO::ReadBuffer(const std::string& location) {
+  ARROW_ASSIGN_OR_RAISE(auto file, OpenInput(location));
+  ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
+  ARROW_ASSIGN_OR_RAISE(auto buffer, file->ReadAt(0, size));
+  if (buffer->size() != size) {
+    return arrow::Status::IOError("short read of ", location, ": ", buffer->size(), " of ",
+                                  size, " bytes");
+  }
+  return buffer;
+}
 
 arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(std::string_view location) {
   auto scheme_end = location.find("://");

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include <arrow/api.h>
+#include <arrow/compute/api_vector.h>
 #include <arrow/extension/uuid.h>
 #include <gtest/gtest.h>
 #include <parquet/metadata.h>
@@ -240,6 +241,78 @@ TEST_F(DataWriterTest, RejectsBatchesThatDoNotMatchTheSchema) {
   auto wrong = *batch->SetColumn(0, arrow::field("id", arrow::int32()),
                                  *arrow::MakeArrayOfNull(arrow::int32(), 5));
   EXPECT_FALSE(writer->Write(*wrong).ok());
+  EXPECT_TRUE(writer->Close().ok());
+}
+
+// The name column dictionary-encoded, as the ingest parser hands it over.
+std::shared_ptr<arrow::RecordBatch> WithDictionaryNames(const arrow::RecordBatch& batch) {
+  auto encoded = arrow::compute::DictionaryEncode(batch.column(2));
+  EXPECT_TRUE(encoded.ok()) << encoded.status().ToString();
+  auto names = encoded->make_array();
+  auto field = batch.schema()->field(2)->WithType(names->type());
+  return *batch.SetColumn(2, field, names);
+}
+
+TEST_F(DataWriterTest, DictionaryEncodedStringsAreWrittenAsPlainStrings) {
+  PartitionSpec spec(1, {PartitionField{2, 1000, "ts_day", Transform::Day()}});
+  auto writer = DataWriter::Make(io_, Options(spec));
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->Write(*WithDictionaryNames(*Batch(0, 90))).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  EXPECT_EQ(files->size(), 4u);  // 3 days + the null day
+  std::set<int64_t> ids;
+  for (const auto& file : *files) {
+    // Bounds come from the values in this file only, not from the whole dictionary.
+    auto lower = file.lower_bounds.at(3);
+    auto upper = file.upper_bounds.at(3);
+    std::string min_name = "~", max_name;
+    for (const auto& batch : ReadBack(file.file_path)) {
+      EXPECT_TRUE(batch->schema()->field(2)->type()->Equals(arrow::utf8()))
+          << batch->schema()->ToString();
+      EXPECT_EQ(batch->schema()->field(2)->metadata()->Get("PARQUET:field_id").ValueOr(""), "3");
+      auto id_column = std::static_pointer_cast<arrow::Int64Array>(batch->column(0));
+      auto names = std::static_pointer_cast<arrow::StringArray>(batch->column(2));
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        ids.insert(id_column->Value(r));
+        EXPECT_EQ(names->GetString(r), "name-" + std::to_string(id_column->Value(r)));
+        min_name = std::min(min_name, names->GetString(r));
+        max_name = std::max(max_name, names->GetString(r));
+      }
+    }
+    EXPECT_EQ(lower, min_name) << file.file_path;
+    EXPECT_EQ(upper, max_name) << file.file_path;
+  }
+  EXPECT_EQ(ids.size(), 90u);
+}
+
+TEST_F(DataWriterTest, ABatchEncodedOtherwiseStartsANewFile) {
+  auto writer = DataWriter::Make(io_, Options());
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->Write(*WithDictionaryNames(*Batch(0, 10))).ok());
+  ASSERT_TRUE((*writer)->Write(*WithDictionaryNames(*Batch(10, 10))).ok());
+  ASSERT_TRUE((*writer)->Write(*Batch(20, 10)).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].record_count, 20);
+  EXPECT_EQ((*files)[1].record_count, 10);
+  for (const auto& file : *files) {
+    for (const auto& batch : ReadBack(file.file_path)) {
+      EXPECT_TRUE(batch->schema()->field(2)->type()->Equals(arrow::utf8()));
+    }
+  }
+}
+
+TEST_F(DataWriterTest, ADictionaryOfAnotherTypeIsRefused) {
+  auto writer = *DataWriter::Make(io_, Options());
+  auto batch = Batch(0, 5);
+  auto ids = arrow::compute::DictionaryEncode(batch->column(0));
+  ASSERT_TRUE(ids.ok());
+  auto wrong = *batch->SetColumn(0, batch->schema()->field(0)->WithType(ids->type()),
+                                 ids->make_array());
+  auto st = writer->Write(*wrong);
+  EXPECT_TRUE(st.IsTypeError()) << st.ToString();
   EXPECT_TRUE(writer->Close().ok());
 }
 

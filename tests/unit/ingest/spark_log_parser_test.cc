@@ -77,11 +77,46 @@ TEST(SparkLogParserTest, SampleFileGivesFiveRecordsTwoRejectsAndABlankLine) {
 
 TEST(SparkLogParserTest, BatchHasTheSchemaWithFieldIds) {
   Parsed p = Parse(Build() + "\n");
-  auto schema = SparkLogArrowSchema();
+  auto schema = SparkLogBatchSchema();
   ASSERT_TRUE(schema.ok());
   EXPECT_TRUE(p.batch->schema()->Equals(**schema, /*check_metadata=*/true));
   EXPECT_EQ(p.batch->schema()->field(0)->type()->ToString(), "timestamp[us, tz=UTC]");
   EXPECT_EQ(p.batch->num_columns(), 14);
+  EXPECT_TRUE(p.batch->ValidateFull().ok());
+}
+
+TEST(SparkLogParserTest, FewValuedColumnsComeDictionaryEncodedMessageDoesNot) {
+  LineSpec a, b, c;
+  a.pod_name = "\"pod-a\"";
+  a.log_level = "\"info\"";
+  b.pod_name = "\"pod-b\"";
+  b.log_level = "\"INFO\"";
+  b.queue = kAbsent;
+  c.pod_name = "\"pod-a\"";
+  c.log_level = "\"warn\"";
+  Parsed p = Parse(Build(a) + "\n" + Build(b) + "\n" + Build(c) + "\n" + Build(a) + "\n");
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  ASSERT_EQ(p.batch->num_rows(), 4);
+  ASSERT_TRUE(p.batch->ValidateFull().ok());
+  EXPECT_EQ(p.batch->GetColumnByName("message")->type_id(), arrow::Type::STRING);
+  const auto& pods =
+      static_cast<const arrow::DictionaryArray&>(*p.batch->GetColumnByName("pod_name"));
+  ASSERT_EQ(pods.dictionary()->length(), 2);  // each distinct value once
+  EXPECT_EQ(pods.GetValueIndex(0), pods.GetValueIndex(2));
+  EXPECT_EQ(pods.GetValueIndex(0), pods.GetValueIndex(3));
+  EXPECT_NE(pods.GetValueIndex(0), pods.GetValueIndex(1));
+  EXPECT_EQ(p.Cell("pod_name", 1), "pod-b");
+  EXPECT_EQ(p.Cell("pod_name", 3), "pod-a");
+  // Upper-cased before encoding: "info" and "INFO" are one value.
+  const auto& levels =
+      static_cast<const arrow::DictionaryArray&>(*p.batch->GetColumnByName("log_level"));
+  EXPECT_EQ(levels.dictionary()->length(), 2);
+  EXPECT_EQ(p.Cell("log_level", 0), "INFO");
+  EXPECT_EQ(p.Cell("log_level", 1), "INFO");
+  EXPECT_EQ(p.Cell("log_level", 2), "WARN");
+  EXPECT_EQ(p.Cell("queue", 1), "<null>");
+  EXPECT_EQ(p.Cell("queue", 2), "root.spark-team-a");
+  EXPECT_EQ(p.batch->GetColumnByName("queue")->null_count(), 1);
 }
 
 TEST(SparkLogParserTest, OptionalFieldsAbsentOrNullAreNullAndEmptyStaysEmpty) {
@@ -288,6 +323,12 @@ TEST(SparkLogParserTest, FilesAccumulateUntilFlushAndCountsAdd) {
             "second batch");
   EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*batch)->column(2)).GetView(2),
             "Running Spark version 3.5.3");
+  // Dictionary columns too: each batch has a dictionary of its own.
+  const auto& first_pods = static_cast<const arrow::DictionaryArray&>(*(*batch)->column(3));
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(*first_pods.dictionary())
+                .GetView(first_pods.GetValueIndex(2)),
+            "taxi-driver");
+  EXPECT_EQ(first_pods.dictionary()->length(), 1);
   auto empty = parser.Flush();
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ((*empty)->num_rows(), 0);

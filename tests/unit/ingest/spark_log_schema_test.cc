@@ -49,5 +49,24 @@ TEST(SparkLogSchemaTest, ArrowSchemaCarriesFieldIdsAndTypes) {
   EXPECT_EQ(schema->field(6)->name(), "spark_app_selector");
 }
 
+TEST(SparkLogSchemaTest, BatchSchemaDictionaryEncodesAllStringsButMessage) {
+  auto table = SparkLogArrowSchema();
+  auto batch = SparkLogBatchSchema();
+  ASSERT_TRUE(table.ok() && batch.ok());
+  ASSERT_EQ((*batch)->num_fields(), 14);
+  for (int i = 0; i < 14; ++i) {
+    const auto& field = (*batch)->field(i);
+    EXPECT_EQ(field->name(), (*table)->field(i)->name());
+    EXPECT_TRUE(field->metadata()->Equals(*(*table)->field(i)->metadata()));
+    EXPECT_EQ(field->nullable(), (*table)->field(i)->nullable());
+    if (i == kTimestampColumn || i == kMessageColumn) {
+      EXPECT_TRUE(field->type()->Equals((*table)->field(i)->type())) << field->ToString();
+    } else {
+      EXPECT_TRUE(field->type()->Equals(arrow::dictionary(arrow::int32(), arrow::utf8())))
+          << field->ToString();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace floe::ingest

@@ -98,6 +98,11 @@ struct Parsed {
     if (column->type_id() == arrow::Type::STRING) {
       return std::string(static_cast<const arrow::StringArray&>(*column).GetView(row));
     }
+    if (column->type_id() == arrow::Type::DICTIONARY) {
+      const auto& dict = static_cast<const arrow::DictionaryArray&>(*column);
+      return std::string(static_cast<const arrow::StringArray&>(*dict.dictionary())
+                             .GetView(dict.GetValueIndex(row)));
+    }
     return std::to_string(static_cast<const arrow::TimestampArray&>(*column).Value(row));
   }
   int64_t Micros(int64_t row = 0) const {
