@@ -32,7 +32,7 @@ namespace {
 
 // Rows are handed to a file in slices of at most this many, so files roll close to the
 // target size even when batches are large.
-constexpr int64_t kRowsPerSizeCheck = 8192;
+constexpr int64_t kRowsPerSizeCheck = 64 * 1024;
 
 arrow::Result<int64_t> IntProperty(const std::map<std::string, std::string>& properties,
                                    const char* key, int64_t fallback) {

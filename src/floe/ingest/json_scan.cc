@@ -2,55 +2,8 @@
 
 #include <cstddef>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace floe::ingest::internal {
 namespace {
-
-/// The first byte at or after `p` that ends a run of plain string bytes: a quote, a
-/// backslash, a control character (< 0x20) or a non-ASCII byte; `end` if none.
-///
-/// Most strings of a log line (keys, levels, names) are shorter than one 16-byte block, so the
-/// last block is loaded whole even when it reaches past `end`, provided it stays inside the
-/// memory page `p` is in (such a load cannot fault), and the bytes past `end` are masked off.
-/// That read past the string is invisible to the results, so AddressSanitizer is told to let
-/// it be.
-#if defined(__SSE2__)
-__attribute__((no_sanitize_address))
-#endif
-inline const char* FindStringSpecial(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  // A signed compare below 0x20 catches control characters and bytes >= 0x80 at once.
-  const __m128i space = _mm_set1_epi8(0x20);
-  auto special_mask = [&](const char* at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                  _mm_cmpeq_epi8(v, backslash)),
-                                     _mm_cmplt_epi8(v, space));
-    return static_cast<unsigned>(_mm_movemask_epi8(hit));
-  };
-  while (end - p >= 16) {
-    const unsigned mask = special_mask(p);
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  constexpr uintptr_t kPage = 4096;  // the smallest x86 page
-  if (p < end && (reinterpret_cast<uintptr_t>(p) & (kPage - 1)) <= kPage - 16) {
-    const unsigned mask = special_mask(p) & ((1u << (end - p)) - 1);
-    return mask != 0 ? p + __builtin_ctz(mask) : end;
-  }
-#endif
-  while (p < end) {
-    const unsigned char ch = static_cast<unsigned char>(*p);
-    if (ch == '"' || ch == '\\' || ch < 0x20 || ch >= 0x80) return p;
-    ++p;
-  }
-  return end;
-}
 
 inline bool IsContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 
@@ -159,14 +112,13 @@ inline bool IsDigit(char ch) { return ch >= '0' && ch <= '9'; }
 
 }  // namespace
 
-bool ReadJsonString(JsonCursor* c, std::string_view* out, bool keep) {
-  const char* p = c->p + 1;  // past the opening quote
+bool ReadJsonStringFrom(JsonCursor* c, const char* special, std::string_view* out, bool keep) {
+  const char* p = special;
   const char* const end = c->end;
-  const char* run = p;       // start of the bytes not yet copied (once unescaping)
-  char* dst = nullptr;       // set at the first escape: the value is built in the arena
+  const char* run = c->p + 1;  // start of the bytes not yet copied (once unescaping)
+  char* dst = nullptr;         // set at the first escape: the value is built in the arena
   char* const dst_begin = c->arena;
   while (true) {
-    p = FindStringSpecial(p, end);
     if (p >= end) return false;  // unterminated
     const unsigned char ch = static_cast<unsigned char>(*p);
     if (ch == '"') {
@@ -188,12 +140,13 @@ bool ReadJsonString(JsonCursor* c, std::string_view* out, bool keep) {
       ++p;
       if (!Unescape(&p, end, &dst)) return false;
       run = p;
-      continue;
+    } else {
+      if (ch < 0x20) return false;  // control characters must be escaped
+      const int n = Utf8SequenceLength(p, end);
+      if (n == 0) return false;
+      p += n;
     }
-    if (ch < 0x20) return false;  // control characters must be escaped
-    const int n = Utf8SequenceLength(p, end);
-    if (n == 0) return false;
-    p += n;
+    p = FindStringSpecial(p, end);
   }
 }
 
