@@ -220,11 +220,29 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
   }
 
   ARROW_ASSIGN_OR_RAISE(auto columns, PartitionColumns(*rows));
-  // Group row indices by partition tuple, keeping first-seen order.
+  // Group rows by partition tuple, keeping first-seen order. Logs come in time order, so rows
+  // of one partition are usually contiguous: runs of equal tuples are found by comparing with
+  // the previous row, and when every partition is one run its rows go out as zero-copy slices.
+  struct Run {
+    Partition* partition;
+    int64_t start;
+    int64_t length;
+  };
+  std::vector<Run> runs;
   std::vector<Partition*> order;
   std::unordered_map<Partition*, std::vector<int64_t>> groups;
+  auto same_tuple_as_previous = [&](int64_t r) {
+    for (const auto& column : columns) {
+      if (!(column[r] == column[r - 1])) return false;
+    }
+    return true;
+  };
   std::string key;
   for (int64_t r = 0; r < rows->num_rows(); ++r) {
+    if (r > 0 && same_tuple_as_previous(r)) {
+      ++runs.back().length;
+      continue;
+    }
     key.clear();
     for (const auto& column : columns) AppendKey(column[r], &key);
     auto& slot = partitions_[key];
@@ -234,11 +252,19 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
       slot->path = options_.spec.PartitionPath(slot->values);
       partition_order_.push_back(slot.get());
     }
-    auto& indices = groups[slot.get()];
-    if (indices.empty()) order.push_back(slot.get());
-    indices.push_back(r);
+    if (groups.try_emplace(slot.get()).second) order.push_back(slot.get());
+    runs.push_back(Run{slot.get(), r, 1});
   }
-  if (order.size() == 1) return WriteToPartition(order[0], *rows);
+  if (runs.size() == order.size()) {
+    for (const Run& run : runs) {
+      ARROW_RETURN_NOT_OK(WriteToPartition(run.partition, *rows->Slice(run.start, run.length)));
+    }
+    return arrow::Status::OK();
+  }
+  for (const Run& run : runs) {
+    auto& indices = groups[run.partition];
+    for (int64_t r = run.start; r < run.start + run.length; ++r) indices.push_back(r);
+  }
   for (Partition* partition : order) {
     arrow::Int64Builder builder;
     ARROW_RETURN_NOT_OK(builder.AppendValues(groups[partition]));

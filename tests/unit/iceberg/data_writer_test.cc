@@ -179,6 +179,56 @@ TEST_F(DataWriterTest, FansOutByDayAndBucketWithOnePartitionPerFile) {
   EXPECT_EQ(total, 240);
 }
 
+// Rows in day order (each day one run, written as slices) and then days coming back (a day in
+// two runs, written by gathering): either way every row lands in its day's file once, in order.
+TEST_F(DataWriterTest, RunsOfOneDayAndDaysThatComeBackBothLandInTheirFiles) {
+  PartitionSpec spec(1, {PartitionField{2, 1000, "ts_day", Transform::Day()}});
+  auto batch_of_days = [&](std::vector<int> days, int64_t first_id) {
+    arrow::Int64Builder ids;
+    arrow::TimestampBuilder ts(arrow::timestamp(arrow::TimeUnit::MICRO),
+                               arrow::default_memory_pool());
+    arrow::StringBuilder names;
+    arrow::FixedSizeBinaryBuilder uuids(arrow::fixed_size_binary(16));
+    for (size_t i = 0; i < days.size(); ++i) {
+      EXPECT_TRUE(ids.Append(first_id + static_cast<int64_t>(i)).ok());
+      if (days[i] < 0) {
+        EXPECT_TRUE(ts.AppendNull().ok());
+      } else {
+        EXPECT_TRUE(ts.Append((19000 + days[i]) * kDayMicros + static_cast<int64_t>(i)).ok());
+      }
+      EXPECT_TRUE(names.Append("n").ok());
+      EXPECT_TRUE(uuids.Append(util::UuidToBytes(util::RandomUuid())).ok());
+    }
+    auto uuid_array = arrow::ExtensionType::WrapArray(arrow::extension::uuid(), *uuids.Finish());
+    return arrow::RecordBatch::Make(arrow_schema_, static_cast<int64_t>(days.size()),
+                                    {*ids.Finish(), *ts.Finish(), *names.Finish(), uuid_array});
+  };
+  auto writer = DataWriter::Make(io_, Options(spec));
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  // Contiguous: 0 0 0 1 1 null null 2.
+  ASSERT_TRUE((*writer)->Write(*batch_of_days({0, 0, 0, 1, 1, -1, -1, 2}, 0)).ok());
+  // Not contiguous: 2 0 2 null 0.
+  ASSERT_TRUE((*writer)->Write(*batch_of_days({2, 0, 2, -1, 0}, 100)).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  std::map<std::string, std::vector<int64_t>> ids_by_day;
+  for (const auto& file : *files) {
+    ASSERT_EQ(file.partition.size(), 1u);
+    const std::string day = file.partition[0].is_null() ? "null" : file.partition[0].ToString();
+    for (const auto& batch : ReadBack(file.file_path)) {
+      auto ids = std::static_pointer_cast<arrow::Int64Array>(batch->column(0));
+      for (int64_t r = 0; r < batch->num_rows(); ++r) ids_by_day[day].push_back(ids->Value(r));
+    }
+  }
+  ASSERT_EQ(ids_by_day.size(), 4u);
+  std::map<std::string, std::vector<int64_t>> want = {
+      {Literal::Date(19000).ToString(), {0, 1, 2, 101, 104}},
+      {Literal::Date(19001).ToString(), {3, 4}},
+      {Literal::Date(19002).ToString(), {7, 100, 102}},
+      {"null", {5, 6, 103}}};
+  EXPECT_EQ(ids_by_day, want);
+}
+
 TEST_F(DataWriterTest, PartitionsByUuidBucketThroughTheExtensionColumn) {
   PartitionSpec spec(1, {PartitionField{4, 1000, "u_bucket", Transform::Bucket(2)}});
   auto writer = DataWriter::Make(io_, Options(spec));
