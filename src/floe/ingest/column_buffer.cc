@@ -9,6 +9,23 @@
 #include "floe/ingest/column_buffer_internal.h"
 
 namespace floe::ingest::internal {
+namespace {
+
+/// One byte per row packed into an Arrow validity bitmap; none when no row is null.
+arrow::Result<std::shared_ptr<arrow::Buffer>> PackValidity(const std::vector<uint8_t>& valid,
+                                                           int64_t null_count) {
+  if (null_count == 0) return nullptr;
+  const auto rows = static_cast<int64_t>(valid.size());
+  ARROW_ASSIGN_OR_RAISE(auto validity, arrow::AllocateBitmap(rows));
+  uint8_t* bits = validity->mutable_data();
+  std::memset(bits, 0, static_cast<size_t>(arrow::bit_util::BytesForBits(rows)));
+  for (int64_t i = 0; i < rows; ++i) {
+    if (valid[static_cast<size_t>(i)]) arrow::bit_util::SetBit(bits, i);
+  }
+  return validity;
+}
+
+}  // namespace
 
 arrow::Status StringColumnBuffer::EnsureFirstOffset() {
   if (offsets_.length() > 0) return arrow::Status::OK();
@@ -53,15 +70,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> StringColumnBuffer::Finish() {
   const int64_t rows = length();
   const int64_t data_bytes = data_.length();
   ARROW_RETURN_NOT_OK(EnsureFirstOffset());
-  std::shared_ptr<arrow::Buffer> validity;
-  if (null_count_ > 0) {
-    ARROW_ASSIGN_OR_RAISE(validity, arrow::AllocateBitmap(rows));
-    uint8_t* bits = validity->mutable_data();
-    std::memset(bits, 0, static_cast<size_t>(arrow::bit_util::BytesForBits(rows)));
-    for (int64_t i = 0; i < rows; ++i) {
-      if (valid_[static_cast<size_t>(i)]) arrow::bit_util::SetBit(bits, i);
-    }
-  }
+  ARROW_ASSIGN_OR_RAISE(auto validity, PackValidity(valid_, null_count_));
   std::shared_ptr<arrow::Buffer> offsets, data;
   // No shrink_to_fit: it would copy every buffer once more; the slack goes with the batch.
   ARROW_RETURN_NOT_OK(offsets_.Finish(&offsets, /*shrink_to_fit=*/false));
@@ -114,15 +123,7 @@ void DictionaryColumnBuffer::Truncate(int64_t rows) {
 
 arrow::Result<std::shared_ptr<arrow::Array>> DictionaryColumnBuffer::Finish() {
   const int64_t rows = length();
-  std::shared_ptr<arrow::Buffer> validity;
-  if (null_count_ > 0) {
-    ARROW_ASSIGN_OR_RAISE(validity, arrow::AllocateBitmap(rows));
-    uint8_t* bits = validity->mutable_data();
-    std::memset(bits, 0, static_cast<size_t>(arrow::bit_util::BytesForBits(rows)));
-    for (int64_t i = 0; i < rows; ++i) {
-      if (valid_[static_cast<size_t>(i)]) arrow::bit_util::SetBit(bits, i);
-    }
-  }
+  ARROW_ASSIGN_OR_RAISE(auto validity, PackValidity(valid_, null_count_));
   std::shared_ptr<arrow::Buffer> indices;
   ARROW_RETURN_NOT_OK(indices_.Finish(&indices, /*shrink_to_fit=*/false));
   ARROW_ASSIGN_OR_RAISE(auto dictionary, values_.Finish());
