@@ -10,6 +10,7 @@
 
 #include "floe/ingest/corpus_content_internal.h"
 #include "floe/ingest/corpus_sink_internal.h"
+#include "floe/ingest/spark_log_schema.h"
 
 namespace floe::ingest {
 namespace {
@@ -59,16 +60,6 @@ constexpr std::string_view kBadKindNames[kBadKindCount] = {
     "timestamp_long_fraction",
     "timestamp_text",
     "timestamp_boolean",
-};
-
-constexpr std::string_view kRequiredPaths[] = {
-    "timestamp",
-    "log_level",
-    "message",
-    "kubernetes.pod_name",
-    "kubernetes.namespace_name",
-    "kubernetes.labels.app",
-    "kubernetes.labels.spark-app-selector",
 };
 
 // Streams of the seed, one per purpose, so that each part of the corpus draws on its own.
@@ -336,7 +327,7 @@ std::string BadKindReason(BadKind kind) {
   if (kind <= BadKind::kPlainText) return "invalid_json";
   if (kind <= BadKind::kSelectorEmpty) {
     const int field = (static_cast<int>(kind) - static_cast<int>(BadKind::kTimestampAbsent)) / 3;
-    return "missing_field:" + std::string(kRequiredPaths[field]);
+    return "missing_field:" + std::string(kSparkLogRequiredPaths[field]);
   }
   if (kind == BadKind::kKubernetesNotObject) return "missing_field:kubernetes.pod_name";
   if (kind == BadKind::kLabelsNotObject) return "missing_field:kubernetes.labels.app";

@@ -27,17 +27,6 @@ struct Slot {
   std::string_view text;
 };
 
-/// The required fields are the first columns, checked in this order.
-constexpr std::string_view kRequiredPaths[] = {
-    "timestamp",
-    "log_level",
-    "message",
-    "kubernetes.pod_name",
-    "kubernetes.namespace_name",
-    "kubernetes.labels.app",
-    "kubernetes.labels.spark-app-selector",
-};
-constexpr int kNumRequired = 7;
 
 enum class Outcome { kRecord, kInvalidJson, kMissingField, kBadTimestamp };
 
@@ -156,7 +145,7 @@ class SparkLogParser::Impl {
               break;
             case Outcome::kMissingField:
               reject.reason = "missing_field:";
-              reject.reason += kRequiredPaths[missing];
+              reject.reason += kSparkLogRequiredPaths[missing];
               break;
             default:
               reject.reason = "bad_timestamp";
@@ -178,7 +167,7 @@ class SparkLogParser::Impl {
     if (arena_.size() < line.size()) arena_.resize(line.size());
     for (Slot& slot : slots_) slot = Slot{};
     if (!WalkLine(line)) return Outcome::kInvalidJson;
-    for (int c = 0; c < kNumRequired; ++c) {
+    for (int c = 0; c < kNumSparkLogRequired; ++c) {
       if (IsMissing(slots_[c])) {
         *missing = c;
         return Outcome::kMissingField;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <iterator>
+#include <string_view>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -27,6 +29,21 @@ enum SparkLogColumn : int {
   kContainerImageColumn,     ///< kubernetes.container_image
   kNumSparkLogColumns,
 };
+
+/// The fields a line must carry (present, not null, not blank) to become a record: the JSON
+/// paths of the first columns, in column order. A line missing one is rejected with the reason
+/// "missing_field:<path>" of the first missing.
+inline constexpr std::string_view kSparkLogRequiredPaths[] = {
+    "timestamp",
+    "log_level",
+    "message",
+    "kubernetes.pod_name",
+    "kubernetes.namespace_name",
+    "kubernetes.labels.app",
+    "kubernetes.labels.spark-app-selector",
+};
+inline constexpr int kNumSparkLogRequired = 7;
+static_assert(std::size(kSparkLogRequiredPaths) == kNumSparkLogRequired);
 
 /// The Iceberg schema (id 0) of the table `floe ingest` fills from Fluent Bit Spark logs:
 /// 1 timestamp (timestamptz, required), then optional strings 2 log_level, 3 message,
