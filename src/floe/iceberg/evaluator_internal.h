@@ -8,10 +8,32 @@
 #include <string_view>
 #include <variant>
 
+#include "floe/iceberg/expression.h"
 #include "floe/iceberg/literal.h"
 #include "floe/iceberg/single_value.h"
 
 namespace floe::iceberg::internal {
+
+/// Whether rows matching a bound, NOT-free filter might be present, given `predicate`'s answer
+/// for each leaf predicate: constants answer themselves, AND / OR combine. A NOT left over is
+/// never pruned on (RewriteNot removes them; what cannot be reasoned about might match).
+template <typename Predicate>
+bool MightMatch(const Expression& e, const Predicate& predicate) {
+  switch (e.op()) {
+    case Op::kTrue:
+      return true;
+    case Op::kFalse:
+      return false;
+    case Op::kAnd:
+      return MightMatch(*e.left(), predicate) && MightMatch(*e.right(), predicate);
+    case Op::kOr:
+      return MightMatch(*e.left(), predicate) || MightMatch(*e.right(), predicate);
+    case Op::kNot:
+      return true;
+    default:
+      return predicate(e);
+  }
+}
 
 inline bool IsNaN(const Literal& v) {
   if (auto* f = std::get_if<float>(&v.value())) return std::isnan(*f);

@@ -17,21 +17,7 @@ class MetricsVisitor {
   explicit MetricsVisitor(const DataFile& file) : file_(file) {}
 
   bool Eval(const Expression& e) const {
-    switch (e.op()) {
-      case Op::kTrue:
-        return kMightMatch;
-      case Op::kFalse:
-        return kCannotMatch;
-      case Op::kAnd:
-        return Eval(*e.left()) && Eval(*e.right());
-      case Op::kOr:
-        return Eval(*e.left()) || Eval(*e.right());
-      case Op::kNot:
-        // Filters are NOT-free after RewriteNot; a NOT left here cannot be pruned safely.
-        return kMightMatch;
-      default:
-        return Predicate(e);
-    }
+    return internal::MightMatch(e, [this](const Expression& p) { return Predicate(p); });
   }
 
  private:

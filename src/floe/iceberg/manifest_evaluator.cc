@@ -34,20 +34,11 @@ class SummaryVisitor {
       : summaries_(summaries), ids_(ids), types_(types) {}
 
   bool Eval(const Expression& e) const {
-    switch (e.op()) {
-      case Op::kTrue:
-        return kMightMatch;
-      case Op::kFalse:
-        return kCannotMatch;
-      case Op::kAnd:
-        return Eval(*e.left()) && Eval(*e.right());
-      case Op::kOr:
-        return Eval(*e.left()) || Eval(*e.right());
-      case Op::kNot:
-        return kMightMatch;
-      default:
-        break;
-    }
+    return internal::MightMatch(e, [this](const Expression& p) { return LeafMightMatch(p); });
+  }
+
+ private:
+  bool LeafMightMatch(const Expression& e) const {
     for (size_t i = 0; i < ids_.size(); ++i) {
       if (ids_[i] == e.ref().field_id) {
         if (!types_[i]) return kMightMatch;
@@ -57,7 +48,6 @@ class SummaryVisitor {
     return kMightMatch;
   }
 
- private:
   static bool Predicate(const Expression& e, const PartitionFieldSummary& s,
                         const TypePtr& type) {
     switch (e.op()) {

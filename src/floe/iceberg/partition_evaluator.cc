@@ -54,24 +54,12 @@ namespace {
 
 bool Eval(const Expression& e, const std::vector<int32_t>& ids,
           const std::vector<Literal>& tuple) {
-  switch (e.op()) {
-    case Op::kTrue:
-      return true;
-    case Op::kFalse:
-      return false;
-    case Op::kAnd:
-      return Eval(*e.left(), ids, tuple) && Eval(*e.right(), ids, tuple);
-    case Op::kOr:
-      return Eval(*e.left(), ids, tuple) || Eval(*e.right(), ids, tuple);
-    case Op::kNot:
-      return true;  // NOT-free after RewriteNot; never prune on what cannot be reasoned about
-    default:
-      break;
-  }
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] == e.ref().field_id) return EvaluatePredicate(e, tuple[i]);
-  }
-  return true;
+  return internal::MightMatch(e, [&](const Expression& pred) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] == pred.ref().field_id) return EvaluatePredicate(pred, tuple[i]);
+    }
+    return true;
+  });
 }
 
 }  // namespace
