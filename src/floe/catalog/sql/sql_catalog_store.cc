@@ -1,5 +1,7 @@
 #include "floe/catalog/sql/sql_catalog_store.h"
 
+#include "floe/iceberg/table_identifier.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
@@ -83,16 +85,9 @@ std::string NamespaceToString(const Namespace& ns) {
 }
 
 Namespace NamespaceFromString(const std::string& text) {
-  Namespace ns;
-  if (text.empty()) return ns;
-  size_t start = 0;
-  while (true) {
-    size_t dot = text.find('.', start);
-    ns.push_back(text.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return ns;
+  // The stored form of the root namespace is "", which is no levels rather than one empty one.
+  if (text.empty()) return {};
+  return iceberg::SplitNamespace(text);
 }
 
 namespace {
