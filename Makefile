@@ -5,6 +5,8 @@ ASAN_BUILD ?= build/asan
 JOBS ?= $(shell nproc)
 PY := .venv/bin/python
 FLOE := $(BUILD)/floe
+# ccache, when installed, makes rebuilds in several clones or worktrees cheap.
+LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: setup build build-asan test unit-test interop-test demo bench bench-smoke format clean
 
@@ -12,10 +14,10 @@ setup:
 	@scripts/setup.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt | setup
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOE_BUILD_TESTS=OFF
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOE_BUILD_TESTS=OFF $(LAUNCHER)
 
 $(ASAN_BUILD)/build.ninja: CMakeLists.txt | setup
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOE_SANITIZE=ON
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOE_SANITIZE=ON $(LAUNCHER)
 
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
