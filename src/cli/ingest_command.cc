@@ -1,7 +1,9 @@
 // floe ingest SOURCE --table NS.T: Spark application log folders into Iceberg, exactly once.
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <cstdlib>
@@ -23,7 +25,24 @@ struct IngestArgs {
   std::string commit_every;
   bool no_rejects = false;
   bool dry_run = false;
+  bool reingest_changed = false;
+  int64_t max_line_bytes = ingest::kDefaultMaxLineBytes;
 };
+
+// SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT ask the run to stop: the batch
+// in progress is abandoned whole and the run exits 130. A second signal kills at once.
+std::atomic<bool> g_stop{false};
+
+void OnStopSignal(int) { g_stop.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -86,7 +105,18 @@ void DrawProgress(const ingest::IngestProgress& p, double seconds) {
   std::fflush(stderr);
 }
 
+// "same file as …" reasons grouped under one name, so counts by reason stay few.
+std::string ReasonKind(const std::string& reason) {
+  return reason.rfind("same file as ", 0) == 0 ? "same file as another listed file" : reason;
+}
+
 nlohmann::json ReportJson(const ingest::IngestReport& r) {
+  nlohmann::json skipped = nlohmann::json::array();
+  std::map<std::string, int64_t> skipped_by_reason;
+  for (const auto& s : r.skipped) {
+    skipped.push_back({{"location", s.location}, {"reason", s.reason}});
+    ++skipped_by_reason[ReasonKind(s.reason)];
+  }
   nlohmann::json folders = nlohmann::json::array();
   std::vector<std::string> ok, failed;
   for (const auto& f : r.folders) {
@@ -109,6 +139,11 @@ nlohmann::json ReportJson(const ingest::IngestReport& r) {
           {"bytes", r.bytes},
           {"commits", r.commits},
           {"recovered_batches", r.recovered_batches},
+          {"changed_files", r.changed_files},
+          {"unchanged_files", r.unchanged_files},
+          {"held_back_files", r.held_back_files},
+          {"skipped_entries", skipped},
+          {"skipped_by_reason", skipped_by_reason},
           {"seconds", r.seconds},
           {"records_per_second", r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0},
           {"folders", folders}};
@@ -140,6 +175,24 @@ void PrintReport(const ingest::IngestReport& r) {
               static_cast<long long>(r.files), static_cast<double>(r.bytes) / 1e6, r.seconds,
               rate, static_cast<long long>(r.commits),
               r.recovered_batches > 0 ? ", completing an interrupted earlier run" : "");
+  if (r.changed_files > 0) {
+    std::cout << "Changed files: " << r.changed_files
+              << " (already ingested content differs; their folders failed, see above)\n";
+  }
+  if (r.unchanged_files > 0) {
+    std::cout << "Touched but unchanged files: " << r.unchanged_files << " (not read again)\n";
+  }
+  if (r.held_back_files > 0) {
+    std::cout << "Unterminated last lines held back: " << r.held_back_files
+              << " (read when their files grow or stay as they are)\n";
+  }
+  if (!r.skipped.empty()) {
+    std::map<std::string, int64_t> by_reason;
+    for (const auto& s : r.skipped) ++by_reason[ReasonKind(s.reason)];
+    std::cout << "Skipped entries (not regular files, never opened): " << r.skipped.size() << "\n";
+    for (const auto& [reason, n] : by_reason) std::cout << "  " << reason << ": " << n << "\n";
+    for (const auto& s : r.skipped) std::cout << "    " << s.location << "\n";
+  }
   if (r.folders.empty()) std::cout << "Nothing new to ingest; nothing committed.\n";
 }
 
@@ -157,6 +210,11 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
   options.rejects = !args.no_rejects;
   options.dry_run = args.dry_run;
   options.job_id = args.job_id;
+  options.reingest_changed = args.reingest_changed;
+  if (args.max_line_bytes < 1024) return UsageError("--max-line-bytes must be at least 1024");
+  options.max_line_bytes = args.max_line_bytes;
+  options.stop = &g_stop;
+  InstallStopHandlers();
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   const bool tty = isatty(STDERR_FILENO) && !ctx.options.json;
   const auto start = std::chrono::steady_clock::now();
@@ -204,6 +262,11 @@ void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_flag("--no-rejects", args->no_rejects, "Do not keep rejected lines (still counted)");
   cmd->add_flag("--dry-run", args->dry_run, "List what would be processed; change nothing");
   cmd->add_option("--job-id", args->job_id, "Job id recorded in the tables (default: a UUID)");
+  cmd->add_flag("--reingest-changed", args->reingest_changed,
+                "Ingest a file whose already-ingested content changed again, from its start, "
+                "as a new file (default: its folder fails and nothing of it is added)");
+  cmd->add_option("--max-line-bytes", args->max_line_bytes,
+                  "Reject longer lines unparsed as line_too_long (default 16 MiB)");
   cmd->fallthrough();
   cmd->callback([&ctx, run, args] {
     *run = [&ctx, args] { return RunIngestCommand(ctx, *args); };

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   arrow::Status status = run();
   if (!status.ok()) {
     std::cerr << "floe: " << status.message() << "\n";
+    if (status.IsCancelled()) return 130;  // stopped by SIGINT or SIGTERM
     return IsUsageError(status) ? 2 : 1;
   }
   return 0;

@@ -1,12 +1,9 @@
 #include "floe/ingest/app_folder_source.h"
 
 #include <algorithm>
+#include <map>
 
 namespace floe::ingest {
-
-std::string SourceFile::Key() const {
-  return location + "|" + std::to_string(size) + "|" + std::to_string(mtime_ns);
-}
 
 namespace {
 std::string BaseName(const std::string& location) {
@@ -18,34 +15,53 @@ std::string BaseName(const std::string& location) {
 }  // namespace
 
 arrow::Result<std::vector<AppFolder>> ListAppFolders(io::FileIO& io, const std::string& source) {
-  auto children = io.List(source, /*recursive=*/false);
+  auto canonical = io.CanonicalLocation(source);
+  if (!canonical.ok()) {
+    return arrow::Status::IOError("cannot read source ", source, ": ",
+                                  canonical.status().message());
+  }
+  auto children = io.List(*canonical, /*recursive=*/false);
   if (!children.ok()) {
     return arrow::Status::IOError("cannot list source ", source, ": ",
                                   children.status().message());
   }
+  std::sort(children->begin(), children->end(),
+            [](const io::FileEntry& a, const io::FileEntry& b) { return a.location < b.location; });
   std::vector<AppFolder> folders;
+  std::map<std::string, std::string> seen;  // identity -> where it was first listed
   for (const auto& child : *children) {
     std::string name = BaseName(child.location);
-    if (!child.is_dir || name.rfind("spark-", 0) != 0) continue;
+    if (name.rfind("spark-", 0) != 0 || child.kind == io::FileKind::kFile) continue;
     AppFolder folder;
     folder.name = name;
     folder.location = child.location;
+    if (child.kind != io::FileKind::kDirectory) {
+      folder.skipped.push_back(SkippedEntry{child.location, child.note});
+      folders.push_back(std::move(folder));
+      continue;
+    }
     auto entries = io.List(child.location, /*recursive=*/true);
     if (!entries.ok()) {
       folder.error = "cannot list folder: " + entries.status().message();
       folders.push_back(std::move(folder));
       continue;
     }
-    for (const auto& e : *entries) {
-      if (e.is_dir) continue;
-      folder.files.push_back(SourceFile{e.location, e.size, e.mtime_ns});
+    std::sort(entries->begin(), entries->end(),
+              [](const io::FileEntry& a, const io::FileEntry& b) { return a.location < b.location; });
+    for (auto& e : *entries) {
+      if (e.kind != io::FileKind::kFile) {
+        folder.skipped.push_back(SkippedEntry{e.location, e.note});
+        continue;
+      }
+      auto [it, first] = seen.emplace(e.identity, e.location);
+      if (!first) {
+        folder.skipped.push_back(SkippedEntry{e.location, "same file as " + it->second});
+        continue;
+      }
+      folder.files.push_back(SourceFile{e.location, e.identity, e.size, e.mtime_ns});
     }
-    std::sort(folder.files.begin(), folder.files.end(),
-              [](const SourceFile& a, const SourceFile& b) { return a.location < b.location; });
     folders.push_back(std::move(folder));
   }
-  std::sort(folders.begin(), folders.end(),
-            [](const AppFolder& a, const AppFolder& b) { return a.name < b.name; });
   return folders;
 }
 

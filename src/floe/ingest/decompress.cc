@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include <arrow/buffer.h>
 #include <arrow/status.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -133,6 +134,48 @@ Compression DetectCompression(std::string_view data) {
   if (StartsWith(data, kGzipMagic)) return Compression::kGzip;
   if (StartsWith(data, kZstdMagic)) return Compression::kZstd;
   return Compression::kNone;
+}
+
+ContentStream::~ContentStream() = default;
+
+Compression ContentStream::compression() const { return compression_; }
+
+arrow::Result<std::unique_ptr<ContentStream>> ContentStream::Open(
+    std::shared_ptr<arrow::io::InputStream> input, std::string name, int64_t base_offset,
+    std::optional<Compression> expect) {
+  std::unique_ptr<ContentStream> stream(new ContentStream());
+  ARROW_ASSIGN_OR_RAISE(auto head, input->Read(4));
+  const std::string_view head_view(reinterpret_cast<const char*>(head->data()),
+                                   static_cast<size_t>(head->size()));
+  stream->compression_ = expect ? *expect : DetectCompression(head_view);
+  if (expect && *expect != Compression::kNone && DetectCompression(head_view) != *expect) {
+    return arrow::Status::Invalid(*expect == Compression::kGzip ? "gzip" : "zstd", " file ",
+                                  name, ": bytes at offset ", base_offset,
+                                  " do not start a new member");
+  }
+  stream->pending_.assign(head_view);
+  if (stream->compression_ != Compression::kNone) {
+    std::string all = stream->pending_;
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto chunk, input->Read(1 << 20));
+      if (chunk->size() == 0) break;
+      all.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+    }
+    ARROW_ASSIGN_OR_RAISE(stream->pending_, Decompress(std::move(all), name));
+  }
+  stream->input_ = std::move(input);
+  return stream;
+}
+
+arrow::Result<int64_t> ContentStream::Read(char* out, int64_t capacity) {
+  if (pending_pos_ < pending_.size()) {
+    const size_t n = std::min<size_t>(capacity, pending_.size() - pending_pos_);
+    std::memcpy(out, pending_.data() + pending_pos_, n);
+    pending_pos_ += n;
+    return static_cast<int64_t>(n);
+  }
+  if (compression_ != Compression::kNone) return 0;
+  return input_->Read(capacity, out);
 }
 
 arrow::Result<std::string> Decompress(std::string data, const std::string& name) {

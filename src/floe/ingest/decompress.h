@@ -1,8 +1,12 @@
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include <arrow/io/interfaces.h>
 #include <arrow/result.h>
 
 namespace floe::ingest {
@@ -22,5 +26,28 @@ Compression DetectCompression(std::string_view data);
 /// member that do not start another member, give an Invalid status naming `name` and the
 /// compressed byte offset; never a crash.
 arrow::Result<std::string> Decompress(std::string data, const std::string& name);
+
+/// A log file's content decoded as it is read: gzip and zstd (told by magic bytes) are
+/// inflated piece by piece, anything else passes through.
+class ContentStream {
+ public:
+  /// Reads `input` from its current position to its end. `name` names the file in errors;
+  /// `base_offset` is the input's position in the file. With `expect` set, the content must
+  /// be in that format; without it the format is detected from the first bytes.
+  static arrow::Result<std::unique_ptr<ContentStream>> Open(
+      std::shared_ptr<arrow::io::InputStream> input, std::string name, int64_t base_offset = 0,
+      std::optional<Compression> expect = std::nullopt);
+  ~ContentStream();
+  Compression compression() const;
+  /// Writes up to `capacity` bytes of content to `out`; returns how many, 0 only at the end.
+  arrow::Result<int64_t> Read(char* out, int64_t capacity);
+
+ private:
+  ContentStream() = default;
+  std::shared_ptr<arrow::io::InputStream> input_;
+  Compression compression_ = Compression::kNone;
+  std::string pending_;  // decoded content not yet handed out
+  size_t pending_pos_ = 0;
+};
 
 }  // namespace floe::ingest

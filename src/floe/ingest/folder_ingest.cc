@@ -8,7 +8,7 @@
 
 #include "floe/iceberg/arrow_schema.h"
 #include "floe/iceberg/data_writer.h"
-#include "floe/ingest/decompress.h"
+#include "floe/ingest/source_reader.h"
 #include "floe/ingest/spark_log_parser.h"
 
 namespace floe::ingest {
@@ -25,6 +25,13 @@ int64_t NowUs() {
 // batches much larger than this cost more CPU, not less — on an 8 GB corpus, 64 MB batches
 // took 10 % more CPU than 16 MB ones (cache misses and fresh pages).
 constexpr int64_t kFlushBytes = 16LL << 20;
+// Rejected lines are flushed at this many rows or raw bytes, whichever comes first.
+constexpr int64_t kFlushRejectRows = 64 * 1024;
+constexpr int64_t kFlushRejectBytes = 16LL << 20;
+
+arrow::Status Interrupted() {
+  return arrow::Status::Cancelled("interrupted; the next run resumes");
+}
 
 arrow::Result<std::unique_ptr<iceberg::DataWriter>> MakeWriter(const iceberg::Table& table,
                                                                int64_t task_id) {
@@ -50,11 +57,13 @@ class RejectRows {
     ARROW_RETURN_NOT_OK(line_b_.Append(r.line));
     ARROW_RETURN_NOT_OK(reason_b_.Append(r.reason));
     ARROW_RETURN_NOT_OK(raw_b_.Append(r.raw));
+    bytes_ += static_cast<int64_t>(r.raw.size());
     ARROW_RETURN_NOT_OK(job_b_.Append(job_id_));
     ARROW_RETURN_NOT_OK(at_b_.Append(rejected_at_));
     return arrow::Status::OK();
   }
   int64_t size() const { return line_b_.length(); }
+  int64_t bytes() const { return bytes_; }
 
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Finish(
       const std::shared_ptr<arrow::Schema>& schema) {
@@ -67,12 +76,14 @@ class RejectRows {
     ARROW_RETURN_NOT_OK(raw_b_.Finish(&cols[4]));
     ARROW_RETURN_NOT_OK(job_b_.Finish(&cols[5]));
     ARROW_RETURN_NOT_OK(at_b_.Finish(&cols[6]));
+    bytes_ = 0;
     return arrow::RecordBatch::Make(schema, n, std::move(cols));
   }
 
  private:
   std::string folder_, job_id_;
   int64_t rejected_at_;
+  int64_t bytes_ = 0;  // raw bytes buffered
   arrow::StringBuilder folder_b_, file_b_, reason_b_, job_b_;
   arrow::Int64Builder line_b_;
   arrow::BinaryBuilder raw_b_;
@@ -95,11 +106,13 @@ std::string RelativeTo(const std::string& folder_location, const std::string& fi
 struct FolderPartWriter::Impl {
   const IngestTables* tables = nullptr;
   const AppFolder* folder = nullptr;
+  FolderReadOptions options;
   std::unique_ptr<iceberg::DataWriter> data_writer;
   std::unique_ptr<iceberg::DataWriter> reject_writer;
   std::shared_ptr<arrow::Schema> reject_schema;
   std::unique_ptr<RejectRows> reject_rows;
   SparkLogParser parser;
+  std::unique_ptr<SourceReader> reader;
   std::vector<RejectedLine> rejected;
   FolderWork work;
 
@@ -111,33 +124,90 @@ struct FolderPartWriter::Impl {
     ARROW_ASSIGN_OR_RAISE(auto batch, reject_rows->Finish(reject_schema));
     return reject_writer->Write(*batch);
   }
-  arrow::Status Read(const SourceFile& file) {
-    // Mapped, not copied, where the storage allows: reading a file into a buffer of our own
-    // (fresh pages, one more copy) cost as much as a quarter of an ingest's CPU time.
-    ARROW_ASSIGN_OR_RAISE(auto buffer, tables->data->io()->ReadBuffer(file.location));
-    const std::string_view raw(reinterpret_cast<const char*>(buffer->data()),
-                               static_cast<size_t>(buffer->size()));
-    int64_t size = static_cast<int64_t>(raw.size());
-    std::string decompressed;
-    std::string_view content = raw;
-    if (DetectCompression(raw) != Compression::kNone) {
-      ARROW_ASSIGN_OR_RAISE(decompressed, Decompress(std::string(raw), file.location));
-      content = decompressed;
-    }
-    ParseCounts counts;
-    rejected.clear();
-    ARROW_RETURN_NOT_OK(parser.ParseFile(content, &rejected, &counts));
-    std::string relative = RelativeTo(folder->location, file.location);
+  // After every window of a file: hand its rejected lines on, flush what is buffered past
+  // the thresholds, and stop if asked to.
+  arrow::Status AfterWindow(const std::string& relative) {
     for (const auto& r : rejected) {
       ++work.rejects_by_reason[r.reason];
       if (reject_writer) ARROW_RETURN_NOT_OK(reject_rows->Add(relative, r));
     }
-    work.files.push_back(BatchFile{folder->name, file, counts.records, counts.rejected});
+    rejected.clear();
+    if (parser.buffered_bytes() >= kFlushBytes) ARROW_RETURN_NOT_OK(FlushRecords());
+    if (reject_writer && (reject_rows->size() >= kFlushRejectRows ||
+                          reject_rows->bytes() >= kFlushRejectBytes)) {
+      ARROW_RETURN_NOT_OK(FlushRejects());
+    }
+    if (options.stop != nullptr && options.stop->load()) return Interrupted();
+    return arrow::Status::OK();
+  }
+  std::string ChangedMessage(const SourceFile& file, const BatchFile& earlier) {
+    return "file " + RelativeTo(folder->location, file.location) + " changed after it was " +
+           "ingested: its first " + std::to_string(earlier.file.size) + " bytes are not " +
+           "those batch " + (earlier.has_crc ? "" : "(recorded without a checksum) ") +
+           "read before (now " + std::to_string(file.size) + " bytes); nothing of the " +
+           "folder is committed. To ingest the file again as a new file (its earlier rows " +
+           "stay), run with --reingest-changed";
+  }
+  arrow::Status Read(const SourceFile& file, const FilePlan& plan) {
+    if (plan.earlier) work.had_earlier = true;
+    ReadPlan read = plan.read;
+    bool reingest = false;
+    if (plan.action == FilePlan::Action::kChanged) {
+      if (!options.reingest_changed) {
+        ++work.changed_files;
+        return arrow::Status::Invalid(ChangedMessage(file, *plan.earlier));
+      }
+      read = ReadPlan{};
+      read.end = file.size;
+      reingest = true;
+    }
+    const std::string relative = RelativeTo(folder->location, file.location);
+    auto after_window = [&] { return AfterWindow(relative); };
+    ParseCounts counts;
+    rejected.clear();
+    ARROW_ASSIGN_OR_RAISE(ReadOutcome got, reader->Read(*tables->data->io(), file.identity, read,
+                                                       &parser, &rejected, &counts,
+                                                       after_window));
+    if (got.changed) {
+      if (!options.reingest_changed) {
+        ++work.changed_files;
+        return arrow::Status::Invalid(ChangedMessage(file, *plan.earlier));
+      }
+      read = ReadPlan{};
+      read.end = file.size;
+      reingest = true;
+      ARROW_ASSIGN_OR_RAISE(got, reader->Read(*tables->data->io(), file.identity, read, &parser,
+                                              &rejected, &counts, after_window));
+    }
+    BatchFile entry;
+    entry.folder = folder->name;
+    entry.file = file;
+    entry.file.size = got.end;
+    entry.start = read.start;
+    entry.seen_size = file.size;
+    entry.crc64 = got.crc;
+    entry.start_crc64 = read.prefix_crc;
+    entry.first_line = read.first_line;
+    entry.last_line = got.last_line;
+    entry.at_line_start = got.at_line_start;
+    entry.compression = CompressionName(got.compression);
+    entry.reingested = reingest;
+    entry.records = counts.records;
+    entry.rejects = counts.rejected;
+    if (read.start == read.end && plan.earlier) {
+      // Only checked: the file is as ingested, with a new time. Where its lines stand is
+      // what the earlier batch recorded.
+      entry.last_line = plan.earlier->last_line;
+      entry.at_line_start = plan.earlier->at_line_start;
+      entry.compression = plan.earlier->compression;
+      ++work.unchanged_files;
+    }
+    work.files.push_back(std::move(entry));
+    if (got.held_back > 0) ++work.held_back;
     work.result.records += counts.records;
     work.result.rejects += counts.rejected;
-    work.bytes += size;
-    if (parser.buffered_bytes() >= kFlushBytes) ARROW_RETURN_NOT_OK(FlushRecords());
-    if (reject_writer && reject_rows->size() >= 64 * 1024) ARROW_RETURN_NOT_OK(FlushRejects());
+    work.lines += counts.lines;
+    work.bytes += got.end + got.held_back - read.start;
     return arrow::Status::OK();
   }
   arrow::Status Close() {
@@ -172,10 +242,12 @@ FolderPartWriter::~FolderPartWriter() = default;
 
 arrow::Result<std::unique_ptr<FolderPartWriter>> FolderPartWriter::Make(
     const IngestTables& tables, const AppFolder& folder, const std::string& job_id,
-    int64_t task_id) {
+    int64_t task_id, FolderReadOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->tables = &tables;
   impl->folder = &folder;
+  impl->options = options;
+  impl->reader = std::make_unique<SourceReader>(options.max_line_bytes);
   impl->work.result.name = folder.name;
   impl->work.result.location = folder.location;
   impl->work.result.start_us = NowUs();
@@ -188,13 +260,22 @@ arrow::Result<std::unique_ptr<FolderPartWriter>> FolderPartWriter::Make(
   return std::unique_ptr<FolderPartWriter>(new FolderPartWriter(std::move(impl)));
 }
 
-arrow::Status FolderPartWriter::AddFile(const SourceFile& file) {
+arrow::Status FolderPartWriter::AddFile(const SourceFile& file, const FilePlan& plan) {
   if (impl_->work.result.status == kStatusFailed) {
     return arrow::Status::Invalid(impl_->work.result.error);
   }
-  arrow::Status st = impl_->Read(file);
+  arrow::Status st;
+  try {
+    st = impl_->Read(file, plan);
+  } catch (const std::bad_alloc&) {
+    // Out of memory fails the folder, never the process; the next run retries it.
+    st = arrow::Status::OutOfMemory("out of memory while reading it");
+  }
   if (!st.ok()) {
-    st = arrow::Status::IOError("file ", file.location, ": ", st.message());
+    if (!st.IsCancelled() && !st.IsInvalid()) {
+      st = arrow::Status(st.code(), "file " + RelativeTo(impl_->folder->location, file.location) +
+                                        ": " + st.message());
+    }
     impl_->Fail(st.message());
   }
   return st;
@@ -230,6 +311,7 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
     merged.result.start_us = std::min(merged.result.start_us, part.result.start_us);
     merged.result.end_us = std::max(merged.result.end_us, part.result.end_us);
     if (part.result.status == kStatusFailed && error.empty()) error = part.result.error;
+    merged.changed_files += part.changed_files;
   }
   if (!error.empty()) {
     // One unreadable file fails the folder: nothing of it may be committed.
@@ -245,6 +327,10 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
     merged.result.records += part.result.records;
     merged.result.rejects += part.result.rejects;
     merged.bytes += part.bytes;
+    merged.lines += part.lines;
+    merged.unchanged_files += part.unchanged_files;
+    merged.held_back += part.held_back;
+    merged.had_earlier = merged.had_earlier || part.had_earlier;
     for (auto& f : part.files) merged.files.push_back(std::move(f));
     for (auto& f : part.data_files) merged.data_files.push_back(std::move(f));
     for (auto& f : part.reject_files) merged.reject_files.push_back(std::move(f));
@@ -253,7 +339,7 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
   std::sort(merged.files.begin(), merged.files.end(), [](const BatchFile& a, const BatchFile& b) {
     return a.file.location < b.file.location;
   });
-  if (merged.result.records == 0) {
+  if (merged.result.records == 0 && merged.lines > 0 && !merged.had_earlier) {
     // The folder's lines were read and their rejects kept, but it yields nothing.
     merged.result.status = kStatusFailed;
     merged.result.error = "No valid records found";
@@ -271,25 +357,47 @@ arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTa
   std::map<std::string, std::string> folder_location;
   for (const auto& f : batch.folders) folder_location[f.name] = f.location;
   SparkLogParser parser;
-  for (const auto& entry : batch.files) {
-    if (entry.rejects == 0) continue;
-    auto stat = io.Stat(entry.file.location);
-    if (!stat.ok() || stat->size != entry.file.size || stat->mtime_ns != entry.file.mtime_ns) {
-      (void)writer->Abort();
-      return arrow::Status::IOError("cannot restore the rejects of batch ", batch.batch_id,
-                                    ": file ", entry.file.location, " changed or vanished");
-    }
-    ARROW_ASSIGN_OR_RAISE(auto raw, io.ReadAll(entry.file.location));
-    ARROW_ASSIGN_OR_RAISE(auto content, Decompress(std::move(raw), entry.file.location));
+  SourceReader reader;
+  auto restore = [&](const BatchFile& entry) -> arrow::Status {
+    // The same bytes as the batch read, read the same way, give the same rejected lines.
+    ReadPlan read;
+    read.start = entry.start;
+    read.end = entry.file.size;
+    read.prefix_crc = entry.start_crc64;
+    read.first_line = entry.first_line;
+    read.compression = CompressionFromName(entry.compression);
+    read.final_tail = true;  // what the batch consumed it consumed in full
+    RejectRows rows(entry.folder, batch.job_id, NowUs());
+    const std::string relative = RelativeTo(folder_location[entry.folder], entry.file.location);
     std::vector<RejectedLine> rejected;
     ParseCounts counts;
-    ARROW_RETURN_NOT_OK(parser.ParseFile(content, &rejected, &counts));
-    (void)parser.Flush();  // the valid records are in the data table already
-    RejectRows rows(entry.folder, batch.job_id, NowUs());
-    std::string relative = RelativeTo(folder_location[entry.folder], entry.file.location);
-    for (const auto& r : rejected) ARROW_RETURN_NOT_OK(rows.Add(relative, r));
-    ARROW_ASSIGN_OR_RAISE(auto rb, rows.Finish(schema));
-    ARROW_RETURN_NOT_OK(writer->Write(*rb));
+    auto after_window = [&]() -> arrow::Status {
+      for (const auto& r : rejected) ARROW_RETURN_NOT_OK(rows.Add(relative, r));
+      rejected.clear();
+      (void)parser.Flush();  // the valid records are in the data table already
+      if (rows.size() > 0) {
+        ARROW_ASSIGN_OR_RAISE(auto rb, rows.Finish(schema));
+        ARROW_RETURN_NOT_OK(writer->Write(*rb));
+      }
+      return arrow::Status::OK();
+    };
+    ARROW_ASSIGN_OR_RAISE(ReadOutcome got, reader.Read(io, entry.file.identity, read, &parser,
+                                                       &rejected, &counts, after_window));
+    if (got.changed || got.crc != entry.crc64 || got.end != entry.file.size) {
+      return arrow::Status::IOError("file ", entry.file.location, " changed or vanished");
+    }
+    return arrow::Status::OK();
+  };
+  for (const auto& entry : batch.files) {
+    if (entry.rejects == 0) continue;
+    arrow::Status st = entry.has_crc ? restore(entry)
+                                     : arrow::Status::IOError("file ", entry.file.location,
+                                                              " was recorded without a checksum");
+    if (!st.ok()) {
+      (void)writer->Abort();
+      return arrow::Status::IOError("cannot restore the rejects of batch ", batch.batch_id, ": ",
+                                    st.message());
+    }
   }
   return writer->Close();
 }

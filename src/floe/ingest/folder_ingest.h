@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "floe/iceberg/data_file.h"
 #include "floe/ingest/ingest_batch.h"
+#include "floe/ingest/ingest_ledger.h"
 #include "floe/ingest/ingest_tables.h"
 
 namespace floe::ingest {
@@ -22,7 +24,22 @@ struct FolderWork {
   std::vector<iceberg::DataFile> data_files;
   std::vector<iceberg::DataFile> reject_files;
   std::map<std::string, int64_t> rejects_by_reason;
-  int64_t bytes = 0;
+  int64_t bytes = 0;           ///< bytes read past what earlier batches read
+  int64_t lines = 0;           ///< new lines read
+  int64_t changed_files = 0;   ///< files whose ingested content changed
+  int64_t unchanged_files = 0; ///< files touched (new time) whose content is as ingested
+  int64_t held_back = 0;       ///< files whose unterminated last line waits for a later run
+  bool had_earlier = false;    ///< some file of the folder was ingested by an earlier batch
+};
+
+/// How workers read source files.
+struct FolderReadOptions {
+  /// Read a file whose ingested content changed again from its start, as a new file
+  /// (its old rows stay); otherwise such a file fails its folder.
+  bool reingest_changed = false;
+  int64_t max_line_bytes = kDefaultMaxLineBytes;
+  /// Set by a signal handler: the read in progress stops at its next window.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// One worker's share of one app folder: it reads, decompresses and parses files of the
@@ -34,11 +51,13 @@ class FolderPartWriter {
   static arrow::Result<std::unique_ptr<FolderPartWriter>> Make(const IngestTables& tables,
                                                                const AppFolder& folder,
                                                                const std::string& job_id,
-                                                               int64_t task_id);
+                                                               int64_t task_id,
+                                                               FolderReadOptions options);
   ~FolderPartWriter();
 
-  /// Reads one file of the folder; on error the part is failed and holds no file.
-  arrow::Status AddFile(const SourceFile& file);
+  /// Reads what `plan` says of one file of the folder; on error (or a changed file) the
+  /// part is failed and holds no file.
+  arrow::Status AddFile(const SourceFile& file, const FilePlan& plan);
   /// Closes the writers; returns the part (failed parts delete what they wrote).
   FolderWork Finish();
 
@@ -57,9 +76,9 @@ FolderWork FailedFolder(const AppFolder& folder, const std::string& error);
 FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
                             std::vector<FolderWork> parts);
 
-/// Re-reads the files of a committed batch that had rejects and writes their rejected lines
-/// again (parsing is deterministic), for a batch whose rejects commit was lost in a crash.
-/// Fails if a file changed since the batch read it.
+/// Re-reads the bytes of a committed batch's files that had rejects and writes their rejected
+/// lines again (reading is deterministic), for a batch whose rejects commit was lost in a
+/// crash. Fails if a file's bytes are no longer those the batch read (by their CRC-64).
 arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTables& tables,
                                                                   const IngestBatch& batch);
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "floe/util/crc64.h"
+
 namespace floe::ingest {
 
 int64_t IngestBatch::total_rejects() const {
@@ -27,12 +29,25 @@ std::string IngestBatch::ToJson() const {
   }
   auto& files_json = doc["files"] = nlohmann::ordered_json::array();
   for (const auto& f : files) {
-    files_json.push_back({{"folder", f.folder},
-                          {"location", f.file.location},
-                          {"size", f.file.size},
-                          {"mtime-ns", f.file.mtime_ns},
-                          {"records", f.records},
-                          {"rejects", f.rejects}});
+    nlohmann::ordered_json entry = {{"folder", f.folder},
+                                    {"location", f.file.location},
+                                    {"identity", f.file.identity},
+                                    {"size", f.file.size},
+                                    {"mtime-ns", f.file.mtime_ns},
+                                    {"start", f.start},
+                                    {"seen-size", f.seen_size},
+                                    {"first-line", f.first_line},
+                                    {"last-line", f.last_line},
+                                    {"at-line-start", f.at_line_start},
+                                    {"compression", f.compression},
+                                    {"records", f.records},
+                                    {"rejects", f.rejects}};
+    if (f.has_crc) {
+      entry["crc64"] = util::Crc64ToHex(f.crc64);
+      entry["start-crc64"] = util::Crc64ToHex(f.start_crc64);
+    }
+    if (f.reingested) entry["reingested"] = true;
+    files_json.push_back(std::move(entry));
   }
   return doc.dump();
 }
@@ -67,12 +82,37 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
                                          num(f, "records"), num(f, "rejects"), str(f, "error"),
                                          num(f, "start-us"), num(f, "end-us")});
   }
+  auto flag = [](const nlohmann::json& j, const char* k, bool fallback) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+  };
   for (const auto& f : *files) {
     if (!f.is_object()) return bad("file entry is not an object");
-    batch.files.push_back(BatchFile{str(f, "folder"),
-                                    SourceFile{str(f, "location"), num(f, "size"),
-                                               num(f, "mtime-ns")},
-                                    num(f, "records"), num(f, "rejects")});
+    BatchFile entry;
+    entry.folder = str(f, "folder");
+    entry.file.location = str(f, "location");
+    entry.file.identity = str(f, "identity");
+    // Records written before identities were kept name files only by their location.
+    if (entry.file.identity.empty()) entry.file.identity = entry.file.location;
+    entry.file.size = num(f, "size");
+    entry.file.mtime_ns = num(f, "mtime-ns");
+    entry.start = num(f, "start");
+    entry.seen_size = f.contains("seen-size") ? num(f, "seen-size") : entry.file.size;
+    entry.has_crc = f.contains("crc64");
+    if (entry.has_crc && !util::Crc64FromHex(str(f, "crc64"), &entry.crc64)) {
+      return bad("crc64 is not 16 hex digits");
+    }
+    if (entry.has_crc && !util::Crc64FromHex(str(f, "start-crc64"), &entry.start_crc64)) {
+      return bad("start-crc64 is not 16 hex digits");
+    }
+    entry.first_line = f.contains("first-line") ? num(f, "first-line") : 1;
+    entry.last_line = num(f, "last-line");
+    entry.at_line_start = flag(f, "at-line-start", true);
+    entry.compression = f.contains("compression") ? str(f, "compression") : "none";
+    entry.reingested = flag(f, "reingested", false);
+    entry.records = num(f, "records");
+    entry.rejects = num(f, "rejects");
+    batch.files.push_back(std::move(entry));
   }
   return batch;
 }

@@ -22,10 +22,22 @@ struct FolderResult {
   int64_t end_us = 0;
 };
 
-/// A file whose lines a batch ingested, with how many records and rejects it gave.
+/// What a batch read of one source file: the bytes [start, file.size) after what earlier
+/// batches read, and enough about [0, file.size) for the next run to tell whether the file
+/// is unchanged, grew, or was rewritten.
 struct BatchFile {
   std::string folder;
-  SourceFile file;
+  SourceFile file;  ///< file.size: the end of the bytes ingested so far; file.mtime_ns as listed
+  int64_t start = 0;          ///< [0, start) was ingested by earlier batches
+  int64_t seen_size = 0;      ///< the size when listed (more than file.size: a held-back line)
+  uint64_t crc64 = 0;         ///< CRC-64/XZ of the file's bytes [0, file.size)
+  uint64_t start_crc64 = 0;   ///< CRC-64/XZ of [0, start), to read this batch's bytes again
+  bool has_crc = true;        ///< false in records written before checksums were kept
+  int64_t first_line = 1;     ///< number of the line at `start`
+  int64_t last_line = 0;      ///< number of the last line ingested so far
+  bool at_line_start = true;  ///< the ingested content ends with "\n" (or is empty)
+  std::string compression = "none";  ///< "none", "gzip" or "zstd", as found at offset 0
+  bool reingested = false;    ///< read again from the start on request (--reingest-changed)
   int64_t records = 0;
   int64_t rejects = 0;
 };

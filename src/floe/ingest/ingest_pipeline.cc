@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "floe/iceberg/arrow_schema.h"
@@ -91,10 +92,226 @@ void DeleteFiles(io::FileIO& io, const std::vector<iceberg::DataFile>& files) {
   for (const auto& f : files) (void)io.Delete(f.file_path);
 }
 
+arrow::Status Interrupted() {
+  return arrow::Status::Cancelled("interrupted; the next run resumes");
+}
+
+bool StopRequested(const IngestOptions& options) {
+  return options.stop != nullptr && options.stop->load();
+}
+
+struct PendingFile {
+  const SourceFile* file;
+  FilePlan plan;
+};
+
 struct PendingFolder {
   const AppFolder* folder;
-  std::vector<SourceFile> files;
+  std::vector<PendingFile> files;
+  int64_t bytes = 0;  // new bytes to read
 };
+
+// Stage 1: what to read. A folder is pending when a file of it is new, grew, changed or was
+// touched, or when it could not be listed.
+std::vector<PendingFolder> PlanFolders(const std::vector<AppFolder>& folders,
+                                       const IngestLedger* ledger, IngestReport* report) {
+  std::vector<PendingFolder> pending;
+  for (const auto& folder : folders) {
+    for (const auto& s : folder.skipped) report->skipped.push_back(s);
+    PendingFolder p{&folder, {}, 0};
+    for (const auto& f : folder.files) {
+      FilePlan plan = ledger ? ledger->Plan(f) : FilePlan{};
+      if (!ledger) plan.read.end = f.size;
+      if (plan.action == FilePlan::Action::kSkip) continue;
+      p.bytes += plan.read.end - plan.read.start;
+      p.files.push_back(PendingFile{&f, std::move(plan)});
+    }
+    if (p.files.empty() && folder.error.empty()) continue;
+    pending.push_back(std::move(p));
+  }
+  return pending;
+}
+
+IngestReport DryRunReport(IngestReport report, const std::vector<PendingFolder>& pending) {
+  for (const auto& p : pending) {
+    FolderOutcome out;
+    out.name = p.folder->name;
+    out.status = "PENDING";
+    out.files = static_cast<int64_t>(p.files.size());
+    out.error = p.folder->error;
+    for (const auto& f : p.files) {
+      if (f.plan.action == FilePlan::Action::kChanged) ++report.changed_files;
+    }
+    report.folders.push_back(out);
+    report.files += out.files;
+    report.bytes += p.bytes;
+  }
+  return report;
+}
+
+// Stage 2: every file of the folders [begin, end) read by a pool of workers. Workers take
+// files one at a time, in folder order, so a large folder is shared by all threads; each
+// keeps one open part (reader, parser and writers) for its current folder.
+std::vector<FolderWork> ReadFolders(const IngestTables& tables, const IngestOptions& options,
+                                    const std::string& job_id, int threads,
+                                    std::vector<PendingFolder>& pending, size_t begin, size_t end,
+                                    IngestProgress& totals, std::mutex& progress_mu,
+                                    const std::function<void(const IngestProgress&)>& progress) {
+  FolderReadOptions read_options;
+  read_options.reingest_changed = options.reingest_changed;
+  read_options.max_line_bytes = options.max_line_bytes;
+  read_options.stop = options.stop;
+  std::vector<std::pair<size_t, size_t>> items;  // (folder, file) indices
+  for (size_t i = begin; i < end; ++i) {
+    for (size_t f = 0; f < pending[i].files.size(); ++f) items.emplace_back(i, f);
+  }
+  std::vector<std::vector<FolderWork>> parts(end - begin);
+  std::unique_ptr<std::atomic<bool>[]> failed(new std::atomic<bool>[end - begin]);
+  std::vector<size_t> remaining(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    failed[i - begin] = false;
+    remaining[i - begin] = pending[i].files.size();
+  }
+  std::atomic<size_t> next{0};
+  auto folder_done = [&] {  // under progress_mu
+    ++totals.folders_done;
+    if (progress) progress(totals);
+  };
+  auto worker = [&](int64_t task_id) {
+    std::unique_ptr<FolderPartWriter> part;
+    size_t part_folder = 0;
+    auto finish_part = [&] {
+      if (!part) return;
+      FolderWork done = part->Finish();
+      part.reset();
+      std::lock_guard<std::mutex> lock(progress_mu);
+      if (done.result.status == kStatusFailed) failed[part_folder - begin] = true;
+      totals.records += done.result.records;
+      parts[part_folder - begin].push_back(std::move(done));
+    };
+    for (size_t k = next++; k < items.size(); k = next++) {
+      auto [i, f] = items[k];
+      if (part && part_folder != i) finish_part();
+      const PendingFile& file = pending[i].files[f];
+      if (!failed[i - begin] && !StopRequested(options)) {
+        if (!part) {
+          auto made = FolderPartWriter::Make(tables, *pending[i].folder, job_id, task_id,
+                                             read_options);
+          if (!made.ok()) {
+            std::lock_guard<std::mutex> lock(progress_mu);
+            failed[i - begin] = true;
+            parts[i - begin].push_back(FailedFolder(*pending[i].folder, made.status().message()));
+          } else {
+            part = std::move(*made);
+            part_folder = i;
+          }
+        }
+        // A failed file fails the folder; its other files need not be read.
+        if (part && !part->AddFile(*file.file, file.plan).ok()) failed[i - begin] = true;
+      }
+      std::lock_guard<std::mutex> lock(progress_mu);
+      ++totals.files_done;
+      totals.bytes_done += file.plan.read.end - file.plan.read.start;
+      if (--remaining[i - begin] == 0) folder_done();
+      if (progress) progress(totals);
+    }
+    finish_part();
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && t < static_cast<int>(items.size()); ++t) {
+    pool.emplace_back(worker, t);
+  }
+  worker(0);
+  for (auto& t : pool) t.join();
+  std::vector<FolderWork> work;
+  for (size_t i = begin; i < end; ++i) {
+    const AppFolder& folder = *pending[i].folder;
+    if (!folder.error.empty()) {
+      work.push_back(FailedFolder(folder, folder.error));
+      std::lock_guard<std::mutex> lock(progress_mu);
+      folder_done();
+    } else {
+      work.push_back(MergeFolderParts(tables, folder, std::move(parts[i - begin])));
+    }
+  }
+  return work;
+}
+
+// A folder gets a processing-metadata row and a line in the summary when it failed or gave
+// new lines; one whose files were only touched, or only grew by a held-back line, is
+// recorded in the batch alone.
+bool Reportable(const FolderWork& w) {
+  return w.result.status == kStatusFailed || w.lines > 0;
+}
+
+// Stage 3: the batch record, then the data commit that makes it true, then the rejects and
+// processing-metadata commits carrying the same batch id.
+arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger,
+                          const IngestOptions& options, const IngestBatch& batch,
+                          std::vector<iceberg::DataFile> data_files,
+                          std::vector<iceberg::DataFile> reject_files, IngestReport* report) {
+  auto& io = *tables.data->io();
+  auto abandon = [&](const arrow::Status& st) {
+    DeleteFiles(io, data_files);
+    DeleteFiles(io, reject_files);
+    return st;
+  };
+  // A stop asked for before the data commit abandons the batch whole; once the data commit
+  // is in, the batch's two small commits that follow are finished.
+  if (StopRequested(options)) return abandon(Interrupted());
+  if (!batch.files.empty()) {
+    std::set<std::string> identities;
+    for (const auto& f : batch.files) identities.insert(f.file.identity);
+    std::string batch_location = ledger.BatchLocation(batch.batch_id);
+    arrow::Status st = io.WriteAll(batch_location, batch.ToJson());
+    if (!st.ok()) return abandon(st);
+    util::Failpoint("before-data-commit");
+    iceberg::FastAppend append(tables.data);
+    append.AppendFiles(data_files);
+    append.SetSummary(kSummaryBatchId, batch.batch_id);
+    append.SetSummary(kSummaryBatchFile, batch_location);
+    append.SetValidation([&](const iceberg::TableMetadata& base) {
+      return ledger.CheckNoConcurrentIngest(base, identities);
+    });
+    append.AllowEmpty();
+    auto committed = append.Commit();
+    if (!committed.ok()) {
+      (void)io.Delete(batch_location);
+      return abandon(committed.status());
+    }
+    ++report->commits;
+    util::Failpoint("after-data-commit");
+    if (tables.rejects && batch.total_rejects() > 0) {
+      ARROW_RETURN_NOT_OK(CommitRejects(tables, std::move(reject_files), batch.batch_id));
+      ++report->commits;
+    }
+    util::Failpoint("after-rejects-commit");
+  }
+  if (!batch.folders.empty()) {
+    ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, batch.job_id,
+                                       batch.files.empty() ? "" : batch.batch_id));
+    ++report->commits;
+  }
+  util::Failpoint("after-metadata-commit");
+  return arrow::Status::OK();
+}
+
+void AddToReport(const FolderWork& w, IngestReport* report) {
+  report->changed_files += w.changed_files;
+  report->unchanged_files += w.unchanged_files;
+  report->held_back_files += w.held_back;
+  if (!Reportable(w)) return;
+  report->folders.push_back(FolderOutcome{w.result.name, w.result.status,
+                                          static_cast<int64_t>(w.files.size()),
+                                          w.result.records, w.result.rejects, w.result.error});
+  report->records += w.result.status == kStatusSuccess ? w.result.records : 0;
+  report->rejects += w.result.rejects;
+  report->files += static_cast<int64_t>(w.files.size());
+  report->bytes += w.bytes;
+  for (const auto& [reason, count] : w.rejects_by_reason) {
+    report->rejects_by_reason[reason] += count;
+  }
+}
 
 }  // namespace
 
@@ -133,32 +350,16 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     }
   }
 
+  // The source is listed and read with its own FileIO, whatever stores the tables.
   ARROW_ASSIGN_OR_RAISE(auto source_io, io::MakeFileIO(options.source));
   ARROW_ASSIGN_OR_RAISE(auto folders, ListAppFolders(*source_io, options.source));
-  std::vector<PendingFolder> pending;
+  std::vector<PendingFolder> pending = PlanFolders(folders, ledger.get(), &report);
   IngestProgress totals;
-  for (const auto& folder : folders) {
-    PendingFolder p{&folder, {}};
-    for (const auto& f : folder.files) {
-      if (!ledger || !ledger->IsIngested(f)) p.files.push_back(f);
-    }
-    if (p.files.empty() && folder.error.empty()) continue;
-    totals.files_total += static_cast<int64_t>(p.files.size());
-    pending.push_back(std::move(p));
-  }
   totals.folders_total = static_cast<int64_t>(pending.size());
+  for (const auto& p : pending) totals.files_total += static_cast<int64_t>(p.files.size());
 
   if (options.dry_run) {
-    for (const auto& p : pending) {
-      FolderOutcome out;
-      out.name = p.folder->name;
-      out.status = "PENDING";
-      out.files = static_cast<int64_t>(p.files.size());
-      out.error = p.folder->error;
-      report.folders.push_back(out);
-      report.files += out.files;
-      for (const auto& f : p.files) report.bytes += f.size;
-    }
+    report = DryRunReport(std::move(report), pending);
     report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return report;
   }
@@ -171,14 +372,12 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     size_t end = begin;
     int64_t bytes = 0;
     while (end < pending.size()) {
-      int64_t folder_bytes = 0;
-      for (const auto& f : pending[end].files) folder_bytes += f.size;
       bool full = (options.commit_every > 0 &&
                    end - begin >= static_cast<size_t>(options.commit_every)) ||
                   (options.commit_every_bytes > 0 && end > begin &&
-                   bytes + folder_bytes > options.commit_every_bytes);
+                   bytes + pending[end].bytes > options.commit_every_bytes);
       if (full) break;
-      bytes += folder_bytes;
+      bytes += pending[end].bytes;
       ++end;
     }
     return end;
@@ -186,146 +385,21 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
   std::mutex progress_mu;
   for (size_t begin = 0, end = 0, n = 0; begin < pending.size(); begin = end, ++n) {
     end = batch_end(begin);
-    // Workers take files one at a time, in folder order, so a large folder is shared by all
-    // threads; each keeps one open part (parser and writers) for its current folder.
-    std::vector<std::pair<size_t, size_t>> items;  // (folder, file) indices
-    for (size_t i = begin; i < end; ++i) {
-      for (size_t f = 0; f < pending[i].files.size(); ++f) items.emplace_back(i, f);
-    }
-    std::vector<std::vector<FolderWork>> parts(end - begin);
-    std::unique_ptr<std::atomic<bool>[]> failed(new std::atomic<bool>[end - begin]);
-    std::vector<size_t> remaining(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      failed[i - begin] = false;
-      remaining[i - begin] = pending[i].files.size();
-    }
-    std::atomic<size_t> next{0};
-    auto folder_done = [&] {  // under progress_mu
-      ++totals.folders_done;
-      if (progress) progress(totals);
-    };
-    auto worker = [&](int64_t task_id) {
-      std::unique_ptr<FolderPartWriter> part;
-      size_t part_folder = 0;
-      auto finish_part = [&] {
-        if (!part) return;
-        FolderWork done = part->Finish();
-        part.reset();
-        std::lock_guard<std::mutex> lock(progress_mu);
-        if (done.result.status == kStatusFailed) failed[part_folder - begin] = true;
-        totals.records += done.result.records;
-        parts[part_folder - begin].push_back(std::move(done));
-      };
-      for (size_t k = next++; k < items.size(); k = next++) {
-        auto [i, f] = items[k];
-        if (part && part_folder != i) finish_part();
-        const auto& file = pending[i].files[f];
-        if (!failed[i - begin]) {
-          if (!part) {
-            auto made = FolderPartWriter::Make(tables, *pending[i].folder, report.job_id, task_id);
-            if (!made.ok()) {
-              std::lock_guard<std::mutex> lock(progress_mu);
-              failed[i - begin] = true;
-              parts[i - begin].push_back(FailedFolder(*pending[i].folder,
-                                                      made.status().message()));
-            } else {
-              part = std::move(*made);
-              part_folder = i;
-            }
-          }
-          // A failed file fails the folder; its other files need not be read.
-          if (part && !part->AddFile(file).ok()) failed[i - begin] = true;
-        }
-        std::lock_guard<std::mutex> lock(progress_mu);
-        ++totals.files_done;
-        totals.bytes_done += file.size;
-        if (--remaining[i - begin] == 0) folder_done();
-        if (progress) progress(totals);
-      }
-      finish_part();
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && t < static_cast<int>(items.size()); ++t) {
-      pool.emplace_back(worker, t);
-    }
-    worker(0);
-    for (auto& t : pool) t.join();
-    std::vector<FolderWork> work;
-    for (size_t i = begin; i < end; ++i) {
-      const AppFolder& folder = *pending[i].folder;
-      if (!folder.error.empty()) {
-        work.push_back(FailedFolder(folder, folder.error));
-        std::lock_guard<std::mutex> lock(progress_mu);
-        folder_done();
-      } else {
-        work.push_back(MergeFolderParts(tables, folder, std::move(parts[i - begin])));
-      }
-    }
-
+    std::vector<FolderWork> work = ReadFolders(tables, options, report.job_id, threads, pending,
+                                               begin, end, totals, progress_mu, progress);
     IngestBatch batch;
     batch.batch_id = report.job_id + "-" + std::to_string(n);
     batch.job_id = report.job_id;
     std::vector<iceberg::DataFile> data_files, reject_files;
-    std::set<std::string> keys;
     for (auto& w : work) {
-      batch.folders.push_back(w.result);
-      for (auto& f : w.files) {
-        keys.insert(f.file.Key());
-        batch.files.push_back(f);
-      }
+      if (Reportable(w)) batch.folders.push_back(w.result);
+      for (auto& f : w.files) batch.files.push_back(f);
       for (auto& f : w.data_files) data_files.push_back(std::move(f));
       for (auto& f : w.reject_files) reject_files.push_back(std::move(f));
     }
-    auto& io = *tables.data->io();
-    auto abandon = [&](const arrow::Status& st) {
-      DeleteFiles(io, data_files);
-      DeleteFiles(io, reject_files);
-      return st;
-    };
-    if (!batch.files.empty()) {
-      // The batch record first, then the data commit that makes it true.
-      std::string batch_location = ledger->BatchLocation(batch.batch_id);
-      arrow::Status st = io.WriteAll(batch_location, batch.ToJson());
-      if (!st.ok()) return abandon(st);
-      util::Failpoint("before-data-commit");
-      iceberg::FastAppend append(tables.data);
-      append.AppendFiles(data_files);
-      append.SetSummary(kSummaryBatchId, batch.batch_id);
-      append.SetSummary(kSummaryBatchFile, batch_location);
-      append.SetValidation([&](const iceberg::TableMetadata& base) {
-        return ledger->CheckNoConcurrentIngest(base, keys);
-      });
-      append.AllowEmpty();
-      auto committed = append.Commit();
-      if (!committed.ok()) {
-        (void)io.Delete(batch_location);
-        return abandon(committed.status());
-      }
-      ++report.commits;
-      util::Failpoint("after-data-commit");
-      if (tables.rejects && batch.total_rejects() > 0) {
-        ARROW_RETURN_NOT_OK(CommitRejects(tables, std::move(reject_files), batch.batch_id));
-        ++report.commits;
-      }
-      util::Failpoint("after-rejects-commit");
-    }
-    ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, report.job_id,
-                                       batch.files.empty() ? "" : batch.batch_id));
-    ++report.commits;
-    util::Failpoint("after-metadata-commit");
-
-    for (auto& w : work) {
-      report.folders.push_back(FolderOutcome{w.result.name, w.result.status,
-                                             static_cast<int64_t>(w.files.size()),
-                                             w.result.records, w.result.rejects, w.result.error});
-      report.records += w.result.status == kStatusSuccess ? w.result.records : 0;
-      report.rejects += w.result.rejects;
-      report.files += static_cast<int64_t>(w.files.size());
-      report.bytes += w.bytes;
-      for (const auto& [reason, count] : w.rejects_by_reason) {
-        report.rejects_by_reason[reason] += count;
-      }
-    }
+    ARROW_RETURN_NOT_OK(CommitBatch(tables, *ledger, options, batch, std::move(data_files),
+                                    std::move(reject_files), &report));
+    for (const auto& w : work) AddToReport(w, &report);
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;

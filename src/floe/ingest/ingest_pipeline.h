@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -10,6 +11,8 @@
 
 #include "floe/catalog/catalog.h"
 #include "floe/iceberg/table_identifier.h"
+#include "floe/ingest/app_folder_source.h"
+#include "floe/ingest/source_reader.h"
 
 namespace floe::ingest {
 
@@ -23,6 +26,15 @@ struct IngestOptions {
   bool rejects = true;       ///< keep rejected lines in <table>_rejects
   bool dry_run = false;      ///< list what would be processed, change nothing
   std::string job_id;        ///< default: a fresh UUID
+  /// Read a file whose already-ingested content changed again from its start, as a new
+  /// file; by default such a file fails its folder and nothing of it is added.
+  bool reingest_changed = false;
+  /// Longer lines are rejected as `line_too_long` unparsed (memory per thread is bounded
+  /// by about this much).
+  int64_t max_line_bytes = kDefaultMaxLineBytes;
+  /// Set (by a signal handler, say) to stop: the batch in progress is abandoned whole,
+  /// nothing of it is committed, and RunIngest returns a Cancelled status.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Running totals for progress displays.
@@ -56,6 +68,12 @@ struct IngestReport {
   int64_t bytes = 0;
   int64_t commits = 0;
   int64_t recovered_batches = 0;  ///< earlier batches completed after a crash
+  /// Entries below app folders that are not regular files (or a second path to one already
+  /// listed), never opened: location and reason.
+  std::vector<SkippedEntry> skipped;
+  int64_t changed_files = 0;    ///< files whose ingested content changed (their folders fail)
+  int64_t unchanged_files = 0;  ///< files with a new time whose content is as ingested
+  int64_t held_back_files = 0;  ///< files whose unterminated last line waits for a later run
   double seconds = 0;
 
   bool all_succeeded() const;

@@ -74,12 +74,12 @@ constexpr std::string_view kBom("\xEF\xBB\xBF", 3);
 
 class SparkLogParser::Impl {
  public:
-  arrow::Status ParseFile(std::string_view content, std::vector<RejectedLine>* rejects,
-                          ParseCounts* counts) {
+  arrow::Status ParseLines(std::string_view content, int64_t first_line, bool file_start,
+                           std::vector<RejectedLine>* rejects, ParseCounts* counts) {
     const int64_t rows_before = num_rows();
     const size_t rejects_before = rejects->size();
     const ParseCounts counts_before = *counts;
-    arrow::Status status = ParseLines(content, rejects, counts);
+    arrow::Status status = ParseEachLine(content, first_line, file_start, rejects, counts);
     if (!status.ok()) {
       Truncate(rows_before);
       rejects->resize(rejects_before);
@@ -115,12 +115,12 @@ class SparkLogParser::Impl {
   }
 
  private:
-  arrow::Status ParseLines(std::string_view content, std::vector<RejectedLine>* rejects,
-                           ParseCounts* counts) {
+  arrow::Status ParseEachLine(std::string_view content, int64_t first_line, bool file_start,
+                              std::vector<RejectedLine>* rejects, ParseCounts* counts) {
     const char* data = content.data();
     const size_t size = content.size();
-    size_t pos = content.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
-    int64_t line_number = 0;
+    size_t pos = file_start && content.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+    int64_t line_number = first_line - 1;
     while (pos < size) {
       const void* newline = std::memchr(data + pos, '\n', size - pos);
       const size_t end = newline ? static_cast<const char*>(newline) - data : size;
@@ -156,7 +156,7 @@ class SparkLogParser::Impl {
       }
       pos = newline ? end + 1 : size;
     }
-    counts->lines += line_number;
+    counts->lines += line_number - (first_line - 1);
     counts->bytes += static_cast<int64_t>(size);
     return arrow::Status::OK();
   }
@@ -316,7 +316,13 @@ SparkLogParser::~SparkLogParser() = default;
 arrow::Status SparkLogParser::ParseFile(std::string_view content,
                                         std::vector<RejectedLine>* rejects,
                                         ParseCounts* counts) {
-  return impl_->ParseFile(content, rejects, counts);
+  return impl_->ParseLines(content, 1, /*file_start=*/true, rejects, counts);
+}
+
+arrow::Status SparkLogParser::ParseLines(std::string_view content, int64_t first_line,
+                                         bool file_start, std::vector<RejectedLine>* rejects,
+                                         ParseCounts* counts) {
+  return impl_->ParseLines(content, first_line, file_start, rejects, counts);
 }
 
 int64_t SparkLogParser::num_rows() const { return impl_->num_rows(); }

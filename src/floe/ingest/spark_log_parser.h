@@ -70,6 +70,13 @@ class SparkLogParser {
   arrow::Status ParseFile(std::string_view content, std::vector<RejectedLine>* rejects,
                           ParseCounts* counts);
 
+  /// The same for a piece of a file read in windows: `content` holds whole lines (the last
+  /// one may lack its "\n" only at the end of the file), the first of them numbered
+  /// `first_line`; a byte-order mark is looked for only when `file_start`. Fails like
+  /// ParseFile, leaving nothing of the piece behind.
+  arrow::Status ParseLines(std::string_view content, int64_t first_line, bool file_start,
+                           std::vector<RejectedLine>* rejects, ParseCounts* counts);
+
   /// Rows buffered since the last Flush.
   int64_t num_rows() const;
   /// Approximate memory held by the buffered rows.

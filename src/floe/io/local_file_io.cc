@@ -1,7 +1,12 @@
-#include <arrow/filesystem/localfs.h>
 #include <arrow/io/file.h>
 #include <arrow/util/uri.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -48,24 +53,31 @@ class LocalFileIO final : public FileIO {
     return arrow::Status::OK();
   }
 
+  // O_NONBLOCK: opening a named pipe must not wait for a writer; it is then refused. On a
+  // regular file the flag changes nothing. Reads go through pread, never a mapping: a file
+  // truncated while it is read gives a short read (which the reader reports), not SIGBUS.
   arrow::Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenInput(
       const std::string& location) override {
-    auto file = arrow::io::ReadableFile::Open(ToPath(location));
-    if (!file.ok()) return arrow::Status::IOError("cannot open ", location, ": ",
-                                                  file.status().message());
+    const std::string path = ToPath(location);
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return arrow::Status::IOError("cannot open ", location, ": ", std::strerror(errno));
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return arrow::Status::IOError("cannot open ", location, ": ", std::strerror(err));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return arrow::Status::IOError("cannot open ", location, ": not a regular file (",
+                                    KindName(st.st_mode), ")");
+    }
+    auto file = arrow::io::ReadableFile::Open(fd);
+    if (!file.ok()) {
+      ::close(fd);
+      return arrow::Status::IOError("cannot open ", location, ": ", file.status().message());
+    }
     return std::static_pointer_cast<arrow::io::RandomAccessFile>(*file);
-  }
-
-  // A read-only private mapping. A file truncated by another process while mapped makes
-  // the reader fault (SIGBUS), which ingest survives like any crash: nothing of the batch
-  // is committed and the next run redoes it.
-  arrow::Result<std::shared_ptr<arrow::Buffer>> ReadBuffer(const std::string& location) override {
-    auto file = arrow::io::MemoryMappedFile::Open(ToPath(location), arrow::io::FileMode::READ);
-    if (!file.ok()) return arrow::Status::IOError("cannot open ", location, ": ",
-                                                  file.status().message());
-    ARROW_ASSIGN_OR_RAISE(int64_t size, (*file)->GetSize());
-    // The returned buffer keeps the mapping alive; the file handle itself can go.
-    return (*file)->ReadAt(0, size);
   }
 
   arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
@@ -84,11 +96,17 @@ class LocalFileIO final : public FileIO {
   }
 
   arrow::Result<FileEntry> Stat(const std::string& location) override {
-    ARROW_ASSIGN_OR_RAISE(auto info, fs_.GetFileInfo(ToPath(location)));
-    if (info.type() == arrow::fs::FileType::NotFound) {
-      return arrow::Status::IOError("file not found: ", location);
+    const std::string path = ToPath(location);
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT) return arrow::Status::IOError("file not found: ", location);
+      return arrow::Status::IOError("cannot stat ", location, ": ", std::strerror(errno));
     }
-    return Entry(location, info);
+    FileEntry e;
+    e.location = location;
+    e.identity = path;
+    Fill(st, &e);
+    return e;
   }
 
   arrow::Status Delete(const std::string& location) override {
@@ -108,27 +126,108 @@ class LocalFileIO final : public FileIO {
 
   arrow::Result<std::vector<FileEntry>> List(const std::string& location,
                                              bool recursive) override {
-    arrow::fs::FileSelector selector;
-    selector.base_dir = ToPath(location);
-    selector.recursive = recursive;
-    ARROW_ASSIGN_OR_RAISE(auto infos, fs_.GetFileInfo(selector));
-    bool uri = location.rfind(kFileScheme, 0) == 0;
+    namespace fs = std::filesystem;
+    const std::string base = ToPath(location);
+    std::error_code ec;
+    if (!fs::is_directory(base, ec)) {
+      return arrow::Status::IOError("cannot list ", location, ": ",
+                                    ec ? ec.message() : "not a folder");
+    }
+    const fs::path canonical_base = fs::canonical(base, ec);
+    if (ec) return arrow::Status::IOError("cannot list ", location, ": ", ec.message());
+    const std::string scheme =
+        location.rfind(kFileScheme, 0) == 0 ? std::string(kFileScheme) : std::string();
     std::vector<FileEntry> out;
-    for (const auto& info : infos) {
-      if (recursive && info.type() == arrow::fs::FileType::Directory) continue;
-      out.push_back(Entry(uri ? std::string(kFileScheme) + info.path() : info.path(), info));
+    // Only real folders are entered; a symlinked folder is listed, not followed, so no loop
+    // or second path to the same file is possible.
+    std::vector<std::pair<fs::path, fs::path>> pending{{fs::path(base), canonical_base}};
+    while (!pending.empty()) {
+      auto [dir, canonical_dir] = std::move(pending.back());
+      pending.pop_back();
+      fs::directory_iterator it(dir, ec);
+      if (ec) return arrow::Status::IOError("cannot list ", dir.string(), ": ", ec.message());
+      for (; it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path& child = it->path();
+        FileEntry e;
+        e.location = scheme + child.string();
+        ARROW_RETURN_NOT_OK(Describe(child, canonical_dir / child.filename(), &e));
+        if (e.kind == FileKind::kDirectory && recursive) {
+          pending.emplace_back(child, canonical_dir / child.filename());
+          continue;
+        }
+        out.push_back(std::move(e));
+      }
+      if (ec) return arrow::Status::IOError("cannot list ", dir.string(), ": ", ec.message());
     }
     return out;
   }
 
+  arrow::Result<std::string> CanonicalLocation(const std::string& location) override {
+    std::error_code ec;
+    auto canonical = std::filesystem::canonical(ToPath(location), ec);
+    if (ec) return arrow::Status::IOError("cannot resolve ", location, ": ", ec.message());
+    return canonical.string();
+  }
+
  private:
-  static FileEntry Entry(std::string location, const arrow::fs::FileInfo& info) {
-    FileEntry e;
-    e.location = std::move(location);
-    e.is_dir = info.type() == arrow::fs::FileType::Directory;
-    e.size = e.is_dir ? 0 : info.size();
-    e.mtime_ns = info.mtime().time_since_epoch().count();
-    return e;
+  static const char* KindName(mode_t mode) {
+    if (S_ISDIR(mode)) return "folder";
+    if (S_ISFIFO(mode)) return "named pipe (FIFO)";
+    if (S_ISSOCK(mode)) return "socket";
+    if (S_ISCHR(mode)) return "character device";
+    if (S_ISBLK(mode)) return "block device";
+    return "not a regular file";
+  }
+
+  static void Fill(const struct stat& st, FileEntry* e) {
+    e->mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (S_ISREG(st.st_mode)) {
+      e->kind = FileKind::kFile;
+      e->size = static_cast<int64_t>(st.st_size);
+    } else if (S_ISDIR(st.st_mode)) {
+      e->kind = FileKind::kDirectory;
+    } else {
+      e->kind = FileKind::kOther;
+      e->note = KindName(st.st_mode);
+    }
+  }
+
+  // What one listed path is; a symlink is described by its target, except that a symlink
+  // to a folder stays a symlink (kOther) so that listings never follow it.
+  static arrow::Status Describe(const std::filesystem::path& path,
+                                const std::filesystem::path& canonical, FileEntry* e) {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) {
+        return arrow::Status::IOError("cannot stat ", path.string(), ": ", std::strerror(errno));
+      }
+      e->kind = FileKind::kOther;  // removed since it was listed
+      e->note = "vanished while listed";
+      return arrow::Status::OK();
+    }
+    e->identity = canonical.string();
+    if (S_ISLNK(st.st_mode)) {
+      if (::stat(path.c_str(), &st) != 0) {
+        e->kind = FileKind::kOther;
+        e->note = errno == ELOOP ? "symlink loop" : "broken symlink";
+        return arrow::Status::OK();
+      }
+      if (S_ISDIR(st.st_mode)) {
+        e->kind = FileKind::kOther;
+        e->note = "symlink to a folder (not followed)";
+        return arrow::Status::OK();
+      }
+      std::error_code ec;
+      auto target = std::filesystem::canonical(path, ec);
+      if (ec) {
+        e->kind = FileKind::kOther;
+        e->note = "unresolvable symlink: " + ec.message();
+        return arrow::Status::OK();
+      }
+      e->identity = target.string();
+    }
+    Fill(st, e);
+    return arrow::Status::OK();
   }
 
   static arrow::Status MakeParents(const std::string& path) {
@@ -140,21 +239,9 @@ class LocalFileIO final : public FileIO {
     return arrow::Status::OK();
   }
 
-  arrow::fs::LocalFileSystem fs_;
 };
 
 }  // namespace
-
-arrow::Result<std::shared_ptr<arrow::Buffer>> FileIO::ReadBuffer(const std::string& location) {
-  ARROW_ASSIGN_OR_RAISE(auto file, OpenInput(location));
-  ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
-  ARROW_ASSIGN_OR_RAISE(auto buffer, file->ReadAt(0, size));
-  if (buffer->size() != size) {
-    return arrow::Status::IOError("short read of ", location, ": ", buffer->size(), " of ",
-                                  size, " bytes");
-  }
-  return buffer;
-}
 
 arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(std::string_view location) {
   auto scheme_end = location.find("://");

@@ -1,5 +1,8 @@
 #include "floe/io/file_io.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -33,74 +36,104 @@ class FileIOTest : public ::testing::Test {
   std::shared_ptr<FileIO> io_;
 };
 
-/// Uses FileIO's default ReadBuffer (read, not mapped) over local files.
-class ReadOnlyIO final : public FileIO {
- public:
-  explicit ReadOnlyIO(std::shared_ptr<FileIO> local) : local_(std::move(local)) {}
-  arrow::Result<std::string> ReadAll(const std::string& l) override { return local_->ReadAll(l); }
-  arrow::Status WriteAll(const std::string& l, std::string_view d) override {
-    return local_->WriteAll(l, d);
-  }
-  arrow::Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenInput(
-      const std::string& l) override {
-    return local_->OpenInput(l);
-  }
-  arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
-      const std::string& l) override {
-    return local_->OpenOutput(l);
-  }
-  arrow::Result<bool> Exists(const std::string& l) override { return local_->Exists(l); }
-  arrow::Result<FileEntry> Stat(const std::string& l) override { return local_->Stat(l); }
-  arrow::Status Delete(const std::string& l) override { return local_->Delete(l); }
-  arrow::Status DeleteDir(const std::string& l) override { return local_->DeleteDir(l); }
-  arrow::Result<std::vector<FileEntry>> List(const std::string& l, bool r) override {
-    return local_->List(l, r);
-  }
-
- private:
-  std::shared_ptr<FileIO> local_;
-};
-
-TEST_F(FileIOTest, ReadBufferHoldsTheWholeFile) {
-  std::string bytes(3 * 4096 + 17, '\0');
-  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 31 + 7);
-  const std::string path = Write("data.bin", bytes);
-  ReadOnlyIO read_only(io_);
-  for (FileIO* io : {io_.get(), static_cast<FileIO*>(&read_only)}) {
-    auto buffer = io->ReadBuffer(path);
-    ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
-    EXPECT_EQ((*buffer)->ToString(), bytes);
-  }
-  // Also through a file:// URI.
-  auto buffer = io_->ReadBuffer("file://" + path);
-  ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
-  EXPECT_EQ((*buffer)->ToString(), bytes);
+std::vector<FileEntry> Sorted(std::vector<FileEntry> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const FileEntry& a, const FileEntry& b) { return a.location < b.location; });
+  return entries;
 }
 
-TEST_F(FileIOTest, ReadBufferOutlivesTheFile) {
-  const std::string path = Write("gone.txt", "still here");
-  auto buffer = io_->ReadBuffer(path);
-  ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
-  ASSERT_TRUE(io_->Delete(path).ok());
-  EXPECT_EQ((*buffer)->ToString(), "still here");
-}
-
-TEST_F(FileIOTest, ReadBufferOfAnEmptyFileIsEmpty) {
-  const std::string path = Write("empty.json", "");
-  ReadOnlyIO read_only(io_);
-  for (FileIO* io : {io_.get(), static_cast<FileIO*>(&read_only)}) {
-    auto buffer = io->ReadBuffer(path);
-    ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
-    EXPECT_EQ((*buffer)->size(), 0);
+TEST_F(FileIOTest, RecursiveListingNeverFollowsSymlinkedFolders) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "app" / "pod");
+  Write("app/pod/a.json", "{}\n");
+  fs::create_directory_symlink(".", dir_ / "app" / "pod" / "loop");  // a cycle
+  fs::create_directory_symlink("..", dir_ / "app" / "pod" / "up");   // exponential paths
+  auto listed = io_->List((dir_ / "app").string(), /*recursive=*/true);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  auto entries = Sorted(*listed);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].location, (dir_ / "app/pod/a.json").string());
+  EXPECT_EQ(entries[0].kind, FileKind::kFile);
+  EXPECT_EQ(entries[0].size, 3);
+  for (int i : {1, 2}) {
+    EXPECT_EQ(entries[i].kind, FileKind::kOther) << entries[i].location;
+    EXPECT_EQ(entries[i].note, "symlink to a folder (not followed)");
   }
 }
 
-TEST_F(FileIOTest, ReadBufferOfAMissingFileNamesIt) {
+TEST_F(FileIOTest, SymlinkedFileHasItsTargetsIdentity) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "app");
+  const std::string target = Write("app/real.json", "{\"a\":1}\n");
+  fs::create_symlink("real.json", dir_ / "app" / "alias.json");
+  fs::create_symlink("missing.json", dir_ / "app" / "broken.json");
+  auto listed = io_->List((dir_ / "app").string(), /*recursive=*/true);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  auto entries = Sorted(*listed);
+  ASSERT_EQ(entries.size(), 3u);
+  const std::string canonical = fs::canonical(target).string();
+  EXPECT_EQ(entries[0].kind, FileKind::kFile);  // alias.json
+  EXPECT_EQ(entries[0].identity, canonical);
+  EXPECT_EQ(entries[0].size, 8);
+  EXPECT_EQ(entries[1].kind, FileKind::kOther);  // broken.json
+  EXPECT_EQ(entries[1].note, "broken symlink");
+  EXPECT_EQ(entries[2].identity, canonical);  // real.json
+}
+
+TEST_F(FileIOTest, NamedPipeIsListedAsOtherAndRefusedWithoutWaiting) {
+  const std::string fifo = (dir_ / "pipe.json").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto listed = io_->List(dir_.string(), /*recursive=*/true);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].kind, FileKind::kOther);
+  EXPECT_EQ((*listed)[0].note, "named pipe (FIFO)");
+  // No writer ever opens the pipe: a blocking open would hang this test.
+  auto opened = io_->OpenInput(fifo);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.status().message().find("not a regular file (named pipe (FIFO))"),
+            std::string::npos)
+      << opened.status().message();
+}
+
+TEST_F(FileIOTest, ImmediateListingHasFoldersAndTellsThemApart) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "spark-1" / "pod");
+  fs::create_directory_symlink("spark-1", dir_ / "spark-2");
+  Write("notes.txt", "x");
+  auto listed = io_->List(dir_.string(), /*recursive=*/false);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  auto entries = Sorted(*listed);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].kind, FileKind::kFile);  // notes.txt
+  EXPECT_TRUE(entries[1].is_dir());             // spark-1
+  EXPECT_EQ(entries[2].kind, FileKind::kOther);  // spark-2
+}
+
+TEST_F(FileIOTest, CanonicalLocationIgnoresHowThePathIsSpelled) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "c200");
+  fs::create_directory_symlink("c200", dir_ / "link");
+  const std::string want = fs::canonical(dir_ / "c200").string();
+  for (const std::string& spelling :
+       {(dir_ / "c200").string(), (dir_ / "c200").string() + "//", (dir_ / "./c200/").string(),
+        (dir_ / "c200/../c200").string(), "file://" + (dir_ / "c200").string(),
+        (dir_ / "link").string()}) {
+    auto got = io_->CanonicalLocation(spelling);
+    ASSERT_TRUE(got.ok()) << spelling << ": " << got.status().ToString();
+    EXPECT_EQ(*got, want) << spelling;
+  }
+  EXPECT_FALSE(io_->CanonicalLocation((dir_ / "missing").string()).ok());
+}
+
+TEST_F(FileIOTest, ReadAllOfAMissingFileNamesItAndTheReason) {
   const std::string path = (dir_ / "missing.json").string();
-  auto buffer = io_->ReadBuffer(path);
-  ASSERT_FALSE(buffer.ok());
-  EXPECT_TRUE(buffer.status().IsIOError());
-  EXPECT_NE(buffer.status().message().find(path), std::string::npos) << buffer.status().message();
+  auto read = io_->ReadAll(path);
+  ASSERT_FALSE(read.ok());
+  EXPECT_TRUE(read.status().IsIOError());
+  EXPECT_NE(read.status().message().find(path), std::string::npos) << read.status().message();
+  EXPECT_NE(read.status().message().find("No such file or directory"), std::string::npos)
+      << read.status().message();
 }
 
 }  // namespace
