@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace floe::iceberg {
 
@@ -14,6 +16,11 @@ inline constexpr const char* kReplace = "replace";
 inline constexpr const char* kOverwrite = "overwrite";
 inline constexpr const char* kDelete = "delete";
 }  // namespace operation
+
+/// Snapshot summary keys whose value is the location of a file that belongs to the table though
+/// no manifest lists it: the batch record floe's ingest writes per commit. Purging the table
+/// deletes these files too.
+inline constexpr std::array<std::string_view, 1> kSummaryFileKeys = {"floe.ingest.batch-file"};
 
 /// A table state (spec: "Snapshots"). The operation lives in summary["operation"].
 struct Snapshot {
