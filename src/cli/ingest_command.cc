@@ -142,6 +142,7 @@ nlohmann::json ReportJson(const ingest::IngestReport& r) {
           {"changed_files", r.changed_files},
           {"unchanged_files", r.unchanged_files},
           {"held_back_files", r.held_back_files},
+          {"swept_files", r.swept_files},
           {"skipped_entries", skipped},
           {"skipped_by_reason", skipped_by_reason},
           {"seconds", r.seconds},
@@ -175,6 +176,10 @@ void PrintReport(const ingest::IngestReport& r) {
               static_cast<long long>(r.files), static_cast<double>(r.bytes) / 1e6, r.seconds,
               rate, static_cast<long long>(r.commits),
               r.recovered_batches > 0 ? ", completing an interrupted earlier run" : "");
+  if (r.swept_files > 0) {
+    std::cout << "Removed " << r.swept_files
+              << " file(s) a killed earlier run wrote and never committed\n";
+  }
   if (r.changed_files > 0) {
     std::cout << "Changed files: " << r.changed_files
               << " (already ingested content differs; their folders failed, see above)\n";

@@ -280,10 +280,11 @@ std::string DataWriter::NextFileLocation(const Partition& partition) {
   std::snprintf(name, sizeof(name), "%05d-%lld-%s-%05lld.parquet", options_.partition_id,
                 static_cast<long long>(options_.task_id), write_uuid_.c_str(),
                 static_cast<long long>(++file_count_));
+  const std::string file_name = options_.file_prefix + name;
   std::string folder = partition.path.empty()
                            ? data_location_
                            : io::JoinLocation(data_location_, partition.path);
-  return io::JoinLocation(folder, name);
+  return io::JoinLocation(folder, file_name);
 }
 
 arrow::Status DataWriter::WriteToPartition(Partition* partition,

@@ -31,9 +31,13 @@ struct DataWriterOptions {
   std::shared_ptr<const Schema> schema;
   PartitionSpec spec;
   std::map<std::string, std::string> properties;
-  /// Numbers in the file names `<partition_id>-<task_id>-<uuid>-<n>.parquet` (like Java's).
+  /// Numbers in the file names `[prefix]<partition_id>-<task_id>-<uuid>-<n>.parquet` (like
+  /// Java's).
   int32_t partition_id = 0;
   int64_t task_id = 0;
+  /// Put before every file name: a writer's run names its files so that they can be found
+  /// again (ingest removes what a killed run wrote and never committed by it).
+  std::string file_prefix;
   /// Recorded on every data file when set.
   std::optional<int32_t> sort_order_id;
 };

@@ -34,7 +34,8 @@ arrow::Status Interrupted() {
 }
 
 arrow::Result<std::unique_ptr<iceberg::DataWriter>> MakeWriter(const iceberg::Table& table,
-                                                               int64_t task_id) {
+                                                               int64_t task_id,
+                                                               const std::string& file_prefix) {
   const auto& md = table.metadata();
   iceberg::DataWriterOptions options;
   options.table_location = md.location;
@@ -42,6 +43,7 @@ arrow::Result<std::unique_ptr<iceberg::DataWriter>> MakeWriter(const iceberg::Ta
   options.spec = md.DefaultSpec();
   options.properties = md.properties;
   options.task_id = task_id;
+  options.file_prefix = file_prefix;
   return iceberg::DataWriter::Make(table.io(), options);
 }
 
@@ -251,9 +253,11 @@ arrow::Result<std::unique_ptr<FolderPartWriter>> FolderPartWriter::Make(
   impl->work.result.name = folder.name;
   impl->work.result.location = folder.location;
   impl->work.result.start_us = NowUs();
-  ARROW_ASSIGN_OR_RAISE(impl->data_writer, MakeWriter(*tables.data, task_id));
+  ARROW_ASSIGN_OR_RAISE(impl->data_writer,
+                        MakeWriter(*tables.data, task_id, options.file_prefix));
   if (tables.rejects) {
-    ARROW_ASSIGN_OR_RAISE(impl->reject_writer, MakeWriter(*tables.rejects, task_id));
+    ARROW_ASSIGN_OR_RAISE(impl->reject_writer,
+                          MakeWriter(*tables.rejects, task_id, options.file_prefix));
     ARROW_ASSIGN_OR_RAISE(impl->reject_schema, iceberg::ToArrowSchema(*RejectsSchema()));
     impl->reject_rows = std::make_unique<RejectRows>(folder.name, job_id, NowUs());
   }
@@ -350,8 +354,9 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
 }
 
 arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTables& tables,
-                                                                  const IngestBatch& batch) {
-  ARROW_ASSIGN_OR_RAISE(auto writer, MakeWriter(*tables.rejects, 0));
+                                                                  const IngestBatch& batch,
+                                                                  const std::string& file_prefix) {
+  ARROW_ASSIGN_OR_RAISE(auto writer, MakeWriter(*tables.rejects, 0, file_prefix));
   ARROW_ASSIGN_OR_RAISE(auto schema, iceberg::ToArrowSchema(*RejectsSchema()));
   auto& io = *tables.data->io();
   std::map<std::string, std::string> folder_location;

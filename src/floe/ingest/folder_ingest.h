@@ -40,6 +40,8 @@ struct FolderReadOptions {
   int64_t max_line_bytes = kDefaultMaxLineBytes;
   /// Set by a signal handler: the read in progress stops at its next window.
   const std::atomic<bool>* stop = nullptr;
+  /// Starts the names of the data and reject files written (the run's, see ingest_run.h).
+  std::string file_prefix;
 };
 
 /// One worker's share of one app folder: it reads, decompresses and parses files of the
@@ -80,6 +82,7 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
 /// lines again (reading is deterministic), for a batch whose rejects commit was lost in a
 /// crash. Fails if a file's bytes are no longer those the batch read (by their CRC-64).
 arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTables& tables,
-                                                                  const IngestBatch& batch);
+                                                                  const IngestBatch& batch,
+                                                                  const std::string& file_prefix);
 
 }  // namespace floe::ingest

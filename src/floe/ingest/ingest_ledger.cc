@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "floe/ingest/ingest_run.h"
+
 namespace floe::ingest {
 
 namespace {
@@ -113,7 +115,8 @@ FilePlan IngestLedger::Plan(const SourceFile& file) const {
 }
 
 std::string IngestLedger::BatchLocation(const std::string& batch_id) const {
-  return io::JoinLocation(data_location_, "metadata/floe-ingest/" + batch_id + ".json");
+  return io::JoinLocation(data_location_,
+                          "metadata/floe-ingest/floe-" + FileNameSafe(batch_id) + ".json");
 }
 
 arrow::Status IngestLedger::CheckNoConcurrentIngest(

@@ -51,7 +51,8 @@ class IngestLedger {
   /// Job ids of every batch in the data table's history.
   const std::set<std::string>& committed_jobs() const { return committed_jobs_; }
 
-  /// Where a new batch's record goes: `<data table>/metadata/floe-ingest/<batch id>.json`.
+  /// Where a new batch's record goes: `<data table>/metadata/floe-ingest/floe-<batch id>.json`
+  /// (its name starts with its run's file prefix).
   std::string BatchLocation(const std::string& batch_id) const;
 
   /// The data-table check run at every commit attempt of a batch: fails if a batch committed

@@ -14,6 +14,7 @@
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/ingest/folder_ingest.h"
 #include "floe/ingest/ingest_ledger.h"
+#include "floe/ingest/ingest_run.h"
 #include "floe/util/failpoint.h"
 #include "floe/util/uuid.h"
 
@@ -57,12 +58,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> MetadataRows(const std::vector<Fold
 }
 
 arrow::Status CommitMetadata(const IngestTables& tables, const std::vector<FolderResult>& folders,
-                             const std::string& job_id, const std::string& batch_id) {
+                             const std::string& job_id, const std::string& batch_id,
+                             const std::string& file_prefix) {
   if (folders.empty()) return arrow::Status::OK();
   ARROW_ASSIGN_OR_RAISE(auto rows, MetadataRows(folders, job_id));
   std::map<std::string, std::string> summary;
   if (!batch_id.empty()) summary[kSummaryBatchId] = batch_id;
-  return iceberg::AppendRows(tables.metadata, *rows, summary).status();
+  return iceberg::AppendRows(tables.metadata, *rows, summary, file_prefix).status();
 }
 
 arrow::Status CommitRejects(const IngestTables& tables, std::vector<iceberg::DataFile> files,
@@ -74,15 +76,17 @@ arrow::Status CommitRejects(const IngestTables& tables, std::vector<iceberg::Dat
 }
 
 // Completes batches a crash interrupted between their data commit and the later commits.
-arrow::Result<int64_t> Recover(const IngestTables& tables, const IngestLedger& ledger) {
+arrow::Result<int64_t> Recover(const IngestTables& tables, const IngestLedger& ledger,
+                               const std::string& file_prefix) {
   int64_t recovered = 0;
   for (const auto& batch : ledger.missing_rejects()) {
-    ARROW_ASSIGN_OR_RAISE(auto files, RewriteBatchRejects(tables, batch));
+    ARROW_ASSIGN_OR_RAISE(auto files, RewriteBatchRejects(tables, batch, file_prefix));
     ARROW_RETURN_NOT_OK(CommitRejects(tables, std::move(files), batch.batch_id));
     ++recovered;
   }
   for (const auto& batch : ledger.missing_metadata()) {
-    ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, batch.job_id, batch.batch_id));
+    ARROW_RETURN_NOT_OK(
+        CommitMetadata(tables, batch.folders, batch.job_id, batch.batch_id, file_prefix));
     ++recovered;
   }
   return recovered;
@@ -161,6 +165,7 @@ std::vector<FolderWork> ReadFolders(const IngestTables& tables, const IngestOpti
   read_options.reingest_changed = options.reingest_changed;
   read_options.max_line_bytes = options.max_line_bytes;
   read_options.stop = options.stop;
+  read_options.file_prefix = RunFilePrefix(job_id);
   std::vector<std::pair<size_t, size_t>> items;  // (folder, file) indices
   for (size_t i = begin; i < end; ++i) {
     for (size_t f = 0; f < pending[i].files.size(); ++f) items.emplace_back(i, f);
@@ -289,7 +294,8 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
   }
   if (!batch.folders.empty()) {
     ARROW_RETURN_NOT_OK(CommitMetadata(tables, batch.folders, batch.job_id,
-                                       batch.files.empty() ? "" : batch.batch_id));
+                                       batch.files.empty() ? "" : batch.batch_id,
+                                       RunFilePrefix(batch.job_id)));
     ++report->commits;
   }
   util::Failpoint("after-metadata-commit");
@@ -331,6 +337,7 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
 
   IngestTables tables;
   std::unique_ptr<IngestLedger> ledger;
+  std::unique_ptr<IngestRun> run;  // removes its marker however the run ends
   ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(options.table));
   if (!options.dry_run || exists) {
     if (options.dry_run) {
@@ -345,7 +352,12 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     ARROW_ASSIGN_OR_RAISE(auto loaded, IngestLedger::Load(tables));
     ledger = std::make_unique<IngestLedger>(std::move(loaded));
     if (!options.dry_run) {
-      ARROW_ASSIGN_OR_RAISE(report.recovered_batches, Recover(tables, *ledger));
+      // Leftovers of killed runs go first; this run's marker goes up before it writes a file.
+      ARROW_ASSIGN_OR_RAISE(report.swept_files,
+                            IngestRun::SweepDeadRuns(tables, report.job_id));
+      ARROW_ASSIGN_OR_RAISE(run, IngestRun::Start(tables, report.job_id));
+      ARROW_ASSIGN_OR_RAISE(report.recovered_batches,
+                            Recover(tables, *ledger, run->file_prefix()));
       report.commits += report.recovered_batches;
     }
   }

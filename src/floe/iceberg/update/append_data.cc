@@ -7,9 +7,11 @@
 
 namespace floe::iceberg {
 
-arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows) {
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
+                                                    const std::string& file_prefix) {
   const auto& md = table.metadata();
   DataWriterOptions options;
+  options.file_prefix = file_prefix;
   options.table_location = md.location;
   options.schema = md.CurrentSchema();
   options.spec = md.DefaultSpec();
@@ -33,8 +35,9 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
 }
 
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
-                                   const std::map<std::string, std::string>& summary) {
-  ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table, rows));
+                                   const std::map<std::string, std::string>& summary,
+                                   const std::string& file_prefix) {
+  ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table, rows, file_prefix));
   FastAppend append(table);
   append.AppendFiles(files);
   for (const auto& [k, v] : summary) append.SetSummary(k, v);

@@ -16,11 +16,14 @@ namespace floe::iceberg {
 /// Writes rows (already in the table schema's Arrow form, see ConformToSchema) as data files of
 /// the table's current schema and default partition spec. Nothing is committed; on error the
 /// files written so far are deleted.
-arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows);
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
+                                                    const std::string& file_prefix = "");
 
 /// Writes rows and commits them in one "append" snapshot; `summary` adds keys to the
-/// snapshot summary. If the commit fails the new files are deleted.
+/// snapshot summary; `file_prefix` starts the new files' names. If the commit fails the new
+/// files are deleted.
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
-                                   const std::map<std::string, std::string>& summary = {});
+                                   const std::map<std::string, std::string>& summary = {},
+                                   const std::string& file_prefix = "");
 
 }  // namespace floe::iceberg

@@ -1,0 +1,127 @@
+"""Files a killed run wrote and never committed are removed by the next run — found by the
+run's file prefix and marker, never by their age — while a live run's files, and every file
+the tables reference, stay."""
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+from test_ingest import expected, data_multiset, generate, ingest, reject_multiset
+
+TABLES = ["logs.spark", "logs.spark_rejects", "logs.spark_processing_metadata"]
+
+
+def referenced_files(catalog):
+    """Every data file and batch record any snapshot of the three tables references."""
+    out = set()
+    for name in TABLES:
+        table = catalog.load_table(name)
+        for snapshot in table.snapshots():
+            batch_file = (snapshot.summary.additional_properties or {}).get(
+                "floe.ingest.batch-file")
+            if batch_file:
+                out.add(batch_file)
+            for manifest in snapshot.manifests(table.io):
+                for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=False):
+                    out.add(entry.data_file.file_path)
+    return {p.removeprefix("file://") for p in out}
+
+
+def written_files(warehouse):
+    """Data files and batch records below the tables' folders."""
+    root = pathlib.Path(warehouse) / "logs"
+    files = set(str(p) for p in root.glob("*/data/**/*.parquet"))
+    files |= set(str(p) for p in root.glob("spark/metadata/floe-ingest/*.json"))
+    return files
+
+
+def markers(warehouse):
+    return sorted((pathlib.Path(warehouse) / "logs/spark/metadata/floe-ingest/runs").glob("*"))
+
+
+def test_killed_runs_leave_nothing_behind_after_the_next_run(floe, tmp_path, pyiceberg_catalog):
+    corpus = generate(floe, tmp_path / "c", "--seed", "4", "--apps", "6", "--records", "3000",
+                      "--bad-rate", "0.02", "--gzip-share", "0.3")
+    for point in ["before-data-commit", "after-data-commit", "before-data-commit"]:
+        proc = ingest(floe, corpus, "--commit-every", "2", check=False,
+                      env=dict(os.environ, FLOE_FAILPOINT=point))
+        assert proc.returncode == -signal.SIGKILL
+        leftovers = written_files(floe.warehouse) - referenced_files(pyiceberg_catalog)
+        assert leftovers, "a kill before the data commit leaves uncommitted files"
+        assert len(markers(floe.warehouse)) >= 1
+        proc = ingest(floe, corpus, "--commit-every", "2", "--json", check=False,
+                      env=dict(os.environ, FLOE_FAILPOINT="after-metadata-commit"))
+        # The run that follows a kill removes exactly what the killed run left.
+        assert proc.returncode == -signal.SIGKILL
+    final = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert final["swept_files"] >= 0
+    assert written_files(floe.warehouse) <= referenced_files(pyiceberg_catalog)
+    assert markers(floe.warehouse) == []
+    rows, rejects = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows
+    assert reject_multiset(pyiceberg_catalog) == rejects
+
+
+def test_the_sweep_counts_what_it_removes(floe, tmp_path, pyiceberg_catalog):
+    corpus = generate(floe, tmp_path / "c", "--seed", "5", "--apps", "3", "--records", "1000",
+                      "--bad-rate", "0.02")
+    proc = ingest(floe, corpus, check=False, env=dict(os.environ,
+                                                      FLOE_FAILPOINT="before-data-commit"))
+    assert proc.returncode == -signal.SIGKILL
+    leftovers = written_files(floe.warehouse) - referenced_files(pyiceberg_catalog)
+    assert any(p.endswith(".parquet") for p in leftovers)
+    assert any(p.endswith(".json") for p in leftovers)  # the uncommitted batch record
+    report = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert report["swept_files"] == len(leftovers)
+    assert not any(os.path.exists(p) for p in leftovers)
+    assert written_files(floe.warehouse) <= referenced_files(pyiceberg_catalog)
+
+
+def _process_start(pid):
+    stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2:].split()[19])
+
+
+def _marker(warehouse, job, prefix_file, **fields):
+    runs = pathlib.Path(warehouse) / "logs/spark/metadata/floe-ingest/runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / f"{job}.json").write_text(json.dumps(dict({"job-id": job,
+                                                      "file-prefix": f"floe-{job}-"}, **fields)))
+    leftover = pathlib.Path(warehouse) / "logs/spark/data" / f"floe-{job}-{prefix_file}"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"PAR1 not committed")
+    return leftover
+
+
+def test_only_dead_runs_are_swept(floe, tmp_path, pyiceberg_catalog):
+    corpus = generate(floe, tmp_path / "c", "--seed", "6", "--apps", "2", "--records", "300")
+    ingest(floe, corpus)  # the tables exist
+    boot_id = pathlib.Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    host = socket.gethostname()
+    now_ms = int(time.time() * 1000)
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        live_here = _marker(floe.warehouse, "live-here", "a.parquet", host=host,
+                            **{"boot-id": boot_id, "pid": sleeper.pid,
+                               "pid-start": _process_start(sleeper.pid)})
+        reused_pid = _marker(floe.warehouse, "reused-pid", "b.parquet", host=host,
+                             **{"boot-id": boot_id, "pid": sleeper.pid,
+                                "pid-start": _process_start(sleeper.pid) - 1})
+        live_there = _marker(floe.warehouse, "live-there", "c.parquet", host="other-host",
+                             **{"boot-id": "x", "pid": 1, "pid-start": 1,
+                                "heartbeat-ms": now_ms - 60_000})
+        stale_there = _marker(floe.warehouse, "stale-there", "d.parquet", host="other-host",
+                              **{"boot-id": "x", "pid": 1, "pid-start": 1,
+                                 "heartbeat-ms": now_ms - 11 * 60_000})
+        report = json.loads(ingest(floe, corpus, "--json").stdout)
+        assert report["swept_files"] == 2
+        assert live_here.exists() and live_there.exists()
+        assert not reused_pid.exists() and not stale_there.exists()
+        names = {p.name for p in markers(floe.warehouse)}
+        assert names == {"live-here.json", "live-there.json"}
+    finally:
+        sleeper.kill()
+        sleeper.wait()
