@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import hashlib
 import json
 import os
 import platform
@@ -53,6 +54,12 @@ def parse_args(argv=None):
                    help="MB of the corpus the Ray job reads (times --scale): whole app folders")
     p.add_argument("--skip-ray", action="store_true", help="leave the Ray Data job out")
     p.add_argument("--skip-gzip", action="store_true", help="leave the gzip corpus out")
+    p.add_argument("--huge-gb", type=float, default=1.0,
+                   help="GB of the one-file corpus (times --scale)")
+    p.add_argument("--bomb-gb", type=float, default=3.0,
+                   help="GB of blank lines in the one-file gzip bomb (times --scale)")
+    p.add_argument("--skip-huge", action="store_true",
+                   help="leave out the one-file rows (the huge file and the gzip bomb)")
     p.add_argument("--systems", default="floe,bound,bound-portable,duckdb,pyiceberg,ray",
                    help="comma-separated subset of floe,bound,bound-portable,duckdb,pyiceberg,ray")
     p.add_argument("--no-profile", action="store_true", help="do not profile floe")
@@ -175,9 +182,14 @@ def corpus_stats(path: str, gen_output: str) -> dict:
     }
 
 
-def ensure_corpus(args, size_bytes: int, gzip_share: float) -> dict:
-    """A generated corpus from the cache (made once per set of parameters)."""
+def ensure_corpus(args, size_bytes: int, gzip_share: float, one_file: bool = False) -> dict:
+    """A generated corpus from the cache (made once per set of parameters). `one_file`: all
+    of it in a single file (one app, the driver pod alone, one file per pod)."""
+    shape = ["--apps", str(args.apps)]
     key = f"logs-{size_bytes}b-apps{args.apps}-gz{gzip_share:g}-seed{args.seed}"
+    if one_file:
+        shape = ["--apps", "1", "--executors", "0", "--files-per-pod", "1", "--decoys", "0"]
+        key = f"logs-{size_bytes}b-onefile-gz{gzip_share:g}-seed{args.seed}"
     path = os.path.join(args.corpus_cache, key)
     meta = path + ".json"
     if os.path.isdir(path) and os.path.exists(meta):
@@ -190,7 +202,7 @@ def ensure_corpus(args, size_bytes: int, gzip_share: float) -> dict:
     log(f"generating {key}")
     proc = subprocess.run(
         [args.floe, "gen", tmp, "--size", str(size_bytes), "--bad-rate", "0",
-         "--gzip-share", f"{gzip_share:g}", "--apps", str(args.apps), "--seed", str(args.seed)],
+         "--gzip-share", f"{gzip_share:g}", "--seed", str(args.seed)] + shape,
         capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"floe gen failed: {proc.stderr.strip()}")
@@ -200,6 +212,50 @@ def ensure_corpus(args, size_bytes: int, gzip_share: float) -> dict:
     with open(meta, "w") as f:
         json.dump(stats, f, indent=1)
     return stats
+
+
+def ensure_bomb(args, size_bytes: int, good_line: bytes) -> dict:
+    """One gzip file in one app folder: `size_bytes` of blank lines, then one good log line (so
+    the row shows the reader got to the end). Deflate's best ratio is about 1000:1, so 3 GB
+    of content is 3 MB on disk: a reader that inflates whole files needs the 3 GB."""
+    key = f"bomb-{size_bytes}b-seed{args.seed}"
+    path = os.path.join(args.corpus_cache, key)
+    meta = path + ".json"
+    if os.path.isdir(path) and os.path.exists(meta):
+        with open(meta) as f:
+            return json.load(f)
+    log(f"generating {key}")
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
+    app = "spark-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    folder = os.path.join(tmp, app, "driver")
+    os.makedirs(folder)
+    chunk = b"\n" * (1 << 20)
+    with gzip.open(os.path.join(folder, "blank-lines.json.gz"), "wb", compresslevel=9) as f:
+        for _ in range(size_bytes // len(chunk)):
+            f.write(chunk)
+        f.write(b"\n" * (size_bytes % len(chunk)))
+        f.write(good_line.rstrip(b"\r\n") + b"\n")
+    os.rename(tmp, path)
+    stats = corpus_stats(path, "")
+    stats.update(key=key, good_lines=1)
+    with open(meta, "w") as f:
+        json.dump(stats, f, indent=1)
+    return stats
+
+
+def first_good_line(corpus: dict) -> bytes:
+    """A valid log line of a generated corpus (its first non-blank line past a BOM)."""
+    import log_rules
+
+    for files in log_rules.app_folders(corpus["path"]).values():
+        for p in files:
+            for line in log_rules.read_content(p).splitlines():
+                line = line.removeprefix(BOM).strip()
+                if line.startswith(b"{"):
+                    return line
+    raise SystemExit(f'no log line in {corpus["path"]}')
 
 
 def ray_slice(args, corpus: dict) -> dict:
@@ -380,6 +436,29 @@ def run_system(args, spec: dict, corpus: dict, variant: str, reference) -> dict:
     return entry
 
 
+def floe_row(args, name: str, corpus: dict, threads: int) -> dict:
+    """floe ingest alone on `corpus` with `threads`: the row of floe's own tables."""
+    warm(corpus)
+    log(f"floe {name}: {corpus['key']}, {threads} thread(s)")
+    cmd = lambda c, out: [args.floe, "ingest", c, "--table", "spark.logs", "--warehouse", out,
+                          "--threads", str(threads), "--json"]
+    ms, _, error, last = run_runs(args, f"floe-{name}-{threads}", cmd, corpus, args.runs,
+                                  mkdir=True)
+    row = {"corpus": corpus["key"], "bytes": corpus["bytes_uncompressed"],
+           "bytes_on_disk": corpus["bytes_on_disk"], "files": corpus["files"],
+           "threads": threads}
+    if error:
+        row["error"] = error
+        row["peak_mb"] = last.peak_mb if last else None  # an out-of-memory kill still shows
+        return row
+    records = json.loads(last.stdout)["total_records_processed"]
+    row["records"] = records
+    row["median"] = summarize(ms, records, corpus["bytes_uncompressed"])
+    row["runs"] = [{"wall_s": m.wall_s, "user_s": m.user_s, "sys_s": m.sys_s,
+                    "max_rss_mb": m.max_rss_mb} for m in ms]
+    return row
+
+
 # ---------------------------------------------------------------------------------------------
 # Profile
 
@@ -483,7 +562,7 @@ def main(argv=None) -> int:
     machine = machine_info(args)
     date = datetime.date.today().isoformat()
     results = {"date": date, "machine": machine, "corpora": {}, "systems": [], "scaling": [],
-               "notes": [],
+               "gzip_vs_plain": [], "huge": [], "notes": [],
                "config": {"scale": args.scale, "runs": args.runs, "threads": args.threads,
                           "apps": args.apps, "seed": args.seed}}
 
@@ -533,9 +612,9 @@ def main(argv=None) -> int:
             results["systems"].append(entry)
 
     # floe's cost against input size and threads
+    thread_counts = [int(t) for t in args.scaling_threads.split(",") if t]
     if "floe" in wanted:
         sizes = [float(s) for s in args.sizes.split(",") if s]
-        thread_counts = [int(t) for t in args.scaling_threads.split(",") if t]
         for gb in sizes:
             corpus = ensure_corpus(args, int(gb * GB * args.scale), 0.0)
             results["corpora"][f"{gb * args.scale:g} GB"] = corpus
@@ -559,6 +638,28 @@ def main(argv=None) -> int:
                                     "max_rss_mb": m.max_rss_mb} for m in ms]
                 results["scaling"].append(row)
 
+    # gzip against plain, floe alone, at each thread count (--threads: the systems' runs)
+    if "floe" in wanted and not args.skip_gzip:
+        for threads in thread_counts:
+            row = {"threads": threads}
+            for variant, corpus in (("plain", plain), ("gzip", gz)):
+                done = next((s for s in results["systems"] if s["key"] == "floe"
+                             and s["variant"] == variant), None)
+                row[variant] = (done if done and threads == args.threads
+                                else floe_row(args, variant, corpus, threads))
+            results["gzip_vs_plain"].append(row)
+
+    # one huge file, and a gzip bomb: memory must not follow the file's content size
+    if "floe" in wanted and not args.skip_huge:
+        huge = ensure_corpus(args, int(args.huge_gb * GB * args.scale), 0.0, one_file=True)
+        results["corpora"]["one file"] = huge
+        bomb = ensure_bomb(args, int(args.bomb_gb * GB * args.scale), first_good_line(plain))
+        results["corpora"]["gzip bomb"] = bomb
+        for label, corpus in (("one plain file", huge), ("gzip bomb: blank lines", bomb)):
+            row = floe_row(args, "huge", corpus, args.threads)
+            row["label"] = label
+            results["huge"].append(row)
+
     # targets
     def rate(key, variant="plain"):
         e = next((s for s in results["systems"] if s["key"] == key and s["variant"] == variant
@@ -567,6 +668,16 @@ def main(argv=None) -> int:
 
     floe_rate = rate("floe")
     results["targets"] = {"floe_records_per_cpu_s": floe_rate}
+    gz_rate = rate("floe", "gzip")
+    results["targets"]["gzip_vs_plain"] = gz_rate / floe_rate if gz_rate and floe_rate else None
+    # Peak RSS with --threads of every floe run (the cost table's other thread counts aside).
+    peaks = [s["median"]["peak_mb"] for s in results["systems"]
+             if s["key"] == "floe" and s.get("median")]
+    peaks += [r["median"]["peak_mb"] if r.get("median") else r.get("peak_mb") or 0
+              for r in results["huge"]]
+    peaks += [r[v]["median"]["peak_mb"] for r in results["gzip_vs_plain"]
+              for v in ("plain", "gzip") if r["threads"] == args.threads and r[v].get("median")]
+    results["targets"]["floe_peak_rss_mb"] = max(peaks) if peaks else None
     for key, target in (("bound", "vs_parse_bound"), ("duckdb", "vs_duckdb"),
                         ("pyiceberg", "vs_pyiceberg"), ("ray", "vs_ray")):
         other = rate(key)

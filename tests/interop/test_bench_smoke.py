@@ -32,7 +32,7 @@ def smoke(tmp_path_factory):
            "--no-profile", "--systems", systems, "--sizes", "0.5,1", "--scaling-threads", "1,2",
            "--corpus-cache", str(tmp / "corpus"), "--work-dir", str(tmp / "work"),
            "--out-dir", str(tmp / "results"), "--name", "smoke"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads((tmp / "results" / "smoke.json").read_text())
     markdown = (tmp / "results" / "smoke.md").read_text()
@@ -83,10 +83,42 @@ def test_markdown_holds_machine_targets_and_tables(smoke):
     md = smoke["markdown"]
     for heading in ("## Machine", "## Targets", "## Plain JSON Lines corpus",
                     "## Same logs, every file gzip-compressed",
-                    "## floe: cost against input size and threads"):
+                    "## floe: cost against input size and threads",
+                    "## floe: gzip against plain input", "## floe: one huge file"):
         assert heading in md
     assert "floe records per CPU-second" in md
+    assert "gzip corpus / plain corpus" in md and "floe peak RSS" in md
+    assert "| gzip bomb: blank lines |" in md and "| one plain file |" in md
     assert "| floe ingest |" in md and "| PyIceberg + pyarrow |" in md
+
+
+def test_gzip_table_compares_floe_on_both_corpora_at_each_thread_count(smoke):
+    results = smoke["results"]
+    rows = results["gzip_vs_plain"]
+    assert [r["threads"] for r in rows] == [1, 2]
+    for r in rows:
+        for variant in ("plain", "gzip"):
+            assert r[variant]["records"] == results["corpora"][variant]["good_lines"]
+            med = r[variant]["median"]
+            assert med["cpu_s"] > 0 and med["records_per_cpu_s"] > 0 and med["peak_mb"] > 1
+    ratio = results["targets"]["gzip_vs_plain"]
+    assert ratio is not None and 0 < ratio < 10
+
+
+def test_one_file_rows_read_every_line_and_show_peak_memory(smoke):
+    results = smoke["results"]
+    huge, bomb = results["corpora"]["one file"], results["corpora"]["gzip bomb"]
+    assert huge["files"] == 1 and bomb["files"] == 1
+    # 3 GB of blank lines at scale 1, a few hundred times smaller on disk.
+    assert bomb["bytes_uncompressed"] >= int(3e9 * 0.003)
+    assert bomb["bytes_on_disk"] * 100 < bomb["bytes_uncompressed"]
+    rows = {r["label"]: r for r in results["huge"]}
+    assert rows["one plain file"]["records"] == huge["good_lines"] > 0
+    assert rows["gzip bomb: blank lines"]["records"] == 1  # the line after the blank ones
+    for r in rows.values():
+        assert r["median"]["peak_mb"] > 1 and r["threads"] == results["config"]["threads"]
+    assert results["targets"]["floe_peak_rss_mb"] >= max(
+        r["median"]["peak_mb"] for r in rows.values())
 
 
 def test_corpora_are_cached_between_runs(smoke):

@@ -180,8 +180,9 @@ arrow::Result<std::string> Decode(const std::string& data, const std::string& na
   return ReadAll(stream.get(), way.capacity);
 }
 
-/// The ways that stay quick on a few MB: no 1-byte or 7-byte output windows.
-constexpr Way kQuickWays[] = {kWays[0], kWays[3], kWays[4]};
+/// Fewer ways, for the many files of one test: whole, 4 KiB windows, 7-byte windows over
+/// 13-byte input reads.
+constexpr Way kQuickWays[] = {kWays[0], kWays[3], kWays[5]};
 
 /// `data` decodes to `content` every way.
 template <typename Ways = decltype(kWays)>
@@ -536,7 +537,7 @@ TEST(DecompressTest, FilesWrittenByGzipZstdAndPythonDecode) {
   const fs::path dir =
       fs::temp_directory_path() / ("floe-decompress-tools-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  const std::string text = Lines(20000) + RandomBytes(100000, 3, 64);
+  const std::string text = Lines(5000) + RandomBytes(30000, 3, 64);
   const fs::path plain = dir / "pod.json";
   std::ofstream(plain, std::ios::binary) << text;
   const std::string p = plain.string();
