@@ -322,3 +322,23 @@ def test_sigterm_stops_cleanly_and_the_next_run_resumes(floe, tmp_path, pyiceber
     assert stopped >= 1
     ingest(floe, corpus)
     assert_exact(pyiceberg_catalog, corpus)
+
+
+def test_rejects_of_a_grown_file_are_rebuilt_after_a_crash(floe, tmp_path, pyiceberg_catalog):
+    """A crash between the data and the rejects commits of a batch that read only the new
+    bytes of a grown file: the next run re-reads exactly those bytes (checked by CRC) and
+    rebuilds their rejects at their line numbers."""
+    corpus = tmp_path / "corpus"
+    log = corpus / APP / "driver" / "log.json"
+    write_lines(log, range(1, 41), bad={7})
+    run_json(floe, corpus)
+    write_lines(log, range(41, 61), bad={45, 58}, end=b"\r\n", mode="ab")
+    proc, _ = run_json(floe, corpus, check=False,
+                       env=dict(os.environ, FLOE_FAILPOINT="after-data-commit"))
+    assert proc.returncode == -signal.SIGKILL
+    _, recovered = run_json(floe, corpus)
+    assert recovered["recovered_batches"] >= 1
+    assert_exact(pyiceberg_catalog, corpus)
+    rejects = pyiceberg_catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
+    assert sorted((r["line"], r["raw"]) for r in rejects) == [
+        (7, b"not json 7"), (45, b"not json 45"), (58, b"not json 58")]
