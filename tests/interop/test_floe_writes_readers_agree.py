@@ -6,6 +6,10 @@ import json
 import random
 
 import pytest
+from pyiceberg.transforms import BucketTransform
+from pyiceberg.types import LongType
+
+from scan_plan_expect import column_bounds, expected_plan, floe_scan_with_stats, partition_values
 
 SCHEMA = ("id long not null, ts timestamptz, level string, app string, amount double, "
           "day date, price decimal(10, 2)")
@@ -104,6 +108,50 @@ def test_pyiceberg_prunes_floe_partitions_and_metrics(floe, events, pyiceberg_ca
     # Every file kept really holds the row.
     rows = table.scan(row_filter="id == 42").to_arrow().to_pylist()
     assert [r["id"] for r in rows] == [42]
+
+
+def test_floe_scan_prunes_manifests_and_files(floe, events, pyiceberg_catalog):
+    """`floe scan --stats` skips exactly the manifests and files that the partition summaries,
+    partition values and column bounds (read through PyIceberg) rule out, and returns the
+    rows plain Python selects."""
+    table = pyiceberg_catalog.load_table("logs.events")
+    day_field, bucket_field = (f.name for f in table.spec().fields)
+    rows = [r for b in events for r in b]
+
+    day = (dt.date(2025, 7, 3) - dt.date(1970, 1, 1)).days
+    got, stats = floe_scan_with_stats(
+        floe, "logs.events", "--where", "ts >= '2025-07-03T00:00:00Z' AND ts < '2025-07-04T00:00:00Z'")
+    want = expected_plan(table,
+                         lambda s: s[day_field][0] <= day <= s[day_field][1],
+                         lambda f: partition_values(table, f)[day_field] == day)
+    assert stats == want
+    assert want["manifests_skipped"] == 2 and want["files_skipped"] > 0  # 3 appends, 1 holds the day
+    assert sorted(r["id"] for r in got) == sorted(
+        r["id"] for r in rows if dt.datetime(2025, 7, 3, tzinfo=UTC) <= r["ts"]
+        < dt.datetime(2025, 7, 4, tzinfo=UTC))
+    assert want["files_total"] - want["files_skipped"] == len(list(table.scan(
+        row_filter="ts >= '2025-07-03T00:00:00+00:00' and ts < '2025-07-04T00:00:00+00:00'"
+    ).plan_files()))
+
+    # One id: its bucket's files, and of those only the one whose id bounds hold it.
+    bucket = BucketTransform(4).transform(LongType())(42)
+    got, stats = floe_scan_with_stats(floe, "logs.events", "--where", "id = 42")
+    want = expected_plan(
+        table,
+        lambda s: s[bucket_field][0] <= bucket <= s[bucket_field][1],
+        lambda f: (partition_values(table, f)[bucket_field] == bucket
+                   and column_bounds(table, f, "id")[0] <= 42 <= column_bounds(table, f, "id")[1]))
+    assert stats == want
+    assert want["files_total"] - want["files_skipped"] == 1
+    assert [r["id"] for r in got] == [42]
+
+    # A filter nothing can prune reads everything; one no row matches skips every manifest.
+    _, stats = floe_scan_with_stats(floe, "logs.events", "--where", "id >= 0")
+    assert stats["manifests_skipped"] == 0 and stats["files_skipped"] == 0
+    assert stats["files_total"] == len(table.inspect.files())
+    got, stats = floe_scan_with_stats(floe, "logs.events", "--where", "ts < '2025-06-01T00:00:00Z'")
+    assert got == [] and stats == {"manifests_total": 3, "manifests_skipped": 3, "files_total": 0,
+                                   "files_skipped": 0}
 
 
 def test_floe_filters_projects_and_limits(floe, events):
