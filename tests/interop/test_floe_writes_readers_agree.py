@@ -9,6 +9,7 @@ import pytest
 from pyiceberg.transforms import BucketTransform
 from pyiceberg.types import LongType
 
+from metadata_tables_expect import assert_metadata_tables_agree
 from scan_plan_expect import column_bounds, expected_plan, floe_scan_with_stats, partition_values
 
 SCHEMA = ("id long not null, ts timestamptz, level string, app string, amount double, "
@@ -190,75 +191,12 @@ def test_time_travel_by_snapshot_and_time(floe, events, pyiceberg_catalog):
     assert proc.returncode == 1 and "nope" in proc.stderr
 
 
-def _plain(value):
-    """One comparable form for a metadata-table cell from floe's JSON or PyIceberg's Arrow."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    return value if value is None else str(value)
-
-
-def _millis(naive_utc):
-    return round(naive_utc.replace(tzinfo=UTC).timestamp() * 1000)
-
-
 def test_metadata_tables_agree_with_pyiceberg(floe, events, pyiceberg_catalog):
     table = pyiceberg_catalog.load_table("logs.events")
-    spec_fields = [f.name for f in table.spec().fields]
-
-    files = floe.json("table", "files", "logs.events")
-    py_files = table.inspect.files().to_pylist()
-    assert len(py_files) > 12
-    key = lambda f: f["file_path"]
-    assert ([(f["file_path"], f["record_count"], f["file_size_in_bytes"], f["spec_id"],
-              {k: _plain(v) for k, v in f["partition"].items()}) for f in sorted(files, key=key)]
-            == [(f["file_path"], f["record_count"], f["file_size_in_bytes"], f["spec_id"],
-                 {k: _plain(f["partition"][k]) for k in spec_fields})
-                for f in sorted(py_files, key=key)])
-    for f, p in zip(sorted(files, key=key), sorted(py_files, key=key)):
-        for metric in ("column_sizes", "value_counts", "null_value_counts"):
-            assert dict(map(tuple, f[metric])) == dict(p[metric]), (f["file_path"], metric)
-
-    partitions = floe.json("table", "partitions", "logs.events")
-    py_partitions = table.inspect.partitions().to_pylist()
-    part_key = lambda p: tuple(str(v) for v in p[0])
-    assert sorted(((tuple(_plain(p["partition"][k]) for k in spec_fields), p["record_count"],
-                    p["file_count"], p["total_data_file_size_in_bytes"]) for p in partitions),
-                  key=part_key) == sorted(
-        ((tuple(_plain(p["partition"][k]) for k in spec_fields), p["record_count"],
-          p["file_count"], p["total_data_file_size_in_bytes"]) for p in py_partitions),
-        key=part_key)
-    # And both are what the rows say: records per (day, bucket) of the appended rows.
-    assert sum(p["record_count"] for p in partitions) == 750
-
-    manifests = floe.json("table", "manifests", "logs.events")
-    py_manifests = table.inspect.manifests().to_pylist()
-    assert len(manifests) == 3
-    assert sorted((m["path"], m["length"], m["partition_spec_id"], m["added_snapshot_id"],
-                   m["added_data_files_count"], m["existing_data_files_count"],
-                   m["deleted_data_files_count"]) for m in manifests) == sorted(
-        (m["path"], m["length"], m["partition_spec_id"], m["added_snapshot_id"],
-         m["added_data_files_count"], m["existing_data_files_count"],
-         m["deleted_data_files_count"]) for m in py_manifests)
-    assert sum(m["added_data_files_count"] + m["existing_data_files_count"]
-               for m in manifests) == len(py_files)
-
-    snapshots = floe.json("table", "snapshots", "logs.events")
-    py_snapshots = table.inspect.snapshots().to_pylist()
-    # PyIceberg shows the operation apart from the rest of the summary; its times are naive UTC.
-    assert [(s["snapshot_id"], s["parent_id"], s["operation"], s["manifest_list"],
-             s["timestamp_ms"], {k: v for k, v in s["summary"].items() if k != "operation"})
-            for s in snapshots] == [
-        (s["snapshot_id"], s["parent_id"], s["operation"], s["manifest_list"],
-         _millis(s["committed_at"]), dict(s["summary"])) for s in py_snapshots]
-
-    history = floe.json("table", "history", "logs.events")
-    py_history = table.inspect.history().to_pylist()
-    assert [(h["snapshot_id"], h["parent_id"], h["is_current_ancestor"], h["timestamp_ms"])
-            for h in history] == [
-        (h["snapshot_id"], h["parent_id"], h["is_current_ancestor"],
-         _millis(h["made_current_at"])) for h in py_history]
+    counts = assert_metadata_tables_agree(floe, "logs.events", table)
+    assert counts == {"files": len(table.inspect.files()), "manifests": 3, "snapshots": 3}
+    assert counts["files"] > 12
+    assert sum(p["record_count"] for p in floe.json("table", "partitions", "logs.events")) == 750
 
 
 def test_overwrite_by_filter_reads_identically(floe, events, tmp_path, pyiceberg_catalog, duck):

@@ -9,6 +9,7 @@ from pyiceberg.schema import Schema
 from pyiceberg.transforms import DayTransform, IdentityTransform
 from pyiceberg.types import LongType, NestedField, StringType, TimestamptzType, DoubleType
 
+from metadata_tables_expect import assert_metadata_tables_agree
 from scan_plan_expect import expected_plan, floe_scan_with_stats, partition_values
 
 UTC = dt.timezone.utc
@@ -98,3 +99,10 @@ def test_floe_prunes_pyiceberg_partitions(floe, people):
                                   lambda f: partition_values(table, f)[names[0]] == d)
     assert stats == {"manifests_total": 2, "manifests_skipped": 1, "files_total": 3,
                      "files_skipped": 2}
+
+
+def test_floe_metadata_tables_of_a_pyiceberg_table(floe, people):
+    table, _, _ = people
+    # Three partitions (day, name) in the first append, one in the second; a null name too.
+    assert assert_metadata_tables_agree(floe, "py.people", table) == {
+        "files": 4, "manifests": 2, "snapshots": 2}
