@@ -48,7 +48,8 @@ def main() -> int:
     strings = [f"{column_expr(n, p)} AS {n}" for n, p in log_rules.STRING_COLUMNS]
     required = " AND ".join(f"trim({n}, ' \t\r\n') <> ''" for n in log_rules.REQUIRED)
     # Text timestamps must match RFC 3339 before the cast (DuckDB also accepts other shapes) and
-    # lose fraction digits past the sixth (DuckDB would round them); numbers are epoch seconds,
+    # lose fraction digits past the sixth (DuckDB would round them), and are upper-cased (DuckDB
+    # refuses the lower-case t and z RFC 3339 allows); numbers are epoch seconds,
     # floored to microseconds from their decimal text.
     query = f"""
       COPY (
@@ -58,7 +59,7 @@ def main() -> int:
                    WHEN json_type(t) = 'VARCHAR'
                         AND regexp_full_match(t ->> '$',
                           '\\d{{4}}-\\d{{2}}-\\d{{2}}[Tt ]\\d{{2}}:\\d{{2}}:\\d{{2}}(\\.\\d{{1,9}})?([Zz]|[+-]\\d{{2}}:?\\d{{2}})?')
-                     THEN try_cast(regexp_replace(t ->> '$', '(\\.\\d{{6}})\\d+', '\\1')
+                     THEN try_cast(upper(regexp_replace(t ->> '$', '(\\.\\d{{6}})\\d+', '\\1'))
                                    AS TIMESTAMPTZ)
                    WHEN json_type(t) IN ('UBIGINT', 'BIGINT', 'DOUBLE')
                      THEN try_cast(make_timestamp(

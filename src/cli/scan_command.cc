@@ -1,5 +1,5 @@
 // floe scan NS.T [--select a,b] [--where EXPR] [--limit N] [--snapshot ID | --as-of TIME | --ref NAME]
-//                [--format table|csv|jsonl|parquet] [--output FILE]
+//                [--format table|csv|jsonl|parquet] [--output FILE] [--stats]
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -22,6 +22,7 @@ struct ScanArgs {
   std::string format = "table";
   std::string output;
   bool has_snapshot = false;
+  bool stats = false;
 };
 
 std::vector<std::string> SplitColumns(const std::string& text) {
@@ -37,6 +38,23 @@ std::vector<std::string> SplitColumns(const std::string& text) {
     start = comma + 1;
   }
   return out;
+}
+
+// On stderr, so that the rows on stdout stay as they are in every format.
+void PrintPlanStats(const CliContext& ctx, const iceberg::TableScan::PlanStats& stats,
+                    int64_t rows) {
+  if (ctx.options.json) {
+    nlohmann::json doc = {{"manifests_total", stats.manifests_total},
+                          {"manifests_skipped", stats.manifests_skipped},
+                          {"files_total", stats.files_total},
+                          {"files_skipped", stats.files_skipped},
+                          {"rows", rows}};
+    std::cerr << doc.dump() << "\n";
+    return;
+  }
+  std::cerr << "manifests: " << stats.manifests_total << " total, " << stats.manifests_skipped
+            << " skipped; data files in the rest: " << stats.files_total << " total, "
+            << stats.files_skipped << " skipped; rows: " << rows << "\n";
 }
 
 arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
@@ -64,7 +82,9 @@ arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto scan, iceberg::TableScan::Make(*table, std::move(options)));
   ARROW_ASSIGN_OR_RAISE(auto rows, scan.ToArrowTable());
-  return WriteTable(*rows, *format, args.output);
+  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output));
+  if (args.stats) PrintPlanStats(ctx, scan.plan_stats(), rows->num_rows());
+  return arrow::Status::OK();
 }
 
 }  // namespace
@@ -85,6 +105,9 @@ void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run) {
   as_of->excludes(ref);
   cmd->add_option("--format", args->format, "table (default), csv, jsonl or parquet");
   cmd->add_option("--output", args->output, "Write to FILE instead of standard output");
+  cmd->add_flag("--stats", args->stats,
+                "Print on stderr how many manifests and data files planning skipped "
+                "(one JSON object with --json)");
   cmd->fallthrough();
   cmd->callback([&ctx, run, args, snap] {
     args->has_snapshot = snap->count() > 0;

@@ -10,8 +10,22 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def floe_bin_path() -> str:
+    """Where the floe binary under test is: FLOE_BIN, else the release build."""
+    return os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
+
+
+def require_built(path, what: str) -> str:
+    """A file `make build` makes that a test needs. When it is missing the test fails, never
+    skips: a run without it would otherwise pass having checked nothing (under CI too)."""
+    if not os.path.exists(path):
+        pytest.fail(f"{what} not found at {path}: run `make build` (or set FLOE_BIN)",
+                    pytrace=False)
+    return str(path)
+
+
 def _floe_bin() -> str:
-    path = os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
+    path = floe_bin_path()
     if not os.path.exists(path):
         pytest.exit(f"floe binary not found at {path}: run `make build` or set FLOE_BIN", 2)
     return path

@@ -7,23 +7,25 @@ start with `spark-` and that are folders are read, and every regular file below 
 depth. Each file is gzip or zstd if its first bytes say so, whatever its name.
 
 A record is one physical line: split on `\\n`, one trailing `\\r` dropped, a UTF-8 BOM at the very
-start of the (decompressed) file ignored, empty lines skipped (but counted for line numbers), and
-the last line may lack its newline. Line numbers are 1-based.
+start of the (decompressed) file ignored, blank lines (empty, or only JSON whitespace: space, tab,
+CR) skipped but counted for line numbers, and the last line may lack its newline. Line numbers are
+1-based.
 
 Checks, in order, each rejecting with the first reason that applies:
 1. the line is UTF-8 and exactly one JSON object (RFC 8259: no NaN/Infinity, nothing after
    it) — else `invalid_json`;
-2. each required path is present, not null and not empty ("" / {} / []) — else
-   `missing_field:<path>`;
-3. the timestamp is RFC 3339 text `YYYY-MM-DD[T| ]hh:mm:ss[.f{1,9}][Z|±hh:mm|±hhmm]` (no zone
-   means UTC; the fraction is truncated to microseconds; the date must exist) or a JSON number of
-   epoch seconds, converted exactly from its decimal text and floored to microseconds — else
-   `bad_timestamp`.
+2. each required path is present, not null and not empty (a string of only JSON whitespace —
+   space, tab, LF, CR — including "", or {} / []) — else `missing_field:<path>`;
+3. the timestamp is RFC 3339 text `YYYY-MM-DD[T| ]hh:mm:ss[.f{1,9}][Z|±hh:mm|±hhmm]` (`t` and
+   `z` may be lower case, as RFC 3339 §5.6 allows; no zone means UTC; the fraction is truncated
+   to microseconds; the date must exist) or a JSON number of epoch seconds, converted exactly
+   from its decimal text and floored to microseconds; either way within UTC years 0001–9999 —
+   else `bad_timestamp`.
 
-Edge choices made here (the generator never writes these, so they do not decide its tests):
-years 0000–9999 are accepted and numbers must land in that range; `T`/`Z` must be upper case;
-seconds 60 (leap) are rejected; log levels are upper-cased in ASCII only; duplicate keys keep the
-last value, as Python's json does.
+Edge choices: year 0000 is rejected (Python's datetime, and so every Python reader of the
+table, cannot hold it); form feed, vertical tab and Unicode spaces are not blank; seconds 60
+(leap) are rejected; log levels are upper-cased in ASCII only; duplicate keys keep the last value,
+as Python's json does.
 """
 from __future__ import annotations
 
@@ -75,12 +77,12 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 BOM = b"\xef\xbb\xbf"
 
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
-    r"(Z|[+-]\d{2}:\d{2}|[+-]\d{4})?",
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"([Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?",
     re.ASCII,
 )
 _US_PER_DAY = 86_400_000_000
-_MIN_US = -62_167_219_200_000_000  # 0000-01-01T00:00:00Z
+_MIN_US = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
 _MAX_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
 
 
@@ -122,10 +124,16 @@ def _lookup(record: dict, path: tuple[str, ...]):
     return value
 
 
+_JSON_WHITESPACE = " \t\n\r"  # RFC 8259 §2 ws
+_BLANK_LINE = re.compile(rb"[ \t\r]*")
+
+
 def _is_missing(value) -> bool:
     if value is None:
         return True
-    if isinstance(value, (str, dict, list)) and len(value) == 0:
+    if isinstance(value, str):
+        return value.strip(_JSON_WHITESPACE) == ""
+    if isinstance(value, (dict, list)) and len(value) == 0:
         return True
     return False
 
@@ -153,7 +161,7 @@ def parse_timestamp(value):
             ctx.Emax = decimal.MAX_EMAX
             ctx.Emin = decimal.MIN_EMIN
             ctx.traps[decimal.Inexact] = False
-            if value.value.adjusted() > 20:  # far outside years 0000–9999; skip the big math
+            if value.value.adjusted() > 20:  # far outside years 0001–9999; skip the big math
                 return None
             us = int((value.value * 1_000_000).to_integral_value(rounding=decimal.ROUND_FLOOR))
         return us if _MIN_US <= us <= _MAX_US else None
@@ -169,7 +177,7 @@ def parse_timestamp(value):
     if hour > 23 or minute > 59 or second > 59:
         return None
     offset_min = 0
-    if zone and zone != "Z":
+    if zone and zone not in "Zz":
         digits = zone[1:].replace(":", "")
         oh, om = int(digits[:2]), int(digits[2:])
         if oh > 23 or om > 59:
@@ -177,8 +185,9 @@ def parse_timestamp(value):
         offset_min = (oh * 60 + om) * (1 if zone[0] == "+" else -1)
     micros = int((fraction or "").ljust(6, "0")[:6])
     days = _days_from_civil(year, month, day)
-    return (days * _US_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros
-            - offset_min * 60_000_000)
+    us = (days * _US_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros
+          - offset_min * 60_000_000)
+    return us if _MIN_US <= us <= _MAX_US else None
 
 
 def _json_text(value) -> str:
@@ -234,7 +243,7 @@ def read_file_bytes(path: str) -> bytes:
 
 
 def physical_lines(data: bytes):
-    """(line number, line bytes) for each non-empty line, `\\r` and a leading BOM removed."""
+    """(line number, line bytes) for each non-blank line, `\\r` and a leading BOM removed."""
     if data.startswith(BOM):
         data = data[len(BOM):]
     parts = data.split(b"\n")
@@ -243,7 +252,7 @@ def physical_lines(data: bytes):
     for number, line in enumerate(parts, start=1):
         if line.endswith(b"\r"):
             line = line[:-1]
-        if line:
+        if not _BLANK_LINE.fullmatch(line):
             yield number, line
 
 
@@ -267,19 +276,34 @@ def folder_files(folder: str) -> list[str]:
     return sorted(out)
 
 
-def expected_rows(corpus_dir) -> tuple[list[dict], list[tuple[str, str, int, str]]]:
-    """The rows an ingest of `corpus_dir` must produce and the lines it must reject, as
-    (spark folder name, file path relative to that folder, line number, reason)."""
+def checked_lines(corpus_dir):
+    """(folder, file, line number, line bytes, row, reason) for each non-blank line of the
+    corpus, in folder, file and line order."""
     corpus_dir = os.fspath(corpus_dir)
-    rows, rejects = [], []
     for folder in app_folders(corpus_dir):
         folder_path = os.path.join(corpus_dir, folder)
         for rel in folder_files(folder_path):
             data = read_file_bytes(os.path.join(folder_path, rel))
             for number, line in physical_lines(data):
                 row, reason = check_record(parse_line(line))
-                if row is not None:
-                    rows.append(row)
-                else:
-                    rejects.append((folder, rel, number, reason))
+                yield folder, rel, number, line, row, reason
+
+
+def expected_rows(corpus_dir) -> tuple[list[dict], list[tuple[str, str, int, str]]]:
+    """The rows an ingest of `corpus_dir` must produce and the lines it must reject, as
+    (spark folder name, file path relative to that folder, line number, reason)."""
+    rows, rejects = [], []
+    for folder, rel, number, _, row, reason in checked_lines(corpus_dir):
+        if row is not None:
+            rows.append(row)
+        else:
+            rejects.append((folder, rel, number, reason))
     return rows, rejects
+
+
+def expected_rejected_lines(corpus_dir) -> dict[tuple[str, str, int], tuple[str, bytes]]:
+    """(folder, file, line number) -> (reason, the line's exact bytes as the rejects table must
+    keep them: without its `\\n`, one trailing `\\r` and, on line 1, a leading BOM)."""
+    return {(folder, rel, number): (reason, line)
+            for folder, rel, number, line, row, reason in checked_lines(corpus_dir)
+            if row is None}

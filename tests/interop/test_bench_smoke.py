@@ -3,30 +3,26 @@ system runs, writes what it should, agrees with the parse-only bound on records 
 and the results files hold the tables. Also checks that the measurement counts the CPU time of
 processes a command leaves behind."""
 import json
-import os
 import pathlib
 import subprocess
 import sys
 
 import pytest
 
+from conftest import floe_bin_path, require_built
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 
 
-def _floe_bin() -> str:
-    path = os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
-    if not os.path.exists(path):
-        pytest.skip(f"floe binary not found at {path}")
-    return path
-
-
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):
-    floe = _floe_bin()
+    # Both are built by `make build`; missing, the smoke test fails rather than skip.
+    floe = require_built(floe_bin_path(), "floe binary")
+    bound = pathlib.Path(require_built(pathlib.Path(floe).parent / "bench" / "parse_bound",
+                                       "parse_bound (bench/parse_bound.cc)"))
     tmp = tmp_path_factory.mktemp("bench")
-    bound = pathlib.Path(floe).parent / "bench" / "parse_bound"
-    systems = "floe,duckdb,pyiceberg" + (",bound" if bound.exists() else "")
+    systems = "floe,duckdb,pyiceberg,bound"
     cmd = [sys.executable, str(BENCH / "run_bench.py"), "--floe", floe,
            "--parse-bound", str(bound), "--scale", "0.003", "--runs", "1", "--skip-ray",
            "--no-profile", "--systems", systems, "--sizes", "0.5,1", "--scaling-threads", "1,2",
@@ -36,7 +32,7 @@ def smoke(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads((tmp / "results" / "smoke.json").read_text())
     markdown = (tmp / "results" / "smoke.md").read_text()
-    return {"results": results, "markdown": markdown, "bound": bound.exists(), "tmp": tmp}
+    return {"results": results, "markdown": markdown, "tmp": tmp}
 
 
 def _entry(results, key, variant):
@@ -58,8 +54,6 @@ def test_every_system_runs_and_writes_every_good_line(smoke, variant):
 
 @pytest.mark.parametrize("variant", ["plain", "gzip"])
 def test_floe_and_pyiceberg_match_the_parse_bound_timestamps(smoke, variant):
-    if not smoke["bound"]:
-        pytest.skip("parse_bound not built")
     results = smoke["results"]
     bound = _entry(results, "bound", variant)
     assert bound["check"] == "reference"

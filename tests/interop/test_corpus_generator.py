@@ -212,3 +212,43 @@ def test_expectation_line_handling(tmp_path):
     rows, rejects = expect.expected_rows(tmp_path)
     assert len(rows) == 2
     assert rejects == [("spark-abc", os.path.join("pod", "f.json"), 3, "invalid_json")]
+
+
+def test_generated_corpus_holds_every_line_rule_edge(tmp_path):
+    """The bad and edge lines of the README's line rules are among what `floe gen` writes, so
+    the end-to-end tests on generated corpora exercise each of them."""
+    from conftest import Floe
+
+    out = tmp_path / "edges"
+    gen(Floe(tmp_path / "wh"), out, "--seed", 3, "--apps", 4, "--records", 3000, "--bad-rate",
+        0.05, "--gzip-share", 0.2, "--zstd-share", 0.2)
+    seen = collections.Counter()
+    for folder in expect.app_folders(out):
+        for rel in expect.folder_files(os.path.join(out, folder)):
+            data = expect.read_file_bytes(os.path.join(out, folder, rel))
+            lines = data.removeprefix(expect.BOM).split(b"\n")
+            seen["whitespace-only blank line"] += sum(
+                1 for l in lines if l.strip(b"\r") and not l.strip(b" \t\r"))
+    for _, _, _, raw, row, reason in expect.checked_lines(out):
+        record = expect.parse_line(raw)
+        ts = record.get("timestamp") if record is not None else None
+        if row is not None:
+            if isinstance(ts, str) and "t" in ts and ts.endswith("z"):
+                seen["lower-case t and z"] += 1
+            if row["message"] in ("\f", "\v", "\u00a0"):
+                seen["non-JSON whitespace value"] += 1
+        elif reason.startswith("missing_field:"):
+            path = reason.removeprefix("missing_field:").split(".")
+            value = record
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if isinstance(value, str) and value:
+                seen["whitespace-only required value"] += 1
+        elif reason == "bad_timestamp":
+            if isinstance(ts, str) and ts.startswith("0000-"):
+                seen["year 0000"] += 1
+            elif isinstance(ts, expect.RawNumber) and ts.value < -62135596800:
+                seen["epoch seconds before year 1"] += 1
+    assert set(seen) == {"whitespace-only blank line", "lower-case t and z",
+                         "non-JSON whitespace value", "whitespace-only required value",
+                         "year 0000", "epoch seconds before year 1"}, seen

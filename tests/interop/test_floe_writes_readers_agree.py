@@ -6,6 +6,11 @@ import json
 import random
 
 import pytest
+from pyiceberg.transforms import BucketTransform
+from pyiceberg.types import LongType
+
+from metadata_tables_expect import assert_metadata_tables_agree
+from scan_plan_expect import column_bounds, expected_plan, floe_scan_with_stats, partition_values
 
 SCHEMA = ("id long not null, ts timestamptz, level string, app string, amount double, "
           "day date, price decimal(10, 2)")
@@ -106,6 +111,50 @@ def test_pyiceberg_prunes_floe_partitions_and_metrics(floe, events, pyiceberg_ca
     assert [r["id"] for r in rows] == [42]
 
 
+def test_floe_scan_prunes_manifests_and_files(floe, events, pyiceberg_catalog):
+    """`floe scan --stats` skips exactly the manifests and files that the partition summaries,
+    partition values and column bounds (read through PyIceberg) rule out, and returns the
+    rows plain Python selects."""
+    table = pyiceberg_catalog.load_table("logs.events")
+    day_field, bucket_field = (f.name for f in table.spec().fields)
+    rows = [r for b in events for r in b]
+
+    day = (dt.date(2025, 7, 3) - dt.date(1970, 1, 1)).days
+    got, stats = floe_scan_with_stats(
+        floe, "logs.events", "--where", "ts >= '2025-07-03T00:00:00Z' AND ts < '2025-07-04T00:00:00Z'")
+    want = expected_plan(table,
+                         lambda s: s[day_field][0] <= day <= s[day_field][1],
+                         lambda f: partition_values(table, f)[day_field] == day)
+    assert stats == want
+    assert want["manifests_skipped"] == 2 and want["files_skipped"] > 0  # 3 appends, 1 holds the day
+    assert sorted(r["id"] for r in got) == sorted(
+        r["id"] for r in rows if dt.datetime(2025, 7, 3, tzinfo=UTC) <= r["ts"]
+        < dt.datetime(2025, 7, 4, tzinfo=UTC))
+    assert want["files_total"] - want["files_skipped"] == len(list(table.scan(
+        row_filter="ts >= '2025-07-03T00:00:00+00:00' and ts < '2025-07-04T00:00:00+00:00'"
+    ).plan_files()))
+
+    # One id: its bucket's files, and of those only the one whose id bounds hold it.
+    bucket = BucketTransform(4).transform(LongType())(42)
+    got, stats = floe_scan_with_stats(floe, "logs.events", "--where", "id = 42")
+    want = expected_plan(
+        table,
+        lambda s: s[bucket_field][0] <= bucket <= s[bucket_field][1],
+        lambda f: (partition_values(table, f)[bucket_field] == bucket
+                   and column_bounds(table, f, "id")[0] <= 42 <= column_bounds(table, f, "id")[1]))
+    assert stats == want
+    assert want["files_total"] - want["files_skipped"] == 1
+    assert [r["id"] for r in got] == [42]
+
+    # A filter nothing can prune reads everything; one no row matches skips every manifest.
+    _, stats = floe_scan_with_stats(floe, "logs.events", "--where", "id >= 0")
+    assert stats["manifests_skipped"] == 0 and stats["files_skipped"] == 0
+    assert stats["files_total"] == len(table.inspect.files())
+    got, stats = floe_scan_with_stats(floe, "logs.events", "--where", "ts < '2025-06-01T00:00:00Z'")
+    assert got == [] and stats == {"manifests_total": 3, "manifests_skipped": 3, "files_total": 0,
+                                   "files_skipped": 0}
+
+
 def test_floe_filters_projects_and_limits(floe, events):
     expected = [r for b in events for r in b if r["level"] == "ERROR" and r["amount"] is not None
                 and r["amount"] > 10]
@@ -125,23 +174,29 @@ def test_time_travel_by_snapshot_and_time(floe, events, pyiceberg_catalog):
     assert by_id(floe.scan_rows("logs.events", "--snapshot", first["snapshot_id"])) == by_id(events[0])
     as_of = floe.scan_rows("logs.events", "--as-of", str(snapshots[1]["timestamp_ms"]))
     assert by_id(as_of) == by_id(events[0] + events[1])
-    main = floe.scan_rows("logs.events", "--ref", "main", "--select", "id")
-    assert len(main) == 750
+    # Just before the second snapshot the first is current.
+    before = floe.scan_rows("logs.events", "--as-of", str(snapshots[1]["timestamp_ms"] - 1))
+    assert by_id(before) == by_id(events[0]) or snapshots[1]["timestamp_ms"] == first["timestamp_ms"]
+    main = floe.scan_rows("logs.events", "--ref", "main")
+    assert by_id(main) == by_id(events[0] + events[1] + events[2])
+    # A tag and a branch PyIceberg sets read as their snapshots, the same rows PyIceberg reads.
+    table = pyiceberg_catalog.load_table("logs.events")
+    table.manage_snapshots().create_tag(first["snapshot_id"], "first").create_branch(
+        snapshots[1]["snapshot_id"], "second").commit()
+    tagged = floe.scan_rows("logs.events", "--ref", "first")
+    assert by_id(tagged) == by_id(events[0])
+    assert by_id(tagged) == by_id(table.scan(snapshot_id=first["snapshot_id"]).to_arrow().to_pylist())
+    assert by_id(floe.scan_rows("logs.events", "--ref", "second")) == by_id(events[0] + events[1])
+    proc = floe.run("scan", "logs.events", "--ref", "nope", check=False)
+    assert proc.returncode == 1 and "nope" in proc.stderr
 
 
 def test_metadata_tables_agree_with_pyiceberg(floe, events, pyiceberg_catalog):
     table = pyiceberg_catalog.load_table("logs.events")
-    files = floe.json("table", "files", "logs.events")
-    py_files = table.inspect.files().to_pylist()
-    assert sorted(f["file_path"] for f in files) == sorted(f["file_path"] for f in py_files)
-    assert sum(f["record_count"] for f in files) == 750
-    partitions = floe.json("table", "partitions", "logs.events")
-    assert sum(p["record_count"] for p in partitions) == 750
-    assert len(partitions) == len(table.inspect.partitions().to_pylist())
-    manifests = floe.json("table", "manifests", "logs.events")
-    assert len(manifests) == len(table.inspect.manifests().to_pylist())
-    history = floe.json("table", "history", "logs.events")
-    assert [h["snapshot_id"] for h in history] == [s.snapshot_id for s in table.snapshots()]
+    counts = assert_metadata_tables_agree(floe, "logs.events", table)
+    assert counts == {"files": len(table.inspect.files()), "manifests": 3, "snapshots": 3}
+    assert counts["files"] > 12
+    assert sum(p["record_count"] for p in floe.json("table", "partitions", "logs.events")) == 750
 
 
 def test_overwrite_by_filter_reads_identically(floe, events, tmp_path, pyiceberg_catalog, duck):

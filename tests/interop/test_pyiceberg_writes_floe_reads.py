@@ -9,6 +9,9 @@ from pyiceberg.schema import Schema
 from pyiceberg.transforms import DayTransform, IdentityTransform
 from pyiceberg.types import LongType, NestedField, StringType, TimestamptzType, DoubleType
 
+from metadata_tables_expect import assert_metadata_tables_agree
+from scan_plan_expect import expected_plan, floe_scan_with_stats, partition_values
+
 UTC = dt.timezone.utc
 
 
@@ -75,7 +78,31 @@ def test_floe_time_travels_to_pyicebergs_first_snapshot(floe, people):
 
 
 def test_floe_prunes_pyiceberg_partitions(floe, people):
+    table, first, second = people
+    names = [f.name for f in table.spec().fields]  # day of ts, then the (renamed) name
     got = floe_rows(floe, "--where", "full_name = 'bob'", "--select", "id,ts,full_name")
     assert [r["id"] for r in got] == [1, 4, 7, 10]
+    _, stats = floe_scan_with_stats(floe, "py.people", "--where", "full_name = 'bob'")
+    # The second append's manifest holds only 'cy'; of the first's three files (one per
+    # day and name) two hold other names.
+    assert stats == expected_plan(
+        table, lambda s: s[names[1]][0] is not None and s[names[1]][0] <= "bob" <= s[names[1]][1],
+        lambda f: partition_values(table, f)[names[1]] == "bob")
+    assert stats == {"manifests_total": 2, "manifests_skipped": 1, "files_total": 3,
+                     "files_skipped": 2}
     day = floe_rows(floe, "--where", "ts >= '2025-01-02T00:00:00Z' AND ts < '2025-01-03T00:00:00Z'")
     assert [r["id"] for r in day] == [1, 4, 7, 10]
+    d = (dt.date(2025, 1, 2) - dt.date(1970, 1, 1)).days
+    _, stats = floe_scan_with_stats(
+        floe, "py.people", "--where", "ts >= '2025-01-02T00:00:00Z' AND ts < '2025-01-03T00:00:00Z'")
+    assert stats == expected_plan(table, lambda s: s[names[0]][0] <= d <= s[names[0]][1],
+                                  lambda f: partition_values(table, f)[names[0]] == d)
+    assert stats == {"manifests_total": 2, "manifests_skipped": 1, "files_total": 3,
+                     "files_skipped": 2}
+
+
+def test_floe_metadata_tables_of_a_pyiceberg_table(floe, people):
+    table, _, _ = people
+    # Three partitions (day, name) in the first append, one in the second; a null name too.
+    assert assert_metadata_tables_agree(floe, "py.people", table) == {
+        "files": 4, "manifests": 2, "snapshots": 2}

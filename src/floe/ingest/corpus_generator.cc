@@ -219,6 +219,9 @@ class FileWriter {
       // Blank lines only ever come before a record, so the last line is a record; such a
       // file starts with one, so each has at least one.
       if (plan.blank_lines && (records == 0 || rng.Chance(0.02))) {
+        // Blank is empty or only spaces and tabs (JSON whitespace), never a record.
+        static constexpr std::string_view kBlanks[] = {"", "", " ", "\t", "  \t "};
+        buf_.append(kBlanks[rng.Below(std::size(kBlanks))]);
         buf_.append(eol);
         summary_.blank_lines++;
         summary_.lines++;

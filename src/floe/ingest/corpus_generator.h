@@ -19,15 +19,16 @@ namespace floe::ingest {
 /// that follows the rules must give it (see BadKindReason).
 enum class BadKind : int {
   // invalid_json
-  kTruncated = 0,      ///< a record cut short (an upload that died mid-line)
-  kArray,              ///< a JSON array, not an object
-  kNumber,             ///< a bare JSON number
-  kString,             ///< a bare JSON string
-  kInvalidUtf8,        ///< a record whose message holds bytes that are not UTF-8
-  kTrailingGarbage,    ///< a record followed by more text on the same line
-  kNonFiniteLiteral,   ///< a record with NaN or Infinity, which JSON does not have
-  kPlainText,          ///< a line of plain text (a container that did not log JSON)
-  // missing_field:<path>, for each required path absent, null, or empty ("", {} or [])
+  kTruncated = 0,     ///< a record cut short (an upload that died mid-line)
+  kArray,             ///< a JSON array, not an object
+  kNumber,            ///< a bare JSON number
+  kString,            ///< a bare JSON string
+  kInvalidUtf8,       ///< a record whose message holds bytes that are not UTF-8
+  kTrailingGarbage,   ///< a record followed by more text on the same line
+  kNonFiniteLiteral,  ///< a record with NaN or Infinity, which JSON does not have
+  kPlainText,         ///< a line of plain text (a container that did not log JSON)
+  // missing_field:<path>, for each required path absent, null, or empty ("", a string of only
+  // JSON whitespace, {} or [])
   kTimestampAbsent,
   kTimestampNull,
   kTimestampEmpty,
@@ -52,12 +53,12 @@ enum class BadKind : int {
   kKubernetesNotObject,  ///< `kubernetes` is a string, array or number: no pod_name below it
   kLabelsNotObject,      ///< `kubernetes.labels` is not an object: no app label below it
   // bad_timestamp
-  kTimestampNoSuchDate,   ///< RFC 3339 shape, but a day the month does not have
-  kTimestampBadTime,      ///< RFC 3339 shape, but hour 24+ or minute/second 60+
-  kTimestampLongFraction, ///< more than 9 fraction digits
-  kTimestampText,         ///< text that is not an RFC 3339 timestamp
-  kTimestampBoolean,      ///< `true`
-  kCount  ///< number of kinds, not a kind
+  kTimestampNoSuchDate,    ///< a day the month does not have, or one outside years 0001-9999
+  kTimestampBadTime,       ///< RFC 3339 shape, but hour 24+ or minute/second 60+
+  kTimestampLongFraction,  ///< more than 9 fraction digits
+  kTimestampText,          ///< text that is not an RFC 3339 timestamp
+  kTimestampBoolean,       ///< `true`
+  kCount                   ///< number of kinds, not a kind
 };
 
 inline constexpr int kBadKindCount = static_cast<int>(BadKind::kCount);
@@ -87,8 +88,9 @@ struct CorpusOptions {
 
   double gzip_share = 0;  ///< share of log files gzip-compressed (at least one if > 0)
   double zstd_share = 0;  ///< share of log files zstd-compressed (at least one if > 0)
-  /// Shares of files with a UTF-8 BOM, CRLF line endings, blank lines between records, and no
-  /// newline after the last line. Each, if > 0, applies to at least one file.
+  /// Shares of files with a UTF-8 BOM, CRLF line endings, blank lines (empty, or spaces and
+  /// tabs) between records, and no newline after the last line. Each, if > 0, applies to at
+  /// least one file.
   double bom_share = 0.05;
   double crlf_share = 0.1;
   double blank_line_share = 0.1;

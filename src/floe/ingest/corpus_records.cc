@@ -171,7 +171,10 @@ void AppendTimestamp(std::string& out, int64_t ns, Rng& rng) {
   int digits = 3;
   std::string_view zone = "Z";
   int64_t offset_min = 0;
-  if (form < 560) {
+  if (form < 545) {
+  } else if (form < 560) {  // RFC 3339 §5.6 allows lower case
+    between = 't';
+    zone = "z";
   } else if (form < 640) {
     digits = 6;
   } else if (form < 700) {
@@ -306,7 +309,12 @@ void RecordWriter::Fill(PodInfo& pod, Rng& rng) {
   for (char& c : upper) c = Upper(c);
   f_.logger.assign("\"").append(AppendMessage(pod, rng, upper, f_.message)).push_back('"');
   f_.message.push_back('"');
-  if (rng.Chance(0.002)) f_.message = Pick<const char*>(rng, {"137", "0", "-1", "true"});
+  // Rare messages that are not text, or only characters that are not JSON whitespace (form
+  // feed, vertical tab, no-break space): all of them are values, not missing.
+  if (rng.Chance(0.002)) {
+    f_.message = Pick<const char*>(
+        rng, {"137", "0", "-1", "true", "\"\\f\"", "\"\\u000b\"", "\"\xc2\xa0\""});
+  }
   uint64_t pick = rng.Below(1008);
   size_t variant = 0;
   while (pick >= static_cast<uint64_t>(kVariantWeights[variant])) {
@@ -337,7 +345,8 @@ void RecordWriter::Bad(BadKind kind, PodInfo& pod, Rng& rng, std::string& out) {
   auto missing = [&](int mode) -> std::optional<std::string> {
     if (mode == 0) return std::nullopt;
     if (mode == 1) return "null";
-    return std::string(Pick<const char*>(rng, {"\"\"", "\"\"", "{}", "[]"}));
+    // Empty: "", a string of only JSON whitespace, or an empty object or array.
+    return std::string(Pick<const char*>(rng, {"\"\"", "\" \"", "\"\\t \\r\\n\"", "{}", "[]"}));
   };
   auto set_top = [&](bool& has, std::string& raw, int mode) {
     auto v = missing(mode);
@@ -448,6 +457,13 @@ void RecordWriter::Bad(BadKind kind, PodInfo& pod, Rng& rng, std::string& out) {
       f_.kube = &kube_scratch_;
       break;
     case BadKind::kTimestampNoSuchDate: {
+      if (rng.Chance(0.25)) {  // a real day, but outside UTC years 0001-9999
+        f_.timestamp = Pick<const char*>(
+            rng, {"\"0000-12-31T23:59:59Z\"", "\"0000-01-01 00:00:00.000\"",
+                  "\"0001-01-01T00:30:00+01:00\"", "\"9999-12-31T23:59:59-00:01\"", "-62135596801",
+                  "-62135596800.000001", "253402300800"});
+        break;
+      }
       const std::string year = date_text.substr(0, 4);
       const int y = std::stoi(year);
       const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

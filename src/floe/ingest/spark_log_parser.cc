@@ -30,7 +30,8 @@ struct Slot {
 
 enum class Outcome { kRecord, kInvalidJson, kMissingField, kBadTimestamp };
 
-/// A line of only spaces, tabs and carriage returns (or nothing) carries no record.
+/// A line of only JSON whitespace (RFC 8259 §2: spaces, tabs and carriage returns; a line holds
+/// no line feed) or nothing carries no record.
 bool IsBlankLine(std::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
@@ -38,10 +39,11 @@ bool IsBlankLine(std::string_view line) {
   return true;
 }
 
-/// A string value of only ASCII whitespace counts as missing for the required fields.
+/// A string value of only JSON whitespace counts as missing for the required fields: the same
+/// four characters as a blank line, so form feeds and vertical tabs are content.
 bool IsBlankValue(std::string_view text) {
   for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
   }
   return true;
 }

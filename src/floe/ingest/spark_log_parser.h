@@ -41,9 +41,9 @@ struct ParseCounts {
 /// `kubernetes.pod_name`, `kubernetes.namespace_name`, `kubernetes.labels.app` and
 /// `kubernetes.labels.spark-app-selector` must be present and non-empty, in that order, the
 /// first failure giving `missing_field:<path>`. Missing means absent, null, a string of only
-/// ASCII whitespace (including ""), or an empty object or array; numbers and booleans are
-/// never empty. `kubernetes` and `labels` that are not objects hold none of their fields.
-/// Then `timestamp` must be an RFC 3339 string (ParseTimestampMicros) or a number of epoch
+/// JSON whitespace (space, tab, LF, CR; including ""), or an empty object or array; numbers
+/// and booleans are never empty. `kubernetes` and `labels` that are not objects hold none of their
+/// fields. Then `timestamp` must be an RFC 3339 string (ParseTimestampMicros) or a number of epoch
 /// seconds (ParseEpochSecondsMicros), else `bad_timestamp`.
 ///
 /// Values: strings are stored unescaped, numbers and booleans as their JSON text as written

@@ -1,5 +1,5 @@
 // The store and PyIceberg's SqlCatalog open each other's SQLite files. Needs FLOE_PYTHON set to a
-// Python with pyiceberg and pyarrow (the project venv); skipped otherwise.
+// Python with pyiceberg and pyarrow (the project venv); skipped otherwise, failed under CI.
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 
 #include "floe/catalog/sql/sql_catalog_store.h"
 
+#include "../interop_python.h"
 namespace floe::catalog {
 namespace {
 
@@ -70,9 +71,7 @@ print(json.dumps(out))
 class SqlCatalogStorePyIcebergTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* python = std::getenv("FLOE_PYTHON");
-    if (python == nullptr || *python == '\0') GTEST_SKIP() << "FLOE_PYTHON is not set";
-    python_ = python;
+    FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python_);
     std::string pattern = (fs::temp_directory_path() / "floe_sql_py_XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;

@@ -1,3 +1,4 @@
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/table_output.h"
+
+#include "../interop_python.h"
 
 // floe's csv, jsonl and parquet output read back by DuckDB and pyarrow. Runs when FLOE_PYTHON
 // names an interpreter with both installed (the project's .venv).
@@ -103,8 +106,8 @@ print(json.dumps(out))
 )PY";
 
 TEST(TableOutputInteropTest, DuckDbAndPyArrowReadCsvJsonLinesAndParquet) {
-  const char* python = std::getenv("FLOE_PYTHON");
-  if (python == nullptr || *python == '\0') GTEST_SKIP() << "FLOE_PYTHON not set";
+  std::string python;
+  FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python);
   auto dir = std::filesystem::temp_directory_path() /
              ("floe_table_output_interop_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -114,8 +117,7 @@ TEST(TableOutputInteropTest, DuckDbAndPyArrowReadCsvJsonLinesAndParquet) {
   ASSERT_TRUE(WriteTable(*table, OutputFormat::kParquet, (dir / "out.parquet").string()).ok());
   std::ofstream(dir / "check.py") << kReader;
 
-  std::string cmd = std::string(python) + " '" + (dir / "check.py").string() + "' '" +
-                    dir.string() + "' 2>&1";
+  std::string cmd = python + " '" + (dir / "check.py").string() + "' '" + dir.string() + "' 2>&1";
   std::string output;
   if (FILE* pipe = popen(cmd.c_str(), "r")) {
     char buf[4096];

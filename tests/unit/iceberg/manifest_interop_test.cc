@@ -10,6 +10,8 @@
 #include "floe/iceberg/manifest_writer.h"
 #include "manifest_test_util.h"
 
+#include "../interop_python.h"
+
 namespace floe::iceberg {
 namespace {
 
@@ -94,8 +96,8 @@ print(json.dumps(out))
 )PY";
 
 TEST(ManifestInterop, PyIcebergReadsFloeManifestAndList) {
-  std::string python = testing::PythonForInterop();
-  if (python.empty()) GTEST_SKIP() << "FLOE_PYTHON not set";
+  std::string python;
+  FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python);
   ScratchDir dir("floe-manifest");
   auto io = LocalIO();
   AllTypes t = MakeAllTypes();

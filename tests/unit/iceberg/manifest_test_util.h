@@ -55,12 +55,6 @@ inline std::string Hex(const std::string& bytes) {
   return out;
 }
 
-/// The interpreter to check files with a real reader, or "" when FLOE_PYTHON is unset.
-inline std::string PythonForInterop() {
-  const char* python = std::getenv("FLOE_PYTHON");
-  return python && *python ? python : "";
-}
-
 /// Runs a Python script (written to `dir`) with one argument and parses the JSON it prints on
 /// stdout; a parse failure yields a discarded json value and the output is reported.
 inline nlohmann::json RunPythonJson(const std::string& python, const ScratchDir& dir,

@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include "../interop_python.h"
+
 namespace floe::iceberg {
 namespace {
 
@@ -468,8 +470,8 @@ TEST(TableMetadataTest, SnapshotAsOfUsesTheSnapshotLog) {
 // Checks that PyIceberg itself accepts what floe writes. Runs when FLOE_PYTHON names a Python
 // with pyiceberg installed (e.g. FLOE_PYTHON=.venv/bin/python).
 TEST(TableMetadataInteropTest, PyIcebergParsesSerializedMetadata) {
-  const char* python = std::getenv("FLOE_PYTHON");
-  if (python == nullptr || *python == '\0') GTEST_SKIP() << "FLOE_PYTHON not set";
+  std::string python;
+  FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python);
   auto dir = std::filesystem::temp_directory_path() /
              ("floe_metadata_interop_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -503,7 +505,7 @@ TEST(TableMetadataInteropTest, PyIcebergParsesSerializedMetadata) {
       std::ofstream out(path);
       out << SerializeTableMetadata(c.md);
     }
-    std::string command = std::string(python) +
+    std::string command = python +
                           " -c \"import sys; from pyiceberg.table.metadata import "
                           "TableMetadataUtil as U; m = U.parse_raw(open(sys.argv[1]).read()); "
                           "sys.exit(0 if (" +

@@ -148,7 +148,7 @@ Recount CountCorpus(const fs::path& dir) {
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         r.lines++;
-        if (line.empty()) {
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {  // JSON whitespace
           r.blank++;
           continue;
         }

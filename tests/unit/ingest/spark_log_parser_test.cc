@@ -271,6 +271,26 @@ TEST(SparkLogParserTest, BlankLinesAreSkippedButCounted) {
   EXPECT_EQ(Parse("\f\n").reason(), "invalid_json");
 }
 
+TEST(SparkLogParserTest, BlankLinesAreOnlyJsonWhitespace) {
+  // Spaces, tabs and CRs (a CR before CRLF stays in the line) are blank, whatever the mix.
+  for (const char* line : {" \n", "\t\n", " \t \r\n", "\r\r\n", " \r \n", "\t"}) {
+    Parsed p = Parse(line);
+    EXPECT_EQ(p.counts.blank, 1) << ::testing::PrintToString(line);
+    EXPECT_TRUE(p.rejects.empty()) << ::testing::PrintToString(line);
+  }
+  // Other whitespace is content, and the line is not JSON.
+  for (const char* line :
+       {"\f\n", "\v\n", " \f\t\n", "\xc2\xa0\n", "\xe2\x80\xa8\n", "\xe3\x80\x80\n"}) {
+    Parsed p = Parse(line);
+    EXPECT_EQ(p.counts.blank, 0) << ::testing::PrintToString(line);
+    EXPECT_EQ(p.reason(), "invalid_json") << ::testing::PrintToString(line);
+  }
+  EXPECT_EQ(Parse(std::string("\0\n", 2)).reason(), "invalid_json");
+  // JSON whitespace around a record is allowed, as RFC 8259 allows it around any value.
+  Parsed p = Parse(" \t" + Build() + " \t\r\n");
+  EXPECT_EQ(p.counts.records, 1);
+}
+
 TEST(SparkLogParserTest, LastLineWithoutNewlineIsParsed) {
   LineSpec bad;
   bad.pod_name = kAbsent;

@@ -204,6 +204,61 @@ TEST(SparkLogValidationTest, BadTimestampsAreRejected) {
   }
 }
 
+// The rules both floe and the Python expectation follow (README "Line rules").
+TEST(SparkLogValidationTest, BlankValueMeansOnlyJsonWhitespace) {
+  // JSON's whitespace is space, tab, LF and CR; anything else is content, not missing.
+  for (const char* value : {"\"\\f\"", "\"\\u000b\"", "\" \\f \"", "\"\xc2\xa0\"", "\"\\u2028\"",
+                            "\"\\u0000\"", "\"\\u3000\""}) {
+    for (size_t i = 1; i < kRequired.size(); ++i) {  // all but the timestamp
+      LineSpec spec;
+      spec.*kRequired[i].member = value;
+      EXPECT_EQ(ReasonOf(Build(spec)), "") << kRequired[i].path << " = " << value;
+    }
+    LineSpec spec;
+    spec.timestamp = value;  // present, so it is checked as a timestamp
+    EXPECT_EQ(ReasonOf(Build(spec)), "bad_timestamp") << value;
+  }
+  for (const char* value :
+       {"\" \"", "\"\\t\"", "\"\\r\\n\"", "\" \\t\\r\\n \"", "\"\\u0009\\u000a\\u000d\\u0020\""}) {
+    for (const Required& field : kRequired) {
+      LineSpec spec;
+      spec.*field.member = value;
+      EXPECT_EQ(ReasonOf(Build(spec)), std::string("missing_field:") + field.path)
+          << field.path << " = " << value;
+    }
+  }
+}
+
+TEST(SparkLogValidationTest, LowerCaseTAndZAreRfc3339) {
+  for (const char* ts : {"\"2025-07-08t19:52:43.118z\"", "\"2025-07-08t19:52:43.118Z\"",
+                         "\"2025-07-08T19:52:43.118z\"", "\"2025-07-08t21:52:43.118+02:00\""}) {
+    LineSpec spec;
+    spec.timestamp = ts;
+    EXPECT_EQ(ReasonOf(Build(spec)), "") << ts;
+  }
+  LineSpec spec;
+  spec.timestamp = "\"2025-07-08x19:52:43.118z\"";
+  EXPECT_EQ(ReasonOf(Build(spec)), "bad_timestamp");
+}
+
+TEST(SparkLogValidationTest, TimestampsOutsideYearsOneToNineThousandNineHundredNinetyNine) {
+  // Year 0000 fits RFC 3339's grammar but no Python datetime: refused, as text or as number.
+  for (const char* ts :
+       {"\"0000-01-01T00:00:00Z\"", "\"0000-12-31T23:59:59.999999Z\"", "\"0000-06-15 12:00:00\"",
+        "\"0001-01-01T00:30:00+01:00\"", "\"9999-12-31T23:59:59-00:01\"", "-62135596801",
+        "-62135596800.000001", "253402300800"}) {
+    LineSpec spec;
+    spec.timestamp = ts;
+    EXPECT_EQ(ReasonOf(Build(spec)), "bad_timestamp") << ts;
+  }
+  for (const char* ts : {"\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59.999999Z\"",
+                         "-62135596800", "253402300799.999999"}) {
+    LineSpec spec;
+    spec.timestamp = ts;
+    EXPECT_EQ(ReasonOf(Build(spec)), "") << ts;
+  }
+}
+
 TEST(SparkLogValidationTest, MissingComesBeforeBadTimestamp) {
   LineSpec spec;
   spec.timestamp = "\"garbage\"";
