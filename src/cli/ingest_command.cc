@@ -141,7 +141,6 @@ nlohmann::json ReportJson(const ingest::IngestReport& r) {
           {"recovered_batches", r.recovered_batches},
           {"changed_files", r.changed_files},
           {"unchanged_files", r.unchanged_files},
-          {"held_back_files", r.held_back_files},
           {"swept_files", r.swept_files},
           {"skipped_entries", skipped},
           {"skipped_by_reason", skipped_by_reason},
@@ -186,10 +185,6 @@ void PrintReport(const ingest::IngestReport& r) {
   }
   if (r.unchanged_files > 0) {
     std::cout << "Touched but unchanged files: " << r.unchanged_files << " (not read again)\n";
-  }
-  if (r.held_back_files > 0) {
-    std::cout << "Unterminated last lines held back: " << r.held_back_files
-              << " (read when their files grow or stay as they are)\n";
   }
   if (!r.skipped.empty()) {
     std::map<std::string, int64_t> by_reason;

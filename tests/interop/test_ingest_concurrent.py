@@ -95,7 +95,9 @@ def test_concurrent_runs_never_take_a_file_twice(floe, corpus, want, pyiceberg_c
         assert {str(p) for p in (root / "data").rglob("*.parquet")} == live, name
     data = pyiceberg_catalog.load_table(TABLE)
     records = pathlib.Path(data.location().removeprefix("file://")) / "metadata" / "floe-ingest"
-    assert sorted(p.stem for p in records.glob("*.json")) == sorted(data_batches)
+    # Batch records are named floe-<batch id>.json.
+    want = sorted(f"floe-{b}" for b in data_batches)
+    assert sorted(p.stem for p in records.glob("*.json")) == want
 
     # A plain run afterwards ingests what the losers left (here: nothing, the winners took it
     # all) and the tables end exactly as one run would leave them.

@@ -174,7 +174,8 @@ def expected_rows_of_file(path):
     return out
 
 
-def test_unfinished_last_line_waits_for_the_rest_of_it(floe, tmp_path, pyiceberg_catalog):
+def test_unfinished_last_line_is_read_again_whole_once_finished(floe, tmp_path,
+                                                                 pyiceberg_catalog):
     corpus = tmp_path / "corpus"
     log = corpus / APP / "driver" / "log.json"
     write_lines(log, range(1, 11))
@@ -183,32 +184,32 @@ def test_unfinished_last_line_waits_for_the_rest_of_it(floe, tmp_path, pyiceberg
         f.write(whole[:37])  # the writer is in the middle of line 11
     _, first = run_json(floe, corpus)
     assert first["total_records_processed"] == 10
-    assert first["rejected_lines"] == 0
-    assert first["held_back_files"] == 1
+    assert first["rejects_by_reason"] == {"invalid_json": 1}  # as the line rules say, now
     with open(log, "ab") as f:
         f.write(whole[37:] + b"\n" + line(12) + b"\n")
     _, second = run_json(floe, corpus)
     assert second["total_records_processed"] == 2 and second["rejected_lines"] == 0
-    assert_exact(pyiceberg_catalog, corpus)
+    rows, _ = expected(corpus)
+    assert data_multiset(pyiceberg_catalog) == rows  # line 11 whole, once
+    rejects = pyiceberg_catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
+    assert [(r["line"], r["raw"]) for r in rejects] == [(11, whole[:37])]  # what was seen then
+    _, third = run_json(floe, corpus)
+    assert third["files"] == 0
 
 
-def test_unfinished_last_line_left_as_it_is_is_rejected_on_the_next_run(floe, tmp_path,
-                                                                        pyiceberg_catalog):
+def test_valid_unterminated_last_line_is_not_read_again(floe, tmp_path, pyiceberg_catalog):
     corpus = tmp_path / "corpus"
     log = corpus / APP / "driver" / "log.json"
     write_lines(log, range(1, 6))
     with open(log, "ab") as f:
-        f.write(b'{"timestamp": "2025-07-01T1')  # the writer died here
+        f.write(line(6))  # complete, no newline yet
     _, first = run_json(floe, corpus)
-    assert first["held_back_files"] == 1 and first["rejected_lines"] == 0
+    assert first["total_records_processed"] == 6
+    with open(log, "ab") as f:
+        f.write(b"\n" + line(7) + b"\n")
     _, second = run_json(floe, corpus)
-    assert second["rejected_lines"] == 1
-    assert second["rejects_by_reason"] == {"invalid_json": 1}
-    assert_exact(pyiceberg_catalog, corpus)  # the model rejects line 6 as invalid_json
-    rejects = pyiceberg_catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
-    assert [(r["line"], r["raw"]) for r in rejects] == [(6, b'{"timestamp": "2025-07-01T1')]
-    _, third = run_json(floe, corpus)
-    assert third["files"] == 0
+    assert second["total_records_processed"] == 1 and second["rejected_lines"] == 0
+    assert_exact(pyiceberg_catalog, corpus)
 
 
 def test_symlink_loops_end_and_each_file_is_read_once(floe, tmp_path, pyiceberg_catalog):

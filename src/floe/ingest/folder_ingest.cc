@@ -143,18 +143,24 @@ struct FolderPartWriter::Impl {
     return arrow::Status::OK();
   }
   std::string ChangedMessage(const SourceFile& file, const BatchFile& earlier) {
-    return "file " + RelativeTo(folder->location, file.location) + " changed after it was " +
-           "ingested: its first " + std::to_string(earlier.file.size) + " bytes are not " +
-           "those batch " + (earlier.has_crc ? "" : "(recorded without a checksum) ") +
-           "read before (now " + std::to_string(file.size) + " bytes); nothing of the " +
-           "folder is committed. To ingest the file again as a new file (its earlier rows " +
-           "stay), run with --reingest-changed";
+    const std::string what =
+        earlier.has_crc ? "its first " + std::to_string(earlier.file.size) +
+                              " bytes differ from those an earlier run ingested (it has " +
+                              std::to_string(file.size) + " bytes now)"
+                        : "it was ingested by a floe that kept no checksum, and its size or "
+                          "time changed since";
+    return "file " + RelativeTo(folder->location, file.location) +
+           " changed after it was ingested: " + what +
+           "; nothing of the folder is committed. To ingest the file again as a new file (its "
+           "earlier rows stay), run with --reingest-changed";
   }
   arrow::Status Read(const SourceFile& file, const FilePlan& plan) {
     if (plan.earlier) work.had_earlier = true;
     ReadPlan read = plan.read;
     bool reingest = false;
-    if (plan.action == FilePlan::Action::kChanged) {
+    // A file whose ingested bytes are gone or differ fails the folder, or on request is read
+    // again from its start as a new file.
+    auto on_changed = [&]() -> arrow::Status {
       if (!options.reingest_changed) {
         ++work.changed_files;
         return arrow::Status::Invalid(ChangedMessage(file, *plan.earlier));
@@ -162,31 +168,25 @@ struct FolderPartWriter::Impl {
       read = ReadPlan{};
       read.end = file.size;
       reingest = true;
-    }
+      return arrow::Status::OK();
+    };
+    if (plan.action == FilePlan::Action::kChanged) ARROW_RETURN_NOT_OK(on_changed());
     const std::string relative = RelativeTo(folder->location, file.location);
     auto after_window = [&] { return AfterWindow(relative); };
     ParseCounts counts;
     rejected.clear();
-    ARROW_ASSIGN_OR_RAISE(ReadOutcome got, reader->Read(*tables->data->io(), file.identity, read,
-                                                       &parser, &rejected, &counts,
-                                                       after_window));
-    if (got.changed) {
-      if (!options.reingest_changed) {
-        ++work.changed_files;
-        return arrow::Status::Invalid(ChangedMessage(file, *plan.earlier));
-      }
-      read = ReadPlan{};
-      read.end = file.size;
-      reingest = true;
+    ReadOutcome got;
+    while (true) {  // at most twice: a read from the start has no prefix to differ
       ARROW_ASSIGN_OR_RAISE(got, reader->Read(*tables->data->io(), file.identity, read, &parser,
                                               &rejected, &counts, after_window));
+      if (!got.changed) break;
+      ARROW_RETURN_NOT_OK(on_changed());
     }
     BatchFile entry;
     entry.folder = folder->name;
     entry.file = file;
     entry.file.size = got.end;
     entry.start = read.start;
-    entry.seen_size = file.size;
     entry.crc64 = got.crc;
     entry.start_crc64 = read.prefix_crc;
     entry.first_line = read.first_line;
@@ -194,6 +194,8 @@ struct FolderPartWriter::Impl {
     entry.at_line_start = got.at_line_start;
     entry.compression = CompressionName(got.compression);
     entry.reingested = reingest;
+    entry.rejected_tail_start = got.rejected_tail_start;
+    entry.rejected_tail_crc64 = got.rejected_tail_crc;
     entry.records = counts.records;
     entry.rejects = counts.rejected;
     if (read.start == read.end && plan.earlier) {
@@ -205,11 +207,10 @@ struct FolderPartWriter::Impl {
       ++work.unchanged_files;
     }
     work.files.push_back(std::move(entry));
-    if (got.held_back > 0) ++work.held_back;
     work.result.records += counts.records;
     work.result.rejects += counts.rejected;
     work.lines += counts.lines;
-    work.bytes += got.end + got.held_back - read.start;
+    work.bytes += got.end - read.start;
     return arrow::Status::OK();
   }
   arrow::Status Close() {
@@ -333,7 +334,6 @@ FolderWork MergeFolderParts(const IngestTables& tables, const AppFolder& folder,
     merged.bytes += part.bytes;
     merged.lines += part.lines;
     merged.unchanged_files += part.unchanged_files;
-    merged.held_back += part.held_back;
     merged.had_earlier = merged.had_earlier || part.had_earlier;
     for (auto& f : part.files) merged.files.push_back(std::move(f));
     for (auto& f : part.data_files) merged.data_files.push_back(std::move(f));
@@ -371,7 +371,6 @@ arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTa
     read.prefix_crc = entry.start_crc64;
     read.first_line = entry.first_line;
     read.compression = CompressionFromName(entry.compression);
-    read.final_tail = true;  // what the batch consumed it consumed in full
     RejectRows rows(entry.folder, batch.job_id, NowUs());
     const std::string relative = RelativeTo(folder_location[entry.folder], entry.file.location);
     std::vector<RejectedLine> rejected;

@@ -28,7 +28,6 @@ struct FolderWork {
   int64_t lines = 0;           ///< new lines read
   int64_t changed_files = 0;   ///< files whose ingested content changed
   int64_t unchanged_files = 0; ///< files touched (new time) whose content is as ingested
-  int64_t held_back = 0;       ///< files whose unterminated last line waits for a later run
   bool had_earlier = false;    ///< some file of the folder was ingested by an earlier batch
 };
 

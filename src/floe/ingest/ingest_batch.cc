@@ -35,7 +35,6 @@ std::string IngestBatch::ToJson() const {
                                     {"size", f.file.size},
                                     {"mtime-ns", f.file.mtime_ns},
                                     {"start", f.start},
-                                    {"seen-size", f.seen_size},
                                     {"first-line", f.first_line},
                                     {"last-line", f.last_line},
                                     {"at-line-start", f.at_line_start},
@@ -47,6 +46,10 @@ std::string IngestBatch::ToJson() const {
       entry["start-crc64"] = util::Crc64ToHex(f.start_crc64);
     }
     if (f.reingested) entry["reingested"] = true;
+    if (f.rejected_tail_start >= 0) {
+      entry["rejected-tail-start"] = f.rejected_tail_start;
+      entry["rejected-tail-crc64"] = util::Crc64ToHex(f.rejected_tail_crc64);
+    }
     files_json.push_back(std::move(entry));
   }
   return doc.dump();
@@ -97,7 +100,6 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
     entry.file.size = num(f, "size");
     entry.file.mtime_ns = num(f, "mtime-ns");
     entry.start = num(f, "start");
-    entry.seen_size = f.contains("seen-size") ? num(f, "seen-size") : entry.file.size;
     entry.has_crc = f.contains("crc64");
     if (entry.has_crc && !util::Crc64FromHex(str(f, "crc64"), &entry.crc64)) {
       return bad("crc64 is not 16 hex digits");
@@ -110,6 +112,12 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
     entry.at_line_start = flag(f, "at-line-start", true);
     entry.compression = f.contains("compression") ? str(f, "compression") : "none";
     entry.reingested = flag(f, "reingested", false);
+    if (f.contains("rejected-tail-start")) {
+      entry.rejected_tail_start = num(f, "rejected-tail-start");
+      if (!util::Crc64FromHex(str(f, "rejected-tail-crc64"), &entry.rejected_tail_crc64)) {
+        return bad("rejected-tail-crc64 is not 16 hex digits");
+      }
+    }
     entry.records = num(f, "records");
     entry.rejects = num(f, "rejects");
     batch.files.push_back(std::move(entry));

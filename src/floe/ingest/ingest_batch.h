@@ -29,7 +29,6 @@ struct BatchFile {
   std::string folder;
   SourceFile file;  ///< file.size: the end of the bytes ingested so far; file.mtime_ns as listed
   int64_t start = 0;          ///< [0, start) was ingested by earlier batches
-  int64_t seen_size = 0;      ///< the size when listed (more than file.size: a held-back line)
   uint64_t crc64 = 0;         ///< CRC-64/XZ of the file's bytes [0, file.size)
   uint64_t start_crc64 = 0;   ///< CRC-64/XZ of [0, start), to read this batch's bytes again
   bool has_crc = true;        ///< false in records written before checksums were kept
@@ -37,6 +36,10 @@ struct BatchFile {
   int64_t last_line = 0;      ///< number of the last line ingested so far
   bool at_line_start = true;  ///< the ingested content ends with "\n" (or is empty)
   std::string compression = "none";  ///< "none", "gzip" or "zstd", as found at offset 0
+  /// A plain file whose last line, unterminated, was rejected: where that line starts and the
+  /// CRC-64/XZ of [0, there). A later run that finds the file grown reads it again from there.
+  int64_t rejected_tail_start = -1;
+  uint64_t rejected_tail_crc64 = 0;
   bool reingested = false;    ///< read again from the start on request (--reingest-changed)
   int64_t records = 0;
   int64_t rejects = 0;

@@ -108,9 +108,13 @@ FilePlan IngestLedger::Plan(const SourceFile& file) const {
   plan.read.prefix_crc = earlier->crc64;
   plan.read.first_line = earlier->at_line_start ? earlier->last_line + 1 : earlier->last_line;
   plan.read.compression = CompressionFromName(earlier->compression);
-  // A last line held back as possibly unfinished is final once a run finds the file exactly
-  // as the earlier one left it.
-  plan.read.final_tail = file.size == earlier->seen_size && file.mtime_ns == seen.mtime_ns;
+  if (file.size > seen.size && earlier->rejected_tail_start >= 0) {
+    // The unterminated last line rejected then may have been a line being written: read it
+    // again, whole, with what followed it.
+    plan.read.start = earlier->rejected_tail_start;
+    plan.read.prefix_crc = earlier->rejected_tail_crc64;
+    plan.read.first_line = earlier->last_line;
+  }
   return plan;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ struct FilePlan {
   };
   Action action = Action::kRead;
   ReadPlan read;
-  /// The ledger's latest entry for the file, if any (a copy: plans outlive nothing).
+  /// The ledger's latest entry for the file, if any.
   std::optional<BatchFile> earlier;
 };
 
@@ -40,8 +41,9 @@ class IngestLedger {
   const BatchFile* Find(const std::string& identity) const;
   /// What to read of `file` now. A file not seen before is read whole. One seen before is
   /// skipped if its size and time are unchanged; otherwise the bytes after its ingested
-  /// prefix are read once the prefix is found unchanged (a file only touched gives none).
-  /// A file smaller than its ingested prefix has changed.
+  /// prefix are read once the prefix is found unchanged (a file only touched gives none; a
+  /// grown one whose unterminated last line was rejected is read again from that line). A
+  /// file smaller than its ingested prefix has changed.
   FilePlan Plan(const SourceFile& file) const;
 
   /// Batches whose data commit landed but whose rejects commit did not (a crash between them).

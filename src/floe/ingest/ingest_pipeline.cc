@@ -243,8 +243,7 @@ std::vector<FolderWork> ReadFolders(const IngestTables& tables, const IngestOpti
 }
 
 // A folder gets a processing-metadata row and a line in the summary when it failed or gave
-// new lines; one whose files were only touched, or only grew by a held-back line, is
-// recorded in the batch alone.
+// new lines; one whose files were only touched is recorded in the batch alone.
 bool Reportable(const FolderWork& w) {
   return w.result.status == kStatusFailed || w.lines > 0;
 }
@@ -305,7 +304,6 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
 void AddToReport(const FolderWork& w, IngestReport* report) {
   report->changed_files += w.changed_files;
   report->unchanged_files += w.unchanged_files;
-  report->held_back_files += w.held_back;
   if (!Reportable(w)) return;
   report->folders.push_back(FolderOutcome{w.result.name, w.result.status,
                                           static_cast<int64_t>(w.files.size()),

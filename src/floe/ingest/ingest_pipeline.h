@@ -73,7 +73,6 @@ struct IngestReport {
   std::vector<SkippedEntry> skipped;
   int64_t changed_files = 0;    ///< files whose ingested content changed (their folders fail)
   int64_t unchanged_files = 0;  ///< files with a new time whose content is as ingested
-  int64_t held_back_files = 0;  ///< files whose unterminated last line waits for a later run
   int64_t swept_files = 0;      ///< files a killed earlier run wrote and never committed, removed
   double seconds = 0;
 

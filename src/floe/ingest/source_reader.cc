@@ -113,17 +113,19 @@ arrow::Result<ReadOutcome> SourceReader::Read(
     return out;
   }
   const bool plain = compression == Compression::kNone;
-  // Compressed files are checksummed as read (raw bytes); plain ones as consumed, so that a
-  // held-back last line stays out of the checksum.
+  // Compressed files are checksummed as read (raw bytes); plain ones as consumed, so that the
+  // checksum of the bytes before an unterminated last line is at hand.
   auto raw = std::make_shared<RangeInput>(file, location, plan.start, plan.end, !plain, crc);
   ARROW_ASSIGN_OR_RAISE(auto content,
                         ContentStream::Open(raw, location, plan.start, compression));
 
   int64_t line = plan.first_line;  // the number of the line at window_[0]
   size_t used = 0;                 // content bytes in window_
+  int64_t consumed = 0;            // content bytes consumed (file bytes, for plain files)
   // Drops the first n bytes of the window once they are parsed (or rejected unparsed).
   auto consume = [&](size_t n) {
     if (plain) crc = util::Crc64(crc, window_.data(), n);
+    consumed += static_cast<int64_t>(n);
     std::memmove(window_.data(), window_.data() + n, used - n);
     used -= n;
   };
@@ -177,27 +179,26 @@ arrow::Result<ReadOutcome> SourceReader::Read(
     ARROW_RETURN_NOT_OK(after_window());
   }
 
-  // What is left is an unterminated last line.
+  // What is left is an unterminated last line: read as it is now.
   if (used > 0) {
-    const ParseCounts counts_before = *counts;
-    const size_t rejects_before = rejects->size();
+    const int64_t records_before = counts->records;
+    const int64_t tail_start = plan.start + consumed;
+    const uint64_t tail_crc = crc;
     ARROW_RETURN_NOT_OK(parser->ParseLines(std::string_view(window_.data(), used), line,
                                            file_start, rejects, counts));
-    const bool record = counts->records > counts_before.records;
-    if (!record && plain && !plan.final_tail) {
-      // Most likely a line still being written: it is read again, whole, by a later run.
-      rejects->resize(rejects_before);
-      *counts = counts_before;
-      out.held_back = static_cast<int64_t>(used);
-    } else {
-      consume(used);
-      ++line;
-      out.at_line_start = false;
+    if (plain && counts->records == records_before) {
+      // Not a record: perhaps a line still being written (a complete JSON object ends with
+      // its "}"). Should the file grow, the line is read again, whole, from here.
+      out.rejected_tail_start = tail_start;
+      out.rejected_tail_crc = tail_crc;
     }
+    consume(used);
+    ++line;
+    out.at_line_start = false;
     ARROW_RETURN_NOT_OK(after_window());
   }
   out.last_line = line - 1;
-  out.end = plan.end - out.held_back;
+  out.end = plan.end;
   out.crc = plain ? crc : raw->crc();
   return out;
 }

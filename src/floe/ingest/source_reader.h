@@ -23,9 +23,6 @@ struct ReadPlan {
   int64_t first_line = 1;   ///< number of the line that starts (or continues) at `start`
   /// The format found at offset 0 when start > 0 (appended data must be in the same one).
   Compression compression = Compression::kNone;
-  /// Plain files: an unterminated last line that is not a valid record is parsed (and so
-  /// rejected) now, instead of being held back because the file may still be written.
-  bool final_tail = false;
 };
 
 /// What reading a plan found.
@@ -36,7 +33,11 @@ struct ReadOutcome {
   uint64_t crc = 0;            ///< CRC-64 of [0, end)
   int64_t last_line = 0;       ///< number of the last line consumed (first_line - 1 if none)
   bool at_line_start = true;   ///< the consumed content is empty or ends with "\n"
-  int64_t held_back = 0;       ///< bytes of an unterminated last line left for a later run
+  /// Plain files whose content ends with an unterminated line that was rejected (it may be a
+  /// line still being written): where that line starts, and the CRC-64 of the bytes before
+  /// it, so that a later read of the grown file can read the line again whole. -1: none.
+  int64_t rejected_tail_start = -1;
+  uint64_t rejected_tail_crc = 0;
   Compression compression = Compression::kNone;
 };
 

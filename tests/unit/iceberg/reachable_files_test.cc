@@ -81,6 +81,9 @@ class CountingFileIO final : public io::FileIO {
   arrow::Status DeleteDir(const std::string& location) override {
     return inner_->DeleteDir(location);
   }
+  arrow::Result<std::string> CanonicalLocation(const std::string& location) override {
+    return inner_->CanonicalLocation(location);
+  }
   arrow::Result<std::vector<io::FileEntry>> List(const std::string& location,
                                                  bool recursive) override {
     return inner_->List(location, recursive);

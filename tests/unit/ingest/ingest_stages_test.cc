@@ -96,7 +96,8 @@ TEST_F(IngestStagesTest, BatchRecordRoundTripsAndReadsOlderRecords) {
   f.folder = "spark-1";
   f.file = SourceFile{"/s/spark-1/link.json", "/s/spark-1/a.json", 120, 777};
   f.start = 40;
-  f.seen_size = 150;
+  f.rejected_tail_start = 100;
+  f.rejected_tail_crc64 = 0x1111222233334444ull;
   f.crc64 = 0x0123456789abcdefull;
   f.start_crc64 = 0xfedcba9876543210ull;
   f.first_line = 3;
@@ -116,7 +117,8 @@ TEST_F(IngestStagesTest, BatchRecordRoundTripsAndReadsOlderRecords) {
   EXPECT_EQ(g.file.size, 120);
   EXPECT_EQ(g.file.mtime_ns, 777);
   EXPECT_EQ(g.start, 40);
-  EXPECT_EQ(g.seen_size, 150);
+  EXPECT_EQ(g.rejected_tail_start, 100);
+  EXPECT_EQ(g.rejected_tail_crc64, 0x1111222233334444ull);
   EXPECT_TRUE(g.has_crc);
   EXPECT_EQ(g.crc64, f.crc64);
   EXPECT_EQ(g.start_crc64, f.start_crc64);
@@ -137,7 +139,7 @@ TEST_F(IngestStagesTest, BatchRecordRoundTripsAndReadsOlderRecords) {
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ(old->files[0].file.identity, "c200/spark-1/a.json");
   EXPECT_FALSE(old->files[0].has_crc);
-  EXPECT_EQ(old->files[0].seen_size, 10);
+  EXPECT_EQ(old->files[0].rejected_tail_start, -1);
 
   EXPECT_FALSE(IngestBatch::FromJson("[]", "x.json").ok());
   EXPECT_FALSE(IngestBatch::FromJson(
@@ -171,13 +173,13 @@ TEST_F(IngestStagesTest, LedgerPlansFromTheCommittedBatches) {
   BatchFile a;
   a.folder = "spark-1";
   a.file = SourceFile{"/s/spark-1/a.json", "/s/spark-1/a.json", 100, 1000};
-  a.seen_size = 100;
   a.crc64 = 42;
   a.last_line = 7;
-  BatchFile b = a;  // held back an unterminated last line of 20 bytes
-  b.file = SourceFile{"/s/spark-1/b.json", "/s/spark-1/b.json", 80, 2000};
-  b.seen_size = 100;
-  b.compression = "none";
+  BatchFile b = a;  // its unterminated last line, from byte 80 on, was rejected
+  b.file = SourceFile{"/s/spark-1/b.json", "/s/spark-1/b.json", 100, 2000};
+  b.at_line_start = false;
+  b.rejected_tail_start = 80;
+  b.rejected_tail_crc64 = 77;
   BatchFile z = a;  // ended in the middle of a line (a valid record without "\n")
   z.file = SourceFile{"/s/spark-1/z.json.gz", "/s/spark-1/z.json.gz", 60, 3000};
   z.at_line_start = false;
@@ -221,22 +223,22 @@ TEST_F(IngestStagesTest, LedgerPlansFromTheCommittedBatches) {
   EXPECT_EQ(plan.read.start, 100);
   EXPECT_EQ(plan.read.end, 130);
   EXPECT_EQ(plan.read.first_line, 8);
-  EXPECT_FALSE(plan.read.final_tail);
   // Shrunk: changed, not read.
   SourceFile shrunk = a.file;
   shrunk.size = 99;
   EXPECT_EQ(plan_of(shrunk).action, FilePlan::Action::kChanged);
-  // A held-back line, the file as it was left: the line is final now.
+  // A rejected unterminated last line, the file as it was left: not read again.
+  EXPECT_EQ(plan_of(b.file).action, FilePlan::Action::kSkip);
+  // ... and the file grown: read again from the start of that line, under its number.
   SourceFile held = b.file;
-  held.size = 100;
+  held.size = 130;
+  held.mtime_ns = 2001;
   plan = plan_of(held);
   EXPECT_EQ(plan.action, FilePlan::Action::kRead);
   EXPECT_EQ(plan.read.start, 80);
-  EXPECT_TRUE(plan.read.final_tail);
-  // ... and the same file grown further: not final yet.
-  held.size = 110;
-  held.mtime_ns = 2001;
-  EXPECT_FALSE(plan_of(held).read.final_tail);
+  EXPECT_EQ(plan.read.prefix_crc, 77u);
+  EXPECT_EQ(plan.read.first_line, 7);
+  EXPECT_EQ(plan.read.end, 130);
   // Ended inside a line: appended bytes continue that line's number; the format is known.
   SourceFile z_grown = z.file;
   z_grown.size = 90;

@@ -1,4 +1,4 @@
-// The source reader: windows of whole lines, the checksummed prefix, held-back and over-long
+// The source reader: windows of whole lines, the checksummed prefix, unterminated and over-long
 // lines, and files that shrink while they are read.
 #include "floe/ingest/source_reader.h"
 
@@ -120,7 +120,7 @@ TEST_F(SourceReaderTest, ReadsAFileLargerThanItsWindowLineByLine) {
   EXPECT_EQ(got->outcome.crc, util::Crc64(0, content));
   EXPECT_EQ(got->outcome.last_line, 30000);
   EXPECT_TRUE(got->outcome.at_line_start);
-  EXPECT_EQ(got->outcome.held_back, 0);
+  EXPECT_EQ(got->outcome.rejected_tail_start, -1);
 }
 
 TEST_F(SourceReaderTest, ReadsOnlyTheBytesAfterAnUnchangedPrefix) {
@@ -164,37 +164,41 @@ TEST_F(SourceReaderTest, AChangedPrefixIsReportedAndNothingIsParsed) {
   EXPECT_EQ(got->counts.lines, 0);
 }
 
-TEST_F(SourceReaderTest, AnUnfinishedLastLineIsHeldBackUntilItIsFinal) {
+TEST_F(SourceReaderTest, AnUnfinishedLastLineIsRejectedAndCanBeReadAgainWhole) {
   const std::string done = Line(1) + "\n";
-  const std::string partial = Line(2).substr(0, 40);
+  const std::string whole = Line(2);
+  const std::string partial = whole.substr(0, 40);
   const std::string path = Write(done + partial);
   const int64_t size = static_cast<int64_t>(done.size() + partial.size());
   SourceReader reader;
   auto got = Read(reader, path, Whole(size));
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->rows, 1);
-  EXPECT_TRUE(got->rejects.empty());
-  EXPECT_EQ(got->outcome.held_back, static_cast<int64_t>(partial.size()));
-  EXPECT_EQ(got->outcome.end, static_cast<int64_t>(done.size()));
-  EXPECT_EQ(got->outcome.crc, util::Crc64(0, done));
-  EXPECT_EQ(got->outcome.last_line, 1);
-  EXPECT_TRUE(got->outcome.at_line_start);
+  ASSERT_EQ(got->rejects.size(), 1u);
+  EXPECT_EQ(got->rejects[0].line, 2);
+  EXPECT_EQ(got->rejects[0].reason, "invalid_json");
+  EXPECT_EQ(got->rejects[0].raw, partial);
+  EXPECT_EQ(got->outcome.end, size);
+  EXPECT_EQ(got->outcome.crc, util::Crc64(0, done + partial));
+  EXPECT_EQ(got->outcome.last_line, 2);
+  EXPECT_FALSE(got->outcome.at_line_start);
+  EXPECT_EQ(got->outcome.rejected_tail_start, static_cast<int64_t>(done.size()));
+  EXPECT_EQ(got->outcome.rejected_tail_crc, util::Crc64(0, done));
 
-  // Left as it is, the line is final: read (and rejected) at its own number.
-  ReadPlan final_plan;
-  final_plan.start = got->outcome.end;
-  final_plan.end = size;
-  final_plan.prefix_crc = got->outcome.crc;
-  final_plan.first_line = 2;
-  final_plan.final_tail = true;
-  auto tail = Read(reader, path, final_plan);
-  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
-  ASSERT_EQ(tail->rejects.size(), 1u);
-  EXPECT_EQ(tail->rejects[0].line, 2);
-  EXPECT_EQ(tail->rejects[0].reason, "invalid_json");
-  EXPECT_EQ(tail->rejects[0].raw, partial);
-  EXPECT_EQ(tail->outcome.end, size);
-  EXPECT_FALSE(tail->outcome.at_line_start);
+  // The writer finishes the line: read again from its start, it is a record.
+  Append(path, whole.substr(40) + "\n" + Line(3) + "\n");
+  ReadPlan again;
+  again.start = got->outcome.rejected_tail_start;
+  again.end = static_cast<int64_t>(fs::file_size(path));
+  again.prefix_crc = got->outcome.rejected_tail_crc;
+  again.first_line = 2;
+  auto more = Read(reader, path, again);
+  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  EXPECT_EQ(more->rows, 2);
+  EXPECT_TRUE(more->rejects.empty());
+  EXPECT_EQ(more->outcome.last_line, 3);
+  EXPECT_TRUE(more->outcome.at_line_start);
+  EXPECT_EQ(more->outcome.rejected_tail_start, -1);
 }
 
 TEST_F(SourceReaderTest, AValidUnterminatedLastLineIsARecordNow) {
@@ -204,7 +208,7 @@ TEST_F(SourceReaderTest, AValidUnterminatedLastLineIsARecordNow) {
   auto got = Read(reader, path, Whole(static_cast<int64_t>(content.size())));
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->rows, 2);
-  EXPECT_EQ(got->outcome.held_back, 0);
+  EXPECT_EQ(got->outcome.rejected_tail_start, -1);
   EXPECT_EQ(got->outcome.last_line, 2);
   EXPECT_FALSE(got->outcome.at_line_start);
 }
