@@ -23,32 +23,15 @@
 
 #include "floe/ingest/corpus_generator.h"
 
+#include "ingest_test_util.h"
+
 namespace floe::ingest {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Gzip(const std::string& text, int level = 6, int strategy = Z_DEFAULT_STRATEGY) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, strategy), Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-std::string Zstd(const std::string& text) {
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  const size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
-  EXPECT_FALSE(ZSTD_isError(n));
-  out.resize(n);
-  return out;
-}
+using testing::Gzip;
+using testing::Zstd;
 
 /// A zstd frame written by the streaming API, which does not declare the content size.
 std::string ZstdStreamed(const std::string& text) {

@@ -1,7 +1,6 @@
 // The ingest stages before and after reading: the listing of app folders, the batch record,
 // and the ledger that plans what to read from the committed batches.
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include "floe/ingest/ingest_batch.h"
 #include "floe/ingest/ingest_ledger.h"
 #include "floe/ingest/ingest_tables.h"
+#include "ingest_test_util.h"
 
 namespace floe::ingest {
 namespace {
@@ -23,23 +23,18 @@ namespace fs = std::filesystem;
 class IngestStagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("floe_ingest_stages_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     auto io = io::MakeFileIO(dir_.string());
     ASSERT_TRUE(io.ok());
     io_ = *io;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void Write(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << bytes;
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"floe_ingest_stages_test"};
+  const fs::path& dir_ = scratch_.path();
   std::shared_ptr<io::FileIO> io_;
 };
 

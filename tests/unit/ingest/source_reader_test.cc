@@ -3,8 +3,6 @@
 #include "floe/ingest/source_reader.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "floe/util/crc64.h"
+#include "ingest_test_util.h"
 #include "spark_log_test_util.h"
 
 namespace floe::ingest {
@@ -27,33 +26,15 @@ std::string Line(int i) {
   return testing::Build(spec);
 }
 
-std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using testing::Gzip;
 
 class SourceReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("floe_source_reader_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     auto io = io::MakeFileIO(dir_.string());
     ASSERT_TRUE(io.ok());
     io_ = *io;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string Write(const std::string& bytes, const std::string& name = "log.json") {
     const std::string path = (dir_ / name).string();
@@ -97,7 +78,8 @@ class SourceReaderTest : public ::testing::Test {
     return plan;
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"floe_source_reader_test"};
+  const fs::path& dir_ = scratch_.path();
   std::shared_ptr<io::FileIO> io_;
 };
 
