@@ -302,25 +302,31 @@ def test_out_of_memory_fails_the_folder_not_the_process(floe, tmp_path, pyiceber
 
 
 def test_sigterm_stops_cleanly_and_the_next_run_resumes(floe, tmp_path, pyiceberg_catalog):
-    corpus = generate(floe, tmp_path / "big", "--seed", "9", "--apps", "16", "--records", "20000",
+    corpus = generate(floe, tmp_path / "big", "--seed", "9", "--apps", "10", "--records", "6000",
                       "--bad-rate", "0.01", "--gzip-share", "0.3")
-    stopped = 0
-    for delay in (0.3, 0.6, 1.0):
+    for signum in (signal.SIGTERM, signal.SIGINT):
         proc = subprocess.Popen([floe.bin, "ingest", str(corpus), "--table", "logs.spark",
                                  "--commit-every", "2", "--threads", "1", "--warehouse",
                                  str(floe.warehouse)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGTERM)
+        # Stop it once it is working: after its first folder, in the middle of the run.
+        progress = ""
+        while not progress.startswith("floe ingest: 1/") and proc.poll() is None:
+            progress = proc.stderr.readline()
+        assert progress.startswith("floe ingest: 1/"), progress
+        proc.send_signal(signum)
         sent = time.monotonic()
         out, err = proc.communicate(timeout=60)
-        if proc.returncode == 0:
-            continue  # it had finished before the signal
         assert proc.returncode == 130, (proc.returncode, err)
         assert time.monotonic() - sent < 5
         assert "interrupted; the next run resumes" in err
-        stopped += 1
-    assert stopped >= 1
+        # Nothing half way: every committed data batch has its rejects and status rows.
+        data = pyiceberg_catalog.load_table("logs.spark")
+        meta = pyiceberg_catalog.load_table("logs.spark_processing_metadata")
+        batches = lambda t: {s.summary["floe.ingest.batch-id"] for s in t.snapshots()
+                             if "floe.ingest.batch-id" in s.summary}
+        assert batches(data) == batches(meta)
+        assert len(batches(data)) < 5  # it did stop before the end
     ingest(floe, corpus)
     assert_exact(pyiceberg_catalog, corpus)
 
