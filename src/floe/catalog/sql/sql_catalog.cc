@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "floe/catalog/drop_table_data.h"
+#include "floe/iceberg/reachable_files.h"
 #include "floe/iceberg/table_metadata_builder.h"
 
 namespace floe::catalog {
@@ -160,15 +162,18 @@ arrow::Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const Namespa
 }
 
 arrow::Status SqlCatalog::DropTable(const TableIdentifier& id, bool purge) {
-  std::string table_location;
-  if (purge) {
-    ARROW_ASSIGN_OR_RAISE(auto table, LoadTable(id));
-    table_location = table->metadata().location;
+  if (!purge) return store_->DropTable(id.ns, id.name);
+  // List the files first: a table whose files cannot all be found stays in the catalog.
+  ARROW_ASSIGN_OR_RAISE(auto table, LoadTable(id));
+  auto files = iceberg::ListReachableFiles(*io_, table->state());
+  if (!files.ok()) {
+    return files.status().WithMessage("cannot purge table ", id.ToString(), ": ",
+                                      files.status().message(),
+                                      "; nothing was dropped (drop it without --purge to keep "
+                                      "its files)");
   }
   ARROW_RETURN_NOT_OK(store_->DropTable(id.ns, id.name));
-  // Purge removes the table's folder: its data and metadata files live below its location.
-  if (purge) ARROW_RETURN_NOT_OK(io_->DeleteDir(table_location));
-  return arrow::Status::OK();
+  return DropTableData(*io_, id, table->metadata().location, *files);
 }
 
 arrow::Status SqlCatalog::RenameTable(const TableIdentifier& from, const TableIdentifier& to) {
