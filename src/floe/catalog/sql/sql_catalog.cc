@@ -131,17 +131,20 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
                         iceberg::NewTableMetadata(request.schema, request.spec,
                                                   request.sort_order, location,
                                                   request.properties));
-  ARROW_ASSIGN_OR_RAISE(std::string metadata_location,
-                        iceberg::WriteMetadataFile(*io_, metadata, ""));
-  arrow::Status created = store_->CreateTable(id.ns, id.name, metadata_location);
+  auto metadata_location = iceberg::WriteMetadataFile(*io_, metadata, "");
+  if (!metadata_location.ok()) {
+    return metadata_location.status().WithMessage("cannot create table ", id.ToString(), ": ",
+                                                  metadata_location.status().message());
+  }
+  arrow::Status created = store_->CreateTable(id.ns, id.name, *metadata_location);
   if (!created.ok()) {
-    (void)io_->Delete(metadata_location);
+    (void)io_->Delete(*metadata_location);
     return created;
   }
   auto ops = std::make_shared<SqlTableOperations>(id, store_, io_);
   return std::make_shared<iceberg::Table>(
-      ops, TableState{std::make_shared<const TableMetadata>(std::move(metadata)),
-                      metadata_location});
+      ops,
+      TableState{std::make_shared<const TableMetadata>(std::move(metadata)), *metadata_location});
 }
 
 arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::LoadTable(const TableIdentifier& id) {
