@@ -234,14 +234,31 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
   };
   auto report = ingest::RunIngest(*catalog, options, progress);
   if (tty) std::fprintf(stderr, "\n");
-  ARROW_RETURN_NOT_OK(report.status());
+  if (!report.ok()) {
+    // A file the run writes itself (its batch record) is named without its table.
+    const std::string& message = report.status().message();
+    if (!report.status().IsIOError() || message.find("table " + id->ToString() + ":") == 0) {
+      return report.status();
+    }
+    return report.status().WithMessage("ingest into ", id->ToString(), ": ", message);
+  }
   if (ctx.options.json) {
     PrintJson(std::cout, ReportJson(*report));
   } else {
     PrintReport(*report);
   }
   if (!report->all_succeeded()) {
-    return arrow::Status::Invalid("some folders failed; they are retried on the next run");
+    // The first failure on the one stderr line: a full or read-only disk fails every folder
+    // alike, and its reason should not take reading the report to find.
+    size_t failed = 0;
+    const ingest::FolderOutcome* first = nullptr;
+    for (const auto& f : report->folders) {
+      if (f.status == "SUCCESS" || f.status == "PENDING") continue;
+      if (failed++ == 0) first = &f;
+    }
+    return arrow::Status::Invalid(failed, " of ", report->folders.size(), " folders failed (",
+                                  first->name, ": ", first->error,
+                                  "); they are retried on the next run");
   }
   return arrow::Status::OK();
 }

@@ -224,7 +224,9 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   auto* drop = group->add_subcommand("drop", "Drop a table");
   drop->add_option("table", args->table, "NAMESPACE.TABLE")->required();
-  drop->add_flag("--purge", args->purge, "Also delete the table's data and metadata files");
+  drop->add_flag("--purge", args->purge,
+                 "Also delete the files the table's metadata references (data, delete, manifest, "
+                 "metadata and statistics files), and no others");
   bind(drop, &Drop);
 
   auto* rename = group->add_subcommand("rename", "Rename a table");

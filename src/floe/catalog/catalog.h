@@ -52,7 +52,8 @@ class Catalog {
       const iceberg::TableIdentifier& id) = 0;
   virtual arrow::Result<bool> TableExists(const iceberg::TableIdentifier& id) = 0;
   virtual arrow::Result<std::vector<iceberg::TableIdentifier>> ListTables(const Namespace& ns) = 0;
-  /// Removes the table from the catalog; with `purge`, also deletes its files.
+  /// Removes the table from the catalog; with `purge`, also deletes the files its metadata
+  /// references (DropTableData), and only those.
   virtual arrow::Status DropTable(const iceberg::TableIdentifier& id, bool purge) = 0;
   virtual arrow::Status RenameTable(const iceberg::TableIdentifier& from,
                                     const iceberg::TableIdentifier& to) = 0;

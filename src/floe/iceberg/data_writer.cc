@@ -287,6 +287,11 @@ std::string DataWriter::NextFileLocation(const Partition& partition) {
   return io::JoinLocation(folder, file_name);
 }
 
+arrow::Status DataWriter::InTable(const arrow::Status& status) const {
+  if (status.ok() || options_.table_name.empty()) return status;
+  return status.WithMessage("table ", options_.table_name, ": ", status.message());
+}
+
 arrow::Status DataWriter::WriteToPartition(Partition* partition,
                                            const arrow::RecordBatch& rows) {
   for (int64_t offset = 0; offset < rows.num_rows(); offset += kRowsPerSizeCheck) {
@@ -298,13 +303,16 @@ arrow::Status DataWriter::WriteToPartition(Partition* partition,
       ARROW_RETURN_NOT_OK(CloseFile(partition));
     }
     if (!partition->file) {
-      auto file = std::make_unique<OpenFile>();
-      ARROW_ASSIGN_OR_RAISE(file->writer,
-                            pq::ParquetFileWriter::Open(*io_, NextFileLocation(*partition),
-                                                        rows.schema(), parquet_options_));
-      partition->file = std::move(file);
+      std::string location = NextFileLocation(*partition);
+      auto writer = pq::ParquetFileWriter::Open(*io_, location, rows.schema(), parquet_options_);
+      if (!writer.ok()) {
+        (void)io_->Delete(location);  // it may have been created before the failure
+        return InTable(writer.status());
+      }
+      partition->file = std::make_unique<OpenFile>();
+      partition->file->writer = std::move(*writer);
     }
-    ARROW_RETURN_NOT_OK(partition->file->writer->Write(*slice));
+    ARROW_RETURN_NOT_OK(InTable(partition->file->writer->Write(*slice)));
     ARROW_RETURN_NOT_OK(CountNaNs(*options_.schema, *slice, &partition->file->nan_counts));
     if (partition->file->writer->EstimatedSize() >= target_file_size_) {
       ARROW_RETURN_NOT_OK(CloseFile(partition));
@@ -315,7 +323,12 @@ arrow::Status DataWriter::WriteToPartition(Partition* partition,
 
 arrow::Status DataWriter::CloseFile(Partition* partition) {
   std::unique_ptr<OpenFile> file = std::move(partition->file);
-  ARROW_ASSIGN_OR_RAISE(auto result, file->writer->Close());
+  auto closed = file->writer->Close();
+  if (!closed.ok()) {
+    (void)io_->Delete(file->writer->location());  // Abort no longer sees it
+    return InTable(closed.status());
+  }
+  pq::ParquetWriteResult& result = *closed;
   DataFile data_file;
   data_file.content = DataFileContent::kData;
   data_file.file_path = result.location;

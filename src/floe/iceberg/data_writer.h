@@ -40,6 +40,8 @@ struct DataWriterOptions {
   std::string file_prefix;
   /// Recorded on every data file when set.
   std::optional<int32_t> sort_order_id;
+  /// The table's name ("ns.t"), for errors: a full disk should say whose file it was.
+  std::string table_name;
 };
 
 /// The partitioned data writer: takes record batches in the table schema's Arrow form
@@ -73,6 +75,8 @@ class DataWriter {
   arrow::Result<std::vector<std::vector<Literal>>> PartitionColumns(
       const arrow::RecordBatch& batch) const;
   std::string NextFileLocation(const Partition& partition);
+  /// Adds the table's name to an error of one of its files.
+  arrow::Status InTable(const arrow::Status& status) const;
 
   std::shared_ptr<io::FileIO> io_;
   DataWriterOptions options_;

@@ -311,6 +311,7 @@ arrow::Result<ManifestFile> ManifestWriter::Close() {
   if (closed_) return arrow::Status::Invalid("manifest ", location_, ": writer is closed");
   closed_ = true;
   auto fail = [&](const arrow::Status& st) {
+    if (st.message().find(location_) != std::string::npos) return st;  // FileIO named it
     return arrow::Status::IOError("manifest ", location_, ": ", st.message());
   };
   arrow::Status st = writer_->Close();

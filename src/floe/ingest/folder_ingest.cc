@@ -44,6 +44,7 @@ arrow::Result<std::unique_ptr<iceberg::DataWriter>> MakeWriter(const iceberg::Ta
   options.properties = md.properties;
   options.task_id = task_id;
   options.file_prefix = file_prefix;
+  options.table_name = table.identifier().ToString();
   return iceberg::DataWriter::Make(table.io(), options);
 }
 

@@ -1,4 +1,5 @@
 #include <arrow/io/file.h>
+#include <arrow/util/io_util.h>
 #include <arrow/util/uri.h>
 
 #include <fcntl.h>
@@ -23,6 +24,38 @@ std::string ToPath(const std::string& location) {
   return location;
 }
 
+// "cannot <action> <location>: <OS reason>". Arrow's own I/O errors say only "Error writing
+// bytes to file" and keep errno in a detail that Status::message() leaves out.
+arrow::Status Named(const arrow::Status& st, const char* action, const std::string& location) {
+  if (st.ok()) return st;
+  int err = arrow::internal::ErrnoFromStatus(st);
+  std::string reason = err > 0 ? std::strerror(err) : st.message();
+  return arrow::Status::IOError("cannot ", action, " ", location, ": ", reason);
+}
+
+// A file being written, whose every error names it and the OS reason.
+class NamedOutputStream final : public arrow::io::OutputStream {
+ public:
+  NamedOutputStream(std::shared_ptr<arrow::io::OutputStream> out, std::string location)
+      : out_(std::move(out)), location_(std::move(location)) {}
+
+  arrow::Status Write(const void* data, int64_t nbytes) override {
+    return Named(out_->Write(data, nbytes), "write", location_);
+  }
+  arrow::Status Write(const std::shared_ptr<arrow::Buffer>& data) override {
+    return Named(out_->Write(data), "write", location_);
+  }
+  arrow::Status Flush() override { return Named(out_->Flush(), "write", location_); }
+  arrow::Status Close() override { return Named(out_->Close(), "write", location_); }
+  arrow::Status Abort() override { return Named(out_->Abort(), "close", location_); }
+  arrow::Result<int64_t> Tell() const override { return out_->Tell(); }
+  bool closed() const override { return out_->closed(); }
+
+ private:
+  std::shared_ptr<arrow::io::OutputStream> out_;
+  std::string location_;
+};
+
 class LocalFileIO final : public FileIO {
  public:
   arrow::Result<std::string> ReadAll(const std::string& location) override {
@@ -39,12 +72,18 @@ class LocalFileIO final : public FileIO {
     std::string path = ToPath(location);
     std::string tmp = path + ".tmp-" + std::to_string(std::random_device{}());
     ARROW_RETURN_NOT_OK(MakeParents(path));
-    {
-      ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::FileOutputStream::Open(tmp));
-      ARROW_RETURN_NOT_OK(out->Write(data.data(), static_cast<int64_t>(data.size())));
-      ARROW_RETURN_NOT_OK(out->Close());
-    }
     std::error_code ec;
+    {
+      auto out = arrow::io::FileOutputStream::Open(tmp);
+      if (!out.ok()) return Named(out.status(), "write", location);
+      arrow::Status st = (*out)->Write(data.data(), static_cast<int64_t>(data.size()));
+      arrow::Status closed = (*out)->Close();
+      if (st.ok()) st = closed;
+      if (!st.ok()) {
+        std::filesystem::remove(tmp, ec);  // no half-written file left beside the target
+        return Named(st, "write", location);
+      }
+    }
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
       std::filesystem::remove(tmp, ec);
@@ -84,8 +123,9 @@ class LocalFileIO final : public FileIO {
       const std::string& location) override {
     std::string path = ToPath(location);
     ARROW_RETURN_NOT_OK(MakeParents(path));
-    ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::FileOutputStream::Open(path));
-    return std::static_pointer_cast<arrow::io::OutputStream>(out);
+    auto out = arrow::io::FileOutputStream::Open(path);
+    if (!out.ok()) return Named(out.status(), "create", location);
+    return std::make_shared<NamedOutputStream>(std::move(*out), location);
   }
 
   arrow::Result<bool> Exists(const std::string& location) override {
@@ -109,6 +149,7 @@ class LocalFileIO final : public FileIO {
     return e;
   }
 
+  // A missing file is not an error; a folder is removed only when empty.
   arrow::Status Delete(const std::string& location) override {
     std::error_code ec;
     if (!std::filesystem::remove(ToPath(location), ec) && ec) {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "floe/catalog/drop_table_data.h"
+#include "floe/iceberg/reachable_files.h"
 #include "floe/iceberg/table_metadata_builder.h"
 
 namespace floe::catalog {
@@ -129,17 +131,20 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
                         iceberg::NewTableMetadata(request.schema, request.spec,
                                                   request.sort_order, location,
                                                   request.properties));
-  ARROW_ASSIGN_OR_RAISE(std::string metadata_location,
-                        iceberg::WriteMetadataFile(*io_, metadata, ""));
-  arrow::Status created = store_->CreateTable(id.ns, id.name, metadata_location);
+  auto metadata_location = iceberg::WriteMetadataFile(*io_, metadata, "");
+  if (!metadata_location.ok()) {
+    return metadata_location.status().WithMessage("cannot create table ", id.ToString(), ": ",
+                                                  metadata_location.status().message());
+  }
+  arrow::Status created = store_->CreateTable(id.ns, id.name, *metadata_location);
   if (!created.ok()) {
-    (void)io_->Delete(metadata_location);
+    (void)io_->Delete(*metadata_location);
     return created;
   }
   auto ops = std::make_shared<SqlTableOperations>(id, store_, io_);
   return std::make_shared<iceberg::Table>(
-      ops, TableState{std::make_shared<const TableMetadata>(std::move(metadata)),
-                      metadata_location});
+      ops,
+      TableState{std::make_shared<const TableMetadata>(std::move(metadata)), *metadata_location});
 }
 
 arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::LoadTable(const TableIdentifier& id) {
@@ -160,15 +165,18 @@ arrow::Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const Namespa
 }
 
 arrow::Status SqlCatalog::DropTable(const TableIdentifier& id, bool purge) {
-  std::string table_location;
-  if (purge) {
-    ARROW_ASSIGN_OR_RAISE(auto table, LoadTable(id));
-    table_location = table->metadata().location;
+  if (!purge) return store_->DropTable(id.ns, id.name);
+  // List the files first: a table whose files cannot all be found stays in the catalog.
+  ARROW_ASSIGN_OR_RAISE(auto table, LoadTable(id));
+  auto files = iceberg::ListReachableFiles(*io_, table->state());
+  if (!files.ok()) {
+    return files.status().WithMessage("cannot purge table ", id.ToString(), ": ",
+                                      files.status().message(),
+                                      "; nothing was dropped (drop it without --purge to keep "
+                                      "its files)");
   }
   ARROW_RETURN_NOT_OK(store_->DropTable(id.ns, id.name));
-  // Purge removes the table's folder: its data and metadata files live below its location.
-  if (purge) ARROW_RETURN_NOT_OK(io_->DeleteDir(table_location));
-  return arrow::Status::OK();
+  return DropTableData(*io_, id, table->metadata().location, *files);
 }
 
 arrow::Status SqlCatalog::RenameTable(const TableIdentifier& from, const TableIdentifier& to) {

@@ -42,6 +42,15 @@ arrow::Result<arrow::Compression::type> CompressionFromName(std::string_view nam
   return codec;
 }
 
+namespace {
+
+// Errors of the output stream itself already name the file (FileIO's streams do).
+bool NamesFile(const arrow::Status& status, const std::string& location) {
+  return status.message().find(location) != std::string::npos;
+}
+
+}  // namespace
+
 ParquetFileWriter::~ParquetFileWriter() {
   // An abandoned writer still releases its file; the partial file is left for the caller to
   // delete (it never becomes part of a table).
@@ -78,6 +87,7 @@ arrow::Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(
                                                    out->sink_, builder.build(), arrow_props);
   if (!writer.ok()) {
     (void)out->sink_->Close();
+    if (NamesFile(writer.status(), location)) return writer.status();
     return arrow::Status::Invalid("Parquet file ", location, ": ", writer.status().message());
   }
   out->writer_ = std::move(*writer);
@@ -129,6 +139,7 @@ arrow::Result<ParquetWriteResult> ParquetFileWriter::Close() {
   arrow::Status st = writer_->Close();
   if (!st.ok()) {
     (void)sink_->Close();
+    if (NamesFile(st, location_)) return st;
     return arrow::Status::IOError("Parquet file ", location_, ": ", st.message());
   }
   ParquetWriteResult result;

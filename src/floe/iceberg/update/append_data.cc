@@ -16,6 +16,7 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
   options.schema = md.CurrentSchema();
   options.spec = md.DefaultSpec();
   options.properties = md.properties;
+  options.table_name = table.identifier().ToString();
   ARROW_ASSIGN_OR_RAISE(auto writer, DataWriter::Make(table.io(), options));
   arrow::TableBatchReader reader(rows);
   reader.set_chunksize(64 * 1024);

@@ -29,7 +29,19 @@ RetryPolicy RetryPolicy::FromProperties(const TableMetadata& md) {
   return p;
 }
 
-arrow::Status CommitWithRetry(Table& table, const ApplyChange& apply) {
+namespace {
+
+// I/O errors name their file; the table is added here, once for every file a commit writes
+// (data a change rewrites, manifests, the manifest list, the metadata file).
+arrow::Status InTable(const TableIdentifier& id, const arrow::Status& status) {
+  std::string prefix = "table " + id.ToString() + ": ";
+  if (status.ok() || !status.IsIOError() || status.message().rfind(prefix, 0) == 0) {
+    return status;
+  }
+  return status.WithMessage(prefix, status.message());
+}
+
+arrow::Status CommitAttempts(Table& table, const ApplyChange& apply) {
   RetryPolicy policy = RetryPolicy::FromProperties(table.metadata());
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const int64_t start = NowMs();
@@ -56,6 +68,12 @@ arrow::Status CommitWithRetry(Table& table, const ApplyChange& apply) {
     std::this_thread::sleep_for(std::chrono::milliseconds(wait(rng)));
     ARROW_ASSIGN_OR_RAISE(base, table.operations().Refresh());
   }
+}
+
+}  // namespace
+
+arrow::Status CommitWithRetry(Table& table, const ApplyChange& apply) {
+  return InTable(table.identifier(), CommitAttempts(table, apply));
 }
 
 }  // namespace floe::iceberg
