@@ -142,6 +142,7 @@ nlohmann::json ReportJson(const ingest::IngestReport& r) {
           {"changed_files", r.changed_files},
           {"unchanged_files", r.unchanged_files},
           {"swept_files", r.swept_files},
+          {"warnings", r.warnings},
           {"skipped_entries", skipped},
           {"skipped_by_reason", skipped_by_reason},
           {"seconds", r.seconds},
@@ -242,6 +243,7 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
     }
     return report.status().WithMessage("ingest into ", id->ToString(), ": ", message);
   }
+  for (const auto& warning : report->warnings) std::cerr << "floe: warning: " << warning << "\n";
   if (ctx.options.json) {
     PrintJson(std::cout, ReportJson(*report));
   } else {

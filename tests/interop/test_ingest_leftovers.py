@@ -34,12 +34,12 @@ def written_files(warehouse):
     """Data files and batch records below the tables' folders."""
     root = pathlib.Path(warehouse) / "logs.db"
     files = set(str(p) for p in root.glob("*/data/**/*.parquet"))
-    files |= set(str(p) for p in root.glob("spark/metadata/floe-ingest/*.json"))
+    files |= set(str(p) for p in root.glob("spark/metadata/floe-ingest/floe-*.json"))
     return files
 
 
 def markers(warehouse):
-    return sorted((pathlib.Path(warehouse) / "logs.db/spark/metadata/floe-ingest/runs").glob("*"))
+    return sorted((pathlib.Path(warehouse) / "logs.db/spark/metadata/floe-ingest").glob("run-*"))
 
 
 def test_killed_runs_leave_nothing_behind_after_the_next_run(floe, tmp_path, pyiceberg_catalog):
@@ -87,9 +87,9 @@ def _process_start(pid):
 
 
 def _marker(warehouse, job, prefix_file, **fields):
-    runs = pathlib.Path(warehouse) / "logs.db/spark/metadata/floe-ingest/runs"
+    runs = pathlib.Path(warehouse) / "logs.db/spark/metadata/floe-ingest"
     runs.mkdir(parents=True, exist_ok=True)
-    (runs / f"{job}.json").write_text(json.dumps(dict({"job-id": job,
+    (runs / f"run-{job}.json").write_text(json.dumps(dict({"job-id": job,
                                                       "file-prefix": f"floe-{job}-"}, **fields)))
     leftover = pathlib.Path(warehouse) / "logs.db/spark/data" / f"floe-{job}-{prefix_file}"
     leftover.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +122,7 @@ def test_only_dead_runs_are_swept(floe, tmp_path, pyiceberg_catalog):
         assert live_here.exists() and live_there.exists()
         assert not reused_pid.exists() and not stale_there.exists()
         names = {p.name for p in markers(floe.warehouse)}
-        assert names == {"live-here.json", "live-there.json"}
+        assert names == {"run-live-here.json", "run-live-there.json"}
     finally:
         sleeper.kill()
         sleeper.wait()

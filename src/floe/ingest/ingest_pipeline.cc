@@ -353,9 +353,18 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
       // Leftovers of killed runs go first; this run's marker goes up before it writes a file.
       ARROW_ASSIGN_OR_RAISE(report.swept_files,
                             IngestRun::SweepDeadRuns(tables, report.job_id));
-      ARROW_ASSIGN_OR_RAISE(run, IngestRun::Start(tables, report.job_id));
+      auto started_run = IngestRun::Start(tables, report.job_id);
+      if (started_run.ok()) {
+        run = std::move(*started_run);
+      } else {
+        // The data table's storage refuses even a small file: every folder will fail on its
+        // own and say why; a crash now would leave files no later run can attribute.
+        report.warnings.push_back("cannot write this run's marker (" +
+                                  started_run.status().message() +
+                                  "): files a crash of this run leaves are not removed later");
+      }
       ARROW_ASSIGN_OR_RAISE(report.recovered_batches,
-                            Recover(tables, *ledger, run->file_prefix()));
+                            Recover(tables, *ledger, RunFilePrefix(report.job_id)));
       report.commits += report.recovered_batches;
     }
   }

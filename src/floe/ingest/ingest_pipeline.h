@@ -74,6 +74,7 @@ struct IngestReport {
   int64_t changed_files = 0;    ///< files whose ingested content changed (their folders fail)
   int64_t unchanged_files = 0;  ///< files with a new time whose content is as ingested
   int64_t swept_files = 0;      ///< files a killed earlier run wrote and never committed, removed
+  std::vector<std::string> warnings;  ///< what went wrong without failing a folder
   double seconds = 0;
 
   bool all_succeeded() const;

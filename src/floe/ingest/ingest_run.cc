@@ -50,9 +50,13 @@ int64_t ProcessStart(int64_t pid) {
   return -1;
 }
 
-std::string RunsFolder(const IngestTables& tables) {
-  return io::JoinLocation(tables.data->metadata().location, "metadata/floe-ingest/runs");
+// Markers sit beside the batch records, as run-<job id>.json: a purge that deletes the batch
+// records leaves no folder behind for them.
+std::string IngestFolder(const IngestTables& tables) {
+  return io::JoinLocation(tables.data->metadata().location, "metadata/floe-ingest");
 }
+
+constexpr std::string_view kMarkerPrefix = "run-";
 
 std::string BaseName(const std::string& location) {
   auto slash = location.rfind('/');
@@ -115,7 +119,8 @@ arrow::Result<std::unique_ptr<IngestRun>> IngestRun::Start(const IngestTables& t
   run->job_id_ = job_id;
   run->file_prefix_ = RunFilePrefix(job_id);
   run->started_ms_ = NowMs();
-  run->marker_location_ = io::JoinLocation(RunsFolder(tables), FileNameSafe(job_id) + ".json");
+  run->marker_location_ = io::JoinLocation(
+      IngestFolder(tables), std::string(kMarkerPrefix) + FileNameSafe(job_id) + ".json");
   ARROW_RETURN_NOT_OK(run->io_->WriteAll(run->marker_location_, run->MarkerJson()));
   IngestRun* self = run.get();
   run->refresher_ = std::thread([self] {
@@ -142,13 +147,15 @@ IngestRun::~IngestRun() {
 arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
                                                 const std::string& own_job_id) {
   auto& io = *tables.data->io();
-  auto markers = io.List(RunsFolder(tables), /*recursive=*/false);
-  if (!markers.ok()) return 0;  // no run ever left a marker here
+  auto markers = io.List(IngestFolder(tables), /*recursive=*/false);
+  if (!markers.ok()) return 0;  // no run ever wrote here
   const std::string host = HostName();
   const std::string boot_id = BootId();
   std::vector<std::pair<std::string, std::string>> dead;  // (marker, file prefix)
   for (const auto& m : *markers) {
-    if (m.kind != io::FileKind::kFile) continue;
+    if (m.kind != io::FileKind::kFile || BaseName(m.location).rfind(kMarkerPrefix, 0) != 0) {
+      continue;
+    }
     auto text = io.ReadAll(m.location);
     if (!text.ok()) continue;  // removed meanwhile by its run
     auto doc = nlohmann::json::parse(*text, nullptr, false);
@@ -175,8 +182,7 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
     // (folder, recursive): the tables' data folders and the folder of the batch records.
     std::vector<std::pair<std::string, bool>> folders;
     for (const auto& t : all) folders.emplace_back(DataFolder(*t), true);
-    folders.emplace_back(
-        io::JoinLocation(tables.data->metadata().location, "metadata/floe-ingest"), false);
+    folders.emplace_back(IngestFolder(tables), false);
     for (const auto& [folder, recursive] : folders) {
       auto files = io.List(folder, recursive);
       if (!files.ok()) continue;  // a table without data yet

@@ -18,7 +18,7 @@ namespace floe::ingest {
 /// killed run from a live one and remove exactly the files the killed one wrote and never
 /// committed.
 ///
-/// A run writes a marker `<data table>/metadata/floe-ingest/runs/<job id>.json` before it
+/// A run writes a marker `<data table>/metadata/floe-ingest/run-<job id>.json` before it
 /// writes any file, naming its host, process and the prefix every file it writes starts with
 /// (`RunFilePrefix`), and refreshes it every 30 s while it works; it removes the marker when it
 /// ends. A marker left behind is a dead run's when its process is gone (same host and boot) or,
