@@ -88,9 +88,6 @@ class CountingFileIO final : public io::FileIO {
                                                  bool recursive) override {
     return inner_->List(location, recursive);
   }
-  arrow::Result<std::string> CanonicalLocation(const std::string& location) override {
-    return inner_->CanonicalLocation(location);
-  }
 
  private:
   std::shared_ptr<io::FileIO> inner_;
