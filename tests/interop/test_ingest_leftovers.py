@@ -111,6 +111,10 @@ def test_only_dead_runs_are_swept(floe, tmp_path, pyiceberg_catalog):
         reused_pid = _marker(floe.warehouse, "reused-pid", "b.parquet", host=host,
                              **{"boot-id": boot_id, "pid": sleeper.pid,
                                 "pid-start": _process_start(sleeper.pid) - 1})
+        # A live run whose job id starts with the dead one's: its files share that prefix.
+        live_longer = _marker(floe.warehouse, "reused-pid-2", "e.parquet", host=host,
+                              **{"boot-id": boot_id, "pid": sleeper.pid,
+                                 "pid-start": _process_start(sleeper.pid)})
         live_there = _marker(floe.warehouse, "live-there", "c.parquet", host="other-host",
                              **{"boot-id": "x", "pid": 1, "pid-start": 1,
                                 "heartbeat-ms": now_ms - 60_000})
@@ -119,10 +123,10 @@ def test_only_dead_runs_are_swept(floe, tmp_path, pyiceberg_catalog):
                                  "heartbeat-ms": now_ms - 11 * 60_000})
         report = json.loads(ingest(floe, corpus, "--json").stdout)
         assert report["swept_files"] == 2
-        assert live_here.exists() and live_there.exists()
+        assert live_here.exists() and live_there.exists() and live_longer.exists()
         assert not reused_pid.exists() and not stale_there.exists()
         names = {p.name for p in markers(floe.warehouse)}
-        assert names == {"run-live-here.json", "run-live-there.json"}
+        assert names == {"run-live-here.json", "run-live-there.json", "run-reused-pid-2.json"}
     finally:
         sleeper.kill()
         sleeper.wait()

@@ -71,6 +71,14 @@ std::string DataFolder(const iceberg::Table& table) {
   return io::JoinLocation(table.metadata().location, "data");
 }
 
+// One spelling per local file for comparing locations: metadata may say `file:///a`,
+// `file:/a` or `/a` for the file a listing calls `/a`.
+std::string ComparableLocation(const std::string& location) {
+  if (location.rfind("file://", 0) == 0) return location.substr(7);
+  if (location.rfind("file:/", 0) == 0) return location.substr(5);
+  return location;
+}
+
 bool MarkerIsDead(const nlohmann::json& marker, const std::string& host,
                   const std::string& boot_id) {
   auto str = [&](const char* k) {
@@ -152,6 +160,7 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
   const std::string host = HostName();
   const std::string boot_id = BootId();
   std::vector<std::pair<std::string, std::string>> dead;  // (marker, file prefix)
+  std::vector<std::string> live;  // prefixes of runs that may still write
   for (const auto& m : *markers) {
     if (m.kind != io::FileKind::kFile || BaseName(m.location).rfind(kMarkerPrefix, 0) != 0) {
       continue;
@@ -163,8 +172,13 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
         !doc["file-prefix"].is_string()) {
       continue;  // not ours to judge
     }
-    if (doc.value("job-id", "") == own_job_id || !MarkerIsDead(doc, host, boot_id)) continue;
-    dead.emplace_back(m.location, doc["file-prefix"].get<std::string>());
+    const std::string prefix = doc["file-prefix"].get<std::string>();
+    if (prefix.size() <= 5 || prefix.rfind("floe-", 0) != 0) continue;  // not a run's prefix
+    if (doc.value("job-id", "") == own_job_id || !MarkerIsDead(doc, host, boot_id)) {
+      live.push_back(prefix);
+      continue;
+    }
+    dead.emplace_back(m.location, prefix);
   }
   if (dead.empty()) return 0;
 
@@ -175,7 +189,7 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
   for (const auto& t : all) {
     ARROW_RETURN_NOT_OK(t->Refresh());
     ARROW_ASSIGN_OR_RAISE(auto reachable, iceberg::ListReachableFiles(*t->io(), t->state()));
-    for (auto& f : reachable.All()) referenced.insert(std::move(f));
+    for (const auto& f : reachable.All()) referenced.insert(ComparableLocation(f));
   }
   int64_t deleted = 0;
   for (const auto& [marker, prefix] : dead) {
@@ -187,8 +201,14 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
       auto files = io.List(folder, recursive);
       if (!files.ok()) continue;  // a table without data yet
       for (const auto& f : *files) {
-        if (f.kind != io::FileKind::kFile || BaseName(f.location).rfind(prefix, 0) != 0) continue;
-        if (referenced.count(f.location)) continue;
+        const std::string name = BaseName(f.location);
+        if (f.kind != io::FileKind::kFile || name.rfind(prefix, 0) != 0) continue;
+        if (referenced.count(ComparableLocation(f.location))) continue;
+        // A live run whose job id extends the dead one's (job "a" and job "a-b") shares the
+        // start of its names: its files are not the dead run's.
+        bool live_run_file = false;
+        for (const auto& p : live) live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
+        if (live_run_file) continue;
         ARROW_RETURN_NOT_OK(io.Delete(f.location));
         ++deleted;
       }
