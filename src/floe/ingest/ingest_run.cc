@@ -4,10 +4,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "floe/iceberg/reachable_files.h"
 #include "floe/iceberg/table_properties.h"
@@ -105,7 +104,9 @@ std::string FileNameSafe(const std::string& text) {
   return out;
 }
 
-std::string RunFilePrefix(const std::string& job_id) { return "floe-" + FileNameSafe(job_id) + "-"; }
+std::string RunFilePrefix(const std::string& job_id) {
+  return "floe-" + FileNameSafe(job_id) + "-";
+}
 
 std::string IngestRun::MarkerJson() const {
   nlohmann::ordered_json doc;
@@ -160,7 +161,7 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
   const std::string host = HostName();
   const std::string boot_id = BootId();
   std::vector<std::pair<std::string, std::string>> dead;  // (marker, file prefix)
-  std::vector<std::string> live;  // prefixes of runs that may still write
+  std::vector<std::string> live;                          // prefixes of runs that may still write
   for (const auto& m : *markers) {
     if (m.kind != io::FileKind::kFile || BaseName(m.location).rfind(kMarkerPrefix, 0) != 0) {
       continue;
@@ -207,7 +208,8 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
         // A live run whose job id extends the dead one's (job "a" and job "a-b") shares the
         // start of its names: its files are not the dead run's.
         bool live_run_file = false;
-        for (const auto& p : live) live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
+        for (const auto& p : live)
+          live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
         if (live_run_file) continue;
         ARROW_RETURN_NOT_OK(io.Delete(f.location));
         ++deleted;

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/ingest/ingest_tables.h"
 

@@ -1,9 +1,9 @@
 #include "floe/ingest/source_reader.h"
 
+#include <arrow/buffer.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <arrow/buffer.h>
 
 #include "floe/util/crc64.h"
 #include "floe/util/failpoint.h"
@@ -26,10 +26,14 @@ arrow::Status Shrank(const std::string& location, int64_t at, int64_t listed) {
 /// early means the file shrank. Optionally checksums what it hands out.
 class RangeInput final : public arrow::io::InputStream {
  public:
-  RangeInput(std::shared_ptr<arrow::io::RandomAccessFile> file, std::string location,
-             int64_t start, int64_t end, bool checksum, uint64_t crc)
-      : file_(std::move(file)), location_(std::move(location)), pos_(start), end_(end),
-        checksum_(checksum), crc_(crc) {}
+  RangeInput(std::shared_ptr<arrow::io::RandomAccessFile> file, std::string location, int64_t start,
+             int64_t end, bool checksum, uint64_t crc)
+      : file_(std::move(file)),
+        location_(std::move(location)),
+        pos_(start),
+        end_(end),
+        checksum_(checksum),
+        crc_(crc) {}
 
   arrow::Status Close() override {
     closed_ = true;
@@ -72,10 +76,11 @@ class RangeInput final : public arrow::io::InputStream {
 SourceReader::SourceReader(int64_t max_line_bytes)
     : max_line_bytes_(std::max<int64_t>(max_line_bytes, 1)) {}
 
-arrow::Result<ReadOutcome> SourceReader::Read(
-    io::FileIO& io, const std::string& location, const ReadPlan& plan, SparkLogParser* parser,
-    std::vector<RejectedLine>* rejects, ParseCounts* counts,
-    const std::function<arrow::Status()>& after_window) {
+arrow::Result<ReadOutcome> SourceReader::Read(io::FileIO& io, const std::string& location,
+                                              const ReadPlan& plan, SparkLogParser* parser,
+                                              std::vector<RejectedLine>* rejects,
+                                              ParseCounts* counts,
+                                              const std::function<arrow::Status()>& after_window) {
   if (util::FailpointArmed("reader-out-of-memory", location)) throw std::bad_alloc();
   ARROW_ASSIGN_OR_RAISE(auto file, io.OpenInput(location));
   ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
@@ -116,8 +121,7 @@ arrow::Result<ReadOutcome> SourceReader::Read(
   // Compressed files are checksummed as read (raw bytes); plain ones as consumed, so that the
   // checksum of the bytes before an unterminated last line is at hand.
   auto raw = std::make_shared<RangeInput>(file, location, plan.start, plan.end, !plain, crc);
-  ARROW_ASSIGN_OR_RAISE(auto content,
-                        ContentStream::Open(raw, location, plan.start, compression));
+  ARROW_ASSIGN_OR_RAISE(auto content, ContentStream::Open(raw, location, plan.start, compression));
 
   int64_t line = plan.first_line;  // the number of the line at window_[0]
   size_t used = 0;                 // content bytes in window_
@@ -170,8 +174,8 @@ arrow::Result<ReadOutcome> SourceReader::Read(
     if (last == nullptr) continue;
     const size_t k = static_cast<const char*>(last) - window_.data() + 1;
     const int64_t lines_before = counts->lines;
-    ARROW_RETURN_NOT_OK(parser->ParseLines(std::string_view(window_.data(), k), line, file_start,
-                                           rejects, counts));
+    ARROW_RETURN_NOT_OK(
+        parser->ParseLines(std::string_view(window_.data(), k), line, file_start, rejects, counts));
     line += counts->lines - lines_before;
     consume(k);
     file_start = false;
@@ -184,8 +188,8 @@ arrow::Result<ReadOutcome> SourceReader::Read(
     const int64_t records_before = counts->records;
     const int64_t tail_start = plan.start + consumed;
     const uint64_t tail_crc = crc;
-    ARROW_RETURN_NOT_OK(parser->ParseLines(std::string_view(window_.data(), used), line,
-                                           file_start, rejects, counts));
+    ARROW_RETURN_NOT_OK(parser->ParseLines(std::string_view(window_.data(), used), line, file_start,
+                                           rejects, counts));
     if (plain && counts->records == records_before) {
       // Not a record: perhaps a line still being written (a complete JSON object ends with
       // its "}"). Should the file grow, the line is read again, whole, from here.

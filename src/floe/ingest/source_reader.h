@@ -1,12 +1,12 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/ingest/decompress.h"
 #include "floe/ingest/spark_log_parser.h"
@@ -29,10 +29,10 @@ struct ReadPlan {
 struct ReadOutcome {
   /// The bytes before `start` are not those recorded: nothing was parsed.
   bool changed = false;
-  int64_t end = 0;             ///< end of the bytes consumed (the ingested prefix is [0, end))
-  uint64_t crc = 0;            ///< CRC-64 of [0, end)
-  int64_t last_line = 0;       ///< number of the last line consumed (first_line - 1 if none)
-  bool at_line_start = true;   ///< the consumed content is empty or ends with "\n"
+  int64_t end = 0;            ///< end of the bytes consumed (the ingested prefix is [0, end))
+  uint64_t crc = 0;           ///< CRC-64 of [0, end)
+  int64_t last_line = 0;      ///< number of the last line consumed (first_line - 1 if none)
+  bool at_line_start = true;  ///< the consumed content is empty or ends with "\n"
   /// Plain files whose content ends with an unterminated line that was rejected (it may be a
   /// line still being written): where that line starts, and the CRC-64 of the bytes before
   /// it, so that a later read of the grown file can read the line again whole. -1: none.
@@ -59,9 +59,9 @@ class SourceReader {
   /// Parses `plan` of the file at `location` into `parser`, appending rejected lines to
   /// `*rejects` and adding to `*counts`; after every window `after_window` runs (to flush
   /// buffered rows and rejects, or to stop: its error ends the read).
-  arrow::Result<ReadOutcome> Read(io::FileIO& io, const std::string& location,
-                                  const ReadPlan& plan, SparkLogParser* parser,
-                                  std::vector<RejectedLine>* rejects, ParseCounts* counts,
+  arrow::Result<ReadOutcome> Read(io::FileIO& io, const std::string& location, const ReadPlan& plan,
+                                  SparkLogParser* parser, std::vector<RejectedLine>* rejects,
+                                  ParseCounts* counts,
                                   const std::function<arrow::Status()>& after_window);
 
  private:

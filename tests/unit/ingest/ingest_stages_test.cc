@@ -1,12 +1,11 @@
 // The ingest stages before and after reading: the listing of app folders, the batch record,
 // and the ledger that plans what to read from the committed batches.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/ingest/app_folder_source.h"
@@ -137,9 +136,9 @@ TEST_F(IngestStagesTest, BatchRecordRoundTripsAndReadsOlderRecords) {
   EXPECT_EQ(old->files[0].rejected_tail_start, -1);
 
   EXPECT_FALSE(IngestBatch::FromJson("[]", "x.json").ok());
-  EXPECT_FALSE(IngestBatch::FromJson(
-                   R"({"batch-id":"b","folders":[],"files":[{"crc64":"xyz"}]})", "y.json")
-                   .ok());
+  EXPECT_FALSE(
+      IngestBatch::FromJson(R"({"batch-id":"b","folders":[],"files":[{"crc64":"xyz"}]})", "y.json")
+          .ok());
 }
 
 // A ledger over real tables with one committed batch plans each kind of change.
@@ -180,9 +179,8 @@ TEST_F(IngestStagesTest, LedgerPlansFromTheCommittedBatches) {
   z.at_line_start = false;
   z.compression = "gzip";
   batch.files = {a, b, z};
-  const std::string location = (dir_ / "warehouse" / "logs" / "spark" / "metadata" /
-                                "floe-ingest" / "job-0.json")
-                                   .string();
+  const std::string location =
+      (dir_ / "warehouse" / "logs" / "spark" / "metadata" / "floe-ingest" / "job-0.json").string();
   ASSERT_TRUE(io_->WriteAll(location, batch.ToJson()).ok());
   iceberg::FastAppend append(tables->data);
   append.SetSummary(kSummaryBatchId, batch.batch_id);

@@ -3,6 +3,7 @@
 // Helpers shared by the ingest tests: compressed bytes made with the reference libraries, and
 // a scratch folder per test.
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -10,13 +11,10 @@
 #include <filesystem>
 #include <string>
 
-#include <gtest/gtest.h>
-
 namespace floe::ingest::testing {
 
 /// `text` as one gzip member, written by zlib.
-inline std::string Gzip(const std::string& text, int level = 6,
-                        int strategy = Z_DEFAULT_STRATEGY) {
+inline std::string Gzip(const std::string& text, int level = 6, int strategy = Z_DEFAULT_STRATEGY) {
   z_stream zs{};
   EXPECT_EQ(deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, strategy), Z_OK);
   std::string out(deflateBound(&zs, text.size()) + 32, '\0');

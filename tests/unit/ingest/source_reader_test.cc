@@ -2,14 +2,13 @@
 // lines, and files that shrink while they are read.
 #include "floe/ingest/source_reader.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "floe/util/crc64.h"
 #include "ingest_test_util.h"

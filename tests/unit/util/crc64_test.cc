@@ -1,8 +1,8 @@
 #include "floe/util/crc64.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace floe::util {
 namespace {
@@ -17,8 +17,8 @@ TEST(Crc64Test, ChainsOverPiecesAtEverySplit) {
   std::string data;
   for (int i = 0; i < 5000; ++i) data += static_cast<char>(i * 131 + i / 7);
   const uint64_t whole = Crc64(0, data);
-  for (size_t split : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{4096},
-                       data.size()}) {
+  for (size_t split :
+       {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{4096}, data.size()}) {
     const std::string_view view(data);
     EXPECT_EQ(Crc64(Crc64(0, view.substr(0, split)), view.substr(split)), whole) << split;
   }
