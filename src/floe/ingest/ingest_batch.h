@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/result.h>
 
+#include "floe/iceberg/snapshot.h"
 #include "floe/ingest/app_folder_source.h"
 
 namespace floe::ingest {
@@ -63,5 +65,7 @@ struct IngestBatch {
 /// Snapshot summary keys that tie snapshots to batches.
 inline constexpr const char* kSummaryBatchId = "floe.ingest.batch-id";
 inline constexpr const char* kSummaryBatchFile = "floe.ingest.batch-file";
+// The batch record belongs to the table: purge and the leftover sweep find it by this key.
+static_assert(iceberg::kSummaryFileKeys[0] == std::string_view(kSummaryBatchFile));
 
 }  // namespace floe::ingest

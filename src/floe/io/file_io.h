@@ -51,10 +51,8 @@ class FileIO {
   virtual arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
       const std::string& location) = 0;
   virtual arrow::Result<bool> Exists(const std::string& location) = 0;
-  virtual arrow::Result<FileEntry> Stat(const std::string& location) = 0;
+  /// Deletes a file, or a folder only when it is empty; a missing one is not an error.
   virtual arrow::Status Delete(const std::string& location) = 0;
-  /// Deletes a folder and all below it; a missing folder is not an error.
-  virtual arrow::Status DeleteDir(const std::string& location) = 0;
   /// The entries below a folder (recursive: every non-folder entry at any depth), or its
   /// immediate children (folders included). Symlinks to folders are never descended into
   /// (they are listed as kOther), so a listing always ends and never sees a file twice

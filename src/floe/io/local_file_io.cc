@@ -135,33 +135,12 @@ class LocalFileIO final : public FileIO {
     return exists;
   }
 
-  arrow::Result<FileEntry> Stat(const std::string& location) override {
-    const std::string path = ToPath(location);
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      if (errno == ENOENT) return arrow::Status::IOError("file not found: ", location);
-      return arrow::Status::IOError("cannot stat ", location, ": ", std::strerror(errno));
-    }
-    FileEntry e;
-    e.location = location;
-    e.identity = path;
-    Fill(st, &e);
-    return e;
-  }
-
   // A missing file is not an error; a folder is removed only when empty.
   arrow::Status Delete(const std::string& location) override {
     std::error_code ec;
     if (!std::filesystem::remove(ToPath(location), ec) && ec) {
       return arrow::Status::IOError("cannot delete ", location, ": ", ec.message());
     }
-    return arrow::Status::OK();
-  }
-
-  arrow::Status DeleteDir(const std::string& location) override {
-    std::error_code ec;
-    std::filesystem::remove_all(ToPath(location), ec);
-    if (ec) return arrow::Status::IOError("cannot delete ", location, ": ", ec.message());
     return arrow::Status::OK();
   }
 

@@ -74,13 +74,7 @@ class CountingFileIO final : public io::FileIO {
   arrow::Result<bool> Exists(const std::string& location) override {
     return inner_->Exists(location);
   }
-  arrow::Result<io::FileEntry> Stat(const std::string& location) override {
-    return inner_->Stat(location);
-  }
   arrow::Status Delete(const std::string& location) override { return inner_->Delete(location); }
-  arrow::Status DeleteDir(const std::string& location) override {
-    return inner_->DeleteDir(location);
-  }
   arrow::Result<std::string> CanonicalLocation(const std::string& location) override {
     return inner_->CanonicalLocation(location);
   }
