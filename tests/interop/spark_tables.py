@@ -44,3 +44,10 @@ def expected(corpus):
     rows, rejects = expected_rows(corpus)
     return (collections.Counter(as_key(r) for r in rows),
             collections.Counter(tuple(r[:4]) for r in rejects))
+
+
+def assert_exact(catalog, corpus, table=TABLE):
+    """The data and rejects tables hold exactly what the independent model expects."""
+    rows, rejects = expected(corpus)
+    assert data_multiset(catalog, table) == rows
+    assert reject_multiset(catalog, table) == rejects

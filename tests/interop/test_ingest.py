@@ -2,7 +2,6 @@
 expectation computed independently of the ingest code (spark_logs_expect.py), read back
 through PyIceberg and DuckDB; re-runs, late files, failed folders, and crashes."""
 import collections
-import datetime as dt
 import json
 import os
 import pathlib
@@ -13,23 +12,8 @@ import time
 
 import pytest
 
-from spark_logs_expect import expected_rejected_lines, expected_rows
-from spark_tables import reject_raw
-
-COLUMNS = ["timestamp", "log_level", "message", "pod_name", "namespace_name", "app",
-           "spark_app_selector", "queue", "spark_app_name", "spark_role", "spark_version",
-           "submission_id", "container_name", "container_image"]
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def micros(ts):
-    return (ts - EPOCH) // dt.timedelta(microseconds=1)
-
-
-def as_key(row):
-    ts = row["timestamp"]
-    ts = ts if isinstance(ts, int) else micros(ts)
-    return (ts,) + tuple(row[c] for c in COLUMNS[1:])
+from spark_logs_expect import expected_rejected_lines
+from spark_tables import as_key, data_multiset, expected, reject_multiset, reject_raw
 
 
 def generate(floe, out, *args):
@@ -39,22 +23,6 @@ def generate(floe, out, *args):
 
 def ingest(floe, source, *args, check=True, env=None):
     return floe.run("ingest", source, "--table", "logs.spark", *args, check=check, env=env)
-
-
-def data_multiset(catalog):
-    rows = catalog.load_table("logs.spark").scan().to_arrow().to_pylist()
-    return collections.Counter(as_key(r) for r in rows)
-
-
-def reject_multiset(catalog):
-    rows = catalog.load_table("logs.spark_rejects").scan().to_arrow().to_pylist()
-    return collections.Counter((r["folder"], r["file"], r["line"], r["reason"]) for r in rows)
-
-
-def expected(corpus):
-    rows, rejects = expected_rows(corpus)
-    return (collections.Counter(as_key(r) for r in rows),
-            collections.Counter(tuple(r) for r in rejects))
 
 
 def statuses(floe):

@@ -16,7 +16,8 @@ import time
 import pytest
 
 from spark_logs_expect import expected_rows
-from test_ingest import as_key, data_multiset, expected, generate, ingest, reject_multiset
+from spark_tables import as_key, assert_exact, data_multiset, expected
+from test_ingest import generate, ingest
 
 APP = "spark-" + "ab" * 16
 
@@ -47,12 +48,6 @@ def run_json(floe, source, *args, check=True, env=None, cwd=None):
     if check and proc.returncode != 0:
         raise AssertionError(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc, (json.loads(proc.stdout) if proc.stdout.strip() else None)
-
-
-def assert_exact(catalog, corpus):
-    rows, rejects = expected(corpus)
-    assert data_multiset(catalog) == rows
-    assert reject_multiset(catalog) == rejects
 
 
 def test_same_folder_under_other_spellings_is_ingested_once(floe, tmp_path, pyiceberg_catalog):

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import time
 
-from test_ingest import expected, data_multiset, generate, ingest, reject_multiset
+from spark_tables import assert_exact
+from test_ingest import generate, ingest
 
 TABLES = ["logs.spark", "logs.spark_rejects", "logs.spark_processing_metadata"]
 
@@ -61,9 +62,7 @@ def test_killed_runs_leave_nothing_behind_after_the_next_run(floe, tmp_path, pyi
     assert final["files"] == 0  # all was committed on the way
     assert written_files(floe.warehouse) <= referenced_files(pyiceberg_catalog)
     assert markers(floe.warehouse) == []
-    rows, rejects = expected(corpus)
-    assert data_multiset(pyiceberg_catalog) == rows
-    assert reject_multiset(pyiceberg_catalog) == rejects
+    assert_exact(pyiceberg_catalog, corpus)
 
 
 def test_the_sweep_counts_what_it_removes(floe, tmp_path, pyiceberg_catalog):
