@@ -7,8 +7,8 @@
 #include "cli/cli_context.h"
 #include "cli/input_files.h"
 #include "cli/output.h"
-#include "floe/iceberg/arrow_schema.h"
-#include "floe/iceberg/expression_parser.h"
+#include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/expression/expression_parser.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/overwrite.h"
 

@@ -12,7 +12,7 @@
 #include <arrow/util/decimal.h>
 
 #include "cli/json_text.h"
-#include "floe/iceberg/temporal.h"
+#include "floe/iceberg/type/temporal.h"
 
 namespace floe::cli {
 namespace {

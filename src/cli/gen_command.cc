@@ -9,13 +9,13 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
-#include "floe/ingest/corpus_generator.h"
+#include "floe/testing/corpus_generator.h"
 
 namespace floe::cli {
 namespace {
 
 struct GenArgs {
-  ingest::CorpusOptions options;
+  testing::CorpusOptions options;
   std::string size = "16MiB";
   int64_t records = 0;
 };
@@ -51,7 +51,7 @@ arrow::Result<int64_t> ParseSize(const std::string& text) {
   return static_cast<int64_t>(bytes);
 }
 
-void PrintSummary(const GlobalOptions& global, const ingest::CorpusSummary& s,
+void PrintSummary(const GlobalOptions& global, const testing::CorpusSummary& s,
                   const std::string& output, double seconds) {
   if (global.json) {
     PrintJson(std::cout, {{"output", output},
@@ -94,7 +94,7 @@ arrow::Status RunGen(CliContext& ctx, GenArgs& args) {
     ARROW_ASSIGN_OR_RAISE(args.options.target_bytes, ParseSize(args.size));
   }
   const auto start = std::chrono::steady_clock::now();
-  auto summary = ingest::GenerateCorpus(args.options);
+  auto summary = testing::GenerateCorpus(args.options);
   if (!summary.ok()) {
     if (summary.status().IsInvalid()) return UsageError(summary.status().message());
     return summary.status();

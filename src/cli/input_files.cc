@@ -4,8 +4,8 @@
 #include <arrow/json/reader.h>
 #include <parquet/arrow/reader.h>
 
-#include "floe/iceberg/arrow_conform.h"
-#include "floe/iceberg/arrow_schema.h"
+#include "floe/iceberg/data/arrow_conform.h"
+#include "floe/iceberg/data/arrow_schema.h"
 
 namespace floe::cli {
 namespace {

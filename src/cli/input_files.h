@@ -6,7 +6,7 @@
 #include <arrow/result.h>
 #include <arrow/table.h>
 
-#include "floe/iceberg/schema.h"
+#include "floe/iceberg/type/schema.h"
 
 namespace floe::cli {
 

@@ -5,9 +5,9 @@
 #include <map>
 
 #include "cli/output.h"
-#include "floe/iceberg/manifest_list.h"
-#include "floe/iceberg/manifest_reader.h"
-#include "floe/iceberg/single_value.h"
+#include "floe/iceberg/manifest/manifest_list.h"
+#include "floe/iceberg/manifest/manifest_reader.h"
+#include "floe/iceberg/type/single_value.h"
 
 namespace floe::cli {
 namespace {

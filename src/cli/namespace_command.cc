@@ -3,7 +3,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
-#include "floe/iceberg/table_identifier.h"
+#include "floe/iceberg/table/table_identifier.h"
 
 namespace floe::cli {
 

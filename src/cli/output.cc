@@ -4,7 +4,7 @@
 #include <charconv>
 #include <ostream>
 
-#include "floe/iceberg/temporal.h"
+#include "floe/iceberg/type/temporal.h"
 
 namespace floe::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include "cli/cli_context.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
-#include "floe/iceberg/temporal.h"
+#include "floe/iceberg/type/temporal.h"
 #include "floe/ingest/ingest_tables.h"
 #include "floe/ingest/log_report.h"
 

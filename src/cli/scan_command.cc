@@ -5,8 +5,8 @@
 #include "cli/cli_context.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
-#include "floe/iceberg/expression_parser.h"
-#include "floe/iceberg/table_scan.h"
+#include "floe/iceberg/expression/expression_parser.h"
+#include "floe/iceberg/table/table_scan.h"
 
 namespace floe::cli {
 namespace {

@@ -4,9 +4,9 @@
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
-#include "floe/iceberg/schema_json.h"
-#include "floe/iceberg/schema_text.h"
-#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/type/schema_json_internal.h"
+#include "floe/iceberg/type/schema_text.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/update/update_properties.h"
 
 namespace floe::cli {

@@ -8,11 +8,11 @@
 #include <arrow/result.h>
 #include <arrow/status.h>
 
-#include "floe/iceberg/partition_spec.h"
-#include "floe/iceberg/schema.h"
-#include "floe/iceberg/sort_order.h"
-#include "floe/iceberg/table.h"
-#include "floe/iceberg/table_identifier.h"
+#include "floe/iceberg/type/partition_spec.h"
+#include "floe/iceberg/type/schema.h"
+#include "floe/iceberg/type/sort_order.h"
+#include "floe/iceberg/table/table.h"
+#include "floe/iceberg/table/table_identifier.h"
 
 namespace floe::catalog {
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "floe/iceberg/reachable_files.h"
-#include "floe/iceberg/table_identifier.h"
+#include "floe/iceberg/table/reachable_files.h"
+#include "floe/iceberg/table/table_identifier.h"
 #include "floe/io/file_io.h"
 
 namespace floe::catalog {

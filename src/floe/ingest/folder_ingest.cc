@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "floe/iceberg/arrow_schema.h"
-#include "floe/iceberg/data_writer.h"
+#include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/data_writer.h"
 #include "floe/ingest/source_reader.h"
 #include "floe/ingest/spark_log_parser.h"
 

@@ -9,7 +9,7 @@
 
 #include <arrow/result.h>
 
-#include "floe/iceberg/data_file.h"
+#include "floe/iceberg/manifest/data_file.h"
 #include "floe/ingest/ingest_batch.h"
 #include "floe/ingest/ingest_ledger.h"
 #include "floe/ingest/ingest_tables.h"

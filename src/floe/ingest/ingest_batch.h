@@ -7,7 +7,7 @@
 
 #include <arrow/result.h>
 
-#include "floe/iceberg/snapshot.h"
+#include "floe/iceberg/metadata/snapshot.h"
 #include "floe/ingest/app_folder_source.h"
 
 namespace floe::ingest {

@@ -11,7 +11,7 @@
 #include <arrow/result.h>
 #include <arrow/status.h>
 
-#include "floe/iceberg/table_metadata.h"
+#include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/ingest/ingest_batch.h"
 #include "floe/ingest/ingest_tables.h"
 #include "floe/ingest/source_reader.h"

@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "floe/iceberg/arrow_schema.h"
+#include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/ingest/folder_ingest.h"

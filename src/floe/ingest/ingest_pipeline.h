@@ -10,7 +10,7 @@
 #include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
-#include "floe/iceberg/table_identifier.h"
+#include "floe/iceberg/table/table_identifier.h"
 #include "floe/ingest/app_folder_source.h"
 #include "floe/ingest/source_reader.h"
 

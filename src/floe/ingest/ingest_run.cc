@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "floe/iceberg/reachable_files.h"
-#include "floe/iceberg/table_properties.h"
+#include "floe/iceberg/table/reachable_files.h"
+#include "floe/iceberg/metadata/table_properties.h"
 
 namespace floe::ingest {
 namespace {

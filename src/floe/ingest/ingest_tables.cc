@@ -1,7 +1,7 @@
 #include "floe/ingest/ingest_tables.h"
 
 #include "floe/catalog/sql/sql_catalog_store.h"
-#include "floe/iceberg/schema_text.h"
+#include "floe/iceberg/type/schema_text.h"
 #include "floe/ingest/spark_log_schema.h"
 
 namespace floe::ingest {

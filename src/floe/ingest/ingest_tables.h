@@ -6,9 +6,9 @@
 #include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
-#include "floe/iceberg/partition_spec.h"
-#include "floe/iceberg/schema.h"
-#include "floe/iceberg/table.h"
+#include "floe/iceberg/type/partition_spec.h"
+#include "floe/iceberg/type/schema.h"
+#include "floe/iceberg/table/table.h"
 
 namespace floe::ingest {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "floe/iceberg/table_scan.h"
+#include "floe/iceberg/table/table_scan.h"
 
 namespace floe::ingest {
 namespace {

@@ -10,7 +10,7 @@
 #include <arrow/result.h>
 #include <arrow/table.h>
 
-#include "floe/iceberg/table.h"
+#include "floe/iceberg/table/table.h"
 
 namespace floe::ingest {
 

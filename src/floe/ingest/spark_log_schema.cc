@@ -6,8 +6,8 @@
 
 #include <arrow/type.h>
 
-#include "floe/iceberg/arrow_schema.h"
-#include "floe/iceberg/type.h"
+#include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/type/type.h"
 
 namespace floe::ingest {
 

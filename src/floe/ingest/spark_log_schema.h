@@ -7,7 +7,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
-#include "floe/iceberg/schema.h"
+#include "floe/iceberg/type/schema.h"
 
 namespace floe::ingest {
 

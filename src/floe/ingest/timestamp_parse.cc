@@ -4,7 +4,7 @@
 
 #include <arrow/status.h>
 
-#include "floe/iceberg/temporal.h"
+#include "floe/iceberg/type/temporal.h"
 
 namespace floe::ingest {
 namespace {

@@ -55,14 +55,14 @@ TEST(NamespaceStringTest, JoinsAndSplitsLevelsWithDots) {
 }
 
 TEST(CatalogErrorTest, KindSurvivesWithMessageAndIsNotConfusedWithPlainStatuses) {
-  arrow::Status conflict = CatalogError(CatalogErrorKind::kCommitConflict, "lost");
+  arrow::Status conflict = MakeError(ErrorKind::kCommitConflict, "lost");
   EXPECT_TRUE(IsCommitConflict(conflict));
   EXPECT_TRUE(IsCommitConflict(conflict.WithMessage("retrying: lost")));
   EXPECT_FALSE(IsCommitConflict(arrow::Status::Invalid("commit conflict")));
   EXPECT_FALSE(IsCommitConflict(arrow::Status::OK()));
-  EXPECT_TRUE(IsNoSuchTable(CatalogError(CatalogErrorKind::kNoSuchTable, "x")));
-  EXPECT_TRUE(CatalogError(CatalogErrorKind::kNoSuchTable, "x").IsKeyError());
-  EXPECT_TRUE(CatalogError(CatalogErrorKind::kAlreadyExists, "x").IsAlreadyExists());
+  EXPECT_TRUE(IsNoSuchTable(MakeError(ErrorKind::kNoSuchTable, "x")));
+  EXPECT_TRUE(MakeError(ErrorKind::kNoSuchTable, "x").IsKeyError());
+  EXPECT_TRUE(MakeError(ErrorKind::kAlreadyExists, "x").IsAlreadyExists());
 }
 
 TEST_F(SqlCatalogStoreTest, OpenCreatesTablesWithThePyIcebergLayout) {

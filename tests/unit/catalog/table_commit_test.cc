@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "floe/catalog/sql/sql_catalog.h"
-#include "floe/iceberg/manifest_list.h"
-#include "floe/iceberg/manifest_reader.h"
-#include "floe/iceberg/manifest_writer.h"
-#include "floe/iceberg/table_metadata_builder.h"
-#include "floe/iceberg/table_scan.h"
+#include "floe/iceberg/manifest/manifest_list.h"
+#include "floe/iceberg/manifest/manifest_reader.h"
+#include "floe/iceberg/manifest/manifest_writer.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
+#include "floe/iceberg/table/table_scan.h"
 #include "floe/iceberg/update/commit_retry.h"
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/iceberg/update/overwrite.h"

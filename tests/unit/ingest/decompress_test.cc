@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "floe/ingest/corpus_generator.h"
+#include "floe/testing/corpus_generator.h"
 
 #include "ingest_test_util.h"
 
@@ -479,12 +479,12 @@ TEST(DecompressTest, IgzipAgreesWithZlibOnTheCorpusGeneratorsGzipFiles) {
   const fs::path dir =
       fs::temp_directory_path() / ("floe-decompress-corpus-" + std::to_string(getpid()));
   fs::remove_all(dir);
-  CorpusOptions options;
+  floe::testing::CorpusOptions options;
   options.output = dir.string();
   options.apps = 1;
   options.target_bytes = 2 << 20;
   options.gzip_share = 1;
-  ASSERT_TRUE(GenerateCorpus(options).ok());
+  ASSERT_TRUE(floe::testing::GenerateCorpus(options).ok());
   int gzip_files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;

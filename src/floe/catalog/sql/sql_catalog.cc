@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "floe/catalog/drop_table_data.h"
-#include "floe/iceberg/reachable_files.h"
-#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/table/reachable_files.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 
 namespace floe::catalog {
 namespace {
@@ -115,12 +115,12 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
     const TableIdentifier& id, const CreateTableRequest& request) {
   ARROW_ASSIGN_OR_RAISE(bool ns_exists, store_->NamespaceExists(id.ns));
   if (!ns_exists) {
-    return CatalogError(CatalogErrorKind::kNoSuchNamespace,
+    return MakeError(ErrorKind::kNoSuchNamespace,
                         "namespace " + id.NamespaceString() + " does not exist");
   }
   ARROW_ASSIGN_OR_RAISE(bool exists, store_->TableExists(id.ns, id.name));
   if (exists) {
-    return CatalogError(CatalogErrorKind::kAlreadyExists,
+    return MakeError(ErrorKind::kAlreadyExists,
                         "table " + id.ToString() + " already exists");
   }
   std::string location = request.location;

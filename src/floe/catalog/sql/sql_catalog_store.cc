@@ -1,6 +1,6 @@
 #include "floe/catalog/sql/sql_catalog_store.h"
 
-#include "floe/iceberg/table_identifier.h"
+#include "floe/iceberg/table/table_identifier.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -16,62 +16,6 @@ using internal::SqliteTransaction;
 using Mode = internal::SqliteTransaction::Mode;
 
 // ---- Errors ----
-
-std::string CatalogErrorDetail::ToString() const {
-  switch (kind_) {
-    case CatalogErrorKind::kNoSuchNamespace:
-      return "no such namespace";
-    case CatalogErrorKind::kNoSuchTable:
-      return "no such table";
-    case CatalogErrorKind::kAlreadyExists:
-      return "already exists";
-    case CatalogErrorKind::kNamespaceNotEmpty:
-      return "namespace not empty";
-    case CatalogErrorKind::kCommitConflict:
-      return "commit conflict";
-  }
-  return "catalog error";
-}
-
-arrow::Status CatalogError(CatalogErrorKind kind, std::string message) {
-  arrow::StatusCode code = arrow::StatusCode::Invalid;
-  switch (kind) {
-    case CatalogErrorKind::kNoSuchNamespace:
-    case CatalogErrorKind::kNoSuchTable:
-      code = arrow::StatusCode::KeyError;
-      break;
-    case CatalogErrorKind::kAlreadyExists:
-      code = arrow::StatusCode::AlreadyExists;
-      break;
-    case CatalogErrorKind::kNamespaceNotEmpty:
-    case CatalogErrorKind::kCommitConflict:
-      code = arrow::StatusCode::Invalid;
-      break;
-  }
-  return arrow::Status(code, std::move(message), std::make_shared<CatalogErrorDetail>(kind));
-}
-
-std::optional<CatalogErrorKind> GetCatalogErrorKind(const arrow::Status& status) {
-  if (status.ok() || status.detail() == nullptr) return std::nullopt;
-  if (std::string(status.detail()->type_id()) != CatalogErrorDetail::kTypeId) return std::nullopt;
-  return static_cast<const CatalogErrorDetail&>(*status.detail()).kind();
-}
-
-bool IsCommitConflict(const arrow::Status& status) {
-  return GetCatalogErrorKind(status) == CatalogErrorKind::kCommitConflict;
-}
-bool IsNoSuchNamespace(const arrow::Status& status) {
-  return GetCatalogErrorKind(status) == CatalogErrorKind::kNoSuchNamespace;
-}
-bool IsNoSuchTable(const arrow::Status& status) {
-  return GetCatalogErrorKind(status) == CatalogErrorKind::kNoSuchTable;
-}
-bool IsAlreadyExists(const arrow::Status& status) {
-  return GetCatalogErrorKind(status) == CatalogErrorKind::kAlreadyExists;
-}
-bool IsNamespaceNotEmpty(const arrow::Status& status) {
-  return GetCatalogErrorKind(status) == CatalogErrorKind::kNamespaceNotEmpty;
-}
 
 // ---- Names ----
 
@@ -181,7 +125,7 @@ struct SqlCatalogStore::Impl {
   arrow::Status RequireNamespace(const Namespace& ns) {
     ARROW_ASSIGN_OR_RAISE(bool exists, NamespaceExists(NamespaceToString(ns)));
     if (!exists) {
-      return CatalogError(CatalogErrorKind::kNoSuchNamespace,
+      return MakeError(ErrorKind::kNoSuchNamespace,
                           Where() + "namespace " + NamespaceToString(ns) + " does not exist");
     }
     return arrow::Status::OK();
@@ -201,7 +145,7 @@ struct SqlCatalogStore::Impl {
   }
 
   arrow::Status NoSuchTable(const Namespace& ns, const std::string& name) const {
-    return CatalogError(CatalogErrorKind::kNoSuchTable,
+    return MakeError(ErrorKind::kNoSuchTable,
                         Where() + "table " + TableString(ns, name) + " does not exist");
   }
 
@@ -211,7 +155,7 @@ struct SqlCatalogStore::Impl {
     if (!row) return arrow::Status::OK();
     const auto& type = (*row)[1];
     std::string what = type.has_value() && *type != "TABLE" ? "a " + *type + " named " : "table ";
-    return CatalogError(CatalogErrorKind::kAlreadyExists,
+    return MakeError(ErrorKind::kAlreadyExists,
                         Where() + what + TableString(ns, name) + " already exists");
   }
 
@@ -295,7 +239,7 @@ arrow::Status SqlCatalogStore::CreateNamespace(const Namespace& ns, const Proper
   ARROW_ASSIGN_OR_RAISE(auto txn, SqliteTransaction::Begin(impl_->conn.get(), Mode::kWrite));
   ARROW_ASSIGN_OR_RAISE(bool exists, impl_->NamespaceExists(name));
   if (exists) {
-    return CatalogError(CatalogErrorKind::kAlreadyExists,
+    return MakeError(ErrorKind::kAlreadyExists,
                         impl_->Where() + "namespace " + name + " already exists");
   }
   ARROW_RETURN_NOT_OK(impl_->InsertProperty(name, kExistsKey, "true"));
@@ -355,7 +299,7 @@ arrow::Status SqlCatalogStore::DropNamespace(const Namespace& ns) {
       names += (i > 0 ? ", " : "") + tables[i][0].value_or("");
     }
     if (tables.size() > 5) names += ", ...";
-    return CatalogError(CatalogErrorKind::kNamespaceNotEmpty,
+    return MakeError(ErrorKind::kNamespaceNotEmpty,
                         impl_->Where() + "namespace " + name + " is not empty: it holds " +
                             std::to_string(tables.size()) + " table(s) (" + names + ")");
   }
@@ -368,7 +312,7 @@ arrow::Status SqlCatalogStore::DropNamespace(const Namespace& ns) {
                                                    "substr(namespace, 1, length(?2)) = ?2 LIMIT 1",
                                                    {impl_->catalog_name, name + "."}));
   if (!children.empty()) {
-    return CatalogError(CatalogErrorKind::kNamespaceNotEmpty,
+    return MakeError(ErrorKind::kNamespaceNotEmpty,
                         impl_->Where() + "namespace " + name +
                             " is not empty: it holds namespace " + children[0][0].value_or(""));
   }
@@ -568,7 +512,7 @@ arrow::Status SqlCatalogStore::CommitMetadataLocation(const Namespace& ns, const
   // Nothing changed: tell a lost race (retry after reload) from a missing table (do not).
   ARROW_ASSIGN_OR_RAISE(auto row, impl_->FindRow(ns, name, /*any_type=*/false));
   if (!row) return impl_->NoSuchTable(ns, name);
-  return CatalogError(CatalogErrorKind::kCommitConflict,
+  return MakeError(ErrorKind::kCommitConflict,
                       impl_->Where() + "commit to table " + TableString(ns, name) +
                           " conflicts with a concurrent commit: expected metadata location " +
                           expected_current + " but it is now " +

@@ -22,43 +22,19 @@
 #include <arrow/result.h>
 #include <arrow/status.h>
 
+#include "floe/iceberg/errors.h"
+
 namespace floe::catalog {
 
-/// What went wrong in a catalog operation, for callers that must react differently to each.
-enum class CatalogErrorKind {
-  kNoSuchNamespace,    ///< code KeyError
-  kNoSuchTable,        ///< code KeyError
-  kAlreadyExists,      ///< code AlreadyExists (namespace or table)
-  kNamespaceNotEmpty,  ///< code Invalid
-  kCommitConflict,     ///< code Invalid: the table moved on; reload and retry
-};
-
-/// Attached to every catalog status of a kind above. Survives ARROW_RETURN_NOT_OK propagation and
-/// Status::WithMessage, so callers test the kind instead of parsing messages.
-class CatalogErrorDetail : public arrow::StatusDetail {
- public:
-  explicit CatalogErrorDetail(CatalogErrorKind kind) : kind_(kind) {}
-  static constexpr const char* kTypeId = "floe::catalog::CatalogErrorDetail";
-  const char* type_id() const override { return kTypeId; }
-  std::string ToString() const override;
-  CatalogErrorKind kind() const { return kind_; }
-
- private:
-  CatalogErrorKind kind_;
-};
-
-/// A status of the given kind with message `message`.
-arrow::Status CatalogError(CatalogErrorKind kind, std::string message);
-/// The kind carried by `status`, if it is a catalog error.
-std::optional<CatalogErrorKind> GetCatalogErrorKind(const arrow::Status& status);
-
-/// True when a compare-and-swap commit lost to a concurrent commit (the caller may reload and
-/// retry); false for every other outcome, including a missing table.
-bool IsCommitConflict(const arrow::Status& status);
-bool IsNoSuchNamespace(const arrow::Status& status);
-bool IsNoSuchTable(const arrow::Status& status);
-bool IsAlreadyExists(const arrow::Status& status);
-bool IsNamespaceNotEmpty(const arrow::Status& status);
+// Error kinds (NoSuchTable, CommitConflict, ...) are the shared ones of floe/iceberg/errors.h.
+using iceberg::ErrorKind;
+using iceberg::GetErrorKind;
+using iceberg::IsAlreadyExists;
+using iceberg::IsCommitConflict;
+using iceberg::IsNamespaceNotEmpty;
+using iceberg::IsNoSuchNamespace;
+using iceberg::IsNoSuchTable;
+using iceberg::MakeError;
 
 /// A namespace as its levels, e.g. {"sales", "eu"} for "sales.eu".
 using Namespace = std::vector<std::string>;

@@ -2,7 +2,7 @@
 
 #include <arrow/table.h>
 
-#include "floe/iceberg/data_writer.h"
+#include "floe/iceberg/data/data_writer.h"
 #include "floe/iceberg/update/fast_append.h"
 
 namespace floe::iceberg {

@@ -5,7 +5,7 @@
 #include <random>
 #include <thread>
 
-#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 
 namespace floe::iceberg {
 namespace {

@@ -3,14 +3,14 @@
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
-#include "floe/iceberg/arrow_filter.h"
-#include "floe/iceberg/data_reader.h"
-#include "floe/iceberg/inclusive_metrics_evaluator.h"
-#include "floe/iceberg/manifest_evaluator.h"
-#include "floe/iceberg/manifest_reader.h"
-#include "floe/iceberg/manifest_writer.h"
-#include "floe/iceberg/partition_evaluator.h"
-#include "floe/iceberg/projection.h"
+#include "floe/iceberg/expression/arrow_filter.h"
+#include "floe/iceberg/data/data_reader.h"
+#include "floe/iceberg/expression/inclusive_metrics_evaluator.h"
+#include "floe/iceberg/expression/manifest_evaluator.h"
+#include "floe/iceberg/manifest/manifest_reader.h"
+#include "floe/iceberg/manifest/manifest_writer.h"
+#include "floe/iceberg/expression/partition_evaluator.h"
+#include "floe/iceberg/expression/projection.h"
 #include "floe/iceberg/update/append_data.h"
 
 namespace floe::iceberg {

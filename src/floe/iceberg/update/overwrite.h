@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "floe/iceberg/expression.h"
+#include "floe/iceberg/expression/expression.h"
 #include "floe/iceberg/update/snapshot_producer.h"
 
 namespace floe::iceberg {

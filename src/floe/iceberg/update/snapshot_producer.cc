@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "floe/iceberg/manifest_list.h"
-#include "floe/iceberg/manifest_writer.h"
-#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/manifest/manifest_list.h"
+#include "floe/iceberg/manifest/manifest_writer.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/update/commit_retry.h"
 #include "floe/util/uuid.h"
 

@@ -11,8 +11,8 @@
 #include <arrow/result.h>
 #include <arrow/status.h>
 
-#include "floe/iceberg/data_file.h"
-#include "floe/iceberg/table.h"
+#include "floe/iceberg/manifest/data_file.h"
+#include "floe/iceberg/table/table.h"
 
 namespace floe::iceberg {
 

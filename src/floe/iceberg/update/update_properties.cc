@@ -1,6 +1,6 @@
 #include "floe/iceberg/update/update_properties.h"
 
-#include "floe/iceberg/table_metadata_builder.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/update/commit_retry.h"
 
 namespace floe::iceberg {

@@ -6,7 +6,7 @@
 
 #include <arrow/status.h>
 
-#include "floe/iceberg/table.h"
+#include "floe/iceberg/table/table.h"
 
 namespace floe::iceberg {
 

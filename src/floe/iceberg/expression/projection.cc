@@ -1,0 +1,259 @@
+#include "floe/iceberg/expression/projection.h"
+
+#include <limits>
+
+namespace floe::iceberg {
+namespace {
+
+using TK = Transform::Kind;
+
+// `v + delta` for integral or decimal storage; nullopt on overflow or other storage.
+std::optional<Literal> Adjust(const Literal& v, int delta) {
+  if (auto* i = std::get_if<int32_t>(&v.value())) {
+    int64_t r = int64_t{*i} + delta;
+    if (r > std::numeric_limits<int32_t>::max() || r < std::numeric_limits<int32_t>::min()) {
+      return std::nullopt;
+    }
+    return Literal(v.type(), static_cast<int32_t>(r));
+  }
+  if (auto* l = std::get_if<int64_t>(&v.value())) {
+    if ((delta > 0 && *l == std::numeric_limits<int64_t>::max()) ||
+        (delta < 0 && *l == std::numeric_limits<int64_t>::min())) {
+      return std::nullopt;
+    }
+    return Literal(v.type(), *l + delta);
+  }
+  if (auto* d = std::get_if<__int128>(&v.value())) return Literal(v.type(), *d + delta);
+  return std::nullopt;
+}
+
+bool IsTemporal(TK k) {
+  return k == TK::kYear || k == TK::kMonth || k == TK::kDay || k == TK::kHour;
+}
+
+bool IsBytes(const TypePtr& t) {
+  return t->id() == TypeId::kString || t->id() == TypeId::kBinary;
+}
+
+// Number of characters that truncate counts: code points for strings, bytes otherwise.
+size_t TruncLength(const TypePtr& t, const std::string& s) {
+  if (t->id() != TypeId::kString) return s.size();
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+class Projector {
+ public:
+  Projector(const PartitionField& field, const TypePtr& source_type, TypePtr result_type)
+      : field_(field), source_type_(source_type) {
+    ref_.name = field.name;
+    ref_.field_id = field.field_id;
+    ref_.type = std::move(result_type);
+    ref_.required = false;
+  }
+
+  // The projection of `pred`, or nullptr when this partition field cannot narrow it.
+  ExprPtr Project(const Expression& pred) const {
+    const Transform& t = field_.transform;
+    const Op op = pred.op();
+    if (t.kind() == TK::kVoid) return nullptr;
+    if (t.kind() == TK::kIdentity) return Expression::BoundPredicate(op, ref_, pred.literals());
+    if (op == Op::kIsNull || op == Op::kNotNull) return Expression::BoundPredicate(op, ref_);
+    if (IsUnaryOp(op)) return nullptr;
+    if (op == Op::kIn) return ProjectSet(pred);
+    if (t.kind() == TK::kBucket) {
+      if (op != Op::kEq) return nullptr;
+      auto v = Apply(pred.literal());
+      return v ? Expression::BoundPredicate(Op::kEq, ref_, {*v}) : nullptr;
+    }
+    if (t.kind() == TK::kTruncate && IsBytes(source_type_)) return ProjectBytes(pred);
+    ExprPtr projected = ProjectRange(pred);
+    if (projected && IsTemporal(t.kind())) return FixNegativeTime(projected);
+    return projected;
+  }
+
+ private:
+  std::optional<Literal> Apply(const Literal& v) const {
+    auto r = field_.transform.Apply(v);
+    if (!r.ok() || r->is_null()) return std::nullopt;
+    return *std::move(r);
+  }
+
+  ExprPtr ProjectSet(const Expression& pred) const {
+    std::vector<Literal> values;
+    for (const Literal& v : pred.literals()) {
+      auto p = Apply(v);
+      if (!p) return nullptr;
+      bool seen = false;
+      for (const Literal& existing : values) seen = seen || existing == *p;
+      if (!seen) values.push_back(std::move(*p));
+    }
+    ExprPtr projected = Expression::BoundPredicate(Op::kIn, ref_, std::move(values));
+    if (IsTemporal(field_.transform.kind())) return FixNegativeTime(projected);
+    return projected;
+  }
+
+  // Order-preserving integral transforms (truncate of numbers, year/month/day/hour): a strict
+  // bound becomes a closed bound one unit inside, which then transforms monotonically.
+  ExprPtr ProjectRange(const Expression& pred) const {
+    const Literal& v = pred.literal();
+    std::optional<Literal> boundary;
+    Op op;
+    switch (pred.op()) {
+      case Op::kLt:
+        boundary = Adjust(v, -1);
+        op = Op::kLtEq;
+        break;
+      case Op::kLtEq:
+        boundary = v;
+        op = Op::kLtEq;
+        break;
+      case Op::kGt:
+        boundary = Adjust(v, 1);
+        op = Op::kGtEq;
+        break;
+      case Op::kGtEq:
+        boundary = v;
+        op = Op::kGtEq;
+        break;
+      case Op::kEq:
+        boundary = v;
+        op = Op::kEq;
+        break;
+      default:
+        return nullptr;
+    }
+    // At the edge of the type the strict bound cannot move inward; the closed one still holds.
+    if (!boundary) boundary = v;
+    auto projected = Apply(*boundary);
+    if (!projected) return nullptr;
+    return Expression::BoundPredicate(op, ref_, {std::move(*projected)});
+  }
+
+  // truncate[W] of strings and binary: truncation is monotone but not strictly, so strict
+  // bounds become closed ones on the truncated boundary itself.
+  ExprPtr ProjectBytes(const Expression& pred) const {
+    const Literal& v = pred.literal();
+    Op op;
+    switch (pred.op()) {
+      case Op::kLt:
+      case Op::kLtEq:
+        op = Op::kLtEq;
+        break;
+      case Op::kGt:
+      case Op::kGtEq:
+        op = Op::kGtEq;
+        break;
+      case Op::kEq:
+        op = Op::kEq;
+        break;
+      case Op::kStartsWith:
+        // A value starting with P truncates to something starting with truncate(P).
+        op = Op::kStartsWith;
+        break;
+      case Op::kNotStartsWith: {
+        const size_t len = TruncLength(source_type_, v.AsBytes());
+        const size_t width = static_cast<size_t>(field_.transform.param());
+        // Shorter prefix: the truncated value keeps the whole prefix question. Equal length:
+        // the truncated value equals the prefix exactly when the value starts with it.
+        if (len < width) return Expression::BoundPredicate(Op::kNotStartsWith, ref_, {v});
+        if (len == width) return Expression::BoundPredicate(Op::kNotEq, ref_, {v});
+        return nullptr;
+      }
+      default:
+        return nullptr;
+    }
+    auto projected = Apply(v);
+    if (!projected) return nullptr;
+    return Expression::BoundPredicate(op, ref_, {std::move(*projected)});
+  }
+
+  // Java writers before 1.0 computed year/month/day/hour of pre-1970 values by truncating
+  // toward zero, one unit above the floor the spec requires; accept both values.
+  ExprPtr FixNegativeTime(const ExprPtr& projected) const {
+    auto negative = [](const Literal& v) {
+      auto* i = std::get_if<int32_t>(&v.value());
+      return i != nullptr && *i < 0;
+    };
+    switch (projected->op()) {
+      case Op::kLtEq:
+        if (negative(projected->literal())) {
+          return Expression::BoundPredicate(Op::kLtEq, ref_, {*Adjust(projected->literal(), 1)});
+        }
+        return projected;
+      case Op::kEq:
+        if (negative(projected->literal())) {
+          return Expression::BoundPredicate(
+              Op::kIn, ref_, {projected->literal(), *Adjust(projected->literal(), 1)});
+        }
+        return projected;
+      case Op::kIn: {
+        std::vector<Literal> values = projected->literals();
+        for (const Literal& v : projected->literals()) {
+          if (!negative(v)) continue;
+          Literal next = *Adjust(v, 1);
+          bool seen = false;
+          for (const Literal& existing : values) seen = seen || existing == next;
+          if (!seen) values.push_back(std::move(next));
+        }
+        return Expression::BoundPredicate(Op::kIn, ref_, std::move(values));
+      }
+      default:
+        // >= bounds: the older values are larger, so they already satisfy the bound.
+        return projected;
+    }
+  }
+
+  const PartitionField& field_;
+  TypePtr source_type_;
+  Reference ref_;
+};
+
+struct FieldProjector {
+  int32_t source_id;
+  Projector projector;
+};
+
+ExprPtr ProjectTree(const ExprPtr& e, const std::vector<FieldProjector>& projectors) {
+  switch (e->op()) {
+    case Op::kTrue:
+    case Op::kFalse:
+      return e;
+    case Op::kAnd:
+      return Expression::And(ProjectTree(e->left(), projectors),
+                             ProjectTree(e->right(), projectors));
+    case Op::kOr:
+      return Expression::Or(ProjectTree(e->left(), projectors),
+                            ProjectTree(e->right(), projectors));
+    case Op::kNot:
+      // Unreachable after RewriteNot; true is always a valid inclusive projection.
+      return Expression::True();
+    default:
+      break;
+  }
+  ExprPtr result = Expression::True();
+  for (const FieldProjector& fp : projectors) {
+    if (fp.source_id != e->ref().field_id) continue;
+    ExprPtr projected = fp.projector.Project(*e);
+    if (projected) result = Expression::And(result, projected);
+  }
+  return result;
+}
+
+}  // namespace
+
+arrow::Result<ExprPtr> ProjectInclusive(const ExprPtr& bound_filter, const PartitionSpec& spec,
+                                        const Schema& schema) {
+  std::vector<FieldProjector> projectors;
+  for (const PartitionField& field : spec.fields()) {
+    const NestedField* source = schema.FindFieldById(field.source_id);
+    // A partition field whose source column was dropped cannot constrain any predicate.
+    if (source == nullptr) continue;
+    ARROW_ASSIGN_OR_RAISE(TypePtr result_type, field.transform.ResultType(source->type));
+    projectors.push_back({field.source_id, Projector(field, source->type, result_type)});
+  }
+  return ProjectTree(RewriteNot(bound_filter), projectors);
+}
+
+}  // namespace floe::iceberg

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/table.h>
+
+#include "floe/iceberg/manifest/data_file.h"
+#include "floe/iceberg/expression/expression.h"
+#include "floe/iceberg/table/table.h"
+
+namespace floe::iceberg {
+
+/// What to read: which snapshot (current by default), which columns, which rows.
+struct ScanOptions {
+  std::vector<std::string> columns;  ///< empty: all columns
+  ExprPtr filter;                    ///< unbound row filter; null: all rows
+  std::optional<int64_t> snapshot_id;
+  std::optional<int64_t> as_of_ms;   ///< the snapshot current at this time
+  std::optional<std::string> ref;    ///< a branch or tag
+  std::optional<int64_t> limit;
+  bool case_sensitive = true;
+};
+
+/// A data file to read, with the part of the filter it still has to apply.
+struct FileScanTask {
+  DataFile file;
+};
+
+/// Scan planning and reading (spec: "Scan Planning"): pick the snapshot, prune manifests by
+/// partition summaries, data files by partition values and column metrics, then read the
+/// remaining Parquet files by field id and filter their rows.
+class TableScan {
+ public:
+  static arrow::Result<TableScan> Make(const Table& table, ScanOptions options);
+
+  /// The snapshot read, or nullptr for a table without one (an empty result).
+  const Snapshot* snapshot() const { return snapshot_; }
+  /// The schema rows are read in: the snapshot's for time travel, else the current one.
+  const std::shared_ptr<const Schema>& schema() const { return schema_; }
+  /// The projected schema of the result.
+  const std::shared_ptr<const Schema>& projection() const { return projection_; }
+
+  arrow::Result<std::vector<FileScanTask>> PlanFiles() const;
+  /// Reads all matching rows (up to the limit) into one Arrow table in the projected schema.
+  arrow::Result<std::shared_ptr<arrow::Table>> ToArrowTable() const;
+
+  /// Counters from the last PlanFiles, for tests and `--explain`-like output.
+  struct PlanStats {
+    int64_t manifests_total = 0;
+    int64_t manifests_skipped = 0;
+    int64_t files_total = 0;
+    int64_t files_skipped = 0;
+  };
+  const PlanStats& plan_stats() const { return *stats_; }
+
+ private:
+  TableScan() = default;
+  const Table* table_ = nullptr;
+  std::shared_ptr<const TableMetadata> metadata_;
+  const Snapshot* snapshot_ = nullptr;
+  std::shared_ptr<const Schema> schema_;
+  std::shared_ptr<const Schema> projection_;
+  ExprPtr bound_filter_;
+  ScanOptions options_;
+  std::shared_ptr<PlanStats> stats_ = std::make_shared<PlanStats>();
+};
+
+}  // namespace floe::iceberg
