@@ -1,30 +1,116 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <arrow/result.h>
+#include <arrow/status.h>
 
 #include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/iceberg/metadata/table_properties.h"
+#include "floe/iceberg/metadata/table_update.h"
 
 namespace floe::iceberg {
 
+/// Applies metadata updates to a base metadata, validating each as the spec and Java's
+/// TableMetadata.Builder do, and records the updates it applied: the list a catalog commits.
+///
+/// Every change goes through here, both when it is planned (an operation calls the typed
+/// methods against the table it sees) and when a catalog applies a received update list to the
+/// table as it is at commit time (Apply). Methods that would change nothing record nothing, so
+/// re-adding an equal schema or spec reuses it, as the spec asks.
+class TableMetadataBuilder {
+ public:
+  /// Changes to an existing table.
+  explicit TableMetadataBuilder(const TableMetadata& base);
+  /// A new table: start from nothing (format version `format_version`), then add a schema,
+  /// spec, sort order, location and properties (see NewTable below).
+  static TableMetadataBuilder ForCreate(int32_t format_version = 2);
 
-/// Metadata of a new, empty v2 table. The schema keeps its field ids; the spec and sort order
-/// are re-numbered as the first of the table (spec id 0, order id 1 if sorted). The
-/// `format-version` property, if given, must be 2 and is not stored among the properties.
+  /// Applies one update of the REST model.
+  arrow::Status Apply(const TableUpdate& update);
+  arrow::Status ApplyAll(const std::vector<TableUpdate>& updates);
+
+  arrow::Status AssignUuid(const std::string& uuid);
+  arrow::Status UpgradeFormatVersion(int32_t format_version);
+  /// Adds a schema (field ids as given) or finds an equal one; returns its id. The schema id
+  /// given is ignored: a new schema gets one past the highest. `last_column_id` may not move
+  /// backwards and must cover the schema's highest field id.
+  arrow::Result<int32_t> AddSchema(const Schema& schema, int32_t last_column_id);
+  /// kLastAdded: the schema added last by this builder.
+  arrow::Status SetCurrentSchema(int32_t schema_id);
+  /// Adds a partition spec or finds a compatible one; returns its id. The spec id given is
+  /// ignored. Fields must have ids (v2); each source field must exist in the current schema
+  /// and its type accept the transform; names must be unique and not shadow another column.
+  arrow::Result<int32_t> AddPartitionSpec(const PartitionSpec& spec);
+  arrow::Status SetDefaultSpec(int32_t spec_id);
+  /// Adds a sort order or finds an equal one; returns its id (0 for the unsorted order).
+  arrow::Result<int32_t> AddSortOrder(const SortOrder& order);
+  arrow::Status SetDefaultSortOrder(int32_t order_id);
+  /// Adds a snapshot (not yet referenced by any branch). Its id must be new, its sequence
+  /// number above the table's last one (v2), its parent (if any) a snapshot of the table.
+  arrow::Status AddSnapshot(const Snapshot& snapshot);
+  /// Creates or moves a branch or tag. Moving `main` makes the snapshot current and adds it to
+  /// the snapshot log.
+  arrow::Status SetRef(const std::string& name, const SnapshotRef& ref);
+  arrow::Status RemoveRef(const std::string& name);
+  /// Removes snapshots, and the refs left pointing at none of them.
+  arrow::Status RemoveSnapshots(const std::vector<int64_t>& snapshot_ids);
+  arrow::Status SetLocation(const std::string& location);
+  arrow::Status SetProperties(const std::map<std::string, std::string>& updates);
+  arrow::Status RemoveProperties(const std::vector<std::string>& removals);
+
+  /// The metadata as the updates so far make it (valid between calls; for operations of a
+  /// transaction that build on the ones before).
+  const TableMetadata& current() const { return metadata_; }
+  /// The updates applied, in order, with "last added" ids where the spec uses them.
+  const std::vector<TableUpdate>& updates() const { return updates_; }
+  bool empty() const { return updates_.empty(); }
+
+  /// The finished metadata: last-updated-ms set, and snapshot-log entries of snapshots that
+  /// were current only in the middle of this change dropped (as Java does).
+  arrow::Result<TableMetadata> Build() const;
+
+ private:
+  TableMetadataBuilder() = default;
+  arrow::Status Fail(const std::string& what) const;
+
+  TableMetadata metadata_;
+  std::vector<TableUpdate> updates_;
+  bool is_new_ = false;
+  std::optional<int32_t> last_added_schema_id_;
+  std::optional<int32_t> last_added_spec_id_;
+  std::optional<int32_t> last_added_order_id_;
+  std::set<int64_t> added_snapshot_ids_;
+  std::optional<int64_t> last_updated_ms_;
+};
+
+/// The update list of a new table (assign-uuid, upgrade-format-version, add-schema,
+/// set-current-schema, add-spec, set-default-spec, add-sort-order, set-default-sort-order,
+/// set-location, set-properties), applied to a builder. Field ids of the schema are kept;
+/// the spec and sort order are numbered as the table's first (spec id 0; order id 1 if sorted,
+/// else 0). The `format-version` property, if given, picks the version (floe writes 2) and is
+/// not stored among the properties.
+arrow::Result<TableMetadataBuilder> NewTable(const Schema& schema, const PartitionSpec& spec,
+                                             const SortOrder& sort_order,
+                                             const std::string& location,
+                                             std::map<std::string, std::string> properties);
+
+/// NewTable(...).Build().
 arrow::Result<TableMetadata> NewTableMetadata(const Schema& schema, const PartitionSpec& spec,
                                               const SortOrder& sort_order,
                                               const std::string& location,
                                               std::map<std::string, std::string> properties);
 
-/// Appends a snapshot whose parent is the current one and makes it current on `main`
-/// (snapshots, snapshot-log, refs, last-sequence-number, last-updated-ms).
+/// Appends a snapshot whose parent is the current one and makes it current on `main`.
+/// (Superseded by TableMetadataBuilder; kept until every change commits through it.)
 TableMetadata WithSnapshot(const TableMetadata& base, Snapshot snapshot);
-
-/// Sets and removes properties.
+/// Sets and removes properties. (Superseded by TableMetadataBuilder.)
 TableMetadata WithProperties(const TableMetadata& base,
                              const std::map<std::string, std::string>& set,
                              const std::vector<std::string>& remove);
