@@ -1,6 +1,7 @@
 // floe table create|list|describe|drop|rename|properties|snapshots|history
 #include <iostream>
 
+#include "cli/alter_command.h"
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
@@ -246,6 +247,7 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
   bind(props, &Properties);
 
   AddInspectCommands(*group, ctx, run);
+  AddAlterCommand(*group, ctx, run);
 }
 
 }  // namespace floe::cli
