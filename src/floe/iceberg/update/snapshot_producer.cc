@@ -85,6 +85,27 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
   return out;
 }
 
+arrow::Status SnapshotProducer::PlanAppendedFiles(const TableMetadata& base, int64_t snapshot_id,
+                                                  const std::vector<DataFile>& files,
+                                                  std::vector<ManifestFile>& written,
+                                                  SnapshotPlan& plan) {
+  if (files.empty()) return arrow::Status::OK();
+  for (const auto& f : files) {
+    const PartitionSpec* spec = base.SpecById(f.spec_id);
+    if (spec == nullptr) {
+      return arrow::Status::Invalid("table ", table_->identifier().ToString(), ": file ",
+                                    f.file_path, " has unknown partition spec id ", f.spec_id);
+    }
+    plan.changes.Added(f, spec->PartitionPath(f.partition));
+  }
+  if (written.empty() || change_files_.empty()) {
+    ARROW_ASSIGN_OR_RAISE(written, WriteAddedManifests(base, snapshot_id, files));
+    for (const auto& m : written) change_files_.push_back(m.manifest_path);
+  }
+  plan.manifests.insert(plan.manifests.begin(), written.begin(), written.end());
+  return arrow::Status::OK();
+}
+
 namespace {
 
 // Summary totals carry forward from the parent snapshot (Java's SnapshotSummary.Builder).

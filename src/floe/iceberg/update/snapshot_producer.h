@@ -82,6 +82,12 @@ class SnapshotProducer : public PendingUpdate {
   arrow::Result<std::vector<ManifestFile>> WriteAddedManifests(const TableMetadata& base,
                                                                int64_t snapshot_id,
                                                                const std::vector<DataFile>& files);
+  /// Adds `files` to `plan` as appended: counted in its changes and listed in new manifests,
+  /// placed first. The manifests are written once into `written` (reused by later attempts,
+  /// removed if the change fails).
+  arrow::Status PlanAppendedFiles(const TableMetadata& base, int64_t snapshot_id,
+                                  const std::vector<DataFile>& files,
+                                  std::vector<ManifestFile>& written, SnapshotPlan& plan);
   /// A new manifest location under `<table>/metadata/`.
   std::string NewManifestLocation(const TableMetadata& base, int64_t snapshot_id);
 
