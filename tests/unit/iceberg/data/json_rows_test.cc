@@ -10,17 +10,11 @@
 #include <limits>
 #include <string>
 
+#include "fields_test_util.h"
 #include "floe/format/parquet/parquet_file_reader.h"
 
 namespace floe::iceberg {
 namespace {
-
-NestedField Opt(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), false, ""};
-}
-NestedField Req(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), true, ""};
-}
 
 Schema OneColumn(TypePtr type, bool required = false) {
   return Schema(0, {NestedField{1, "c", std::move(type), required, ""}});
@@ -204,6 +198,22 @@ TEST(JsonRowsTest, IntegersAreCheckedForTheirRange) {
   ExpectMentions(ReadError(OneColumn(Type::Long()), R"({"c": 1.0})"), "expected a long");
   ExpectMentions(ReadError(OneColumn(Type::String()), R"({"c": 1})"),
                  "expected a string, got number 1");
+}
+
+TEST(JsonRowsTest, WrongKindsNameTheExpectedForm) {
+  ExpectMentions(ReadError(OneColumn(Type::Boolean()), R"({"c": 1})"),
+                 "column c: expected a boolean, got number 1");
+  ExpectMentions(ReadError(OneColumn(Type::Date()), R"({"c": "2024-13-01"})"),
+                 "column c: expected a date \"YYYY-MM-DD\", got string \"2024-13-01\"");
+  ExpectMentions(ReadError(OneColumn(Type::Float()), R"({"c": 1e39})"),
+                 "column c: expected a float, got number 1e39");
+  ExpectMentions(ReadError(OneColumn(Type::List(Opt(2, "element", Type::Int()))), R"({"c": 1})"),
+                 "column c: expected an array, got number 1");
+  ExpectMentions(ReadError(OneColumn(Type::Struct({Opt(2, "x", Type::Int())})), R"({"c": [1]})"),
+                 "column c: expected an object, got an array");
+  ExpectMentions(
+      ReadError(OneColumn(Type::List(Req(2, "element", Type::Int()))), R"({"c": [1, null]})"),
+      "column c[1]: required, but null");
 }
 
 Schema Maps() {

@@ -19,18 +19,12 @@
 #include "floe/iceberg/data/data_writer.h"
 
 #include "../../interop_python.h"
+#include "fields_test_util.h"
 
 namespace floe::iceberg {
 namespace {
 
 using json = nlohmann::json;
-
-NestedField Opt(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), false, ""};
-}
-NestedField Req(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), true, ""};
-}
 
 // Prints field ids (by dotted path), values and PyIceberg's statistics of a Parquet file.
 constexpr const char* kInspectScript = R"PY(
