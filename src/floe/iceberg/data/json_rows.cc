@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/name_match_internal.h"
 #include "floe/iceberg/type/literal_conversion.h"
 #include "floe/util/hex.h"
 #include "floe/util/uuid.h"
@@ -268,23 +269,8 @@ std::shared_ptr<arrow::ArrayData> WithType(const std::shared_ptr<arrow::ArrayDat
 }
 
 int FindField(const std::vector<NestedField>& fields, const std::string& name) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].name == name) return static_cast<int>(i);
-  }
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
-  const std::string wanted = lower(name);
-  int found = -1;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (lower(fields[i].name) == wanted) {
-      if (found >= 0) return -1;  // ambiguous
-      found = static_cast<int>(i);
-    }
-  }
-  return found;
+  return internal::MatchName(
+      fields.size(), [&](size_t i) -> const std::string& { return fields[i].name; }, name);
 }
 
 // Appends JSON values to Arrow builders typed by the Iceberg schema. `path_` is the column
