@@ -11,12 +11,12 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/json_node_internal.h"
 #include "floe/iceberg/data/name_match_internal.h"
 #include "floe/iceberg/type/literal_conversion.h"
 #include "floe/util/hex.h"
@@ -25,134 +25,13 @@
 namespace floe::iceberg {
 namespace {
 
+using internal::DescribeJsonNode;
+using internal::JsonNode;
+using internal::ParseJsonNode;
+
 // Rows per record batch: keeps each builder's buffers well below Arrow's 2 GiB offsets.
 constexpr int64_t kRowsPerBatch = 64 * 1024;
-// Deeper JSON is refused while parsing, so no recursion below runs away on hostile input.
-constexpr int kMaxDepth = 256;
 constexpr size_t kReadChunk = 1 << 20;
-
-// One parsed JSON value. Numbers keep their text as written, so decimals stay exact and each
-// numeric type parses them with its own rules.
-struct JsonNode {
-  enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
-  Kind kind = Kind::kNull;
-  bool boolean = false;
-  std::string text;                                       // number or string
-  std::vector<JsonNode> items;                            // array
-  std::vector<std::pair<std::string, JsonNode>> members;  // object, keys unique
-};
-
-// Builds a JsonNode tree from nlohmann's SAX events (its DOM would turn numbers into doubles).
-class NodeBuilder : public nlohmann::json_sax<nlohmann::json> {
- public:
-  explicit NodeBuilder(JsonNode* root) : root_(root) {}
-
-  bool null() override { return Put(JsonNode::Kind::kNull) != nullptr; }
-  bool boolean(bool value) override {
-    JsonNode* node = Put(JsonNode::Kind::kBool);
-    if (node != nullptr) node->boolean = value;
-    return node != nullptr;
-  }
-  bool number_integer(number_integer_t value) override { return Number(std::to_string(value)); }
-  bool number_unsigned(number_unsigned_t value) override { return Number(std::to_string(value)); }
-  bool number_float(number_float_t, const string_t& text) override { return Number(text); }
-  bool string(string_t& value) override {
-    JsonNode* node = Put(JsonNode::Kind::kString);
-    if (node != nullptr) node->text = std::move(value);
-    return node != nullptr;
-  }
-  bool binary(binary_t&) override { return false; }  // not part of JSON text
-  bool start_object(std::size_t) override { return Open(JsonNode::Kind::kObject); }
-  bool key(string_t& key) override {
-    auto& members = open_.back()->members;
-    auto same = std::find_if(members.begin(), members.end(),
-                             [&](const auto& member) { return member.first == key; });
-    if (same == members.end()) {
-      members.emplace_back(std::move(key), JsonNode());
-      slot_ = &members.back().second;
-    } else {
-      same->second = JsonNode();  // a repeated key: the last value wins
-      slot_ = &same->second;
-    }
-    return true;
-  }
-  bool end_object() override { return Close(); }
-  bool start_array(std::size_t) override { return Open(JsonNode::Kind::kArray); }
-  bool end_array() override { return Close(); }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception& error) override {
-    error_ = "not valid JSON at byte " + std::to_string(position > 0 ? position : 1);
-    std::string what = error.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) {
-      error_ += " (" + what.substr(colon + 2) + ")";
-    }
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
-
- private:
-  // The node the next value fills: the root, the next array item or the keyed member.
-  JsonNode* Put(JsonNode::Kind kind) {
-    JsonNode* node = nullptr;
-    if (open_.empty()) {
-      node = root_;
-    } else if (open_.back()->kind == JsonNode::Kind::kArray) {
-      open_.back()->items.emplace_back();
-      node = &open_.back()->items.back();
-    } else {
-      node = slot_;
-    }
-    node->kind = kind;
-    return node;
-  }
-  bool Number(std::string text) {
-    JsonNode* node = Put(JsonNode::Kind::kNumber);
-    node->text = std::move(text);
-    return true;
-  }
-  // Containers stay put while open: values are only added to the innermost one.
-  bool Open(JsonNode::Kind kind) {
-    if (open_.size() >= kMaxDepth) {
-      error_ = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
-      return false;
-    }
-    open_.push_back(Put(kind));
-    return true;
-  }
-  bool Close() {
-    open_.pop_back();
-    return true;
-  }
-
-  JsonNode* root_;
-  JsonNode* slot_ = nullptr;
-  std::vector<JsonNode*> open_;
-  std::string error_;
-};
-
-// What a value was, for error messages: `string "abc"`, `number 1.5`, `an object`.
-std::string Describe(const JsonNode& node) {
-  constexpr size_t kMaxShown = 40;
-  auto shown = [&](const std::string& text) {
-    return text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "…";
-  };
-  switch (node.kind) {
-    case JsonNode::Kind::kNull:
-      return "null";
-    case JsonNode::Kind::kBool:
-      return node.boolean ? "true" : "false";
-    case JsonNode::Kind::kNumber:
-      return "number " + shown(node.text);
-    case JsonNode::Kind::kString:
-      return "string \"" + shown(node.text) + "\"";
-    case JsonNode::Kind::kArray:
-      return "an array";
-    case JsonNode::Kind::kObject:
-      return "an object";
-  }
-  return "";
-}
 
 bool IsScalar(const JsonNode& node) {
   return node.kind == JsonNode::Kind::kNumber || node.kind == JsonNode::Kind::kString;
@@ -281,7 +160,7 @@ class RowAppender {
                     arrow::StructBuilder* builder) {
     path_.clear();
     if (row.kind != JsonNode::Kind::kObject) {
-      return arrow::Status::Invalid("expected a JSON object, got ", Describe(row));
+      return arrow::Status::Invalid("expected a JSON object, got ", DescribeJsonNode(row));
     }
     return Struct(fields, row, builder);
   }
@@ -291,7 +170,7 @@ class RowAppender {
     return arrow::Status::Invalid("column ", path_, ": ", what);
   }
   arrow::Status Expected(const char* what, const JsonNode& node) const {
-    return Error(std::string("expected ") + what + ", got " + Describe(node));
+    return Error(std::string("expected ") + what + ", got " + DescribeJsonNode(node));
   }
 
   arrow::Status Field(const NestedField& field, const JsonNode* node, arrow::ArrayBuilder* b) {
@@ -424,7 +303,7 @@ class RowAppender {
         auto v = IsScalar(node) ? ParseInteger(text) : std::nullopt;
         if (!v) return Expected("an int", node);
         if (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max()) {
-          return Error(Describe(node) + " is out of range for int");
+          return Error(DescribeJsonNode(node) + " is out of range for int");
         }
         return static_cast<arrow::Int32Builder*>(b)->Append(static_cast<int32_t>(*v));
       }
@@ -447,7 +326,7 @@ class RowAppender {
         if (!IsScalar(node)) return Expected("a decimal number or string", node);
         __int128 unscaled = 0;
         if (auto error = ParseDecimal(text, type.precision(), type.scale(), &unscaled)) {
-          return Error(Describe(node) + " as " + type.ToString() + ": " + *error);
+          return Error(DescribeJsonNode(node) + " as " + type.ToString() + ": " + *error);
         }
         return static_cast<arrow::Decimal128Builder*>(b)->Append(arrow::Decimal128(
             static_cast<int64_t>(unscaled >> 64), static_cast<uint64_t>(unscaled)));
@@ -468,7 +347,7 @@ class RowAppender {
         auto v = is_string ? ParseTimestampText(text, &has_offset) : std::nullopt;
         if (!v) return Expected("a timestamp \"YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM]\"", node);
         if (has_offset && type.id() == TypeId::kTimestamp) {
-          return Error(Describe(node) +
+          return Error(DescribeJsonNode(node) +
                        ": a timestamp without zone takes no offset (timestamptz does)");
         }
         return static_cast<arrow::TimestampBuilder*>(b)->Append(*v);
@@ -485,8 +364,8 @@ class RowAppender {
         auto bytes = is_string ? util::FromHex(text) : std::nullopt;
         if (!bytes) return Expected("hex bytes", node);
         if (static_cast<int32_t>(bytes->size()) != type.length()) {
-          return Error(Describe(node) + " holds " + std::to_string(bytes->size()) + " bytes; " +
-                       type.ToString() + " holds " + std::to_string(type.length()));
+          return Error(DescribeJsonNode(node) + " holds " + std::to_string(bytes->size()) +
+                       " bytes; " + type.ToString() + " holds " + std::to_string(type.length()));
         }
         return static_cast<arrow::FixedSizeBinaryBuilder*>(b)->Append(*bytes);
       }
@@ -544,10 +423,7 @@ class JsonRowsReader {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) return arrow::Status::OK();
     JsonNode row;
-    NodeBuilder sax(&row);
-    if (!nlohmann::json::sax_parse(line.begin(), line.end(), &sax)) {
-      return LineError(sax.error().empty() ? "not valid JSON" : sax.error());
-    }
+    if (auto error = ParseJsonNode(line, &row)) return LineError(*error);
     auto appended = appender_.Row(schema_.fields(), row, builder_.get());
     if (!appended.ok()) return LineError(appended.message());
     if (++rows_ == kRowsPerBatch) return Flush();
