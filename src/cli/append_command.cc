@@ -11,6 +11,7 @@
 #include "floe/iceberg/expression/expression_parser.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/overwrite.h"
+#include "floe/util/properties.h"
 
 namespace floe::cli {
 namespace {
@@ -39,10 +40,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadInputs(const iceberg::Schema& s
 
 void PrintCommit(CliContext& ctx, const std::string& verb, const iceberg::TableIdentifier& id,
                  const iceberg::Snapshot& snapshot) {
-  auto get = [&](const char* key) {
-    auto it = snapshot.summary.find(key);
-    return it == snapshot.summary.end() ? std::string("0") : it->second;
-  };
+  auto get = [&](const char* key) { return util::StringProperty(snapshot.summary, key, "0"); };
   if (ctx.options.json) {
     PrintJson(std::cout, {{"table", id.ToString()},
                           {"snapshot_id", snapshot.snapshot_id},

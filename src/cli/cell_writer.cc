@@ -13,6 +13,7 @@
 
 #include "cli/json_text.h"
 #include "floe/iceberg/type/temporal.h"
+#include "floe/util/hex.h"
 
 namespace floe::cli {
 namespace {
@@ -22,7 +23,6 @@ using iceberg::FloorMod;
 using iceberg::kMicrosPerSecond;
 
 constexpr int64_t kSecondsPerDay = 86400;
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 template <typename T>
 void AppendInteger(T value, std::string* out) {
@@ -116,21 +116,11 @@ void AppendTimestamp(int64_t value, arrow::TimeUnit::type unit, bool utc, std::s
   if (utc) out->append("+00:00");
 }
 
-void AppendHex(std::string_view bytes, std::string* out) {
-  size_t start = out->size();
-  out->resize(start + 2 * bytes.size());
-  char* p = out->data() + start;
-  for (unsigned char b : bytes) {
-    *p++ = kHexDigits[b >> 4];
-    *p++ = kHexDigits[b & 0xf];
-  }
-}
-
 // 8-4-4-4-12 lowercase hex of 16 big-endian bytes (RFC 9562).
 void AppendUuid(std::string_view bytes, std::string* out) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out->push_back('-');
-    AppendHex(bytes.substr(i, 1), out);
+    util::AppendHex(bytes.substr(i, 1), out);
   }
 }
 
@@ -308,7 +298,7 @@ class BinaryWriter final : public QuotedTextWriter {
     if (uuid_) {
       AppendUuid(bytes, out);
     } else {
-      AppendHex(bytes, out);
+      util::AppendHex(bytes, out);
     }
   }
 

@@ -11,7 +11,7 @@
 namespace floe::cli {
 
 /// Reads a Parquet or JSON Lines file (chosen by content, not name) and conforms it to the
-/// table schema; errors name the file and the column.
+/// table schema; errors name the file and the column (for JSON Lines, the line too).
 arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& path,
                                                            const iceberg::Schema& schema);
 

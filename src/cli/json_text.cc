@@ -1,9 +1,8 @@
 #include "cli/json_text.h"
 
+#include "floe/util/hex.h"
+
 namespace floe::cli {
-namespace {
-constexpr char kHexDigits[] = "0123456789abcdef";
-}  // namespace
 
 size_t Utf8SequenceLength(std::string_view text, size_t pos) {
   auto byte = [&](size_t i) -> unsigned {
@@ -68,8 +67,8 @@ void AppendJsonString(std::string_view text, std::string* out) {
       default:
         if (c < 0x20) {
           out->append("\\u00");
-          out->push_back(kHexDigits[c >> 4]);
-          out->push_back(kHexDigits[c & 0xf]);
+          out->push_back(util::HexDigit(c >> 4));
+          out->push_back(util::HexDigit(c));
         } else {
           out->append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not valid UTF-8
         }

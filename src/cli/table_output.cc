@@ -17,6 +17,7 @@
 #include "cli/json_text.h"
 #include "floe/format/parquet/parquet_file_writer.h"
 #include "floe/io/file_io.h"
+#include "floe/util/hex.h"
 
 namespace floe::cli {
 namespace {
@@ -120,9 +121,8 @@ int32_t AppendDisplay(std::string_view text, std::string* out) {
         out->append(escape);
         width += 2;
       } else {
-        char buf[8];
-        std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-        out->append(buf);
+        out->append("\\x");
+        util::AppendHex(std::string_view(text.data() + i, 1), out);
         width += 4;
       }
       ++i;

@@ -10,6 +10,7 @@
 
 #include "floe/iceberg/table/reachable_files.h"
 #include "floe/iceberg/metadata/table_properties.h"
+#include "floe/util/properties.h"
 
 namespace floe::ingest {
 namespace {
@@ -64,9 +65,8 @@ std::string BaseName(const std::string& location) {
 
 // Where a table's data files go (DataWriter's rule): write.data.path, else <location>/data.
 std::string DataFolder(const iceberg::Table& table) {
-  const auto& props = table.metadata().properties;
-  auto it = props.find(iceberg::property::kWriteDataPath);
-  if (it != props.end() && !it->second.empty()) return it->second;
+  auto path = util::StringProperty(table.metadata().properties, iceberg::property::kWriteDataPath);
+  if (!path.empty()) return path;
   return io::JoinLocation(table.metadata().location, "data");
 }
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "floe/util/hex.h"
+
 namespace floe::testing::corpus {
 
 inline uint64_t SplitMix64(uint64_t& state) {
@@ -51,12 +53,11 @@ class Rng {
 
   /// `n` lower-case hex digits.
   std::string Hex(int n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out(n, '0');
     uint64_t bits = 0;
     for (int i = 0; i < n; ++i) {
       if (i % 16 == 0) bits = Next();
-      out[i] = kDigits[bits & 15];
+      out[i] = util::HexDigit(static_cast<unsigned>(bits));
       bits >>= 4;
     }
     return out;

@@ -2,6 +2,8 @@
 
 #include <isa-l/crc64.h>
 
+#include "floe/util/hex.h"
+
 namespace floe::util {
 
 uint64_t Crc64(uint64_t crc, const void* data, size_t size) {
@@ -9,9 +11,8 @@ uint64_t Crc64(uint64_t crc, const void* data, size_t size) {
 }
 
 std::string Crc64ToHex(uint64_t crc) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, crc >>= 4) out[i] = kDigits[crc & 0xf];
+  for (int i = 15; i >= 0; --i, crc >>= 4) out[i] = HexDigit(static_cast<unsigned>(crc));
   return out;
 }
 
@@ -19,8 +20,8 @@ bool Crc64FromHex(std::string_view hex, uint64_t* crc) {
   if (hex.size() != 16) return false;
   uint64_t v = 0;
   for (char c : hex) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (d < 0) return false;
+    const int d = HexDigitValue(c);
+    if (d < 0 || (c >= 'A' && c <= 'F')) return false;  // only the form Crc64ToHex writes
     v = v << 4 | static_cast<uint64_t>(d);
   }
   *crc = v;

@@ -3,17 +3,9 @@
 #include <cstdint>
 #include <random>
 
-namespace floe::util {
-namespace {
-constexpr char kHex[] = "0123456789abcdef";
+#include "floe/util/hex.h"
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace floe::util {
 
 std::string RandomUuid() {
   thread_local std::mt19937_64 rng{std::random_device{}() ^
@@ -34,9 +26,7 @@ std::string UuidFromBytes(const std::string& bytes) {
   out.reserve(36);
   for (size_t i = 0; i < bytes.size() && i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    auto b = static_cast<unsigned char>(bytes[i]);
-    out += kHex[b >> 4];
-    out += kHex[b & 0x0f];
+    AppendHex(std::string_view(bytes).substr(i, 1), &out);
   }
   return out;
 }
@@ -46,7 +36,7 @@ std::string UuidToBytes(const std::string& text) {
   int pending = -1;
   for (char c : text) {
     if (c == '-') continue;
-    int v = HexValue(c);
+    int v = HexDigitValue(c);
     if (v < 0) return {};
     if (pending < 0) {
       pending = v;

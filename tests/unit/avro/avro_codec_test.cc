@@ -9,6 +9,7 @@
 
 #include "floe/format/avro/avro_encoding_internal.h"
 #include "floe/format/avro/avro_schema.h"
+#include "floe/util/hex.h"
 
 namespace floe::avro {
 namespace {
@@ -34,16 +35,6 @@ arrow::Result<AvroValue> Decode(const AvroSchema& schema, std::string_view bytes
   ARROW_RETURN_NOT_OK(internal::DecodeDatum(schema, &in, &v));
   if (!in.at_end()) return arrow::Status::Invalid("trailing bytes");
   return v;
-}
-
-std::string Hex(std::string_view s) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 bool SameValue(const AvroValue& a, const AvroValue& b) {
@@ -82,7 +73,7 @@ TEST(AvroEncodingTest, VarintBytesMatchTheSpec) {
   auto bytes = [](int64_t v) {
     std::string out;
     internal::WriteLong(v, &out);
-    return Hex(out);
+    return util::ToHex(out);
   };
   EXPECT_EQ(bytes(0), "00");
   EXPECT_EQ(bytes(-1), "01");
@@ -96,20 +87,21 @@ TEST(AvroEncodingTest, VarintBytesMatchTheSpec) {
 }
 
 TEST(AvroEncodingTest, PrimitivesEncodeAsTheSpecSays) {
-  EXPECT_EQ(Hex(Encode(*Schema("\"string\""), AvroValue::String("foo"))), "06666f6f");
-  EXPECT_EQ(Hex(Encode(*Schema("\"bytes\""), AvroValue::Bytes(std::string("\0\1", 2)))),
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"string\""), AvroValue::String("foo"))), "06666f6f");
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"bytes\""), AvroValue::Bytes(std::string("\0\1", 2)))),
             "040001");
-  EXPECT_EQ(Hex(Encode(*Schema("\"float\""), AvroValue::Float(1.0f))), "0000803f");
-  EXPECT_EQ(Hex(Encode(*Schema("\"double\""), AvroValue::Double(1.0))), "000000000000f03f");
-  EXPECT_EQ(Hex(Encode(*Schema("\"boolean\""), AvroValue::Boolean(true))), "01");
-  EXPECT_EQ(Hex(Encode(*Schema("\"null\""), AvroValue::Null())), "");
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"float\""), AvroValue::Float(1.0f))), "0000803f");
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"double\""), AvroValue::Double(1.0))), "000000000000f03f");
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"boolean\""), AvroValue::Boolean(true))), "01");
+  EXPECT_EQ(util::ToHex(Encode(*Schema("\"null\""), AvroValue::Null())), "");
   // Spec example: array of longs [3, 27] is one block of two items then 0.
-  EXPECT_EQ(Hex(Encode(*Schema(R"({"type": "array", "items": "long"})"),
-                       AvroValue::Array({AvroValue::Long(3), AvroValue::Long(27)}))),
+  EXPECT_EQ(util::ToHex(Encode(*Schema(R"({"type": "array", "items": "long"})"),
+                               AvroValue::Array({AvroValue::Long(3), AvroValue::Long(27)}))),
             "04063600");
   // Spec example: ["null", "string"] holding "a" is branch 1 then the string.
-  EXPECT_EQ(Hex(Encode(*Schema(R"(["null", "string"])"), AvroValue::String("a"))), "020261");
-  EXPECT_EQ(Hex(Encode(*Schema(R"(["null", "string"])"), AvroValue::Null())), "00");
+  EXPECT_EQ(util::ToHex(Encode(*Schema(R"(["null", "string"])"), AvroValue::String("a"))),
+            "020261");
+  EXPECT_EQ(util::ToHex(Encode(*Schema(R"(["null", "string"])"), AvroValue::Null())), "00");
 }
 
 TEST(AvroEncodingTest, IntAndLongExtremesRoundTrip) {
@@ -324,10 +316,10 @@ TEST(AvroEncodingTest, CorruptInputIsAnErrorWithTheOffset) {
   };
   for (const auto& c : cases) {
     auto result = Decode(*Schema(c.schema), c.bytes);
-    ASSERT_FALSE(result.ok()) << c.schema << " " << Hex(c.bytes);
+    ASSERT_FALSE(result.ok()) << c.schema << " " << util::ToHex(c.bytes);
     EXPECT_TRUE(result.status().IsIOError() || result.status().IsInvalid());
     EXPECT_NE(result.status().message().find(c.message), std::string::npos)
-        << c.schema << " " << Hex(c.bytes) << " -> " << result.status().ToString();
+        << c.schema << " " << util::ToHex(c.bytes) << " -> " << result.status().ToString();
     EXPECT_EQ(result.status().message().rfind("test.avro: ", 0), 0u) << result.status();
   }
 }

@@ -3,31 +3,17 @@
 #include <arrow/array.h>
 #include <arrow/compute/api.h>
 
-#include <algorithm>
-#include <cctype>
-
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/name_match_internal.h"
 
 namespace floe::iceberg {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 int FindColumn(const arrow::Schema& schema, const std::string& name) {
-  int exact = schema.GetFieldIndex(name);
-  if (exact >= 0) return exact;
-  int found = -1;
-  for (int i = 0; i < schema.num_fields(); ++i) {
-    if (Lower(schema.field(i)->name()) == Lower(name)) {
-      if (found >= 0) return -1;  // ambiguous
-      found = i;
-    }
-  }
-  return found;
+  return internal::MatchName(
+      schema.num_fields(),
+      [&](size_t i) -> const std::string& { return schema.field(static_cast<int>(i))->name(); },
+      name);
 }
 
 }  // namespace

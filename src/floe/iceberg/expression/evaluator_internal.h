@@ -49,6 +49,37 @@ inline std::optional<Literal> DecodeBound(const TypePtr& type, std::string_view 
   return *std::move(decoded);
 }
 
+/// Whether a comparison (<, <=, >, >=, =) or IN with at most `in_limit` values might match a
+/// value between `lower` and `upper`; other operations might always match. A missing bound, or
+/// a NaN one (from writers that did not exclude NaN), says nothing. The metrics and manifest
+/// evaluators differ only in where the bounds come from.
+inline bool BoundsMightMatch(const Expression& e, std::optional<Literal> lower,
+                             std::optional<Literal> upper, size_t in_limit) {
+  if (lower && IsNaN(*lower)) lower.reset();
+  if (upper && IsNaN(*upper)) upper.reset();
+  switch (e.op()) {
+    case Op::kLt:
+      return !lower || lower->Compare(e.literal()) < 0;
+    case Op::kLtEq:
+      return !lower || lower->Compare(e.literal()) <= 0;
+    case Op::kGt:
+      return !upper || upper->Compare(e.literal()) > 0;
+    case Op::kGtEq:
+      return !upper || upper->Compare(e.literal()) >= 0;
+    case Op::kEq:
+      return (!lower || lower->Compare(e.literal()) <= 0) &&
+             (!upper || upper->Compare(e.literal()) >= 0);
+    case Op::kIn:
+      if (e.literals().size() > in_limit) return true;
+      for (const Literal& v : e.literals()) {
+        if ((!lower || lower->Compare(v) <= 0) && (!upper || upper->Compare(v) >= 0)) return true;
+      }
+      return false;
+    default:
+      return true;
+  }
+}
+
 /// Compares the first min(|bound|, |prefix|) bytes of `bound` with `prefix` as unsigned bytes
 /// (Java's truncateBinary + unsignedBytes comparison in STARTS WITH pruning).
 inline int ComparePrefix(std::string_view bound, std::string_view prefix) {

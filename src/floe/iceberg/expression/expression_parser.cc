@@ -9,6 +9,7 @@
 #include <arrow/status.h>
 
 #include "floe/iceberg/type/literal_conversion.h"
+#include "floe/util/hex.h"
 
 namespace floe::iceberg {
 namespace {
@@ -73,17 +74,10 @@ class Parser {
       const char c = text_[i];
       if ((c == 'x' || c == 'X') && i + 1 < n && text_[i + 1] == '\'') {
         ARROW_ASSIGN_OR_RAISE(std::string body, Quoted(&i, 1, '\''));
-        std::string bytes;
         if (body.size() % 2 != 0) return Error(start, "odd number of hex digits");
-        for (size_t k = 0; k < body.size(); k += 2) {
-          int byte = 0;
-          auto res = std::from_chars(body.data() + k, body.data() + k + 2, byte, 16);
-          if (res.ec != std::errc() || res.ptr != body.data() + k + 2) {
-            return Error(start, "invalid hex digits in X'" + body + "'");
-          }
-          bytes += static_cast<char>(byte);
-        }
-        tokens_.push_back({Tok::kHex, std::move(bytes), start});
+        auto bytes = util::FromHex(body);
+        if (!bytes) return Error(start, "invalid hex digits in X'" + body + "'");
+        tokens_.push_back({Tok::kHex, std::move(*bytes), start});
       } else if (IsIdentStart(c)) {
         while (i < n && IsIdentChar(text_[i])) ++i;
         tokens_.push_back({Tok::kIdent, std::string(text_.substr(start, i - start)), start});

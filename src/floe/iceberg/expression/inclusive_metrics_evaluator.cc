@@ -7,7 +7,6 @@ namespace {
 
 using internal::ComparePrefix;
 using internal::DecodeBound;
-using internal::IsNaN;
 
 constexpr bool kMightMatch = true;
 constexpr bool kCannotMatch = false;
@@ -86,36 +85,8 @@ class MetricsVisitor {
     if (ContainsNullsOnly(id) || ContainsNaNsOnly(id)) return kCannotMatch;
     auto lower = Bound(file_.lower_bounds, ref);
     auto upper = Bound(file_.upper_bounds, ref);
-    // A NaN bound comes from writers that did not exclude NaN; it says nothing.
-    if (lower && IsNaN(*lower)) lower.reset();
-    if (upper && IsNaN(*upper)) upper.reset();
-    switch (e.op()) {
-      case Op::kLt:
-        return lower && lower->Compare(e.literal()) >= 0 ? kCannotMatch : kMightMatch;
-      case Op::kLtEq:
-        return lower && lower->Compare(e.literal()) > 0 ? kCannotMatch : kMightMatch;
-      case Op::kGt:
-        return upper && upper->Compare(e.literal()) <= 0 ? kCannotMatch : kMightMatch;
-      case Op::kGtEq:
-        return upper && upper->Compare(e.literal()) < 0 ? kCannotMatch : kMightMatch;
-      case Op::kEq:
-        if (lower && lower->Compare(e.literal()) > 0) return kCannotMatch;
-        if (upper && upper->Compare(e.literal()) < 0) return kCannotMatch;
-        return kMightMatch;
-      case Op::kIn: {
-        if (e.literals().size() > InclusiveMetricsEvaluator::kInPredicateLimit) {
-          return kMightMatch;
-        }
-        for (const Literal& v : e.literals()) {
-          bool above_lower = !lower || lower->Compare(v) <= 0;
-          bool below_upper = !upper || upper->Compare(v) >= 0;
-          if (above_lower && below_upper) return kMightMatch;
-        }
-        return kCannotMatch;
-      }
-      default:
-        return kMightMatch;
-    }
+    return internal::BoundsMightMatch(e, std::move(lower), std::move(upper),
+                                      InclusiveMetricsEvaluator::kInPredicateLimit);
   }
 
   bool StartsWith(const Expression& e) const {

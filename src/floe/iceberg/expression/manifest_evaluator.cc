@@ -83,34 +83,8 @@ class SummaryVisitor {
     auto lower = DecodeBound(type, *s.lower_bound);
     std::optional<Literal> upper;
     if (s.upper_bound) upper = DecodeBound(type, *s.upper_bound);
-    if (lower && internal::IsNaN(*lower)) lower.reset();
-    if (upper && internal::IsNaN(*upper)) upper.reset();
-    switch (e.op()) {
-      case Op::kLt:
-        return lower && lower->Compare(e.literal()) >= 0 ? kCannotMatch : kMightMatch;
-      case Op::kLtEq:
-        return lower && lower->Compare(e.literal()) > 0 ? kCannotMatch : kMightMatch;
-      case Op::kGt:
-        return upper && upper->Compare(e.literal()) <= 0 ? kCannotMatch : kMightMatch;
-      case Op::kGtEq:
-        return upper && upper->Compare(e.literal()) < 0 ? kCannotMatch : kMightMatch;
-      case Op::kEq:
-        if (lower && lower->Compare(e.literal()) > 0) return kCannotMatch;
-        if (upper && upper->Compare(e.literal()) < 0) return kCannotMatch;
-        return kMightMatch;
-      case Op::kIn:
-        if (e.literals().size() > InclusiveMetricsEvaluator::kInPredicateLimit) {
-          return kMightMatch;
-        }
-        for (const Literal& v : e.literals()) {
-          bool above_lower = !lower || lower->Compare(v) <= 0;
-          bool below_upper = !upper || upper->Compare(v) >= 0;
-          if (above_lower && below_upper) return kMightMatch;
-        }
-        return kCannotMatch;
-      default:
-        return kMightMatch;
-    }
+    return internal::BoundsMightMatch(e, std::move(lower), std::move(upper),
+                                      InclusiveMetricsEvaluator::kInPredicateLimit);
   }
 
   static bool NotStartsWith(const Expression& e, const PartitionFieldSummary& s) {

@@ -1,5 +1,7 @@
 #include "floe/iceberg/metadata/table_metadata.h"
 
+#include "floe/util/properties.h"
+
 namespace floe::iceberg {
 
 std::shared_ptr<const Schema> TableMetadata::CurrentSchema() const {
@@ -66,8 +68,7 @@ const Snapshot* TableMetadata::SnapshotForRef(const std::string& ref) const {
 }
 
 std::string TableMetadata::Property(const std::string& key, const std::string& fallback) const {
-  auto it = properties.find(key);
-  return it == properties.end() ? fallback : it->second;
+  return util::StringProperty(properties, key, fallback);
 }
 
 }  // namespace floe::iceberg

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "floe/iceberg/type/temporal.h"
+#include "floe/util/hex.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -78,17 +79,6 @@ std::string FloatingToString(T v) {
   auto res = std::to_chars(buf, buf + sizeof(buf), v);  // shortest round-trip form
   std::string out(buf, res.ptr);
   if (out.find_first_of(".e") == std::string::npos) out += ".0";
-  return out;
-}
-
-std::string HexBytes(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0x0f];
-  }
   return out;
 }
 
@@ -199,7 +189,7 @@ std::string Literal::ToString() const {
     case 6:
       if (!type_ || id == TypeId::kString) return AsBytes();
       if (id == TypeId::kUuid && AsBytes().size() == 16) return util::UuidFromBytes(AsBytes());
-      return HexBytes(AsBytes());
+      return util::ToHex(AsBytes());
     case 7:
       return DecimalToString(AsDecimal(), type_ ? type_->scale() : 0);
     default:

@@ -9,6 +9,7 @@
 #include <arrow/status.h>
 
 #include "floe/iceberg/type/temporal.h"
+#include "floe/util/hex.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -110,16 +111,6 @@ std::optional<int64_t> ParseTimePrefix(std::string_view s, size_t* pos) {
   if (h > 23 || m > 59 || sec > 59) return std::nullopt;
   *pos = p;
   return (h * 3600 + m * 60 + sec) * kMicrosPerSecond + frac;
-}
-
-std::string HexOf(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0x0f];
-  }
-  return out;
 }
 
 std::string Quote(const std::string& s) {
@@ -387,7 +378,7 @@ std::string FormatFilterLiteral(const Literal& v) {
     case TypeId::kUuid:
       return Quote(util::UuidFromBytes(v.AsBytes()));
     default:
-      return "X'" + HexOf(v.AsBytes()) + "'";
+      return "X'" + util::ToHex(v.AsBytes(), util::HexCase::kUpper) + "'";
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "floe/util/hex.h"
+
 namespace floe::iceberg {
 
 namespace {
@@ -11,7 +13,6 @@ namespace {
 // space becomes '+', every other byte becomes %XX. (PyIceberg's quote_plus differs only for
 // '~' and '*'; readers never parse these paths, so either form is valid.)
 std::string UrlEscape(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
@@ -22,8 +23,8 @@ std::string UrlEscape(const std::string& text) {
       out.push_back('+');
     } else {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      out.push_back(util::HexDigit(c >> 4, util::HexCase::kUpper));
+      out.push_back(util::HexDigit(c, util::HexCase::kUpper));
     }
   }
   return out;

@@ -10,16 +10,10 @@
 #include "floe/format/parquet/parquet_file_reader.h"
 #include "floe/format/parquet/parquet_file_writer.h"
 #include "floe/iceberg/data/arrow_schema.h"
+#include "fields_test_util.h"
 
 namespace floe::iceberg {
 namespace {
-
-NestedField Opt(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), false, ""};
-}
-NestedField Req(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), true, ""};
-}
 
 Schema AllTypes() {
   return Schema(0, {

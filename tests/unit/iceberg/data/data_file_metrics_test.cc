@@ -12,16 +12,10 @@
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_file_metrics.h"
 #include "floe/iceberg/type/single_value.h"
+#include "fields_test_util.h"
 
 namespace floe::iceberg {
 namespace {
-
-NestedField Opt(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), false, ""};
-}
-NestedField Req(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), true, ""};
-}
 
 class DataFileMetricsTest : public ::testing::Test {
  protected:

@@ -17,20 +17,15 @@
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/data/data_writer.h"
+#include "floe/util/hex.h"
 
 #include "../../interop_python.h"
+#include "fields_test_util.h"
 
 namespace floe::iceberg {
 namespace {
 
 using json = nlohmann::json;
-
-NestedField Opt(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), false, ""};
-}
-NestedField Req(int32_t id, std::string name, TypePtr type) {
-  return NestedField{id, std::move(name), std::move(type), true, ""};
-}
 
 // Prints field ids (by dotted path), values and PyIceberg's statistics of a Parquet file.
 constexpr const char* kInspectScript = R"PY(
@@ -143,16 +138,6 @@ std::shared_ptr<arrow::Array> FromJson(const std::shared_ptr<arrow::DataType>& t
   return *array;
 }
 
-std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
 TEST_F(ParquetInteropTest, PyArrowSeesFieldIdsAndValuesAndPyIcebergComputesTheSameBounds) {
   auto schema = std::make_shared<Schema>(
       0, std::vector<NestedField>{
@@ -254,7 +239,7 @@ TEST_F(ParquetInteropTest, PyArrowSeesFieldIdsAndValuesAndPyIcebergComputesTheSa
     for (const auto& [key, value] : out[side].items()) {
       int id = std::stoi(key);
       ASSERT_TRUE(ours.count(id)) << side << " bound missing for " << id;
-      EXPECT_EQ(Hex(ours.at(id)), value.get<std::string>()) << side << " bound of " << id;
+      EXPECT_EQ(util::ToHex(ours.at(id)), value.get<std::string>()) << side << " bound of " << id;
     }
     // PyIceberg keeps no bounds for any nested column; Java (and floe) keep them for struct
     // fields but not inside lists and maps.

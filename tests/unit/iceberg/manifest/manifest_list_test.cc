@@ -12,7 +12,6 @@
 namespace floe::iceberg {
 namespace {
 
-using testing::Hex;
 using testing::LocalIO;
 using testing::ReadFile;
 using testing::ScratchDir;
@@ -216,7 +215,7 @@ TEST(ManifestList, ReadsPyIcebergV2List) {
   EXPECT_EQ(m.partitions[0].contains_nan, false);
   EXPECT_EQ(m.partitions[0].lower_bound, "a");
   EXPECT_EQ(m.partitions[0].upper_bound, "c");
-  EXPECT_EQ(Hex(*m.partitions[2].upper_bound), "270f");  // 99.99
+  EXPECT_EQ(util::ToHex(*m.partitions[2].upper_bound), "270f");  // 99.99
   const ManifestFile& older = (*list)[1];
   EXPECT_EQ(older.sequence_number, 1);
   EXPECT_EQ(older.added_snapshot_id, 5779378382578829584LL);

@@ -23,7 +23,6 @@ using testing::AllTypes;
 using testing::BigUnscaled;
 using testing::FileWithMetrics;
 using testing::FullPartition;
-using testing::Hex;
 using testing::LocalIO;
 using testing::MakeAllTypes;
 using testing::NullPartition;
@@ -398,7 +397,7 @@ TEST(ManifestReader, ReadsPyIcebergV2Manifests) {
   EXPECT_EQ(f.file_size_in_bytes, 1984);
   EXPECT_EQ(f.column_sizes.at(5), 70);
   EXPECT_EQ(f.null_value_counts.at(2), 0);
-  EXPECT_EQ(Hex(f.lower_bounds.at(4)), "ff1f");
+  EXPECT_EQ(util::ToHex(f.lower_bounds.at(4)), "ff1f");
   EXPECT_EQ(f.split_offsets, std::vector<int64_t>{4});
   EXPECT_EQ(f.spec_id, 0);
 }

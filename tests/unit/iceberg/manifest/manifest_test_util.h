@@ -1,7 +1,7 @@
 #pragma once
 
 // Helpers shared by the manifest tests: a scratch folder, running a PyIceberg snippet with
-// the project venv ($FLOE_PYTHON), hex formatting, and a manifest over every partition type.
+// the project venv ($FLOE_PYTHON), and a manifest over every partition type.
 
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
 #include "floe/io/file_io.h"
+#include "floe/util/hex.h"
 
 namespace floe::iceberg::testing {
 
@@ -44,16 +45,6 @@ class ScratchDir {
  private:
   std::string path_;
 };
-
-inline std::string Hex(const std::string& bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 /// Runs a Python script (written to `dir`) with one argument and parses the JSON it prints on
 /// stdout; a parse failure yields a discarded json value and the output is reported.

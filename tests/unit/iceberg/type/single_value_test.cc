@@ -5,28 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include "floe/util/hex.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
 namespace {
-
-std::string Hex(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
-  }
-  return out;
-}
 
 __int128 Nines(int digits) {
   __int128 v = 0;
@@ -69,7 +52,7 @@ TEST(SingleValueTest, SerializesLikePyIceberg) {
   for (const auto& c : cases) {
     auto bytes = SerializeValue(c.value);
     ASSERT_TRUE(bytes.ok()) << c.value.ToString() << ": " << bytes.status().ToString();
-    EXPECT_EQ(Hex(*bytes), c.hex) << c.value.ToString();
+    EXPECT_EQ(util::ToHex(*bytes), c.hex) << c.value.ToString();
     auto back = DeserializeValue(c.value.type(), *bytes);
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(*back, c.value) << c.value.ToString();
@@ -94,7 +77,7 @@ TEST(SingleValueTest, RoundTripsExtremes) {
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(*back, v) << v.ToString();
   }
-  EXPECT_EQ(Hex(*SerializeValue(Literal::Decimal(-1, 5, 0))), "ff");
+  EXPECT_EQ(util::ToHex(*SerializeValue(Literal::Decimal(-1, 5, 0))), "ff");
   auto nan = DeserializeValue(Type::Double(), *SerializeValue(Literal::Double(std::nan(""))));
   ASSERT_TRUE(nan.ok());
   EXPECT_TRUE(std::isnan(nan->AsDouble()));
@@ -102,10 +85,10 @@ TEST(SingleValueTest, RoundTripsExtremes) {
 
 TEST(SingleValueTest, ReadsPromotedBounds) {
   // A long column promoted from int keeps 4-byte bounds; likewise double from float.
-  auto l = DeserializeValue(Type::Long(), Unhex("feffffff"));
+  auto l = DeserializeValue(Type::Long(), *util::FromHex("feffffff"));
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(*l, Literal::Long(-2));
-  auto d = DeserializeValue(Type::Double(), Unhex("0000c03f"));
+  auto d = DeserializeValue(Type::Double(), *util::FromHex("0000c03f"));
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(*d, Literal::Double(1.5));
   // Any non-zero byte is true.
