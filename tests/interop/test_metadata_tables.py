@@ -1,0 +1,124 @@
+"""Every metadata table floe lists agrees with PyIceberg's `table.inspect` of the same table, for
+a table with several snapshots, two partition specs (PyIceberg evolves the floe table), an
+overwrite that leaves deleted entries, a tag and a branch; and the listings are the ones a user
+expects from the rows that went in."""
+import datetime as dt
+import json
+
+import pytest
+from pyiceberg.transforms import BucketTransform
+
+from metadata_tables_expect import TABLES, assert_metadata_tables_agree, floe_arrow
+
+UTC = dt.timezone.utc
+LEVELS = ["INFO", "WARN", "ERROR", "DEBUG"]
+
+
+def rows(start, count):
+    return [{"id": i,
+             "ts": (dt.datetime(2025, 7, 1, tzinfo=UTC) + dt.timedelta(hours=7 * i)).isoformat(),
+             "level": LEVELS[i % 4],
+             "amount": None if i % 5 == 0 else i * 1.5}
+            for i in range(start, start + count)]
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.fixture
+def evolved(floe, pyiceberg_catalog, tmp_path):
+    """logs.events: two appends under day(ts), a spec adding bucket(4, id), an append under it,
+    an overwrite of the DEBUG rows; a tag on the first snapshot and a branch on the second."""
+    floe.run("namespace", "create", "logs")
+    floe.run("table", "create", "logs.events", "--schema",
+             "id long not null, ts timestamptz, level string, amount double",
+             "--partition-by", "day(ts)")
+    floe.run("append", "logs.events", write_jsonl(tmp_path / "a.jsonl", rows(0, 30)))
+    floe.run("append", "logs.events", write_jsonl(tmp_path / "b.jsonl", rows(30, 30)))
+    table = pyiceberg_catalog.load_table("logs.events")
+    with table.update_spec() as update:
+        update.add_field("id", BucketTransform(4), "id_bucket")
+    floe.run("append", "logs.events", write_jsonl(tmp_path / "c.jsonl", rows(60, 30)))
+    replacement = [dict(r, level="DEBUG", amount=0.5) for r in rows(1000, 6)]
+    floe.run("overwrite", "logs.events", write_jsonl(tmp_path / "d.jsonl", replacement),
+             "--where", "level = 'DEBUG'")
+    table = pyiceberg_catalog.load_table("logs.events")
+    first, second = table.snapshots()[0].snapshot_id, table.snapshots()[1].snapshot_id
+    table.manage_snapshots().create_tag(first, "first").create_branch(second, "second").commit()
+    expected = [r for r in rows(0, 90) if r["level"] != "DEBUG"] + replacement
+    return pyiceberg_catalog.load_table("logs.events"), expected
+
+
+def test_every_metadata_table_agrees_with_pyiceberg(floe, evolved, tmp_path):
+    table, _ = evolved
+    assert len(table.specs()) == 2 and len(table.snapshots()) == 4
+    snapshot_ids = [s.snapshot_id for s in table.snapshots()]
+    counts = assert_metadata_tables_agree(floe, "logs.events", table, tmp_path, snapshot_ids)
+    assert counts["snapshots"] == 4 and counts["files"] > 0
+
+
+def test_listings_match_the_rows_that_went_in(floe, evolved, tmp_path):
+    table, expected = evolved
+    files = floe_arrow(floe, tmp_path, "logs.events", "files").to_pylist()
+    assert sum(f["record_count"] for f in files) == len(expected)
+    # Files of the first spec have no bucket; in files of the second, the smallest and the
+    # largest id (values of rows of the file) fall in the file's bucket by PyIceberg's transform.
+    bucket = BucketTransform(4).transform(table.schema().find_type("id"))
+    assert {f["spec_id"] for f in files} == {0, 1}
+    for f in files:
+        low, high = (f["readable_metrics"]["id"][k] for k in ("lower_bound", "upper_bound"))
+        if f["spec_id"] == 0:
+            assert f["partition"]["id_bucket"] is None
+        else:
+            assert f["partition"]["id_bucket"] == bucket(low) == bucket(high)
+    partitions = floe_arrow(floe, tmp_path, "logs.events", "partitions").to_pylist()
+    by_day = {}
+    for r in expected:
+        day = dt.datetime.fromisoformat(r["ts"]).date()
+        by_day[day] = by_day.get(day, 0) + 1
+    got_by_day = {}
+    for p in partitions:
+        got_by_day[p["partition"]["ts_day"]] = got_by_day.get(p["partition"]["ts_day"], 0) + p["record_count"]
+    assert got_by_day == by_day
+    refs = {r["name"]: (r["type"], r["snapshot_id"])
+            for r in floe_arrow(floe, tmp_path, "logs.events", "refs").to_pylist()}
+    snapshots = [s.snapshot_id for s in table.snapshots()]
+    assert refs == {"main": ("BRANCH", snapshots[-1]), "first": ("TAG", snapshots[0]),
+                    "second": ("BRANCH", snapshots[1])}
+    # The overwrite deleted the DEBUG files' entries: entries shows them with status 2.
+    entries = floe_arrow(floe, tmp_path, "logs.events", "entries").to_pylist()
+    deleted = [e for e in entries if e["status"] == 2]
+    assert deleted and all(e["snapshot_id"] == snapshots[-1] for e in deleted)
+    # Time travel: the first snapshot's files hold the first append's rows.
+    first_files = floe_arrow(floe, tmp_path, "logs.events", "files", "--snapshot",
+                             snapshots[0]).to_pylist()
+    assert sum(f["record_count"] for f in first_files) == 30
+
+
+def test_text_and_json_listings(floe, evolved):
+    table, _ = evolved
+    snapshots = floe.json("table", "snapshots", "logs.events")
+    assert [s["snapshot_id"] for s in snapshots] == [s.snapshot_id for s in table.snapshots()]
+    assert snapshots[0]["parent_id"] is None and snapshots[0]["operation"] == "append"
+    assert snapshots[-1]["operation"] == "overwrite"
+    assert snapshots[0]["summary"]["added-records"] == "30"
+    history = floe.json("table", "history", "logs.events")
+    assert all(h["is_current_ancestor"] for h in history)
+    text = floe.run("table", "manifests", "logs.events").stdout
+    assert text.splitlines()[0].split()[:3] == ["content", "path", "length"]
+    assert text.rstrip().endswith(f"({len(table.inspect.manifests())} rows)")
+    # Every table prints, in text and JSON.
+    for name in TABLES:
+        assert floe.run("table", name, "logs.events").returncode == 0
+        assert isinstance(floe.json("table", name, "logs.events"), list)
+
+
+def test_snapshot_errors(floe, evolved):
+    proc = floe.run("table", "files", "logs.events", "--snapshot", "12345", check=False)
+    assert proc.returncode == 1 and "12345" in proc.stderr
+    proc = floe.run("table", "history", "logs.events", "--snapshot", "1", check=False)
+    assert proc.returncode == 2
+    proc = floe.run("table", "files", "logs.events", "--format", "arrow", check=False)
+    assert proc.returncode == 2 and "--output" in proc.stderr
