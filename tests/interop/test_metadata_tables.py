@@ -46,7 +46,10 @@ def evolved(floe, pyiceberg_catalog, tmp_path):
              "--where", "level = 'DEBUG'")
     table = pyiceberg_catalog.load_table("logs.events")
     first, second = table.snapshots()[0].snapshot_id, table.snapshots()[1].snapshot_id
-    table.manage_snapshots().create_tag(first, "first").create_branch(second, "second").commit()
+    # Retention settings on both, so that refs has values in every column.
+    table.manage_snapshots().create_tag(first, "first", max_ref_age_ms=86_400_000).create_branch(
+        second, "second", max_ref_age_ms=3_600_000, max_snapshot_age_ms=60_000,
+        min_snapshots_to_keep=2).commit()
     expected = [r for r in rows(0, 90) if r["level"] != "DEBUG"] + replacement
     return pyiceberg_catalog.load_table("logs.events"), expected
 
@@ -122,3 +125,35 @@ def test_snapshot_errors(floe, evolved):
     assert proc.returncode == 2
     proc = floe.run("table", "files", "logs.events", "--format", "arrow", check=False)
     assert proc.returncode == 2 and "--output" in proc.stderr
+
+
+def test_history_after_a_rollback_and_a_fork(floe, evolved, pyiceberg_catalog, tmp_path):
+    """PyIceberg rolls main back to the second snapshot and floe appends on it: the third and
+    fourth snapshots stay in the log but are no longer ancestors of the current one."""
+    table, _ = evolved
+    snapshots = [s.snapshot_id for s in table.snapshots()]
+    table.manage_snapshots().rollback_to_snapshot(snapshots[1]).commit()
+    floe.run("append", "logs.events", write_jsonl(tmp_path / "e.jsonl", rows(2000, 5)))
+    table = pyiceberg_catalog.load_table("logs.events")
+    history = floe_arrow(floe, tmp_path, "logs.events", "history").to_pylist()
+    current = table.current_snapshot().snapshot_id
+    ancestors = {snapshots[0], snapshots[1], current}
+    assert [h["is_current_ancestor"] for h in history] == [
+        h["snapshot_id"] in ancestors for h in history]
+    assert not all(h["is_current_ancestor"] for h in history)
+    assert_metadata_tables_agree(floe, "logs.events", table, tmp_path, [current])
+
+
+def test_an_unpartitioned_table_agrees_too(floe, pyiceberg_catalog, tmp_path):
+    """No partition columns in partitions, an empty partition struct in files and entries."""
+    floe.run("namespace", "create", "plain")
+    floe.run("table", "create", "plain.t", "--schema", "id long not null, level string")
+    floe.run("append", "plain.t", write_jsonl(tmp_path / "a.jsonl",
+                                              [{"id": i, "level": LEVELS[i % 4]} for i in range(9)]))
+    floe.run("append", "plain.t", write_jsonl(tmp_path / "b.jsonl", [{"id": 9, "level": None}]))
+    table = pyiceberg_catalog.load_table("plain.t")
+    assert_metadata_tables_agree(floe, "plain.t", table, tmp_path,
+                                 [s.snapshot_id for s in table.snapshots()])
+    partitions = floe_arrow(floe, tmp_path, "plain.t", "partitions")
+    assert "partition" not in partitions.schema.names
+    assert partitions.to_pylist()[0]["record_count"] == 10
