@@ -32,8 +32,8 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 /// Parquet and arrow need a path. Cell text and JSON are as FormatCell and CellToJson give them.
 arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path);
 
-/// The rows as a JSON array of objects, keys the column names in column order, cells as
-/// CellToJson gives them (the jsonl format's objects).
+/// The rows as a JSON array of objects keyed by column name (printed in key order, as
+/// nlohmann::json keeps objects), cells as CellToJson gives them: the jsonl format's objects.
 arrow::Result<nlohmann::json> TableToJson(const arrow::Table& table);
 
 /// One cell as text (the table and csv formats): see CellWriter in cli/cell_writer.h for the
