@@ -238,7 +238,7 @@ TEST_F(TableWriterTest, ArrowFileKeepsTheExactTypes) {
   EXPECT_TRUE(WriteTable(*table, OutputFormat::kArrow, "-").IsInvalid());
 }
 
-TEST_F(TableWriterTest, JsonArrayHasOneObjectPerRowInColumnOrder) {
+TEST_F(TableWriterTest, JsonArrayHoldsTheJsonlFormatsObjects) {
   auto doc = TableToJson(*People());
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   // The same objects as the jsonl format, one per line there.
