@@ -10,8 +10,9 @@
 // - strings and binaries inside `partition` and `readable_metrics` are utf8 / binary, as floe's
 //   data path types them (ToArrowType); PyIceberg's schema_to_pyarrow makes them large_utf8 /
 //   large_binary. A uuid bound is its 16 bytes (fixed_size_binary(16)).
-// - readable_metrics lists every primitive column by its full name, as Java does; PyIceberg
-//   lists the top-level columns only (the same set when the schema has no nested columns).
+// - readable_metrics has every primitive column by its full name, as Java's MetricsUtil, in
+//   schema order, as PyIceberg (Java sorts them by name; PyIceberg lists the top-level columns
+//   only). For a schema without nested columns this is PyIceberg's list exactly.
 // Java types `content` and `status` as int, PyIceberg as int8 (floe follows PyIceberg); Java's
 // entries.data_file has a spec_id that PyIceberg's has not (floe follows PyIceberg).
 #include <arrow/result.h>
