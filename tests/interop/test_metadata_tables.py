@@ -1,4 +1,5 @@
-"""Every metadata table floe lists agrees with PyIceberg's `table.inspect` of the same table, for
+"""Every metadata table floe lists agrees with PyIceberg's `table.inspect` (and the snapshots and
+entries with DuckDB's iceberg_snapshots / iceberg_metadata) of the same table, for
 a table with several snapshots, two partition specs (PyIceberg evolves the floe table), an
 overwrite that leaves deleted entries, a tag and a branch; and the listings are the ones a user
 expects from the rows that went in."""
@@ -157,3 +158,22 @@ def test_an_unpartitioned_table_agrees_too(floe, pyiceberg_catalog, tmp_path):
     partitions = floe_arrow(floe, tmp_path, "plain.t", "partitions")
     assert "partition" not in partitions.schema.names
     assert partitions.to_pylist()[0]["record_count"] == 10
+
+
+def test_duckdb_sees_the_same_snapshots_and_entries(floe, evolved, duck, tmp_path):
+    """DuckDB's iceberg_snapshots and iceberg_metadata of the same metadata file."""
+    table, _ = evolved
+    location = table.metadata_location
+    snapshots = floe_arrow(floe, tmp_path, "logs.events", "snapshots").to_pylist()
+    got = duck.execute(f"SELECT snapshot_id, timestamp_ms, manifest_list "
+                       f"FROM iceberg_snapshots('{location}')").fetchall()
+    # DuckDB's times are naive UTC.
+    assert sorted((s, t.replace(tzinfo=UTC), m) for s, t, m in got) == sorted(
+        (s["snapshot_id"], s["committed_at"], s["manifest_list"]) for s in snapshots)
+    entries = floe_arrow(floe, tmp_path, "logs.events", "entries").to_pylist()
+    status = {0: "EXISTING", 1: "ADDED", 2: "DELETED"}
+    duck_entries = duck.execute(f"SELECT status, file_path, file_format, record_count "
+                                f"FROM iceberg_metadata('{location}')").fetchall()
+    assert sorted(duck_entries) == sorted(
+        (status[e["status"]], e["data_file"]["file_path"], e["data_file"]["file_format"],
+         e["data_file"]["record_count"]) for e in entries)
