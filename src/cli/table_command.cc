@@ -5,9 +5,10 @@
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
+#include "cli/snapshot_commands.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
-#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/update/update_properties.h"
 
 namespace floe::cli {
@@ -99,18 +100,18 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
   const auto& spec = md.DefaultSpec();
   if (ctx.options.json) {
     auto fields = nlohmann::json::parse(iceberg::SerializePartitionFields(spec));
-    nlohmann::json doc = {{"table", id.ToString()},
-                          {"location", md.location},
-                          {"metadata_location", table->metadata_location()},
-                          {"format_version", md.format_version},
-                          {"table_uuid", md.table_uuid},
-                          {"schema", nlohmann::json::parse(iceberg::SerializeSchema(*schema))},
-                          {"partition_spec", fields},
-                          {"properties", md.properties},
-                          {"current_snapshot_id", md.current_snapshot_id
-                                                      ? nlohmann::json(*md.current_snapshot_id)
-                                                      : nlohmann::json(nullptr)},
-                          {"snapshots", md.snapshots.size()}};
+    nlohmann::json doc = {
+        {"table", id.ToString()},
+        {"location", md.location},
+        {"metadata_location", table->metadata_location()},
+        {"format_version", md.format_version},
+        {"table_uuid", md.table_uuid},
+        {"schema", nlohmann::json::parse(iceberg::SerializeSchema(*schema))},
+        {"partition_spec", fields},
+        {"properties", md.properties},
+        {"current_snapshot_id", md.current_snapshot_id ? nlohmann::json(*md.current_snapshot_id)
+                                                       : nlohmann::json(nullptr)},
+        {"snapshots", md.snapshots.size()}};
     PrintJson(std::cout, doc);
     return arrow::Status::OK();
   }
@@ -159,7 +160,8 @@ arrow::Status Rename(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto to, ParseTableName(args.target));
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_RETURN_NOT_OK(catalog->RenameTable(from, to));
-  if (!ctx.options.json) std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
+  if (!ctx.options.json)
+    std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
   return arrow::Status::OK();
 }
 
@@ -179,7 +181,7 @@ arrow::Status Properties(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(id));
   if (!set.empty() || !args.remove.empty()) {
-    ARROW_RETURN_NOT_OK(iceberg::UpdateProperties(*table, set, args.remove));
+    ARROW_RETURN_NOT_OK(iceberg::SetTableProperties(table, set, args.remove));
   }
   if (ctx.options.json) {
     PrintJson(std::cout, nlohmann::json(table->metadata().properties));
@@ -206,8 +208,9 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   auto* create = group->add_subcommand("create", "Create a table");
   create->add_option("table", args->table, "NAMESPACE.TABLE")->required();
-  create->add_option("--schema", args->schema,
-                     "Columns, e.g. 'id long not null, ts timestamptz, name string'")
+  create
+      ->add_option("--schema", args->schema,
+                   "Columns, e.g. 'id long not null, ts timestamptz, name string'")
       ->required();
   create->add_option("--partition-by", args->partition_by,
                      "Partition transforms, e.g. 'day(ts), bucket(16, id)'");
@@ -248,6 +251,7 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   AddInspectCommands(*group, ctx, run);
   AddAlterCommand(*group, ctx, run);
+  AddSnapshotCommands(*group, ctx, run);
 }
 
 }  // namespace floe::cli
