@@ -33,10 +33,14 @@ class LocalTableOperations final : public TableOperations {
   const TableIdentifier& identifier() const override { return id_; }
   std::shared_ptr<io::FileIO> io() const override { return io_; }
   arrow::Result<TableState> Refresh() override { return state_; }
-  arrow::Result<TableState> Commit(const TableState& base, const TableMetadata& updated) override {
-    if (base.metadata_location != state_.metadata_location) return CommitConflict("stale");
-    TableMetadata next = WithMetadataLogEntry(updated, *base.metadata, base.metadata_location);
-    ARROW_ASSIGN_OR_RAISE(auto location, WriteMetadataFile(*io_, next, base.metadata_location));
+  arrow::Result<TableState> Commit(const std::vector<TableRequirement>& requirements,
+                                   const std::vector<TableUpdate>& updates) override {
+    ARROW_RETURN_NOT_OK(CheckRequirements(requirements, state_.metadata.get()));
+    TableMetadataBuilder builder(*state_.metadata);
+    ARROW_RETURN_NOT_OK(builder.ApplyAll(updates));
+    ARROW_ASSIGN_OR_RAISE(TableMetadata updated, builder.Build());
+    TableMetadata next = WithMetadataLogEntry(updated, *state_.metadata, state_.metadata_location);
+    ARROW_ASSIGN_OR_RAISE(auto location, WriteMetadataFile(*io_, next, state_.metadata_location));
     state_ = TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
     return state_;
   }
@@ -135,15 +139,13 @@ class MetadataTablesTest : public ::testing::Test {
 
   // A second spec, identity(level) plus bucket(2, id), made the default.
   void EvolveSpec() {
-    TableMetadata next = table_->metadata();
-    next.partition_specs.emplace_back(
-        1, std::vector<PartitionField>{{2, 1000, "level", Transform::Identity()},
-                                       {1, 1001, "id_bucket", Transform::Bucket(2)}});
-    next.default_spec_id = 1;
-    next.last_partition_id = 1001;
-    auto committed = table_->operations().Commit(table_->state(), next);
+    PartitionSpec spec(1, {{2, 1000, "level", Transform::Identity()},
+                           {1, 1001, "id_bucket", Transform::Bucket(2)}});
+    auto committed = table_->operations().Commit({AssertDefaultSpecId{0}},
+                                                 {AddPartitionSpec{spec}, SetDefaultSpec{}});
     ASSERT_TRUE(committed.ok()) << committed.status().ToString();
     table_->Adopt(*committed);
+    ASSERT_EQ(table_->metadata().default_spec_id, 1);
   }
 
   void OverwriteBelow(int64_t bound) {
