@@ -177,3 +177,23 @@ def test_duckdb_sees_the_same_snapshots_and_entries(floe, evolved, duck, tmp_pat
     assert sorted(duck_entries) == sorted(
         (status[e["status"]], e["data_file"]["file_path"], e["data_file"]["file_format"],
          e["data_file"]["record_count"]) for e in entries)
+
+
+def test_a_commit_to_a_branch(floe, evolved, pyiceberg_catalog, tmp_path):
+    """floe appends to the branch on the second snapshot: main's history does not list the new
+    snapshot, refs moves the branch, and the branch head's files are the second snapshot's
+    plus the new one."""
+    table, _ = evolved
+    floe.run("append", "logs.events", write_jsonl(tmp_path / "f.jsonl", rows(3000, 5)),
+             "--branch", "second")
+    table = pyiceberg_catalog.load_table("logs.events")
+    head = table.metadata.refs["second"].snapshot_id
+    assert head not in {s.snapshot_id for s in table.snapshots()[:4]}
+    history = floe_arrow(floe, tmp_path, "logs.events", "history").to_pylist()
+    assert head not in {h["snapshot_id"] for h in history}
+    refs = {r["name"]: r["snapshot_id"]
+            for r in floe_arrow(floe, tmp_path, "logs.events", "refs").to_pylist()}
+    assert refs["second"] == head
+    files = floe_arrow(floe, tmp_path, "logs.events", "files", "--snapshot", head).to_pylist()
+    assert sum(f["record_count"] for f in files) == 65
+    assert_metadata_tables_agree(floe, "logs.events", table, tmp_path, [head])
