@@ -5,6 +5,7 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
+#include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -449,6 +450,48 @@ TEST_F(MetadataTablesTest, AllFilesListEveryFileEverAdded) {
   auto entries = Tables().AllEntries();
   ASSERT_TRUE(entries.ok()) << entries.status().ToString();
   EXPECT_GE((*entries)->num_rows(), static_cast<int64_t>(ever.size()));
+}
+
+// Java's readable_metrics: every primitive column by its full name; here in schema order.
+TEST(ReadableMetricsTest, NestedColumnsGoByTheirFullNames) {
+  auto dir = fs::temp_directory_path() / ("floe_inspect_" + std::to_string(std::random_device{}()));
+  auto io = *io::MakeFileIO(dir.string());
+  Schema schema(
+      0,
+      {NestedField{1, "id", Type::Long(), true, ""},
+       NestedField{2, "s", Type::Struct({NestedField{4, "a", Type::Int(), false, ""}}), false, ""},
+       NestedField{3, "l", Type::List(NestedField{5, "element", Type::Int(), false, ""}), false,
+                   ""}});
+  auto md = NewTableMetadata(schema, PartitionSpec::Unpartitioned(), SortOrder::Unsorted(),
+                             (dir / "t").string(), {});
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  auto location = WriteMetadataFile(*io, *md, "");
+  ASSERT_TRUE(location.ok()) << location.status().ToString();
+  TableState state{std::make_shared<const TableMetadata>(std::move(*md)), *location};
+  auto table = std::make_shared<Table>(std::make_shared<LocalTableOperations>(io, state), state);
+  auto arrow_schema = *ToArrowSchema(schema);
+  arrow::ArrayVector columns;
+  for (const auto& [field, json] : std::vector<std::pair<int, std::string>>{
+           {0, "[1, 2]"}, {1, R"([{"a": 7}, {"a": -3}])"}, {2, "[[4, 9], [1]]"}}) {
+    auto array = arrow::json::ArrayFromJSONString(arrow_schema->field(field)->type(), json);
+    ASSERT_TRUE(array.ok()) << array.status().ToString();
+    columns.push_back(*array);
+  }
+  auto appended = AppendRows(table, *arrow::Table::Make(arrow_schema, columns));
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+
+  auto files = MetadataTables(*table).Files();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  auto metrics = (*files)->schema()->GetFieldByName("readable_metrics")->type();
+  std::vector<std::string> names;
+  for (const auto& f : metrics->fields()) names.push_back(f->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"id", "s.a", "l.element"}));
+  auto a = Field(Cell(**files, "readable_metrics", 0), "s.a");
+  EXPECT_EQ(static_cast<const arrow::Int32Scalar&>(*Field(a, "lower_bound")).value, -3);
+  EXPECT_EQ(static_cast<const arrow::Int32Scalar&>(*Field(a, "upper_bound")).value, 7);
+  auto element = Field(Cell(**files, "readable_metrics", 0), "l.element");
+  EXPECT_EQ(static_cast<const arrow::Int64Scalar&>(*Field(element, "value_count")).value, 3);
+  fs::remove_all(dir);
 }
 
 TEST_F(MetadataTablesTest, AnEmptyTableHasEmptyTablesAndNamesAreChecked) {
