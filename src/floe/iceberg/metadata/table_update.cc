@@ -145,6 +145,13 @@ arrow::Status CheckRequirements(const std::vector<TableRequirement>& requirement
   return arrow::Status::OK();
 }
 
+// GCC 12 warns, wrongly, that the string of the AssertTableUuid alternative may be read
+// uninitialized when other alternatives are moved into the vector (a known false positive of
+// -Wmaybe-uninitialized with std::variant at -O2).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 std::vector<TableRequirement> RequirementsFor(const TableMetadata* base,
                                               const std::vector<TableUpdate>& updates) {
   if (base == nullptr) return {AssertCreate{}};
@@ -194,5 +201,9 @@ std::vector<TableRequirement> RequirementsFor(const TableMetadata* base,
   }
   return out;
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace floe::iceberg
