@@ -16,6 +16,7 @@ struct InspectArgs {
   std::string table;
   int64_t snapshot_id = 0;
   bool has_snapshot = false;
+  std::string ref;
   std::string format;
   std::string output;
 };
@@ -37,6 +38,13 @@ arrow::Status RunInspect(CliContext& ctx, const std::string& name, const Inspect
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   std::optional<int64_t> snapshot;
   if (args.has_snapshot) snapshot = args.snapshot_id;
+  if (!args.ref.empty()) {
+    const iceberg::Snapshot* head = table->metadata().SnapshotForRef(args.ref);
+    if (head == nullptr) {
+      return arrow::Status::KeyError(args.table, " has no branch or tag named '", args.ref, "'");
+    }
+    snapshot = head->snapshot_id;
+  }
   auto rows = iceberg::ReadMetadataTable(iceberg::MetadataTables(*table), name, snapshot);
   if (!rows.ok()) {
     return rows.status().WithMessage(args.table, " ", name, ": ", rows.status().message());
@@ -85,6 +93,8 @@ void AddInspectCommands(CLI::App& group, CliContext& ctx, Action* run) {
     if (iceberg::MetadataTableTakesSnapshot(name)) {
       snap = cmd->add_option("--snapshot", args->snapshot_id,
                              "Read this snapshot id instead of the current snapshot");
+      cmd->add_option("--ref", args->ref, "Read the snapshot a branch or tag points at")
+          ->excludes(snap);
     }
     cmd->add_option("--format", args->format,
                     "table (default), csv, jsonl, parquet or arrow (an Arrow IPC file)");

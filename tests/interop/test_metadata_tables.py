@@ -196,4 +196,11 @@ def test_a_commit_to_a_branch(floe, evolved, pyiceberg_catalog, tmp_path):
     assert refs["second"] == head
     files = floe_arrow(floe, tmp_path, "logs.events", "files", "--snapshot", head).to_pylist()
     assert sum(f["record_count"] for f in files) == 65
+    # --ref names the same snapshot; the tag reads the first snapshot's files.
+    assert floe_arrow(floe, tmp_path, "logs.events", "files", "--ref", "second").to_pylist() == files
+    tagged = floe_arrow(floe, tmp_path, "logs.events", "partitions", "--ref", "first")
+    assert tagged.to_pylist() == floe_arrow(floe, tmp_path, "logs.events", "partitions",
+                                            "--snapshot", table.snapshots()[0].snapshot_id).to_pylist()
+    proc = floe.run("table", "files", "logs.events", "--ref", "nope", check=False)
+    assert proc.returncode == 1 and "nope" in proc.stderr
     assert_metadata_tables_agree(floe, "logs.events", table, tmp_path, [head])
