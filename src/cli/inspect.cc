@@ -1,284 +1,110 @@
-// The metadata tables of a table, as listings: snapshots, history, files, manifests, partitions.
+// The metadata tables of a table (floe/iceberg/table/inspect), printed like `floe scan` prints
+// rows: aligned text by default, a JSON array of row objects with --json, or any scan format.
 #include "cli/inspect.h"
 
 #include <iostream>
 #include <map>
 
 #include "cli/output.h"
-#include "floe/iceberg/manifest/manifest_list.h"
-#include "floe/iceberg/manifest/manifest_reader.h"
-#include "floe/iceberg/type/single_value.h"
+#include "cli/table_output.h"
+#include "floe/iceberg/table/inspect/metadata_tables.h"
 
 namespace floe::cli {
 namespace {
 
-using iceberg::DataFile;
-using iceberg::ManifestEntry;
-using iceberg::ManifestEntryStatus;
-using iceberg::ManifestFile;
-using iceberg::Table;
+struct InspectArgs {
+  std::string table;
+  int64_t snapshot_id = 0;
+  bool has_snapshot = false;
+  std::string ref;
+  std::string format;
+  std::string output;
+};
 
-arrow::Result<std::shared_ptr<Table>> Load(CliContext& ctx, const std::string& name) {
-  auto id = iceberg::TableIdentifier::Parse(name);
+arrow::Status RunInspect(CliContext& ctx, const std::string& name, const InspectArgs& args) {
+  auto id = iceberg::TableIdentifier::Parse(args.table);
   if (!id.ok()) return UsageError(id.status().message());
+  OutputFormat format = OutputFormat::kTable;
+  if (!args.format.empty()) {
+    auto parsed = ParseOutputFormat(args.format);
+    if (!parsed.ok()) return UsageError(parsed.status().message());
+    format = *parsed;
+  }
+  if ((format == OutputFormat::kParquet || format == OutputFormat::kArrow) &&
+      (args.output.empty() || args.output == "-")) {
+    return UsageError("--format " + args.format + " needs --output FILE");
+  }
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
-  return catalog->LoadTable(*id);
-}
-
-nlohmann::json OptionalId(const std::optional<int64_t>& id) {
-  return id ? nlohmann::json(*id) : nlohmann::json(nullptr);
-}
-
-arrow::Status Snapshots(CliContext& ctx, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto table, Load(ctx, name));
-  const auto& md = table->metadata();
-  nlohmann::json doc = nlohmann::json::array();
-  TextTable out{{"committed_at", "snapshot_id", "parent_id", "operation", "added_records",
-                 "total_records", "manifest_list"},
-                {}};
-  for (const auto& s : md.snapshots) {
-    doc.push_back({{"committed_at", FormatMillis(s.timestamp_ms)},
-                   {"timestamp_ms", s.timestamp_ms},
-                   {"snapshot_id", s.snapshot_id},
-                   {"parent_id", OptionalId(s.parent_snapshot_id)},
-                   {"sequence_number", s.sequence_number},
-                   {"operation", s.operation()},
-                   {"manifest_list", s.manifest_list},
-                   {"summary", s.summary}});
-    auto get = [&](const char* k) {
-      auto it = s.summary.find(k);
-      return it == s.summary.end() ? std::string("0") : it->second;
-    };
-    out.rows.push_back({FormatMillis(s.timestamp_ms), std::to_string(s.snapshot_id),
-                        s.parent_snapshot_id ? std::to_string(*s.parent_snapshot_id) : "",
-                        s.operation(), get("added-records"), get("total-records"),
-                        s.manifest_list});
-  }
-  if (ctx.options.json) {
-    PrintJson(std::cout, doc);
-  } else {
-    out.Print(std::cout);
-  }
-  return arrow::Status::OK();
-}
-
-// The snapshot-log with whether each entry is an ancestor of the current snapshot
-// (the `history` metadata table).
-arrow::Status History(CliContext& ctx, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto table, Load(ctx, name));
-  const auto& md = table->metadata();
-  std::set<int64_t> ancestors;
-  for (const auto* s = md.CurrentSnapshot(); s != nullptr;
-       s = s->parent_snapshot_id ? md.SnapshotById(*s->parent_snapshot_id) : nullptr) {
-    ancestors.insert(s->snapshot_id);
-  }
-  nlohmann::json doc = nlohmann::json::array();
-  TextTable out{{"made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"}, {}};
-  for (const auto& entry : md.snapshot_log) {
-    const auto* s = md.SnapshotById(entry.snapshot_id);
-    // -1 when unknown: keeps GCC 12 from a false maybe-uninitialized on std::optional.
-    int64_t parent = s && s->parent_snapshot_id ? *s->parent_snapshot_id : -1;
-    bool ancestor = ancestors.count(entry.snapshot_id) > 0;
-    doc.push_back({{"made_current_at", FormatMillis(entry.timestamp_ms)},
-                   {"timestamp_ms", entry.timestamp_ms},
-                   {"snapshot_id", entry.snapshot_id},
-                   {"parent_id", parent >= 0 ? nlohmann::json(parent) : nlohmann::json(nullptr)},
-                   {"is_current_ancestor", ancestor}});
-    out.rows.push_back({FormatMillis(entry.timestamp_ms), std::to_string(entry.snapshot_id),
-                        parent >= 0 ? std::to_string(parent) : "", ancestor ? "true" : "false"});
-  }
-  if (ctx.options.json) {
-    PrintJson(std::cout, doc);
-  } else {
-    out.Print(std::cout);
-  }
-  return arrow::Status::OK();
-}
-
-arrow::Result<std::vector<ManifestFile>> CurrentManifests(Table& table) {
-  const auto* current = table.metadata().CurrentSnapshot();
-  if (current == nullptr) return std::vector<ManifestFile>{};
-  return iceberg::ReadManifestList(*table.io(), current->manifest_list);
-}
-
-// Live entries (ADDED or EXISTING) of the current snapshot, with their partition specs.
-arrow::Result<std::vector<ManifestEntry>> LiveEntries(Table& table) {
-  ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(table));
-  const auto& md = table.metadata();
-  std::vector<ManifestEntry> out;
-  for (const auto& m : manifests) {
-    const auto* spec = md.SpecById(m.partition_spec_id);
-    iceberg::TypePtr partition_type;
-    if (spec != nullptr) {
-      ARROW_ASSIGN_OR_RAISE(partition_type, spec->PartitionType(*md.CurrentSchema()));
+  ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
+  std::optional<int64_t> snapshot;
+  if (args.has_snapshot) snapshot = args.snapshot_id;
+  if (!args.ref.empty()) {
+    const iceberg::Snapshot* head = table->metadata().SnapshotForRef(args.ref);
+    if (head == nullptr) {
+      return arrow::Status::KeyError(args.table, " has no branch or tag named '", args.ref, "'");
     }
-    ARROW_ASSIGN_OR_RAISE(auto entries,
-                          iceberg::ReadManifestEntries(*table.io(), m, partition_type));
-    for (auto& e : entries) {
-      if (e.status != ManifestEntryStatus::kDeleted) out.push_back(std::move(e));
-    }
+    snapshot = head->snapshot_id;
   }
-  return out;
-}
-
-std::string PartitionText(const iceberg::TableMetadata& md, const DataFile& f) {
-  const auto* spec = md.SpecById(f.spec_id);
-  if (spec == nullptr || spec->fields().empty()) return "";
-  return spec->PartitionPath(f.partition);
-}
-
-nlohmann::json PartitionJson(const iceberg::TableMetadata& md, const DataFile& f) {
-  nlohmann::json out = nlohmann::json::object();
-  const auto* spec = md.SpecById(f.spec_id);
-  if (spec == nullptr) return out;
-  for (size_t i = 0; i < spec->fields().size() && i < f.partition.size(); ++i) {
-    const auto& v = f.partition[i];
-    out[spec->fields()[i].name] =
-        v.is_null() ? nlohmann::json(nullptr) : nlohmann::json(v.ToString());
+  auto rows = iceberg::ReadMetadataTable(iceberg::MetadataTables(*table), name, snapshot);
+  if (!rows.ok()) {
+    return rows.status().WithMessage(args.table, " ", name, ": ", rows.status().message());
   }
-  return out;
-}
-
-nlohmann::json BoundsJson(const iceberg::Schema& schema, const std::map<int32_t, std::string>& b) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [id, bytes] : b) {
-    const auto* field = schema.FindFieldById(id);
-    if (field == nullptr) continue;
-    auto value = iceberg::DeserializeValue(field->type, bytes);
-    out[schema.FindColumnName(id)] = value.ok() ? value->ToString() : std::string("?");
-  }
-  return out;
-}
-
-arrow::Status Files(CliContext& ctx, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto table, Load(ctx, name));
-  ARROW_ASSIGN_OR_RAISE(auto entries, LiveEntries(*table));
-  const auto& md = table->metadata();
-  auto schema = md.CurrentSchema();
-  nlohmann::json doc = nlohmann::json::array();
-  TextTable out{{"file_path", "partition", "records", "bytes"}, {}};
-  for (const auto& e : entries) {
-    const auto& f = e.data_file;
-    doc.push_back({{"content", static_cast<int>(f.content)},
-                   {"file_path", f.file_path},
-                   {"file_format", f.file_format},
-                   {"spec_id", f.spec_id},
-                   {"partition", PartitionJson(md, f)},
-                   {"record_count", f.record_count},
-                   {"file_size_in_bytes", f.file_size_in_bytes},
-                   {"column_sizes", f.column_sizes},
-                   {"value_counts", f.value_counts},
-                   {"null_value_counts", f.null_value_counts},
-                   {"nan_value_counts", f.nan_value_counts},
-                   {"lower_bounds", BoundsJson(*schema, f.lower_bounds)},
-                   {"upper_bounds", BoundsJson(*schema, f.upper_bounds)},
-                   {"split_offsets", f.split_offsets},
-                   {"sequence_number", OptionalId(e.sequence_number)},
-                   {"snapshot_id", OptionalId(e.snapshot_id)}});
-    out.rows.push_back({f.file_path, PartitionText(md, f), std::to_string(f.record_count),
-                        std::to_string(f.file_size_in_bytes)});
-  }
-  if (ctx.options.json) {
+  // --json alone keeps the listing one JSON document; an explicit --format wins.
+  if (ctx.options.json && args.format.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto doc, TableToJson(**rows));
     PrintJson(std::cout, doc);
-  } else {
-    out.Print(std::cout);
+    return arrow::Status::OK();
   }
-  return arrow::Status::OK();
+  return WriteTable(**rows, format, args.output);
 }
 
-arrow::Status Manifests(CliContext& ctx, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto table, Load(ctx, name));
-  ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(*table));
-  nlohmann::json doc = nlohmann::json::array();
-  TextTable out{{"path", "content", "spec_id", "added_snapshot_id", "added", "existing",
-                 "deleted"},
-                {}};
-  for (const auto& m : manifests) {
-    const char* content = m.content == iceberg::ManifestContent::kData ? "data" : "deletes";
-    doc.push_back({{"path", m.manifest_path},
-                   {"length", m.manifest_length},
-                   {"content", content},
-                   {"partition_spec_id", m.partition_spec_id},
-                   {"sequence_number", m.sequence_number},
-                   {"min_sequence_number", m.min_sequence_number},
-                   {"added_snapshot_id", m.added_snapshot_id},
-                   {"added_data_files_count", m.added_files_count},
-                   {"existing_data_files_count", m.existing_files_count},
-                   {"deleted_data_files_count", m.deleted_files_count},
-                   {"added_rows_count", m.added_rows_count},
-                   {"existing_rows_count", m.existing_rows_count},
-                   {"deleted_rows_count", m.deleted_rows_count}});
-    out.rows.push_back({m.manifest_path, content, std::to_string(m.partition_spec_id),
-                        std::to_string(m.added_snapshot_id), std::to_string(m.added_files_count),
-                        std::to_string(m.existing_files_count),
-                        std::to_string(m.deleted_files_count)});
-  }
-  if (ctx.options.json) {
-    PrintJson(std::cout, doc);
-  } else {
-    out.Print(std::cout);
-  }
-  return arrow::Status::OK();
-}
-
-arrow::Status Partitions(CliContext& ctx, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto table, Load(ctx, name));
-  ARROW_ASSIGN_OR_RAISE(auto entries, LiveEntries(*table));
-  const auto& md = table->metadata();
-  struct Totals {
-    nlohmann::json partition;
-    int32_t spec_id = 0;
-    int64_t records = 0;
-    int64_t files = 0;
-    int64_t bytes = 0;
+// One line of help per table.
+const std::map<std::string, std::string>& Descriptions() {
+  static const std::map<std::string, std::string> help = {
+      {"snapshots", "Snapshots of the table, with their summaries"},
+      {"history", "When each snapshot became current, and whether it is an ancestor of it"},
+      {"refs", "Branches and tags"},
+      {"metadata_log_entries", "Metadata files of the table, with the snapshot current in each"},
+      {"manifests", "Manifests of a snapshot, with partition summaries"},
+      {"all_manifests", "Manifests of every snapshot"},
+      {"files", "Live data and delete files of a snapshot, with metrics"},
+      {"data_files", "Live data files of a snapshot, with metrics"},
+      {"delete_files", "Live delete files of a snapshot, with metrics"},
+      {"all_files", "Live data and delete files of every manifest of every snapshot"},
+      {"all_data_files", "Live data files of every manifest of every snapshot"},
+      {"all_delete_files", "Live delete files of every manifest of every snapshot"},
+      {"entries", "Manifest entries of a snapshot, deleted ones included"},
+      {"all_entries", "Manifest entries of every manifest of every snapshot"},
+      {"partitions", "Records, files and bytes per partition of a snapshot"},
   };
-  std::map<std::string, Totals> by_partition;
-  for (const auto& e : entries) {
-    const auto& f = e.data_file;
-    std::string key = std::to_string(f.spec_id) + "/" + PartitionText(md, f);
-    auto& t = by_partition[key];
-    t.partition = PartitionJson(md, f);
-    t.spec_id = f.spec_id;
-    t.records += f.record_count;
-    t.files += 1;
-    t.bytes += f.file_size_in_bytes;
-  }
-  nlohmann::json doc = nlohmann::json::array();
-  TextTable out{{"partition", "spec_id", "record_count", "file_count", "total_bytes"}, {}};
-  for (const auto& [key, t] : by_partition) {
-    doc.push_back({{"partition", t.partition},
-                   {"spec_id", t.spec_id},
-                   {"record_count", t.records},
-                   {"file_count", t.files},
-                   {"total_data_file_size_in_bytes", t.bytes}});
-    out.rows.push_back({key.substr(key.find('/') + 1), std::to_string(t.spec_id),
-                        std::to_string(t.records), std::to_string(t.files),
-                        std::to_string(t.bytes)});
-  }
-  if (ctx.options.json) {
-    PrintJson(std::cout, doc);
-  } else {
-    out.Print(std::cout);
-  }
-  return arrow::Status::OK();
+  return help;
 }
 
 }  // namespace
 
 void AddInspectCommands(CLI::App& group, CliContext& ctx, Action* run) {
-  auto name = std::make_shared<std::string>();
-  using Fn = arrow::Status (*)(CliContext&, const std::string&);
-  auto add = [&](const char* cmd_name, const char* help, Fn fn) {
-    auto* cmd = group.add_subcommand(cmd_name, help);
-    cmd->add_option("table", *name, "NAMESPACE.TABLE")->required();
+  for (const auto& name : iceberg::MetadataTableNames()) {
+    auto args = std::make_shared<InspectArgs>();
+    auto it = Descriptions().find(name);
+    auto* cmd = group.add_subcommand(
+        name, it != Descriptions().end() ? it->second : "The " + name + " metadata table");
+    cmd->add_option("table", args->table, "NAMESPACE.TABLE")->required();
+    CLI::Option* snap = nullptr;
+    if (iceberg::MetadataTableTakesSnapshot(name)) {
+      snap = cmd->add_option("--snapshot", args->snapshot_id,
+                             "Read this snapshot id instead of the current snapshot");
+      cmd->add_option("--ref", args->ref, "Read the snapshot a branch or tag points at")
+          ->excludes(snap);
+    }
+    cmd->add_option("--format", args->format,
+                    "table (default), csv, jsonl, parquet or arrow (an Arrow IPC file)");
+    cmd->add_option("--output", args->output, "Write to FILE instead of standard output");
     cmd->fallthrough();
-    cmd->callback([&ctx, run, name, fn] { *run = [&ctx, name, fn] { return fn(ctx, *name); }; });
-  };
-  add("snapshots", "Snapshots of the table (the snapshots metadata table)", &Snapshots);
-  add("history", "When each snapshot became current", &History);
-  add("files", "Live data files of the current snapshot, with metrics", &Files);
-  add("manifests", "Manifests of the current snapshot", &Manifests);
-  add("partitions", "Records, files and bytes per partition", &Partitions);
+    cmd->callback([&ctx, run, args, snap, name] {
+      args->has_snapshot = snap != nullptr && snap->count() > 0;
+      *run = [&ctx, args, name] { return RunInspect(ctx, name, *args); };
+    });
+  }
 }
 
 }  // namespace floe::cli

@@ -1,5 +1,5 @@
 // floe scan NS.T [--select a,b] [--where EXPR] [--limit N] [--snapshot ID | --as-of TIME | --ref NAME]
-//                [--format table|csv|jsonl|parquet] [--output FILE] [--stats]
+//                [--format table|csv|jsonl|parquet|arrow] [--output FILE] [--stats]
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -62,8 +62,9 @@ arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
   if (!id.ok()) return UsageError(id.status().message());
   auto format = ParseOutputFormat(args.format);
   if (!format.ok()) return UsageError(format.status().message());
-  if (*format == OutputFormat::kParquet && (args.output.empty() || args.output == "-")) {
-    return UsageError("--format parquet needs --output FILE");
+  if ((*format == OutputFormat::kParquet || *format == OutputFormat::kArrow) &&
+      (args.output.empty() || args.output == "-")) {
+    return UsageError("--format " + args.format + " needs --output FILE");
   }
   iceberg::ScanOptions options;
   options.columns = SplitColumns(args.select);
@@ -103,7 +104,8 @@ void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run) {
   auto* ref = cmd->add_option("--ref", args->ref, "Read a branch or tag");
   snap->excludes(as_of)->excludes(ref);
   as_of->excludes(ref);
-  cmd->add_option("--format", args->format, "table (default), csv, jsonl or parquet");
+  cmd->add_option("--format", args->format,
+                  "table (default), csv, jsonl, parquet or arrow (an Arrow IPC file)");
   cmd->add_option("--output", args->output, "Write to FILE instead of standard output");
   cmd->add_flag("--stats", args->stats,
                 "Print on stderr how many manifests and data files planning skipped "

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <arrow/array.h>
+#include <arrow/ipc/writer.h>
 #include <arrow/record_batch.h>
 #include <arrow/table.h>
 
@@ -329,6 +330,17 @@ arrow::Status WriteParquet(const arrow::Table& table, const std::string& path) {
   return writer->Close().status();
 }
 
+// ---- arrow ----
+
+arrow::Status WriteArrowFile(const arrow::Table& table, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path));
+  ARROW_ASSIGN_OR_RAISE(auto out, io->OpenOutput(path));
+  ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeFileWriter(out, table.schema()));
+  ARROW_RETURN_NOT_OK(writer->WriteTable(table));
+  ARROW_RETURN_NOT_OK(writer->Close());
+  return out->Close();
+}
+
 }  // namespace
 
 arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name) {
@@ -339,8 +351,9 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name) {
   if (lower == "csv") return OutputFormat::kCsv;
   if (lower == "jsonl") return OutputFormat::kJsonl;
   if (lower == "parquet") return OutputFormat::kParquet;
+  if (lower == "arrow") return OutputFormat::kArrow;
   return arrow::Status::Invalid("unknown output format '", name,
-                                "': choose table, csv, jsonl or parquet");
+                                "': choose table, csv, jsonl, parquet or arrow");
 }
 
 arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path) {
@@ -349,6 +362,12 @@ arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const s
       return arrow::Status::Invalid("parquet output needs a file (--output FILE), not stdout");
     }
     return WriteParquet(table, path);
+  }
+  if (format == OutputFormat::kArrow) {
+    if (IsStdout(path)) {
+      return arrow::Status::Invalid("arrow output needs a file (--output FILE), not stdout");
+    }
+    return WriteArrowFile(table, path);
   }
   ARROW_ASSIGN_OR_RAISE(auto sink, TextSink::Open(path));
   switch (format) {
@@ -362,9 +381,32 @@ arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const s
       ARROW_RETURN_NOT_OK(WriteJsonLines(table, sink.get()));
       break;
     case OutputFormat::kParquet:
+    case OutputFormat::kArrow:
       break;
   }
   return sink->Close();
+}
+
+arrow::Result<nlohmann::json> TableToJson(const arrow::Table& table) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::string cell;
+  ARROW_RETURN_NOT_OK(
+      ForEachBatch(table, [&](const arrow::RecordBatch& batch,
+                              const std::vector<std::unique_ptr<CellWriter>>& writers) {
+        for (int64_t row = 0; row < batch.num_rows(); ++row) {
+          nlohmann::json object = nlohmann::json::object();
+          for (int c = 0; c < batch.num_columns(); ++c) {
+            nlohmann::json& value = object[batch.schema()->field(c)->name()];
+            if (writers[c]->IsNull(row)) continue;  // stays null
+            cell.clear();
+            writers[c]->AppendJson(row, &cell);
+            value = nlohmann::json::parse(cell);
+          }
+          rows.push_back(std::move(object));
+        }
+        return arrow::Status::OK();
+      }));
+  return rows;
 }
 
 std::string FormatCell(const arrow::Array& array, int64_t row) {

@@ -10,11 +10,11 @@
 
 namespace floe::cli {
 
-/// How `floe scan` prints rows.
-enum class OutputFormat { kTable, kCsv, kJsonl, kParquet };
+/// How `floe scan` and the metadata tables print rows.
+enum class OutputFormat { kTable, kCsv, kJsonl, kParquet, kArrow };
 
-/// "table", "csv", "jsonl" or "parquet" (any case); an unknown name is an Invalid status
-/// that lists the choices.
+/// "table", "csv", "jsonl", "parquet" or "arrow" (any case); an unknown name is an Invalid
+/// status that lists the choices.
 arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 
 /// Writes `table` in `format` to `path` ("" or "-" = stdout). Parquet needs a path.
@@ -27,8 +27,14 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 ///   quoted fields for nulls can tell them apart.
 /// - jsonl: one compact JSON object per row, keys are the column names in column order.
 /// - parquet: one file, zstd-compressed, with the table's schema and field ids.
-/// Cell text and JSON are as FormatCell and CellToJson give them.
+/// - arrow: one Arrow IPC file, the exact Arrow schema (dictionaries, nested and empty
+///   structs included) and values, for readers that compare types.
+/// Parquet and arrow need a path. Cell text and JSON are as FormatCell and CellToJson give them.
 arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path);
+
+/// The rows as a JSON array of objects keyed by column name (printed in key order, as
+/// nlohmann::json keeps objects), cells as CellToJson gives them: the jsonl format's objects.
+arrow::Result<nlohmann::json> TableToJson(const arrow::Table& table);
 
 /// One cell as text (the table and csv formats): see CellWriter in cli/cell_writer.h for the
 /// rendering of each type. Binary and fixed values are lowercase hex, arrow.uuid values are

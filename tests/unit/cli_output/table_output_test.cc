@@ -42,11 +42,12 @@ std::vector<std::string> Jsons(const arrow::Array& array) {
 
 using Strings = std::vector<std::string>;
 
-TEST(ParseOutputFormatTest, KnowsTheFourNamesInAnyCase) {
+TEST(ParseOutputFormatTest, KnowsTheFiveNamesInAnyCase) {
   EXPECT_EQ(*ParseOutputFormat("table"), OutputFormat::kTable);
   EXPECT_EQ(*ParseOutputFormat("CSV"), OutputFormat::kCsv);
   EXPECT_EQ(*ParseOutputFormat("jsonl"), OutputFormat::kJsonl);
   EXPECT_EQ(*ParseOutputFormat("Parquet"), OutputFormat::kParquet);
+  EXPECT_EQ(*ParseOutputFormat("ARROW"), OutputFormat::kArrow);
 }
 
 TEST(ParseOutputFormatTest, UnknownNameErrorListsTheChoices) {
@@ -55,7 +56,7 @@ TEST(ParseOutputFormatTest, UnknownNameErrorListsTheChoices) {
   EXPECT_TRUE(r.status().IsInvalid());
   const std::string& msg = r.status().message();
   EXPECT_NE(msg.find("'xml'"), std::string::npos) << msg;
-  for (const char* name : {"table", "csv", "jsonl", "parquet"}) {
+  for (const char* name : {"table", "csv", "jsonl", "parquet", "arrow"}) {
     EXPECT_NE(msg.find(name), std::string::npos) << msg;
   }
 }

@@ -9,6 +9,7 @@
 
 #include <arrow/api.h>
 #include <arrow/io/file.h>
+#include <arrow/ipc/reader.h>
 #include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/reader.h>
@@ -205,6 +206,52 @@ TEST_F(TableWriterTest, ParquetToStdoutIsRefused) {
   EXPECT_TRUE(st.IsInvalid()) << st.ToString();
   EXPECT_NE(st.message().find("--output"), std::string::npos) << st.message();
   EXPECT_TRUE(WriteTable(*People(), OutputFormat::kParquet, "").IsInvalid());
+}
+
+TEST_F(TableWriterTest, ArrowFileKeepsTheExactTypes) {
+  // What Parquet cannot keep as is: an empty struct, a dictionary, a map with int keys.
+  auto dictionary = arrow::dictionary(arrow::int32(), arrow::utf8());
+  auto empty = arrow::struct_(arrow::FieldVector{});
+  auto counts = arrow::map(arrow::int32(), arrow::int64());
+  auto schema =
+      arrow::schema({arrow::field("format", dictionary, false),
+                     arrow::field("partition", empty, false), arrow::field("counts", counts)});
+  auto formats = arrow::DictionaryArray::FromArrays(
+      dictionary, *arrow::json::ArrayFromJSONString(arrow::int32(), "[0, 0, 1]"),
+      *arrow::json::ArrayFromJSONString(arrow::utf8(), R"(["PARQUET", "AVRO"])"));
+  ASSERT_TRUE(formats.ok()) << formats.status().ToString();
+  arrow::StructBuilder partition_builder(empty, arrow::default_memory_pool(), {});
+  ASSERT_TRUE(partition_builder.AppendValues(3, nullptr).ok());
+  auto table = arrow::Table::Make(
+      schema, {std::make_shared<arrow::ChunkedArray>(*formats),
+               std::make_shared<arrow::ChunkedArray>(*partition_builder.Finish()),
+               Chunks(counts, {R"([[[1, 10], [2, 20]], null, []])"})});
+  std::string path = Path("out.arrow");
+  ASSERT_TRUE(WriteTable(*table, OutputFormat::kArrow, path).ok());
+
+  auto file = arrow::io::ReadableFile::Open(path).ValueOrDie();
+  auto reader = arrow::ipc::RecordBatchFileReader::Open(file).ValueOrDie();
+  auto back = reader->ToTable();
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE((*back)->schema()->Equals(*schema)) << (*back)->schema()->ToString();
+  EXPECT_TRUE((*back)->Equals(*table)) << (*back)->ToString();
+  EXPECT_TRUE(WriteTable(*table, OutputFormat::kArrow, "-").IsInvalid());
+}
+
+TEST_F(TableWriterTest, JsonArrayHoldsTheJsonlFormatsObjects) {
+  auto doc = TableToJson(*People());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  // The same objects as the jsonl format, one per line there.
+  json expected = json::array();
+  for (const auto& line : Lines(Write(*People(), OutputFormat::kJsonl))) {
+    expected.push_back(json::parse(line));
+  }
+  EXPECT_EQ(*doc, expected);
+  ASSERT_EQ(doc->size(), 4u);
+  EXPECT_EQ((*doc)[0]["id"], 1);
+  EXPECT_EQ((*doc)[1]["name"], "bo, \"b\"");
+  EXPECT_EQ((*doc)[2]["score"], "-20.00");
+  EXPECT_TRUE((*doc)[3]["name"].is_null());
 }
 
 TEST_F(TableWriterTest, UnwritableOutputNamesThePath) {
