@@ -202,7 +202,9 @@ TEST_F(TableCommitTest, TablesWithDeleteFilesFailClearly) {
   ASSERT_TRUE((*list)->Close().ok());
   iceberg::TableMetadataBuilder builder(table->metadata());
   ASSERT_TRUE(builder.AddSnapshot(snap).ok());
-  ASSERT_TRUE(builder.SetRef(iceberg::kMainBranch, iceberg::SnapshotRef{snapshot_id}).ok());
+  iceberg::SnapshotRef main;
+  main.snapshot_id = snapshot_id;
+  ASSERT_TRUE(builder.SetRef(iceberg::kMainBranch, main).ok());
   auto committed = table->operations().Commit(
       iceberg::RequirementsFor(&table->metadata(), builder.updates()), builder.updates());
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();

@@ -5,6 +5,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "floe/util/properties.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -503,12 +504,9 @@ TableMetadata WithMetadataLogEntry(const TableMetadata& updated, const TableMeta
   if (previous_location.empty()) return md;
   md.metadata_log = previous.metadata_log;
   md.metadata_log.push_back({previous.last_updated_ms, previous_location});
-  int64_t max_entries = 100;
-  try {
-    max_entries = std::stoll(md.Property(property::kMetadataPreviousVersionsMax, "100"));
-  } catch (...) {
-    // A malformed property keeps the default rather than failing the commit.
-  }
+  // A malformed setting keeps the default rather than failing the commit.
+  int64_t max_entries =
+      util::IntPropertyOr(md.properties, property::kMetadataPreviousVersionsMax, 100);
   if (max_entries < 1) max_entries = 1;
   if (static_cast<int64_t>(md.metadata_log.size()) > max_entries) {
     md.metadata_log.erase(md.metadata_log.begin(),

@@ -1,26 +1,20 @@
 #include "floe/iceberg/update/commit_retry.h"
 
 #include "floe/iceberg/metadata/table_properties.h"
+#include "floe/util/properties.h"
 
 namespace floe::iceberg {
-namespace {
-int64_t IntProperty(const TableMetadata& md, const char* key, int64_t fallback) {
-  auto it = md.properties.find(key);
-  if (it == md.properties.end()) return fallback;
-  try {
-    return std::stoll(it->second);
-  } catch (...) {
-    return fallback;  // a malformed property keeps the default rather than blocking commits
-  }
-}
-}  // namespace
 
 RetryPolicy RetryPolicy::FromProperties(const TableMetadata& md) {
   RetryPolicy p;
-  p.num_retries = static_cast<int>(IntProperty(md, property::kCommitNumRetries, p.num_retries));
-  p.min_wait_ms = IntProperty(md, property::kCommitMinRetryWaitMs, p.min_wait_ms);
-  p.max_wait_ms = IntProperty(md, property::kCommitMaxRetryWaitMs, p.max_wait_ms);
-  p.total_timeout_ms = IntProperty(md, property::kCommitTotalRetryTimeMs, p.total_timeout_ms);
+  // A malformed setting keeps its default rather than blocking commits.
+  const auto& props = md.properties;
+  p.num_retries = static_cast<int>(
+      util::IntPropertyOr(props, property::kCommitNumRetries, p.num_retries, 0, 1'000'000));
+  p.min_wait_ms = util::IntPropertyOr(props, property::kCommitMinRetryWaitMs, p.min_wait_ms, 0);
+  p.max_wait_ms = util::IntPropertyOr(props, property::kCommitMaxRetryWaitMs, p.max_wait_ms, 0);
+  p.total_timeout_ms =
+      util::IntPropertyOr(props, property::kCommitTotalRetryTimeMs, p.total_timeout_ms, 0);
   return p;
 }
 

@@ -5,6 +5,7 @@
 #include "floe/iceberg/manifest/manifest_list.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
+#include "floe/util/properties.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -115,11 +116,9 @@ void SetTotal(std::map<std::string, std::string>& summary, const Snapshot* paren
   if (parent != nullptr) {
     auto it = parent->summary.find(key);
     if (it == parent->summary.end()) return;  // unknown total stays unknown
-    try {
-      previous = std::stoll(it->second);
-    } catch (...) {
-      return;
-    }
+    auto total = util::IntProperty(parent->summary, key, 0);
+    if (!total.ok()) return;  // a malformed total stays unknown too
+    previous = *total;
   }
   summary[key] = std::to_string(previous + added - removed);
 }

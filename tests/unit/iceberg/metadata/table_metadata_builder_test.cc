@@ -19,6 +19,18 @@ TableMetadata NewMetadata(const Schema& schema = TwoColumns()) {
   return *md;
 }
 
+SnapshotRef Branch(int64_t snapshot_id) {
+  SnapshotRef ref;
+  ref.snapshot_id = snapshot_id;
+  return ref;
+}
+
+SnapshotRef Tag(int64_t snapshot_id) {
+  SnapshotRef ref = Branch(snapshot_id);
+  ref.type = SnapshotRefType::kTag;
+  return ref;
+}
+
 std::vector<std::string> Actions(const std::vector<TableUpdate>& updates) {
   std::vector<std::string> out;
   for (const auto& u : updates) out.push_back(UpdateAction(u));
@@ -195,17 +207,17 @@ TEST(TableMetadataBuilderTest, SnapshotsNeedNewIdsAndHigherSequenceNumbers) {
   bad_schema.schema_id = 4;
   EXPECT_FALSE(builder.AddSnapshot(bad_schema).ok());
   EXPECT_FALSE(builder.current().current_snapshot_id) << "adding is not making current";
-  EXPECT_FALSE(builder.SetRef("main", SnapshotRef{99}).ok()) << "unknown snapshot";
+  EXPECT_FALSE(builder.SetRef("main", Branch(99)).ok()) << "unknown snapshot";
   SnapshotRef tag{10, SnapshotRefType::kTag, 3, std::nullopt, std::nullopt};
   EXPECT_FALSE(builder.SetRef("t", tag).ok()) << "tags keep no snapshots";
-  EXPECT_FALSE(builder.SetRef("main", SnapshotRef{10, SnapshotRefType::kTag}).ok());
-  ASSERT_TRUE(builder.SetRef("main", SnapshotRef{10}).ok());
+  EXPECT_FALSE(builder.SetRef("main", Tag(10)).ok());
+  ASSERT_TRUE(builder.SetRef("main", Branch(10)).ok());
   EXPECT_EQ(builder.current().current_snapshot_id, 10);
   EXPECT_EQ(builder.current().last_sequence_number, 1);
   ASSERT_EQ(builder.current().snapshot_log.size(), 1u);
   EXPECT_EQ(builder.current().snapshot_log[0].timestamp_ms, 1000);
   size_t recorded = builder.updates().size();
-  ASSERT_TRUE(builder.SetRef("main", SnapshotRef{10}).ok());
+  ASSERT_TRUE(builder.SetRef("main", Branch(10)).ok());
   EXPECT_EQ(builder.updates().size(), recorded) << "an unchanged ref records nothing";
 }
 
@@ -213,9 +225,9 @@ TEST(TableMetadataBuilderTest, SnapshotsCurrentOnlyInsideOneChangeLeaveNoHistory
   TableMetadata base = NewMetadata();
   TableMetadataBuilder builder(base);
   ASSERT_TRUE(builder.AddSnapshot(MakeSnapshot(10, std::nullopt, 1, 1000)).ok());
-  ASSERT_TRUE(builder.SetRef("main", SnapshotRef{10}).ok());
+  ASSERT_TRUE(builder.SetRef("main", Branch(10)).ok());
   ASSERT_TRUE(builder.AddSnapshot(MakeSnapshot(11, 10, 2, 1001)).ok());
-  ASSERT_TRUE(builder.SetRef("main", SnapshotRef{11}).ok());
+  ASSERT_TRUE(builder.SetRef("main", Branch(11)).ok());
   auto md = builder.Build();
   ASSERT_TRUE(md.ok());
   ASSERT_EQ(md->snapshot_log.size(), 1u);
@@ -227,13 +239,13 @@ TEST(TableMetadataBuilderTest, SnapshotsCurrentOnlyInsideOneChangeLeaveNoHistory
 TEST(TableMetadataBuilderTest, RemovingSnapshotsDropsTheirRefsAndTheHistoryBeforeThem) {
   TableMetadataBuilder first(NewMetadata());
   ASSERT_TRUE(first.AddSnapshot(MakeSnapshot(10, std::nullopt, 1, 1000)).ok());
-  ASSERT_TRUE(first.SetRef("main", SnapshotRef{10}).ok());
+  ASSERT_TRUE(first.SetRef("main", Branch(10)).ok());
   auto one = first.Build();
   ASSERT_TRUE(one.ok());
   TableMetadataBuilder second(*one);
   ASSERT_TRUE(second.AddSnapshot(MakeSnapshot(11, 10, 2, 2000)).ok());
-  ASSERT_TRUE(second.SetRef("main", SnapshotRef{11}).ok());
-  ASSERT_TRUE(second.SetRef("old", SnapshotRef{10, SnapshotRefType::kTag}).ok());
+  ASSERT_TRUE(second.SetRef("main", Branch(11)).ok());
+  ASSERT_TRUE(second.SetRef("old", Tag(10)).ok());
   auto two = second.Build();
   ASSERT_TRUE(two.ok());
   ASSERT_EQ(two->snapshot_log.size(), 2u);
@@ -280,8 +292,8 @@ TEST(TableRequirementTest, RequirementsCoverWhatTheUpdatesWereDerivedFrom) {
       builder.AddPartitionSpec(PartitionSpec(0, {{1, 1000, "b", Transform::Bucket(4)}})).ok());
   ASSERT_TRUE(builder.SetDefaultSpec(kLastAdded).ok());
   ASSERT_TRUE(builder.AddSnapshot(MakeSnapshot(10, std::nullopt, 1, 1000)).ok());
-  ASSERT_TRUE(builder.SetRef("main", SnapshotRef{10}).ok());
-  ASSERT_TRUE(builder.SetRef("audit", SnapshotRef{10}).ok());
+  ASSERT_TRUE(builder.SetRef("main", Branch(10)).ok());
+  ASSERT_TRUE(builder.SetRef("audit", Branch(10)).ok());
   auto requirements = RequirementsFor(&base, builder.updates());
   std::vector<std::string> types;
   for (const auto& r : requirements) types.push_back(RequirementType(r));
@@ -301,7 +313,7 @@ TEST(TableRequirementTest, EachRequirementFailsAsACommitConflictWhenTheTableMove
   TableMetadata base = NewMetadata();
   TableMetadataBuilder moved(base);
   ASSERT_TRUE(moved.AddSnapshot(MakeSnapshot(10, std::nullopt, 1, 1000)).ok());
-  ASSERT_TRUE(moved.SetRef("main", SnapshotRef{10}).ok());
+  ASSERT_TRUE(moved.SetRef("main", Branch(10)).ok());
   ASSERT_TRUE(moved.AddSchema(Schema(0, {NestedField{5, "x", Type::Int(), false, ""}}), 5).ok());
   ASSERT_TRUE(moved.SetCurrentSchema(kLastAdded).ok());
   ASSERT_TRUE(
