@@ -465,16 +465,6 @@ TEST_F(UpdateSchemaTest, ReplanningOnAMovedOnTableUsesItsSchemaAndLastColumnId) 
   EXPECT_FALSE(required.Apply(with_rows).ok());
 }
 
-TEST(ParseTypeTextTest, ParsesOneTypeAndRejectsTrailingText) {
-  auto type = ParseTypeText("struct<a: int not null, b: list<string>>");
-  ASSERT_TRUE(type.ok()) << type.status().ToString();
-  EXPECT_EQ(TypeToText(**type), "struct<a: int not null, b: list<string>>");
-  EXPECT_EQ((*ParseTypeText("decimal(10, 2)"))->ToString(), "decimal(10, 2)");
-  EXPECT_FALSE(ParseTypeText("int long").ok());
-  EXPECT_FALSE(ParseTypeText("").ok());
-  EXPECT_FALSE(ParseTypeText("nope").ok());
-}
-
 // The same evolution done by PyIceberg's UpdateSchema on the same base table.
 constexpr const char* kPyIcebergEvolution = R"(
 import json, sys, tempfile
