@@ -1,13 +1,14 @@
 // floe table create|list|describe|drop|rename|properties|snapshots|history
+#include <functional>
 #include <iostream>
 
 #include "cli/alter_command.h"
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
-#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/update/update_properties.h"
 
 namespace floe::cli {
@@ -99,18 +100,18 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
   const auto& spec = md.DefaultSpec();
   if (ctx.options.json) {
     auto fields = nlohmann::json::parse(iceberg::SerializePartitionFields(spec));
-    nlohmann::json doc = {{"table", id.ToString()},
-                          {"location", md.location},
-                          {"metadata_location", table->metadata_location()},
-                          {"format_version", md.format_version},
-                          {"table_uuid", md.table_uuid},
-                          {"schema", nlohmann::json::parse(iceberg::SerializeSchema(*schema))},
-                          {"partition_spec", fields},
-                          {"properties", md.properties},
-                          {"current_snapshot_id", md.current_snapshot_id
-                                                      ? nlohmann::json(*md.current_snapshot_id)
-                                                      : nlohmann::json(nullptr)},
-                          {"snapshots", md.snapshots.size()}};
+    nlohmann::json doc = {
+        {"table", id.ToString()},
+        {"location", md.location},
+        {"metadata_location", table->metadata_location()},
+        {"format_version", md.format_version},
+        {"table_uuid", md.table_uuid},
+        {"schema", nlohmann::json::parse(iceberg::SerializeSchema(*schema))},
+        {"partition_spec", fields},
+        {"properties", md.properties},
+        {"current_snapshot_id", md.current_snapshot_id ? nlohmann::json(*md.current_snapshot_id)
+                                                       : nlohmann::json(nullptr)},
+        {"snapshots", md.snapshots.size()}};
     PrintJson(std::cout, doc);
     return arrow::Status::OK();
   }
@@ -122,12 +123,27 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
             << "snapshot     "
             << (md.current_snapshot_id ? std::to_string(*md.current_snapshot_id) : "none") << " ("
             << md.snapshots.size() << " in history)\n\n";
-  TextTable columns{{"id", "name", "type", "required"}, {}};
-  for (const auto& f : schema->fields()) {
-    columns.rows.push_back(
-        {std::to_string(f.id), f.name, f.type->ToString(), f.required ? "yes" : "no"});
-  }
+  // Every field at any depth, by its full dotted name, so nested docs show too.
+  TextTable columns{{"id", "name", "type", "required", "doc"}, {}};
+  std::function<void(const iceberg::NestedField&, const std::string&)> add_row =
+      [&](const iceberg::NestedField& f, const std::string& prefix) {
+        std::string name = prefix + f.name;
+        std::string type = f.type->is_primitive()                     ? f.type->ToString()
+                           : f.type->id() == iceberg::TypeId::kStruct ? "struct"
+                           : f.type->id() == iceberg::TypeId::kList   ? "list"
+                                                                      : "map";
+        columns.rows.push_back(
+            {std::to_string(f.id), name, type, f.required ? "yes" : "no", f.doc});
+        for (const auto& child : f.type->fields()) add_row(child, name + ".");
+      };
+  for (const auto& f : schema->fields()) add_row(f, "");
   columns.Print(std::cout);
+  std::cout << "\nschema " << schema->schema_id() << ", identifier fields:";
+  if (schema->identifier_field_ids().empty()) std::cout << " none";
+  for (size_t i = 0; i < schema->identifier_field_ids().size(); ++i) {
+    std::cout << (i == 0 ? " " : ", ") << schema->FindColumnName(schema->identifier_field_ids()[i]);
+  }
+  std::cout << "\n";
   std::cout << "\npartition spec " << spec.spec_id() << ":";
   if (spec.fields().empty()) std::cout << " unpartitioned";
   for (const auto& f : spec.fields()) {
@@ -159,7 +175,8 @@ arrow::Status Rename(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto to, ParseTableName(args.target));
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_RETURN_NOT_OK(catalog->RenameTable(from, to));
-  if (!ctx.options.json) std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
+  if (!ctx.options.json)
+    std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
   return arrow::Status::OK();
 }
 
@@ -206,8 +223,9 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   auto* create = group->add_subcommand("create", "Create a table");
   create->add_option("table", args->table, "NAMESPACE.TABLE")->required();
-  create->add_option("--schema", args->schema,
-                     "Columns, e.g. 'id long not null, ts timestamptz, name string'")
+  create
+      ->add_option("--schema", args->schema,
+                   "Columns, e.g. 'id long not null, ts timestamptz, name string'")
       ->required();
   create->add_option("--partition-by", args->partition_by,
                      "Partition transforms, e.g. 'day(ts), bucket(16, id)'");
