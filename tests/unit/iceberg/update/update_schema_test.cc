@@ -1,7 +1,9 @@
-// UpdateSchema: every operation and every rule it refuses, and field ids assigned exactly as
-// PyIceberg assigns them for the same evolution.
+// UpdateSchema: every operation and every rule it refuses, field ids assigned exactly as
+// PyIceberg assigns them for the same evolution, and old rows read under the evolved schema.
 #include "floe/iceberg/update/update_schema.h"
 
+#include <arrow/api.h>
+#include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -11,6 +13,9 @@
 #include <sstream>
 
 #include "../../interop_python.h"
+#include "floe/format/parquet/parquet_file_writer.h"
+#include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/util/uuid.h"
@@ -463,6 +468,55 @@ TEST_F(UpdateSchemaTest, ReplanningOnAMovedOnTableUsesItsSchemaAndLastColumnId) 
   required.AddRequiredColumn("r", Type::Int());
   TableMetadataBuilder with_rows(WithRows(base_, 10));
   EXPECT_FALSE(required.Apply(with_rows).ok());
+}
+
+TEST_F(UpdateSchemaTest, RowsWrittenBeforeReadBackUnderTheEvolvedSchema) {
+  TableMetadata base = Metadata(
+      "id long not null, name string, n int, price decimal(9, 2), "
+      "gone string, loc struct<lat: double>");
+  fs::path dir = fs::temp_directory_path() / ("floe-update-schema-" + util::RandomUuid());
+  auto io = *io::MakeFileIO(dir.string());
+  std::string file = (dir / "old.parquet").string();
+  {
+    auto arrow_schema = *ToArrowSchema(*base.CurrentSchema());
+    auto writer = *pq::ParquetFileWriter::Open(*io, file, arrow_schema, {});
+    auto rows = arrow::json::ArrayFromJSONString(
+        arrow::struct_(arrow_schema->fields()),
+        R"([{"id": 1, "name": "a", "n": 2147483647, "price": "1.25", "gone": "x",
+             "loc": {"lat": 1.5}},
+            {"id": 2, "name": null, "n": -3, "price": null, "gone": "y", "loc": null}])");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    auto batch = *arrow::RecordBatch::FromStructArray(*rows);
+    ASSERT_TRUE(writer->Write(**batch->ReplaceSchema(arrow_schema)).ok());
+    ASSERT_TRUE(writer->Close().ok());
+  }
+  auto update = Update(base);
+  update.AddColumn("added", Type::String())
+      .AddColumn("loc.alt", Type::Double())
+      .DeleteColumn("gone")
+      .RenameColumn("name", "full_name")
+      .UpdateColumnType("n", Type::Long())
+      .UpdateColumnType("price", Type::Decimal(18, 2))
+      .MoveFirst("added");
+  Schema evolved = Planned(update, base);
+  auto batches = ReadDataFile(*io, file, evolved);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  auto table = (*arrow::Table::FromRecordBatches(*ToArrowSchema(evolved), *batches))
+                   ->CombineChunks()
+                   .ValueOrDie();
+  fs::remove_all(dir);
+  auto expected = arrow::json::ArrayFromJSONString(
+      arrow::struct_((*ToArrowSchema(evolved))->fields()),
+      R"([{"added": null, "id": 1, "full_name": "a", "n": 2147483647, "price": "1.25",
+           "loc": {"lat": 1.5, "alt": null}},
+          {"added": null, "id": 2, "full_name": null, "n": -3, "price": null, "loc": null}])");
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  arrow::TableBatchReader reader(table);
+  auto actual = *reader.ToRecordBatches();
+  ASSERT_EQ(actual.size(), 1u);
+  auto actual_struct = *actual[0]->ToStructArray();
+  EXPECT_TRUE(actual_struct->Equals(**expected))
+      << actual_struct->ToString() << "\nexpected " << (*expected)->ToString();
 }
 
 // The same evolution done by PyIceberg's UpdateSchema on the same base table.
