@@ -287,6 +287,16 @@ class SchemaChanges {
                       " of the current partition spec uses it");
       }
     }
+    for (const auto& order : base_.sort_orders) {
+      if (order.order_id != base_.default_sort_order_id) continue;
+      for (const auto& field : order.fields) {
+        if (draft.FindFieldById(field.source_id) == nullptr) {
+          return Refuse("cannot drop column " + Quoted(schema_.FindColumnName(field.source_id)) +
+                        ": the table's sort order uses it");
+        }
+      }
+    }
+    ARROW_RETURN_NOT_OK(CheckPartitionNames(draft));
     int32_t last_column_id = std::max(base_.last_column_id, next_id_ - 1);
     return UpdateSchema::Planned{Schema(schema_.schema_id(), std::move(fields), identifiers),
                                  last_column_id};
@@ -431,6 +441,27 @@ class SchemaChanges {
       }
     }
     return fields;
+  }
+
+  // A partition field's name may be a column's only when it is an identity (or void) of that
+  // column, in every spec of the table (PyIceberg's validate_partition_name).
+  arrow::Status CheckPartitionNames(const Schema& draft) const {
+    for (const auto& spec : base_.partition_specs) {
+      for (const auto& field : spec.fields()) {
+        const NestedField* column = draft.FindFieldByName(field.name);
+        if (column == nullptr) continue;
+        auto kind = field.transform.kind();
+        bool same_source = (kind == Transform::Kind::kIdentity || kind == Transform::Kind::kVoid) &&
+                           column->id == field.source_id;
+        if (!same_source) {
+          return Refuse("column " + Quoted(field.name) +
+                        " would have the name of partition field " + Quoted(field.name) +
+                        " (partition spec " + std::to_string(spec.spec_id()) +
+                        "); choose another name");
+        }
+      }
+    }
+    return arrow::Status::OK();
   }
 
   // Names stay unique within each struct (renames and adds may not collide).

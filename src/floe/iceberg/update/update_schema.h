@@ -31,9 +31,10 @@ namespace floe::iceberg {
 ///
 /// Rules: a required column may only be added while the table has no rows (no current snapshot,
 /// or total-records 0), since older rows would have no value; a column used by an identifier
-/// field or by the current partition spec cannot be dropped; a rename may not take a name in
-/// use in the same struct; types only widen (int to long, float to double, decimal(P, S) to
-/// decimal(P', S) with P' > P); a column may become optional, never required; moves stay within
+/// field, the current partition spec or the sort order cannot be dropped; a rename may not take
+/// a name in use in the same struct, and no column may take the name of a partition field other
+/// than an identity of that column; types only widen (int to long, float to double, decimal(P, S)
+/// to decimal(P', S) with P' > P); a column may become optional, never required; moves stay within
 /// one struct; identifier fields are required primitive columns, not float or double, and not
 /// inside a list, a map or an optional struct. Conflicting requests (renaming or updating a
 /// column that is dropped, dropping one that gets new fields) are refused.

@@ -206,7 +206,7 @@ TEST_F(UpdateSchemaTest, DropsColumnsTopLevelAndNested) {
   EXPECT_EQ(schema.fields().size(), base_.CurrentSchema()->fields().size() - 1);
 }
 
-TEST_F(UpdateSchemaTest, DropRefusesIdentifierFieldsPartitionSourcesAndListParts) {
+TEST_F(UpdateSchemaTest, DropRefusesIdentifierFieldsPartitionAndSortSourcesAndListParts) {
   auto with_id = Update(base_);
   with_id.SetIdentifierFields({"id"});
   auto planned = with_id.Plan(base_);
@@ -226,6 +226,24 @@ TEST_F(UpdateSchemaTest, DropRefusesIdentifierFieldsPartitionSourcesAndListParts
                       "partition spec uses it");
   EXPECT_PRED_FORMAT2(HasSubstr, Refusal(Update(partitioned).DeleteColumn("loc"), partitioned),
                       "partition field 'loc.lat'");
+
+  EXPECT_PRED_FORMAT2(HasSubstr,
+                      Refusal(Update(partitioned).AddColumn("ts_day", Type::Int()), partitioned),
+                      "column 'ts_day' would have the name of partition field 'ts_day'");
+  EXPECT_PRED_FORMAT2(HasSubstr,
+                      Refusal(Update(partitioned).RenameColumn("name", "ts_day"), partitioned),
+                      "would have the name of partition field");
+  // An identity partition keeps the name of its column through a rename of another one.
+  EXPECT_TRUE(Update(partitioned).RenameColumn("loc.lon", "long").Plan(partitioned).ok());
+
+  TableMetadata sorted = base_;
+  SortOrder order;
+  order.order_id = 1;
+  order.fields.push_back(SortField{Transform::Identity(), 11});  // ts
+  sorted.sort_orders.push_back(order);
+  sorted.default_sort_order_id = 1;
+  EXPECT_PRED_FORMAT2(HasSubstr, Refusal(Update(sorted).DeleteColumn("ts"), sorted),
+                      "cannot drop column 'ts': the table's sort order uses it");
 
   EXPECT_PRED_FORMAT2(HasSubstr, Refusal(Update(base_).DeleteColumn("tags.element"), base_),
                       "part of their list or map");
