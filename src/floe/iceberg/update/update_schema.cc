@@ -122,14 +122,18 @@ class SchemaChanges {
   arrow::Status Delete(const std::string& name) {
     ARROW_ASSIGN_OR_RAISE(const NestedField* field, Find(name, "drop"));
     ARROW_RETURN_NOT_OK(RefusePart(*field, name, "drop"));
-    if (adds_.count(field->id)) {
+    // Additions to a list's element or a map's value struct are keyed by that part's id.
+    const Type& type = *field->type;
+    int32_t struct_id = type.id() == TypeId::kList  ? type.element().id
+                        : type.id() == TypeId::kMap ? type.value().id
+                                                    : field->id;
+    if (adds_.count(struct_id)) {
       return Refuse("cannot drop column " + Quoted(name) +
                     ": columns are added to it in the same change");
     }
     if (updates_.count(field->id)) {
       return Refuse("cannot drop column " + Quoted(name) +
-                    ": it is also renamed or updated in "
-                    "the same change");
+                    ": it is also renamed or updated in the same change");
     }
     deletes_.insert(field->id);
     return arrow::Status::OK();

@@ -253,6 +253,10 @@ TEST_F(UpdateSchemaTest, DropRefusesIdentifierFieldsPartitionAndSortSourcesAndLi
       HasSubstr,
       Refusal(Update(base_).AddColumn("loc.alt", Type::Int()).DeleteColumn("loc"), base_),
       "columns are added to it");
+  EXPECT_PRED_FORMAT2(
+      HasSubstr,
+      Refusal(Update(base_).AddColumn("points.z", Type::Int()).DeleteColumn("points"), base_),
+      "columns are added to it");
   EXPECT_PRED_FORMAT2(HasSubstr,
                       Refusal(Update(base_).RenameColumn("name", "n").DeleteColumn("name"), base_),
                       "also renamed or updated");
