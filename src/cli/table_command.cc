@@ -6,6 +6,7 @@
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
+#include "cli/snapshot_commands.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
@@ -196,7 +197,7 @@ arrow::Status Properties(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(id));
   if (!set.empty() || !args.remove.empty()) {
-    ARROW_RETURN_NOT_OK(iceberg::UpdateProperties(*table, set, args.remove));
+    ARROW_RETURN_NOT_OK(iceberg::SetTableProperties(table, set, args.remove));
   }
   if (ctx.options.json) {
     PrintJson(std::cout, nlohmann::json(table->metadata().properties));
@@ -266,6 +267,7 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   AddInspectCommands(*group, ctx, run);
   AddAlterCommand(*group, ctx, run);
+  AddSnapshotCommands(*group, ctx, run);
 }
 
 }  // namespace floe::cli

@@ -3,14 +3,14 @@
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
-#include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/data/data_reader.h"
+#include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/expression/inclusive_metrics_evaluator.h"
 #include "floe/iceberg/expression/manifest_evaluator.h"
-#include "floe/iceberg/manifest/manifest_reader.h"
-#include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/expression/partition_evaluator.h"
 #include "floe/iceberg/expression/projection.h"
+#include "floe/iceberg/manifest/manifest_reader.h"
+#include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/update/append_data.h"
 
 namespace floe::iceberg {
@@ -78,9 +78,8 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
                                     " uses unknown partition spec ", manifest.partition_spec_id);
     }
     ARROW_ASSIGN_OR_RAISE(auto partition_filter, ProjectInclusive(bound, *spec, *schema));
-    ARROW_ASSIGN_OR_RAISE(auto manifest_eval,
-                          ManifestEvaluator::MakeForPartitionFilter(*spec, *schema,
-                                                                    partition_filter));
+    ARROW_ASSIGN_OR_RAISE(auto manifest_eval, ManifestEvaluator::MakeForPartitionFilter(
+                                                  *spec, *schema, partition_filter));
     if (!manifest_eval.MightMatch(manifest)) {
       plan.manifests.push_back(manifest);
       continue;
@@ -139,11 +138,12 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
     }
   }
   if (!files_.empty()) {
-    if (added_manifests_.empty()) {
+    if (added_manifests_.empty() || change_files_.empty()) {
+      // Written once for every attempt; removed if the change finally fails.
       ARROW_ASSIGN_OR_RAISE(added_manifests_, WriteAddedManifests(base, snapshot_id, files_));
+      for (const auto& m : added_manifests_) change_files_.push_back(m.manifest_path);
     }
-    plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(),
-                          added_manifests_.end());
+    plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(), added_manifests_.end());
     for (const auto& f : files_) {
       plan.changes.Added(f, base.SpecById(f.spec_id)->PartitionPath(f.partition));
     }
