@@ -1,4 +1,5 @@
 // floe table create|list|describe|drop|rename|properties|snapshots|history
+#include <functional>
 #include <iostream>
 
 #include "cli/alter_command.h"
@@ -123,12 +124,27 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
             << "snapshot     "
             << (md.current_snapshot_id ? std::to_string(*md.current_snapshot_id) : "none") << " ("
             << md.snapshots.size() << " in history)\n\n";
-  TextTable columns{{"id", "name", "type", "required"}, {}};
-  for (const auto& f : schema->fields()) {
-    columns.rows.push_back(
-        {std::to_string(f.id), f.name, f.type->ToString(), f.required ? "yes" : "no"});
-  }
+  // Every field at any depth, by its full dotted name, so nested docs show too.
+  TextTable columns{{"id", "name", "type", "required", "doc"}, {}};
+  std::function<void(const iceberg::NestedField&, const std::string&)> add_row =
+      [&](const iceberg::NestedField& f, const std::string& prefix) {
+        std::string name = prefix + f.name;
+        std::string type = f.type->is_primitive()                     ? f.type->ToString()
+                           : f.type->id() == iceberg::TypeId::kStruct ? "struct"
+                           : f.type->id() == iceberg::TypeId::kList   ? "list"
+                                                                      : "map";
+        columns.rows.push_back(
+            {std::to_string(f.id), name, type, f.required ? "yes" : "no", f.doc});
+        for (const auto& child : f.type->fields()) add_row(child, name + ".");
+      };
+  for (const auto& f : schema->fields()) add_row(f, "");
   columns.Print(std::cout);
+  std::cout << "\nschema " << schema->schema_id() << ", identifier fields:";
+  if (schema->identifier_field_ids().empty()) std::cout << " none";
+  for (size_t i = 0; i < schema->identifier_field_ids().size(); ++i) {
+    std::cout << (i == 0 ? " " : ", ") << schema->FindColumnName(schema->identifier_field_ids()[i]);
+  }
+  std::cout << "\n";
   std::cout << "\npartition spec " << spec.spec_id() << ":";
   if (spec.fields().empty()) std::cout << " unpartitioned";
   for (const auto& f : spec.fields()) {

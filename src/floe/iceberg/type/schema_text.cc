@@ -32,15 +32,24 @@ struct TypeNode {
 
 TypePtr PrimitiveFor(const std::string& word) {
   static const std::pair<const char*, TypePtr (*)()> kNames[] = {
-      {"boolean", Type::Boolean},   {"bool", Type::Boolean},
-      {"int", Type::Int},           {"integer", Type::Int},
-      {"long", Type::Long},         {"bigint", Type::Long},
-      {"float", Type::Float},       {"double", Type::Double},
-      {"date", Type::Date},         {"time", Type::Time},
-      {"timestamp", Type::Timestamp}, {"timestamptz", Type::TimestampTz},
-      {"timestamp_tz", Type::TimestampTz}, {"string", Type::String},
-      {"varchar", Type::String},    {"text", Type::String},
-      {"uuid", Type::Uuid},         {"binary", Type::Binary},
+      {"boolean", Type::Boolean},
+      {"bool", Type::Boolean},
+      {"int", Type::Int},
+      {"integer", Type::Int},
+      {"long", Type::Long},
+      {"bigint", Type::Long},
+      {"float", Type::Float},
+      {"double", Type::Double},
+      {"date", Type::Date},
+      {"time", Type::Time},
+      {"timestamp", Type::Timestamp},
+      {"timestamptz", Type::TimestampTz},
+      {"timestamp_tz", Type::TimestampTz},
+      {"string", Type::String},
+      {"varchar", Type::String},
+      {"text", Type::String},
+      {"uuid", Type::Uuid},
+      {"binary", Type::Binary},
   };
   for (const auto& [name, make] : kNames) {
     if (word == name) return make();
@@ -58,6 +67,13 @@ class SchemaParser {
     ARROW_RETURN_NOT_OK(ParseFieldList(&fields, /*closing=*/0));
     if (!cur_.AtEnd()) return cur_.Expected("',' or end of input");
     return fields;
+  }
+
+  arrow::Result<std::shared_ptr<TypeNode>> ParseTopType() {
+    if (cur_.AtEnd()) return cur_.Expected("a type");
+    ARROW_ASSIGN_OR_RAISE(auto type, ParseType());
+    if (!cur_.AtEnd()) return cur_.Expected("end of input");
+    return type;
   }
 
  private:
@@ -270,6 +286,14 @@ arrow::Result<Schema> ParseSchemaText(std::string_view text) {
   ARROW_ASSIGN_OR_RAISE(auto fields, parser.ParseTop());
   int32_t next_id = 1;
   return Schema(0, AssignStruct(fields, &next_id));
+}
+
+arrow::Result<TypePtr> ParseTypeText(std::string_view text) {
+  ARROW_ASSIGN_OR_RAISE(auto tokens, text_internal::Tokenize(text, kWhat));
+  SchemaParser parser(std::move(tokens));
+  ARROW_ASSIGN_OR_RAISE(auto node, parser.ParseTopType());
+  int32_t next_id = 1;
+  return Assign(*node, &next_id);
 }
 
 std::string TypeToText(const Type& type) {

@@ -34,10 +34,10 @@
 // `col` for identity, `col_year`, `col_month`, `col_day`, `col_hour`, `col_bucket`,
 // `col_trunc`, `col_null` (void). An empty text is the unpartitioned spec.
 
+#include <arrow/result.h>
+
 #include <string>
 #include <string_view>
-
-#include <arrow/result.h>
 
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
@@ -47,6 +47,10 @@ namespace floe::iceberg {
 /// Parses schema text into a schema with id 0 and fresh field ids. Errors read
 /// "schema text: at column N: expected ..., got 'token'".
 arrow::Result<Schema> ParseSchemaText(std::string_view text);
+
+/// Parses the text of one type ("long", "list<string not null>", "struct<a: int, b: string>");
+/// nested fields get fresh ids from 1. Errors read like ParseSchemaText's.
+arrow::Result<TypePtr> ParseTypeText(std::string_view text);
 
 /// Schema text for a schema (field ids are not part of the language); ParseSchemaText of the
 /// result gives the same names, types, requiredness and docs.

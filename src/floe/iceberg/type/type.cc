@@ -5,8 +5,10 @@
 
 namespace floe::iceberg {
 
+// The doc is part of a field, as in Java's NestedField.equals: a schema that differs only in a
+// doc is a new schema.
 bool NestedField::Equals(const NestedField& other) const {
-  return id == other.id && name == other.name && required == other.required &&
+  return id == other.id && name == other.name && required == other.required && doc == other.doc &&
          type->Equals(*other.type);
 }
 
@@ -15,13 +17,15 @@ Type::Type(TypeId id, int32_t precision, int32_t scale, int32_t length,
     : id_(id), precision_(precision), scale_(scale), length_(length), fields_(std::move(fields)) {}
 
 namespace {
-TypePtr Simple(TypeId id) { return std::make_shared<Type>(id, 0, 0, 0, std::vector<NestedField>{}); }
+TypePtr Simple(TypeId id) {
+  return std::make_shared<Type>(id, 0, 0, 0, std::vector<NestedField>{});
+}
 }  // namespace
 
-#define FLOE_SINGLETON(NAME, ID)           \
-  TypePtr Type::NAME() {                   \
+#define FLOE_SINGLETON(NAME, ID)             \
+  TypePtr Type::NAME() {                     \
     static const TypePtr kType = Simple(ID); \
-    return kType;                          \
+    return kType;                            \
   }
 FLOE_SINGLETON(Boolean, TypeId::kBoolean)
 FLOE_SINGLETON(Int, TypeId::kInt)
@@ -47,7 +51,8 @@ TypePtr Type::Struct(std::vector<NestedField> fields) {
   return std::make_shared<Type>(TypeId::kStruct, 0, 0, 0, std::move(fields));
 }
 TypePtr Type::List(NestedField element) {
-  return std::make_shared<Type>(TypeId::kList, 0, 0, 0, std::vector<NestedField>{std::move(element)});
+  return std::make_shared<Type>(TypeId::kList, 0, 0, 0,
+                                std::vector<NestedField>{std::move(element)});
 }
 TypePtr Type::Map(NestedField key, NestedField value) {
   return std::make_shared<Type>(TypeId::kMap, 0, 0, 0,
@@ -102,21 +107,34 @@ arrow::Result<TypePtr> Type::FromPrimitiveName(std::string_view raw) {
 
 std::string Type::ToString() const {
   switch (id_) {
-    case TypeId::kBoolean: return "boolean";
-    case TypeId::kInt: return "int";
-    case TypeId::kLong: return "long";
-    case TypeId::kFloat: return "float";
-    case TypeId::kDouble: return "double";
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kInt:
+      return "int";
+    case TypeId::kLong:
+      return "long";
+    case TypeId::kFloat:
+      return "float";
+    case TypeId::kDouble:
+      return "double";
     case TypeId::kDecimal:
       return "decimal(" + std::to_string(precision_) + ", " + std::to_string(scale_) + ")";
-    case TypeId::kDate: return "date";
-    case TypeId::kTime: return "time";
-    case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kTimestampTz: return "timestamptz";
-    case TypeId::kString: return "string";
-    case TypeId::kUuid: return "uuid";
-    case TypeId::kFixed: return "fixed[" + std::to_string(length_) + "]";
-    case TypeId::kBinary: return "binary";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTime:
+      return "time";
+    case TypeId::kTimestamp:
+      return "timestamp";
+    case TypeId::kTimestampTz:
+      return "timestamptz";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kUuid:
+      return "uuid";
+    case TypeId::kFixed:
+      return "fixed[" + std::to_string(length_) + "]";
+    case TypeId::kBinary:
+      return "binary";
     case TypeId::kStruct: {
       std::ostringstream out;
       out << "struct<";

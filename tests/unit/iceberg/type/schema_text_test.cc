@@ -115,8 +115,9 @@ TEST(SchemaTextTest, SchemaToTextRoundTrips) {
 
 TEST(SchemaTextTest, ErrorsGiveColumnAndToken) {
   EXPECT_EQ(ErrorOf("id long, ts foo"), "schema text: at column 13: unknown type 'foo'");
-  EXPECT_EQ(ErrorOf("id long ts"), "schema text: at column 9: expected ',' or end of input, "
-                                   "got 'ts'");
+  EXPECT_EQ(ErrorOf("id long ts"),
+            "schema text: at column 9: expected ',' or end of input, "
+            "got 'ts'");
   EXPECT_EQ(ErrorOf("id"), "schema text: at column 3: expected a type, got end of input");
   EXPECT_EQ(ErrorOf(""), "schema text: at column 1: expected a field, got end of input");
   EXPECT_EQ(ErrorOf("a list<int"), "schema text: at column 11: expected '>', got end of input");
@@ -216,8 +217,7 @@ TEST(PartitionTextTest, ErrorsNameTheColumnOrTransform) {
             "column; rename it with 'as'");
   EXPECT_EQ(error("day(ts) day(d)"),
             "partition text: at column 9: expected ',' or end of input, got 'day'");
-  EXPECT_EQ(error("bucket(16)"),
-            "partition text: at column 10: expected ',', got ')'");
+  EXPECT_EQ(error("bucket(16)"), "partition text: at column 10: expected ',', got ')'");
 }
 
 TEST(PartitionTextTest, PartitionToTextRoundTrips) {
@@ -231,6 +231,16 @@ TEST(PartitionTextTest, PartitionToTextRoundTrips) {
   auto back = ParsePartitionText(PartitionToText(*spec, schema), schema);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->fields(), spec->fields());
+}
+
+TEST(SchemaTextTest, ParseTypeTextParsesOneTypeAndRejectsTrailingText) {
+  auto type = ParseTypeText("struct<a: int not null, b: list<string>>");
+  ASSERT_TRUE(type.ok()) << type.status().ToString();
+  EXPECT_EQ(TypeToText(**type), "struct<a: int not null, b: list<string>>");
+  EXPECT_EQ((*ParseTypeText("decimal(10, 2)"))->ToString(), "decimal(10, 2)");
+  EXPECT_FALSE(ParseTypeText("int long").ok());
+  EXPECT_FALSE(ParseTypeText("").ok());
+  EXPECT_FALSE(ParseTypeText("nope").ok());
 }
 
 }  // namespace
