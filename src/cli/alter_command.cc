@@ -32,13 +32,20 @@ arrow::Status Alter(CliContext& ctx, const std::string& table_name, const std::s
     // Argument errors (an unknown column, a malformed type) are usage errors of the verb.
     return change.status().WithMessage(verb, ": ", change.status().message());
   }
+  const std::string before = table->metadata_location();
   ARROW_RETURN_NOT_OK((*change)->Commit());
+  // A change that asks for what the table already is commits nothing.
+  const bool changed = table->metadata_location() != before;
   if (ctx.options.json) {
     PrintJson(std::cout, {{"table", id->ToString()},
                           {"change", verb},
+                          {"changed", changed},
                           {"metadata_location", table->metadata_location()}});
-  } else {
+  } else if (changed) {
     std::cout << "altered table " << id->ToString() << ": " << verb << "\n";
+  } else {
+    std::cout << "table " << id->ToString() << " already is so: " << verb
+              << " changed nothing\n";
   }
   return arrow::Status::OK();
 }

@@ -61,3 +61,16 @@ def test_floe_opens_tables_pyiceberg_creates(floe, pyiceberg_catalog):
     table.append(pa.table({"x": pa.array([1, 2, 3], pa.int32())}))
     assert floe.json("table", "list", "pyns") == ["pyns.t"]
     assert sorted(r["x"] for r in floe.scan_rows("pyns.t")) == [1, 2, 3]
+
+
+def test_alter_that_changes_nothing_commits_nothing(floe):
+    floe.run("namespace", "create", "al")
+    floe.run("table", "create", "al.t", "--schema", "id long not null, note string")
+    before = floe.json("table", "describe", "al.t")["metadata_location"]
+    same = floe.json("table", "alter", "al.t", "update-column", "note", "--optional")
+    assert same["changed"] is False and same["metadata_location"] == before
+    assert "changed nothing" in floe.run("table", "alter", "al.t", "update-column", "note",
+                                         "--optional").stdout
+    changed = floe.json("table", "alter", "al.t", "update-column", "note", "--doc", "free text")
+    assert changed["changed"] is True and changed["metadata_location"] != before
+    assert floe.json("table", "describe", "al.t")["metadata_location"] == changed["metadata_location"]
