@@ -157,6 +157,7 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSchema(const Schema& schema,
   } else {
     updates_.push_back(iceberg::AddSchema{metadata_.SchemaById(id), last_column_id});
   }
+  added_schema_ids_.insert(id);
   metadata_.last_column_id = last_column_id;
   last_added_schema_id_ = id;
   return id;
@@ -172,7 +173,9 @@ arrow::Status TableMetadataBuilder::SetCurrentSchema(int32_t schema_id) {
   }
   if (schema_id == metadata_.current_schema_id) return arrow::Status::OK();
   metadata_.current_schema_id = schema_id;
-  bool last = last_added_schema_id_ == schema_id;
+  // "Last added" only names a schema this change's own add-schema carries; a reused one is
+  // named by id, or a catalog replaying the list would find nothing added.
+  bool last = last_added_schema_id_ == schema_id && added_schema_ids_.count(schema_id);
   updates_.push_back(iceberg::SetCurrentSchema{last ? kLastAdded : schema_id});
   return arrow::Status::OK();
 }
@@ -226,6 +229,7 @@ arrow::Result<int32_t> TableMetadataBuilder::AddPartitionSpec(const PartitionSpe
   metadata_.partition_specs.push_back(added);
   metadata_.last_partition_id = std::max(metadata_.last_partition_id, added.LastFieldId());
   updates_.push_back(iceberg::AddPartitionSpec{added});
+  added_spec_ids_.insert(id);
   last_added_spec_id_ = id;
   return id;
 }
@@ -240,7 +244,7 @@ arrow::Status TableMetadataBuilder::SetDefaultSpec(int32_t spec_id) {
   }
   if (spec_id == metadata_.default_spec_id) return arrow::Status::OK();
   metadata_.default_spec_id = spec_id;
-  bool last = last_added_spec_id_ == spec_id;
+  bool last = last_added_spec_id_ == spec_id && added_spec_ids_.count(spec_id);
   updates_.push_back(iceberg::SetDefaultSpec{last ? kLastAdded : spec_id});
   return arrow::Status::OK();
 }
@@ -271,6 +275,7 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSortOrder(const SortOrder& order
     if (*found == 0 && metadata_.sort_orders.empty()) {
       metadata_.sort_orders.push_back(SortOrder::Unsorted());
       updates_.push_back(iceberg::AddSortOrder{SortOrder::Unsorted()});
+      added_order_ids_.insert(0);
     }
     last_added_order_id_ = *found;
     return *found;
@@ -279,6 +284,7 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSortOrder(const SortOrder& order
   added.order_id = highest + 1;
   metadata_.sort_orders.push_back(added);
   updates_.push_back(iceberg::AddSortOrder{added});
+  added_order_ids_.insert(added.order_id);
   last_added_order_id_ = added.order_id;
   return added.order_id;
 }
@@ -293,7 +299,7 @@ arrow::Status TableMetadataBuilder::SetDefaultSortOrder(int32_t order_id) {
   if (!known) return Fail("no sort order with id " + std::to_string(order_id));
   if (order_id == metadata_.default_sort_order_id) return arrow::Status::OK();
   metadata_.default_sort_order_id = order_id;
-  bool last = last_added_order_id_ == order_id;
+  bool last = last_added_order_id_ == order_id && added_order_ids_.count(order_id);
   updates_.push_back(iceberg::SetDefaultSortOrder{last ? kLastAdded : order_id});
   return arrow::Status::OK();
 }

@@ -86,6 +86,10 @@ class TableMetadataBuilder {
   std::optional<int32_t> last_added_schema_id_;
   std::optional<int32_t> last_added_spec_id_;
   std::optional<int32_t> last_added_order_id_;
+  /// What this builder itself added (and so may be named "last added" in its updates).
+  std::set<int32_t> added_schema_ids_;
+  std::set<int32_t> added_spec_ids_;
+  std::set<int32_t> added_order_ids_;
   std::set<int64_t> added_snapshot_ids_;
   std::optional<int64_t> last_updated_ms_;
 };

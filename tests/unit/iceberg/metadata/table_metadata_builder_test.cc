@@ -176,6 +176,41 @@ TEST(TableMetadataBuilderTest, PartitionSpecsFollowTheV2Rules) {
   EXPECT_EQ(builder.current().last_partition_id, 1001) << "never moves back";
 }
 
+TEST(TableMetadataBuilderTest, AReusedSpecOrOrderIsMadeDefaultByIdSoTheListReplays) {
+  // Evolve to a second spec, then back to the first: the second change adds nothing, so its
+  // set-default-spec must name spec 0, not "the last added".
+  TableMetadata base = NewMetadata();
+  TableMetadataBuilder evolve(base);
+  ASSERT_TRUE(evolve.AddPartitionSpec(PartitionSpec(0, {{1, 1000, "b", Transform::Bucket(4)}}))
+                  .ok());
+  ASSERT_TRUE(evolve.SetDefaultSpec(kLastAdded).ok());
+  ASSERT_TRUE(evolve
+                  .AddSortOrder(SortOrder{0, {SortField{Transform::Identity(), 1,
+                                                        SortDirection::kAsc,
+                                                        NullOrder::kNullsFirst}}})
+                  .ok());
+  ASSERT_TRUE(evolve.SetDefaultSortOrder(kLastAdded).ok());
+  auto evolved = evolve.Build();
+  ASSERT_TRUE(evolved.ok());
+
+  TableMetadataBuilder back(*evolved);
+  auto spec_id = back.AddPartitionSpec(PartitionSpec::Unpartitioned());
+  ASSERT_TRUE(spec_id.ok());
+  ASSERT_TRUE(back.SetDefaultSpec(kLastAdded).ok());
+  auto order_id = back.AddSortOrder(SortOrder::Unsorted());
+  ASSERT_TRUE(order_id.ok());
+  ASSERT_TRUE(back.SetDefaultSortOrder(kLastAdded).ok());
+  EXPECT_EQ(Actions(back.updates()),
+            (std::vector<std::string>{"set-default-spec", "set-default-sort-order"}));
+  EXPECT_EQ(std::get<SetDefaultSpec>(back.updates()[0]).spec_id, 0);
+  EXPECT_EQ(std::get<SetDefaultSortOrder>(back.updates()[1]).sort_order_id, 0);
+
+  TableMetadataBuilder replay(*evolved);
+  ASSERT_TRUE(replay.ApplyAll(back.updates()).ok());
+  EXPECT_EQ(replay.current().default_spec_id, 0);
+  EXPECT_EQ(replay.current().default_sort_order_id, 0);
+}
+
 TEST(TableMetadataBuilderTest, SortOrdersAreReusedAndUnsortedIsZero) {
   TableMetadataBuilder builder(NewMetadata());
   SortOrder by_id{
