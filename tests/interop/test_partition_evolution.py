@@ -267,3 +267,21 @@ def test_floe_reads_and_appends_to_a_table_pyiceberg_evolved(floe, tmp_path, pyi
         if min(r["id"] for r in rows) >= 300:  # floe's files: the default spec, by level
             assert spec_id == default.spec_id
             assert {r["level"] for r in rows} == {partition[0]}
+
+
+def test_named_and_renamed_fields_are_what_pyiceberg_reads(floe, evolved, pyiceberg_catalog,
+                                                            tmp_path):
+    floe.run("table", "alter", "ev.t", "add-partition-field", "truncate(2, level)",
+             "--name", "lvl")
+    floe.run("table", "alter", "ev.t", "rename-partition-field", "id_bucket_4", "by_id")
+    floe.run("append", "ev.t", write_jsonl(tmp_path / "d.jsonl", make_rows(720, 60, 0, 11)))
+    table = pyiceberg_catalog.load_table("ev.t")
+    assert spec_fields(table.spec()) == [(1, 1001, "by_id", "bucket[4]"),
+                                         (3, 1002, "lvl", "truncate[2]")]
+    assert table.spec().spec_id == 4
+    rows = table.scan(row_filter="id >= 720").to_arrow().to_pylist()
+    assert by_id(rows) == by_id(make_rows(720, 60, 0, 11))
+    for spec_id, partition, path, _ in live_files(table):
+        if spec_id == 4:
+            levels = {r["level"][:2] for r in pq.read_table(path_of(path)).to_pylist()}
+            assert levels == {partition[1]}
