@@ -126,8 +126,12 @@ arrow::Result<PartitionSpec> UpdatePartitionSpec::Plan(const TableMetadata& base
 
   std::vector<PartitionField> fields;
   for (const auto& f : current.fields()) {
-    if (removed.count(f.field_id)) continue;  // v2: dropped, not replaced by void
     PartitionField kept = f;
+    if (removed.count(f.field_id)) {
+      // v2 drops the field; v1 specs may not lose positions, so the field stays as void.
+      if (base.format_version >= 2) continue;
+      kept.transform = Transform::Void();
+    }
     if (new_names.count(f.field_id)) kept.name = new_names[f.field_id];
     fields.push_back(std::move(kept));
   }

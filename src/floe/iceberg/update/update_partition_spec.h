@@ -22,7 +22,8 @@ namespace floe::iceberg {
 /// field's id back, and its name unless another is given; otherwise it takes
 /// last-partition-id + 1 and a default name as Java and PyIceberg give it in evolution
 /// (`id`, `id_bucket_16`, `name_trunc_4`, `ts_day`, ...). A change that ends in a spec equal
-/// to an earlier one makes that spec the default again.
+/// to an earlier one makes that spec the default again. In a v1 table a removed field stays
+/// in place as a void transform, as v1 readers need, and ids are not recycled.
 class UpdatePartitionSpec final : public PendingUpdate {
  public:
   explicit UpdatePartitionSpec(std::shared_ptr<Table> table) : PendingUpdate(std::move(table)) {}

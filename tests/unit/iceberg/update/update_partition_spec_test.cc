@@ -275,5 +275,19 @@ TEST(UpdatePartitionSpecTest, RecordsAddSpecAndSetDefaultSpec) {
   EXPECT_EQ(std::get<SetDefaultSpec>(builder.updates()[1]).spec_id, kLastAdded);
 }
 
+TEST(UpdatePartitionSpecTest, AV1TableKeepsARemovedFieldAsVoid) {
+  auto schema = TestSchema();
+  auto spec = ParsePartitionText("day(ts), bucket(4, id)", *schema);
+  ASSERT_TRUE(spec.ok());
+  auto md = NewTableMetadata(*schema, *spec, SortOrder::Unsorted(), "/tmp/floe-spec-test", {});
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  TableMetadata v1 = *md;  // as read from a v1 table (floe creates v2 tables only)
+  v1.format_version = 1;
+  ASSERT_TRUE(ApplyStep({RemoveOp("ts_day")}, &v1).ok());
+  EXPECT_EQ(v1.DefaultSpec().fields(),
+            (std::vector<PartitionField>{{2, 1000, "ts_day", Transform::Void()},
+                                         {1, 1001, "id_bucket", Transform::Bucket(4)}}));
+}
+
 }  // namespace
 }  // namespace floe::iceberg
