@@ -189,8 +189,11 @@ arrow::Result<PartitionSpec> UpdatePartitionSpec::Plan(const TableMetadata& base
       return Refuse("partition field name '" + f.name + "' is used twice; choose another name");
     }
     const NestedField* column = schema->FindFieldByName(f.name);
-    if (column != nullptr &&
-        !(f.transform.kind() == Transform::Kind::kIdentity && column->id == f.source_id)) {
+    // An identity field (or a v1 void left of one) may carry its own column's name.
+    bool own_column = (f.transform.kind() == Transform::Kind::kIdentity ||
+                       f.transform.kind() == Transform::Kind::kVoid) &&
+                      column != nullptr && column->id == f.source_id;
+    if (column != nullptr && !own_column) {
       return Refuse("partition field name '" + f.name +
                     "' is the name of a column; choose another name");
     }
