@@ -1,8 +1,8 @@
 // floe append NS.T FILE… and floe overwrite NS.T [FILE…] [--where EXPR]: Parquet or JSON Lines
 // files into one snapshot.
-#include <iostream>
-
 #include <arrow/table.h>
+
+#include <iostream>
 
 #include "cli/cli_context.h"
 #include "cli/input_files.h"
@@ -19,6 +19,7 @@ struct AppendArgs {
   std::string table;
   std::vector<std::string> files;
   std::string where;  ///< overwrite only: the rows to replace
+  std::string branch = iceberg::kMainBranch;
 };
 
 // Reads and conforms every input file into one table of rows.
@@ -48,9 +49,9 @@ void PrintCommit(CliContext& ctx, const std::string& verb, const iceberg::TableI
                           {"summary", snapshot.summary}});
   } else {
     std::cout << verb << " " << id.ToString() << ": +" << get("added-records") << " rows in "
-              << get("added-data-files") << " file(s), -" << get("deleted-records")
-              << " rows in " << get("deleted-data-files") << " file(s) (snapshot "
-              << snapshot.snapshot_id << ")\n";
+              << get("added-data-files") << " file(s), -" << get("deleted-records") << " rows in "
+              << get("deleted-data-files") << " file(s) (snapshot " << snapshot.snapshot_id
+              << ")\n";
   }
 }
 
@@ -64,7 +65,7 @@ arrow::Status RunAppend(CliContext& ctx, const AppendArgs& args) {
     if (!ctx.options.json) std::cout << "no rows to append; nothing committed\n";
     return arrow::Status::OK();
   }
-  ARROW_ASSIGN_OR_RAISE(auto snapshot, iceberg::AppendRows(table, *rows));
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, iceberg::AppendRows(table, *rows, {}, "", args.branch));
   PrintCommit(ctx, "appended to", *id, snapshot);
   return arrow::Status::OK();
 }
@@ -87,9 +88,12 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
   }
   iceberg::Overwrite overwrite(table, filter);
   overwrite.AddFiles(files);
+  overwrite.ToBranch(args.branch);
   auto snapshot = overwrite.Commit();
   if (!snapshot.ok()) {
-    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+    if (!iceberg::IsCommitStateUnknown(snapshot.status())) {
+      for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+    }
     return snapshot.status();
   }
   PrintCommit(ctx, "overwrote", *id, *snapshot);
@@ -103,6 +107,8 @@ void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run) {
   auto* cmd = app.add_subcommand("append", "Append Parquet or JSON Lines files to a table");
   cmd->add_option("table", args->table, "NAMESPACE.TABLE")->required();
   cmd->add_option("files", args->files, "Input files (Parquet or JSON Lines)")->required();
+  cmd->add_option("--branch", args->branch,
+                  "Commit to this branch (created, empty, if it does not exist; default main)");
   cmd->fallthrough();
   cmd->callback([&ctx, run, args] { *run = [&ctx, args] { return RunAppend(ctx, *args); }; });
 
@@ -111,6 +117,7 @@ void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run) {
   over->add_option("table", args->table, "NAMESPACE.TABLE")->required();
   over->add_option("files", args->files, "Input files (Parquet or JSON Lines)");
   over->add_option("--where", args->where, "Rows to replace, e.g. \"day = '2025-07-01'\"");
+  over->add_option("--branch", args->branch, "Commit to this branch (default main)");
   over->fallthrough();
   over->callback([&ctx, run, args] { *run = [&ctx, args] { return RunOverwrite(ctx, *args); }; });
 }

@@ -5,6 +5,7 @@
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
+#include "cli/snapshot_commands.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
@@ -181,7 +182,8 @@ arrow::Status Rename(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto to, ParseTableName(args.target));
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_RETURN_NOT_OK(catalog->RenameTable(from, to));
-  if (!ctx.options.json) std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
+  if (!ctx.options.json)
+    std::cout << "renamed " << from.ToString() << " to " << to.ToString() << "\n";
   return arrow::Status::OK();
 }
 
@@ -201,7 +203,7 @@ arrow::Status Properties(CliContext& ctx, const TableArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(id));
   if (!set.empty() || !args.remove.empty()) {
-    ARROW_RETURN_NOT_OK(iceberg::UpdateProperties(*table, set, args.remove));
+    ARROW_RETURN_NOT_OK(iceberg::SetTableProperties(table, set, args.remove));
   }
   if (ctx.options.json) {
     PrintJson(std::cout, nlohmann::json(table->metadata().properties));
@@ -228,8 +230,9 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   auto* create = group->add_subcommand("create", "Create a table");
   create->add_option("table", args->table, "NAMESPACE.TABLE")->required();
-  create->add_option("--schema", args->schema,
-                     "Columns, e.g. 'id long not null, ts timestamptz, name string'")
+  create
+      ->add_option("--schema", args->schema,
+                   "Columns, e.g. 'id long not null, ts timestamptz, name string'")
       ->required();
   create->add_option("--partition-by", args->partition_by,
                      "Partition transforms, e.g. 'day(ts), bucket(16, id)'");
@@ -270,6 +273,7 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
 
   AddInspectCommands(*group, ctx, run);
   AddAlterCommand(*group, ctx, run);
+  AddSnapshotCommands(*group, ctx, run);
 }
 
 }  // namespace floe::cli

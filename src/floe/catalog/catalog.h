@@ -1,18 +1,20 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <arrow/result.h>
-#include <arrow/status.h>
-
+#include "floe/iceberg/metadata/table_update.h"
+#include "floe/iceberg/table/table.h"
+#include "floe/iceberg/table/table_identifier.h"
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
 #include "floe/iceberg/type/sort_order.h"
-#include "floe/iceberg/table/table.h"
-#include "floe/iceberg/table/table_identifier.h"
+#include "floe/iceberg/update/transaction.h"
 
 namespace floe::catalog {
 
@@ -48,6 +50,19 @@ class Catalog {
 
   virtual arrow::Result<std::shared_ptr<iceberg::Table>> CreateTable(
       const iceberg::TableIdentifier& id, const CreateTableRequest& request) = 0;
+  /// A create-table transaction (`CREATE TABLE ... AS`): changes added to it (an append, a
+  /// property) are committed together with the creation, as one update list with
+  /// assert-create, so the table appears with its first data or not at all.
+  virtual arrow::Result<std::unique_ptr<iceberg::Transaction>> BeginCreateTable(
+      const iceberg::TableIdentifier& id, const CreateTableRequest& request) = 0;
+  /// The one commit entry point: applies `updates` if `requirements` hold on the table as the
+  /// catalog has it (spec: REST "updateTable"). Errors: IsCommitConflict (re-plan and retry),
+  /// IsCommitStateUnknown (do not clean up), IsNoSuchTable, or the reason the updates are
+  /// invalid. Tables returned by the catalog commit through this too.
+  virtual arrow::Result<iceberg::TableState> UpdateTable(
+      const iceberg::TableIdentifier& id,
+      const std::vector<iceberg::TableRequirement>& requirements,
+      const std::vector<iceberg::TableUpdate>& updates) = 0;
   virtual arrow::Result<std::shared_ptr<iceberg::Table>> LoadTable(
       const iceberg::TableIdentifier& id) = 0;
   virtual arrow::Result<bool> TableExists(const iceberg::TableIdentifier& id) = 0;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/errors.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/ingest/folder_ingest.h"
@@ -36,8 +37,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> MetadataRows(const std::vector<Fold
     ARROW_RETURN_NOT_OK(selector.Append(f.name));
     ARROW_RETURN_NOT_OK(path.Append(f.location));
     ARROW_RETURN_NOT_OK(status.Append(f.status));
-    ARROW_RETURN_NOT_OK(records.Append(static_cast<int32_t>(
-        std::min<int64_t>(f.records, std::numeric_limits<int32_t>::max()))));
+    ARROW_RETURN_NOT_OK(records.Append(
+        static_cast<int32_t>(std::min<int64_t>(f.records, std::numeric_limits<int32_t>::max()))));
     ARROW_RETURN_NOT_OK(start.Append(f.start_us));
     ARROW_RETURN_NOT_OK(end.Append(f.end_us));
     ARROW_RETURN_NOT_OK(f.error.empty() ? error.AppendNull() : error.Append(f.error));
@@ -200,8 +201,8 @@ std::vector<FolderWork> ReadFolders(const IngestTables& tables, const IngestOpti
       const PendingFile& file = pending[i].files[f];
       if (!failed[i - begin] && !StopRequested(options)) {
         if (!part) {
-          auto made = FolderPartWriter::Make(tables, *pending[i].folder, job_id, task_id,
-                                             read_options);
+          auto made =
+              FolderPartWriter::Make(tables, *pending[i].folder, job_id, task_id, read_options);
           if (!made.ok()) {
             std::lock_guard<std::mutex> lock(progress_mu);
             failed[i - begin] = true;
@@ -244,9 +245,7 @@ std::vector<FolderWork> ReadFolders(const IngestTables& tables, const IngestOpti
 
 // A folder gets a processing-metadata row and a line in the summary when it failed or gave
 // new lines; one whose files were only touched is recorded in the batch alone.
-bool Reportable(const FolderWork& w) {
-  return w.result.status == kStatusFailed || w.lines > 0;
-}
+bool Reportable(const FolderWork& w) { return w.result.status == kStatusFailed || w.lines > 0; }
 
 // Stage 3: the batch record, then the data commit that makes it true, then the rejects and
 // processing-metadata commits carrying the same batch id.
@@ -256,6 +255,9 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
                           std::vector<iceberg::DataFile> reject_files, IngestReport* report) {
   auto& io = *tables.data->io();
   auto abandon = [&](const arrow::Status& st) {
+    // After an unknown commit outcome the table may hold the batch: the next run's ledger
+    // finds out from the batch id, and the leftover sweep removes what is not referenced.
+    if (iceberg::IsCommitStateUnknown(st)) return st;
     DeleteFiles(io, data_files);
     DeleteFiles(io, reject_files);
     return st;
@@ -280,7 +282,7 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
     append.AllowEmpty();
     auto committed = append.Commit();
     if (!committed.ok()) {
-      (void)io.Delete(batch_location);
+      if (!iceberg::IsCommitStateUnknown(committed.status())) (void)io.Delete(batch_location);
       return abandon(committed.status());
     }
     ++report->commits;
@@ -306,8 +308,8 @@ void AddToReport(const FolderWork& w, IngestReport* report) {
   report->unchanged_files += w.unchanged_files;
   if (!Reportable(w)) return;
   report->folders.push_back(FolderOutcome{w.result.name, w.result.status,
-                                          static_cast<int64_t>(w.files.size()),
-                                          w.result.records, w.result.rejects, w.result.error});
+                                          static_cast<int64_t>(w.files.size()), w.result.records,
+                                          w.result.rejects, w.result.error});
   report->records += w.result.status == kStatusSuccess ? w.result.records : 0;
   report->rejects += w.result.rejects;
   report->files += static_cast<int64_t>(w.files.size());
@@ -344,15 +346,14 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
       auto rejects = catalog.LoadTable(RejectsTableId(options.table));
       if (rejects.ok()) tables.rejects = *rejects;
     } else {
-      ARROW_ASSIGN_OR_RAISE(tables, OpenIngestTables(catalog, options.table,
-                                                     options.partition_by, options.rejects));
+      ARROW_ASSIGN_OR_RAISE(
+          tables, OpenIngestTables(catalog, options.table, options.partition_by, options.rejects));
     }
     ARROW_ASSIGN_OR_RAISE(auto loaded, IngestLedger::Load(tables));
     ledger = std::make_unique<IngestLedger>(std::move(loaded));
     if (!options.dry_run) {
       // Leftovers of killed runs go first; this run's marker goes up before it writes a file.
-      ARROW_ASSIGN_OR_RAISE(report.swept_files,
-                            IngestRun::SweepDeadRuns(tables, report.job_id));
+      ARROW_ASSIGN_OR_RAISE(report.swept_files, IngestRun::SweepDeadRuns(tables, report.job_id));
       auto started_run = IngestRun::Start(tables, report.job_id);
       if (started_run.ok()) {
         run = std::move(*started_run);
@@ -383,18 +384,18 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     return report;
   }
 
-  int threads = options.threads > 0 ? options.threads
-                                    : std::max(1u, std::thread::hardware_concurrency());
+  int threads =
+      options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   // Batches of whole folders: up to commit_every folders and commit_every_bytes of new input
   // (a folder larger than the byte limit makes a batch of its own).
   auto batch_end = [&](size_t begin) {
     size_t end = begin;
     int64_t bytes = 0;
     while (end < pending.size()) {
-      bool full = (options.commit_every > 0 &&
-                   end - begin >= static_cast<size_t>(options.commit_every)) ||
-                  (options.commit_every_bytes > 0 && end > begin &&
-                   bytes + pending[end].bytes > options.commit_every_bytes);
+      bool full =
+          (options.commit_every > 0 && end - begin >= static_cast<size_t>(options.commit_every)) ||
+          (options.commit_every_bytes > 0 && end > begin &&
+           bytes + pending[end].bytes > options.commit_every_bytes);
       if (full) break;
       bytes += pending[end].bytes;
       ++end;

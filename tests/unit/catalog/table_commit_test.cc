@@ -56,8 +56,8 @@ class TableCommitTest : public ::testing::Test {
   // Paths of the live files of the current snapshot.
   std::vector<std::string> LiveFiles(iceberg::Table& table) {
     std::vector<std::string> out;
-    auto manifests = iceberg::ReadManifestList(*table.io(),
-                                               table.metadata().CurrentSnapshot()->manifest_list);
+    auto manifests =
+        iceberg::ReadManifestList(*table.io(), table.metadata().CurrentSnapshot()->manifest_list);
     EXPECT_TRUE(manifests.ok()) << manifests.status().ToString();
     for (const auto& m : *manifests) {
       auto entries = iceberg::ReadManifestEntries(*table.io(), m);
@@ -102,7 +102,7 @@ TEST_F(TableCommitTest, ThreadsAppendingConcurrentlyAllLand) {
     threads.emplace_back([&, t] {
       auto catalog = Open();
       auto table = *catalog->LoadTable(table_id_);
-      (void)iceberg::UpdateProperties(*table, {{"commit.retry.num-retries", "50"}}, {});
+      (void)iceberg::SetTableProperties(table, {{"commit.retry.num-retries", "50"}}, {});
       for (int i = 0; i < kCommits; ++i) {
         FastAppend append(table);
         append.AppendFile(File("t" + std::to_string(t) + "-" + std::to_string(i), 1));
@@ -121,7 +121,7 @@ TEST_F(TableCommitTest, ThreadsAppendingConcurrentlyAllLand) {
 
 TEST_F(TableCommitTest, GivesUpAfterConfiguredRetriesWithClearError) {
   auto table = *catalog_->LoadTable(table_id_);
-  ASSERT_TRUE(iceberg::UpdateProperties(*table, {{"commit.retry.num-retries", "0"}}, {}).ok());
+  ASSERT_TRUE(iceberg::SetTableProperties(table, {{"commit.retry.num-retries", "0"}}, {}).ok());
   auto stale = *Open()->LoadTable(table_id_);
   FastAppend a(table);
   a.AppendFile(File("a", 1));
@@ -200,10 +200,13 @@ TEST_F(TableCommitTest, TablesWithDeleteFilesFailClearly) {
   ASSERT_TRUE(list.ok());
   ASSERT_TRUE((*list)->Add(manifests).ok());
   ASSERT_TRUE((*list)->Close().ok());
-  ASSERT_TRUE(iceberg::CommitWithRetry(*table, [&](const iceberg::TableState& base) {
-                return arrow::Result<iceberg::TableMetadata>(
-                    iceberg::WithSnapshot(*base.metadata, snap));
-              }).ok());
+  iceberg::TableMetadataBuilder builder(table->metadata());
+  ASSERT_TRUE(builder.AddSnapshot(snap).ok());
+  ASSERT_TRUE(builder.SetRef(iceberg::kMainBranch, iceberg::SnapshotRef{snapshot_id}).ok());
+  auto committed = table->operations().Commit(
+      iceberg::RequirementsFor(&table->metadata(), builder.updates()), builder.updates());
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  table->Adopt(*committed);
 
   auto scan = iceberg::TableScan::Make(*table, {});
   ASSERT_TRUE(scan.ok());

@@ -3,8 +3,9 @@
 #include <filesystem>
 
 #include "floe/catalog/drop_table_data.h"
-#include "floe/iceberg/table/reachable_files.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
+#include "floe/iceberg/table/reachable_files.h"
+#include "floe/iceberg/update/transaction.h"
 
 namespace floe::catalog {
 namespace {
@@ -19,8 +20,84 @@ arrow::Result<TableState> ReadState(io::FileIO& io, const std::string& location)
   return TableState{std::move(metadata), location};
 }
 
-/// Commits of one table through the SQL store: write the metadata file, then compare-and-swap
-/// the pointer. A lost race removes the orphaned file and reports a commit conflict.
+bool IsCreate(const std::vector<iceberg::TableRequirement>& requirements) {
+  for (const auto& r : requirements) {
+    if (std::holds_alternative<iceberg::AssertCreate>(r)) return true;
+  }
+  return false;
+}
+
+// A new table from its update list (assert-create): the metadata file is written first and
+// the row added after; a table created meanwhile under the same name makes the insert fail.
+arrow::Result<TableState> CreateInStore(SqlCatalogStore& store, io::FileIO& io,
+                                        const TableIdentifier& id,
+                                        const std::vector<iceberg::TableUpdate>& updates) {
+  ARROW_ASSIGN_OR_RAISE(bool ns_exists, store.NamespaceExists(id.ns));
+  if (!ns_exists) {
+    return MakeError(ErrorKind::kNoSuchNamespace,
+                     "namespace " + id.NamespaceString() + " does not exist");
+  }
+  ARROW_ASSIGN_OR_RAISE(bool exists, store.TableExists(id.ns, id.name));
+  if (exists) {
+    return MakeError(ErrorKind::kAlreadyExists, "table " + id.ToString() + " already exists");
+  }
+  auto builder = iceberg::TableMetadataBuilder::ForCreate();
+  arrow::Status applied = builder.ApplyAll(updates);
+  if (!applied.ok()) {
+    return applied.WithMessage("cannot create table ", id.ToString(), ": ", applied.message());
+  }
+  ARROW_ASSIGN_OR_RAISE(TableMetadata metadata, builder.Build());
+  auto location = iceberg::WriteMetadataFile(io, metadata, "");
+  if (!location.ok()) {
+    return location.status().WithMessage("cannot create table ", id.ToString(), ": ",
+                                         location.status().message());
+  }
+  arrow::Status created = store.CreateTable(id.ns, id.name, *location);
+  if (!created.ok()) {
+    (void)io.Delete(*location);
+    return created;
+  }
+  return TableState{std::make_shared<const TableMetadata>(std::move(metadata)), *location};
+}
+
+// A change to an existing table. The requirements are checked and the updates applied to the
+// metadata the pointer names now, and the swap only succeeds if the pointer still names it: a
+// commit in between makes this one a conflict, and the caller re-plans.
+arrow::Result<TableState> UpdateInStore(SqlCatalogStore& store, io::FileIO& io,
+                                        const TableIdentifier& id,
+                                        const std::vector<iceberg::TableRequirement>& requirements,
+                                        const std::vector<iceberg::TableUpdate>& updates) {
+  if (IsCreate(requirements)) return CreateInStore(store, io, id, updates);
+  ARROW_ASSIGN_OR_RAISE(std::string current, store.GetMetadataLocation(id.ns, id.name));
+  ARROW_ASSIGN_OR_RAISE(TableState base, ReadState(io, current));
+  arrow::Status met = iceberg::CheckRequirements(requirements, base.metadata.get());
+  if (!met.ok()) return met.WithMessage("table ", id.ToString(), ": ", met.message());
+  if (updates.empty()) return base;
+  iceberg::TableMetadataBuilder builder(*base.metadata);
+  arrow::Status applied = builder.ApplyAll(updates);
+  if (!applied.ok()) {
+    // The change was valid against the table it was planned on (the builder checked it then),
+    // so the table moved on in a way the requirements do not capture: re-plan.
+    return iceberg::CommitConflict("table " + id.ToString() +
+                                   " changed during commit: " + applied.message());
+  }
+  ARROW_ASSIGN_OR_RAISE(TableMetadata built, builder.Build());
+  TableMetadata next = iceberg::WithMetadataLogEntry(built, *base.metadata, current);
+  ARROW_ASSIGN_OR_RAISE(std::string location, iceberg::WriteMetadataFile(io, next, current));
+  arrow::Status swapped = store.CommitMetadataLocation(id.ns, id.name, current, location);
+  if (!swapped.ok()) {
+    // The catalog did not take the new file: nothing points at it.
+    (void)io.Delete(location);
+    if (IsCommitConflict(swapped)) {
+      return iceberg::CommitConflict("table " + id.ToString() +
+                                     " changed during commit: " + swapped.message());
+    }
+    return swapped;
+  }
+  return TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
+}
+
+/// Commits of one table through the SQL store.
 class SqlTableOperations final : public iceberg::TableOperations {
  public:
   SqlTableOperations(TableIdentifier id, std::shared_ptr<SqlCatalogStore> store,
@@ -35,23 +112,9 @@ class SqlTableOperations final : public iceberg::TableOperations {
     return ReadState(*io_, location);
   }
 
-  arrow::Result<TableState> Commit(const TableState& base, const TableMetadata& updated) override {
-    TableMetadata next =
-        iceberg::WithMetadataLogEntry(updated, *base.metadata, base.metadata_location);
-    ARROW_ASSIGN_OR_RAISE(std::string location,
-                          iceberg::WriteMetadataFile(*io_, next, base.metadata_location));
-    arrow::Status swapped =
-        store_->CommitMetadataLocation(id_.ns, id_.name, base.metadata_location, location);
-    if (!swapped.ok()) {
-      // The catalog did not take the new file: nothing points at it.
-      (void)io_->Delete(location);
-      if (IsCommitConflict(swapped)) {
-        return iceberg::CommitConflict("table " + id_.ToString() +
-                                       " changed during commit: " + swapped.message());
-      }
-      return swapped;
-    }
-    return TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
+  arrow::Result<TableState> Commit(const std::vector<iceberg::TableRequirement>& requirements,
+                                   const std::vector<iceberg::TableUpdate>& updates) override {
+    return UpdateInStore(*store_, *io_, id_, requirements, updates);
   }
 
  private:
@@ -113,38 +176,42 @@ arrow::Result<std::string> SqlCatalog::DefaultLocation(const TableIdentifier& id
 
 arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
     const TableIdentifier& id, const CreateTableRequest& request) {
-  ARROW_ASSIGN_OR_RAISE(bool ns_exists, store_->NamespaceExists(id.ns));
-  if (!ns_exists) {
-    return MakeError(ErrorKind::kNoSuchNamespace,
-                        "namespace " + id.NamespaceString() + " does not exist");
-  }
-  ARROW_ASSIGN_OR_RAISE(bool exists, store_->TableExists(id.ns, id.name));
-  if (exists) {
-    return MakeError(ErrorKind::kAlreadyExists,
-                        "table " + id.ToString() + " already exists");
-  }
+  ARROW_ASSIGN_OR_RAISE(auto builder, NewTableBuilder(id, request));
+  ARROW_ASSIGN_OR_RAISE(TableState state, CreateInStore(*store_, *io_, id, builder.updates()));
+  auto ops = std::make_shared<SqlTableOperations>(id, store_, io_);
+  return std::make_shared<iceberg::Table>(ops, std::move(state));
+}
+
+arrow::Result<iceberg::TableMetadataBuilder> SqlCatalog::NewTableBuilder(
+    const TableIdentifier& id, const CreateTableRequest& request) {
   std::string location = request.location;
   if (location.empty()) {
     ARROW_ASSIGN_OR_RAISE(location, DefaultLocation(id));
   }
-  ARROW_ASSIGN_OR_RAISE(TableMetadata metadata,
-                        iceberg::NewTableMetadata(request.schema, request.spec,
-                                                  request.sort_order, location,
-                                                  request.properties));
-  auto metadata_location = iceberg::WriteMetadataFile(*io_, metadata, "");
-  if (!metadata_location.ok()) {
-    return metadata_location.status().WithMessage("cannot create table ", id.ToString(), ": ",
-                                                  metadata_location.status().message());
+  auto builder = iceberg::NewTable(request.schema, request.spec, request.sort_order, location,
+                                   request.properties);
+  if (!builder.ok()) {
+    return builder.status().WithMessage("cannot create table ", id.ToString(), ": ",
+                                        builder.status().message());
   }
-  arrow::Status created = store_->CreateTable(id.ns, id.name, *metadata_location);
-  if (!created.ok()) {
-    (void)io_->Delete(*metadata_location);
-    return created;
+  return builder;
+}
+
+arrow::Result<std::unique_ptr<iceberg::Transaction>> SqlCatalog::BeginCreateTable(
+    const TableIdentifier& id, const CreateTableRequest& request) {
+  ARROW_ASSIGN_OR_RAISE(bool exists, store_->TableExists(id.ns, id.name));
+  if (exists) {
+    return MakeError(ErrorKind::kAlreadyExists, "table " + id.ToString() + " already exists");
   }
+  ARROW_ASSIGN_OR_RAISE(auto builder, NewTableBuilder(id, request));
   auto ops = std::make_shared<SqlTableOperations>(id, store_, io_);
-  return std::make_shared<iceberg::Table>(
-      ops,
-      TableState{std::make_shared<const TableMetadata>(std::move(metadata)), *metadata_location});
+  return iceberg::Transaction::ForCreate(std::move(ops), builder);
+}
+
+arrow::Result<TableState> SqlCatalog::UpdateTable(
+    const TableIdentifier& id, const std::vector<iceberg::TableRequirement>& requirements,
+    const std::vector<iceberg::TableUpdate>& updates) {
+  return UpdateInStore(*store_, *io_, id, requirements, updates);
 }
 
 arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::LoadTable(const TableIdentifier& id) {

@@ -5,6 +5,7 @@
 
 #include "floe/catalog/catalog.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/io/file_io.h"
 
 namespace floe::catalog {
@@ -31,6 +32,12 @@ class SqlCatalog final : public Catalog {
 
   arrow::Result<std::shared_ptr<iceberg::Table>> CreateTable(
       const iceberg::TableIdentifier& id, const CreateTableRequest& request) override;
+  arrow::Result<std::unique_ptr<iceberg::Transaction>> BeginCreateTable(
+      const iceberg::TableIdentifier& id, const CreateTableRequest& request) override;
+  arrow::Result<iceberg::TableState> UpdateTable(
+      const iceberg::TableIdentifier& id,
+      const std::vector<iceberg::TableRequirement>& requirements,
+      const std::vector<iceberg::TableUpdate>& updates) override;
   arrow::Result<std::shared_ptr<iceberg::Table>> LoadTable(
       const iceberg::TableIdentifier& id) override;
   arrow::Result<bool> TableExists(const iceberg::TableIdentifier& id) override;
@@ -47,6 +54,9 @@ class SqlCatalog final : public Catalog {
       : warehouse_(std::move(warehouse)), store_(std::move(store)), io_(std::move(io)) {}
 
   arrow::Result<std::string> DefaultLocation(const iceberg::TableIdentifier& id);
+  /// The update list of a new table (a default location if the request has none).
+  arrow::Result<iceberg::TableMetadataBuilder> NewTableBuilder(const iceberg::TableIdentifier& id,
+                                                               const CreateTableRequest& request);
 
   std::string warehouse_;
   std::shared_ptr<SqlCatalogStore> store_;

@@ -120,8 +120,8 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSchema(const Schema& schema,
                                                        int32_t last_column_id) {
   if (last_column_id < metadata_.last_column_id) {
     return Fail("last-column-id may not decrease (from " +
-                std::to_string(metadata_.last_column_id) + " to " +
-                std::to_string(last_column_id) + ")");
+                std::to_string(metadata_.last_column_id) + " to " + std::to_string(last_column_id) +
+                ")");
   }
   if (schema.HighestFieldId() > last_column_id) {
     return Fail("schema uses field id " + std::to_string(schema.HighestFieldId()) +
@@ -150,8 +150,7 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSchema(const Schema& schema,
   }
   int32_t id = found ? *found : highest + 1;
   if (!found) {
-    auto added =
-        std::make_shared<const Schema>(id, schema.fields(), schema.identifier_field_ids());
+    auto added = std::make_shared<const Schema>(id, schema.fields(), schema.identifier_field_ids());
     metadata_.schemas.push_back(added);
     updates_.push_back(iceberg::AddSchema{added, last_column_id});
   } else {
@@ -302,8 +301,7 @@ arrow::Status TableMetadataBuilder::AddSnapshot(const Snapshot& snapshot) {
   if (metadata_.SnapshotById(snapshot.snapshot_id) != nullptr) {
     return Fail("snapshot " + std::to_string(snapshot.snapshot_id) + " already exists");
   }
-  if (metadata_.format_version >= 2 &&
-      snapshot.sequence_number <= metadata_.last_sequence_number &&
+  if (metadata_.format_version >= 2 && snapshot.sequence_number <= metadata_.last_sequence_number &&
       snapshot.parent_snapshot_id.has_value()) {
     return Fail("snapshot " + std::to_string(snapshot.snapshot_id) + " has sequence number " +
                 std::to_string(snapshot.sequence_number) + ", not above the table's last " +
@@ -332,9 +330,9 @@ arrow::Status TableMetadataBuilder::SetRef(const std::string& name, const Snapsh
   if (name == kMainBranch && ref.type != SnapshotRefType::kBranch) {
     return Fail("'main' must be a branch");
   }
-  if (ref.type == SnapshotRefType::kTag &&
-      (ref.min_snapshots_to_keep || ref.max_snapshot_age_ms)) {
-    return Fail("tag '" + name + "' cannot keep snapshots (min-snapshots-to-keep and "
+  if (ref.type == SnapshotRefType::kTag && (ref.min_snapshots_to_keep || ref.max_snapshot_age_ms)) {
+    return Fail("tag '" + name +
+                "' cannot keep snapshots (min-snapshots-to-keep and "
                 "max-snapshot-age-ms are for branches)");
   }
   auto it = metadata_.refs.find(name);
@@ -350,8 +348,8 @@ arrow::Status TableMetadataBuilder::SetRef(const std::string& name, const Snapsh
   metadata_.refs[name] = ref;
   if (name == kMainBranch) {
     metadata_.current_snapshot_id = ref.snapshot_id;
+    // The log records when the snapshot became current: its own time if this change made it.
     int64_t when = added_snapshot_ids_.count(ref.snapshot_id) ? snapshot->timestamp_ms : NowMs();
-    when = std::max(when, metadata_.last_updated_ms);
     last_updated_ms_ = std::max(last_updated_ms_.value_or(0), when);
     metadata_.snapshot_log.push_back({when, ref.snapshot_id});
   }
@@ -497,36 +495,6 @@ arrow::Result<TableMetadata> NewTableMetadata(const Schema& schema, const Partit
   ARROW_ASSIGN_OR_RAISE(auto builder,
                         NewTable(schema, spec, sort_order, location, std::move(properties)));
   return builder.Build();
-}
-
-TableMetadata WithSnapshot(const TableMetadata& base, Snapshot snapshot) {
-  TableMetadata md = base;
-  md.last_sequence_number = std::max(md.last_sequence_number, snapshot.sequence_number);
-  md.last_updated_ms = std::max(snapshot.timestamp_ms, base.last_updated_ms);
-  md.current_snapshot_id = snapshot.snapshot_id;
-  md.snapshot_log.push_back({snapshot.timestamp_ms, snapshot.snapshot_id});
-  SnapshotRef main;
-  main.snapshot_id = snapshot.snapshot_id;
-  main.type = SnapshotRefType::kBranch;
-  auto existing = md.refs.find(kMainBranch);
-  if (existing != md.refs.end()) {
-    main.min_snapshots_to_keep = existing->second.min_snapshots_to_keep;
-    main.max_snapshot_age_ms = existing->second.max_snapshot_age_ms;
-    main.max_ref_age_ms = existing->second.max_ref_age_ms;
-  }
-  md.refs[kMainBranch] = main;
-  md.snapshots.push_back(std::move(snapshot));
-  return md;
-}
-
-TableMetadata WithProperties(const TableMetadata& base,
-                             const std::map<std::string, std::string>& set,
-                             const std::vector<std::string>& remove) {
-  TableMetadata md = base;
-  for (const auto& key : remove) md.properties.erase(key);
-  for (const auto& [key, value] : set) md.properties[key] = value;
-  md.last_updated_ms = std::max(NowMs(), base.last_updated_ms);
-  return md;
 }
 
 TableMetadata WithMetadataLogEntry(const TableMetadata& updated, const TableMetadata& previous,

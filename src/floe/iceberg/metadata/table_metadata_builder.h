@@ -1,5 +1,8 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -7,9 +10,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/iceberg/metadata/table_properties.h"
@@ -106,14 +106,6 @@ arrow::Result<TableMetadata> NewTableMetadata(const Schema& schema, const Partit
                                               const SortOrder& sort_order,
                                               const std::string& location,
                                               std::map<std::string, std::string> properties);
-
-/// Appends a snapshot whose parent is the current one and makes it current on `main`.
-/// (Superseded by TableMetadataBuilder; kept until every change commits through it.)
-TableMetadata WithSnapshot(const TableMetadata& base, Snapshot snapshot);
-/// Sets and removes properties. (Superseded by TableMetadataBuilder.)
-TableMetadata WithProperties(const TableMetadata& base,
-                             const std::map<std::string, std::string>& set,
-                             const std::vector<std::string>& remove);
 
 /// Records `previous_location` in the metadata log of a metadata about to replace it, keeping
 /// at most `write.metadata.previous-versions-max` entries.

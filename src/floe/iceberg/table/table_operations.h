@@ -1,14 +1,16 @@
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <arrow/result.h>
 #include <arrow/status.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "floe/iceberg/errors.h"
-#include "floe/iceberg/table/table_identifier.h"
 #include "floe/iceberg/metadata/table_metadata.h"
+#include "floe/iceberg/metadata/table_update.h"
+#include "floe/iceberg/table/table_identifier.h"
 #include "floe/io/file_io.h"
 
 namespace floe::iceberg {
@@ -29,11 +31,15 @@ class TableOperations {
   virtual std::shared_ptr<io::FileIO> io() const = 0;
   /// Reloads the current metadata from the catalog.
   virtual arrow::Result<TableState> Refresh() = 0;
-  /// Writes `updated` as a new metadata file and swaps it in if the table still points at
-  /// `base`. A lost race returns a status for which IsCommitConflict() is true; the caller
-  /// refreshes and retries.
-  virtual arrow::Result<TableState> Commit(const TableState& base,
-                                           const TableMetadata& updated) = 0;
+  /// Commits a change: if every requirement holds on the table as the catalog has it now, the
+  /// catalog applies `updates` to that metadata and makes the result current (spec: REST
+  /// "CommitTableRequest"; the SQL catalog does the same locally, inside its compare-and-swap).
+  /// A failed requirement or a lost race is a commit conflict (IsCommitConflict): nothing was
+  /// committed, and the caller re-plans the change against a refreshed table. When the outcome
+  /// cannot be known (IsCommitStateUnknown), the caller must not delete the files the change
+  /// wrote, since the table may reference them now.
+  virtual arrow::Result<TableState> Commit(const std::vector<TableRequirement>& requirements,
+                                           const std::vector<TableUpdate>& updates) = 0;
 };
 
 /// The next metadata file location for a table: `<location>/metadata/NNNNN-<uuid>.metadata.json`

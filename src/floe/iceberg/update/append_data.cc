@@ -3,6 +3,7 @@
 #include <arrow/table.h>
 
 #include "floe/iceberg/data/data_writer.h"
+#include "floe/iceberg/errors.h"
 #include "floe/iceberg/update/fast_append.h"
 
 namespace floe::iceberg {
@@ -44,13 +45,15 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
 
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
                                    const std::map<std::string, std::string>& summary,
-                                   const std::string& file_prefix) {
+                                   const std::string& file_prefix, const std::string& branch) {
   ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table, rows, file_prefix));
   FastAppend append(table);
   append.AppendFiles(files);
+  append.ToBranch(branch);
   for (const auto& [k, v] : summary) append.SetSummary(k, v);
   auto snapshot = append.Commit();
-  if (!snapshot.ok()) {
+  // After an unknown commit outcome the table may reference the files: keep them.
+  if (!snapshot.ok() && !IsCommitStateUnknown(snapshot.status())) {
     for (const auto& f : files) (void)table->io()->Delete(f.file_path);
   }
   return snapshot;

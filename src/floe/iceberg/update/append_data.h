@@ -1,12 +1,12 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/table.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/table.h>
 
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/table/table.h"
@@ -20,11 +20,12 @@ namespace floe::iceberg {
 arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
                                                     const std::string& file_prefix = "");
 
-/// Writes rows and commits them in one "append" snapshot; `summary` adds keys to the
-/// snapshot summary; `file_prefix` starts the new files' names. If the commit fails the new
-/// files are deleted.
+/// Writes rows and commits them in one "append" snapshot on `branch`; `summary` adds keys to
+/// the snapshot summary; `file_prefix` starts the new files' names. If the commit fails the new
+/// files are deleted (unless its outcome is unknown).
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
                                    const std::map<std::string, std::string>& summary = {},
-                                   const std::string& file_prefix = "");
+                                   const std::string& file_prefix = "",
+                                   const std::string& branch = kMainBranch);
 
 }  // namespace floe::iceberg

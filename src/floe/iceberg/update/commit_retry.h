@@ -1,12 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 
-#include <arrow/result.h>
-#include <arrow/status.h>
-
-#include "floe/iceberg/table/table.h"
+#include "floe/iceberg/metadata/table_metadata.h"
 
 namespace floe::iceberg {
 
@@ -20,13 +16,5 @@ struct RetryPolicy {
 
   static RetryPolicy FromProperties(const TableMetadata& metadata);
 };
-
-/// Produces the metadata a change wants, given the table as it is now.
-using ApplyChange = std::function<arrow::Result<TableMetadata>(const TableState& base)>;
-
-/// Optimistic commit: apply the change to the table's current metadata and compare-and-swap it
-/// in; on a conflict, refresh, re-apply (the change re-validates itself against the new base)
-/// and retry with jittered exponential backoff. On success the table holds the new state.
-arrow::Status CommitWithRetry(Table& table, const ApplyChange& apply);
 
 }  // namespace floe::iceberg

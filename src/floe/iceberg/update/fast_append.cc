@@ -26,11 +26,12 @@ arrow::Result<SnapshotPlan> FastAppend::Plan(const TableMetadata& base, int64_t 
     }
     plan.changes.Added(f, spec->PartitionPath(f.partition));
   }
-  if (added_manifests_.empty()) {
+  if (added_manifests_.empty() || change_files_.empty()) {
+    // Written once for every attempt; removed if the change finally fails.
     ARROW_ASSIGN_OR_RAISE(added_manifests_, WriteAddedManifests(base, snapshot_id, files_));
+    for (const auto& m : added_manifests_) change_files_.push_back(m.manifest_path);
   }
-  plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(),
-                        added_manifests_.end());
+  plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(), added_manifests_.end());
   return plan;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/table/table.h"
@@ -32,8 +32,12 @@ class PendingUpdate {
   /// Commits this change on its own, retrying on conflicts (table properties commit.retry.*).
   arrow::Status Commit();
 
-  /// Files written by the last Apply that no committed metadata references yet.
+  /// Files written by the last Apply for that attempt only: removed when the attempt does not
+  /// commit (and the outcome is known).
   std::vector<std::string>& attempt_files() { return attempt_files_; }
+  /// Files written once and reused by every attempt (e.g. the manifest of appended files):
+  /// removed when the change finally fails (and the outcome is known).
+  std::vector<std::string>& change_files() { return change_files_; }
   const std::shared_ptr<Table>& table() const { return table_; }
 
  protected:
@@ -41,6 +45,14 @@ class PendingUpdate {
 
   std::shared_ptr<Table> table_;
   std::vector<std::string> attempt_files_;
+  std::vector<std::string> change_files_;
 };
+
+/// Commits `changes` to `table` as one update list, in order, each planned on top of the ones
+/// before it; on a conflict the table is refreshed and every change planned again, with
+/// jittered exponential backoff (table properties commit.retry.*). `create`, when given, is the
+/// update list of a table being created (assert-create). On success `table` holds the new state.
+arrow::Status CommitChanges(Table& table, const std::vector<PendingUpdate*>& changes,
+                            const TableMetadataBuilder* create = nullptr);
 
 }  // namespace floe::iceberg

@@ -5,7 +5,6 @@
 #include "floe/iceberg/manifest/manifest_list.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
-#include "floe/iceberg/update/commit_retry.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -25,7 +24,16 @@ void SnapshotChanges::Deleted(const DataFile& file, const std::string& partition
 }
 
 SnapshotProducer::SnapshotProducer(std::shared_ptr<Table> table)
-    : table_(std::move(table)), commit_uuid_(util::RandomUuid()) {}
+    : PendingUpdate(std::move(table)), commit_uuid_(util::RandomUuid()) {}
+
+SnapshotProducer& SnapshotProducer::ToBranch(std::string branch) {
+  branch_ = std::move(branch);
+  return *this;
+}
+
+const Snapshot* SnapshotProducer::ParentSnapshot(const TableMetadata& base) const {
+  return base.SnapshotForRef(branch_);
+}
 
 SnapshotProducer& SnapshotProducer::SetSummary(const std::string& key, const std::string& value) {
   summary_extra_[key] = value;
@@ -50,9 +58,9 @@ std::string SnapshotProducer::NewManifestLocation(const TableMetadata& base, int
 
 arrow::Result<std::vector<ManifestFile>> SnapshotProducer::CurrentManifests(
     const TableMetadata& base) {
-  const Snapshot* current = base.CurrentSnapshot();
-  if (current == nullptr) return std::vector<ManifestFile>{};
-  return ReadManifestList(*table_->io(), current->manifest_list);
+  const Snapshot* parent = ParentSnapshot(base);
+  if (parent == nullptr) return std::vector<ManifestFile>{};
+  return ReadManifestList(*table_->io(), parent->manifest_list);
 }
 
 arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
@@ -67,9 +75,9 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
       return arrow::Status::Invalid("table ", table_->identifier().ToString(),
                                     ": data file has unknown partition spec id ", spec_id);
     }
-    ARROW_ASSIGN_OR_RAISE(auto writer,
-                          ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
-                                               *spec, *schema, nullptr, snapshot_id));
+    ARROW_ASSIGN_OR_RAISE(
+        auto writer, ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
+                                          *spec, *schema, nullptr, snapshot_id));
     for (const DataFile* f : spec_files) ARROW_RETURN_NOT_OK(writer->Add(*f));
     ARROW_ASSIGN_OR_RAISE(auto manifest, writer->Close());
     out.push_back(std::move(manifest));
@@ -120,62 +128,64 @@ std::map<std::string, std::string> BuildSummary(const char* operation, const Sna
 
 }  // namespace
 
-arrow::Result<Snapshot> SnapshotProducer::Commit() {
-  const int64_t snapshot_id = NewSnapshotId(table_->metadata());
-  Snapshot committed;
-  bool nothing_to_do = false;
-  std::vector<std::string> attempt_files;
-  auto cleanup = [&] {
-    for (const auto& f : attempt_files) (void)table_->io()->Delete(f);
-    attempt_files.clear();
-  };
-  arrow::Status status =
-      CommitWithRetry(*table_, [&](const TableState& state) -> arrow::Result<TableMetadata> {
-        cleanup();  // files of a lost attempt
-        const TableMetadata& base = *state.metadata;
-        if (validate_) ARROW_RETURN_NOT_OK(validate_(base));
-        ARROW_ASSIGN_OR_RAISE(SnapshotPlan plan, Plan(base, snapshot_id));
-        attempt_files = plan.attempt_files;
-        if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0 &&
-            !allow_empty_) {
-          nothing_to_do = true;
-          return base;
-        }
-        nothing_to_do = false;
-        Snapshot snap;
-        snap.snapshot_id = snapshot_id;
-        snap.parent_snapshot_id = base.current_snapshot_id;
-        snap.sequence_number = base.last_sequence_number + 1;
-        snap.timestamp_ms = std::max(NowMs(), base.last_updated_ms);
-        snap.schema_id = base.current_schema_id;
-        snap.summary = BuildSummary(operation(), plan.changes, base.CurrentSnapshot());
-        for (const auto& [k, v] : summary_extra_) snap.summary[k] = v;
-        snap.manifest_list = io::JoinLocation(
-            base.location, "metadata/snap-" + std::to_string(snapshot_id) + "-" +
-                               std::to_string(snap.sequence_number) + "-" + commit_uuid_ +
-                               ".avro");
-        ARROW_ASSIGN_OR_RAISE(auto list, ManifestListWriter::Make(
-                                             *table_->io(), snap.manifest_list, snapshot_id,
-                                             snap.parent_snapshot_id, snap.sequence_number));
-        ARROW_RETURN_NOT_OK(list->Add(plan.manifests));
-        ARROW_RETURN_NOT_OK(list->Close().status());
-        attempt_files.push_back(snap.manifest_list);
-        committed = snap;
-        return WithSnapshot(base, std::move(snap));
-      });
-  if (!status.ok()) {
-    cleanup();
-    return status;
+arrow::Status SnapshotProducer::Apply(TableMetadataBuilder& builder) {
+  const TableMetadata& base = builder.current();
+  planned_.reset();
+  if (validate_) ARROW_RETURN_NOT_OK(validate_(base));
+  // One id for every attempt: manifests written once carry it. Taken again only if a
+  // concurrent writer happened to use it.
+  if (snapshot_id_ == 0 || base.SnapshotById(snapshot_id_) != nullptr) {
+    snapshot_id_ = NewSnapshotId(base);
   }
-  if (nothing_to_do) {
-    const Snapshot* current = table_->metadata().CurrentSnapshot();
-    if (current == nullptr) {
-      return arrow::Status::Invalid("table ", table_->identifier().ToString(),
-                                    ": nothing to commit");
+  ARROW_ASSIGN_OR_RAISE(SnapshotPlan plan, Plan(base, snapshot_id_));
+  attempt_files_ = plan.attempt_files;
+  if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0 && !allow_empty_) {
+    return arrow::Status::OK();  // nothing to commit
+  }
+  const Snapshot* parent = ParentSnapshot(base);
+  Snapshot snap;
+  snap.snapshot_id = snapshot_id_;
+  if (parent != nullptr) snap.parent_snapshot_id = parent->snapshot_id;
+  snap.sequence_number = base.last_sequence_number + 1;
+  snap.timestamp_ms = std::max(NowMs(), base.last_updated_ms);
+  snap.schema_id = base.current_schema_id;
+  snap.summary = BuildSummary(operation(), plan.changes, parent);
+  for (const auto& [k, v] : summary_extra_) snap.summary[k] = v;
+  snap.manifest_list = io::JoinLocation(
+      base.location, "metadata/snap-" + std::to_string(snap.snapshot_id) + "-" +
+                         std::to_string(snap.sequence_number) + "-" + commit_uuid_ + ".avro");
+  ARROW_ASSIGN_OR_RAISE(
+      auto list, ManifestListWriter::Make(*table_->io(), snap.manifest_list, snap.snapshot_id,
+                                          snap.parent_snapshot_id, snap.sequence_number));
+  attempt_files_.push_back(snap.manifest_list);
+  ARROW_RETURN_NOT_OK(list->Add(plan.manifests));
+  ARROW_RETURN_NOT_OK(list->Close().status());
+  ARROW_RETURN_NOT_OK(builder.AddSnapshot(snap));
+  // The branch keeps its retention settings; a new branch starts with none.
+  SnapshotRef ref;
+  auto existing = base.refs.find(branch_);
+  if (existing != base.refs.end()) {
+    if (existing->second.type != SnapshotRefType::kBranch) {
+      return arrow::Status::Invalid("table ", table_->identifier().ToString(), ": '", branch_,
+                                    "' is a tag; only branches take new snapshots");
     }
-    return *current;
+    ref = existing->second;
   }
-  return committed;
+  ref.snapshot_id = snap.snapshot_id;
+  ref.type = SnapshotRefType::kBranch;
+  ARROW_RETURN_NOT_OK(builder.SetRef(branch_, ref));
+  planned_ = std::move(snap);
+  return arrow::Status::OK();
+}
+
+arrow::Result<Snapshot> SnapshotProducer::Commit() {
+  ARROW_RETURN_NOT_OK(PendingUpdate::Commit());
+  if (planned_) return *planned_;
+  const Snapshot* head = table_->metadata().SnapshotForRef(branch_);
+  if (head == nullptr) {
+    return arrow::Status::Invalid("table ", table_->identifier().ToString(), ": nothing to commit");
+  }
+  return *head;
 }
 
 arrow::Status CheckNoDeleteFiles(const TableIdentifier& id,

@@ -1,18 +1,20 @@
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <set>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <arrow/result.h>
 #include <arrow/status.h>
 
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/table/table.h"
+#include "floe/iceberg/update/pending_update.h"
 
 namespace floe::iceberg {
 
@@ -40,12 +42,10 @@ struct SnapshotPlan {
 };
 
 /// Base of every change that makes a snapshot (append, overwrite, …): it plans manifests against
-/// the current table, writes the manifest list, and commits with retries, re-planning on every
-/// conflict so a change is applied to the table as it really is.
-class SnapshotProducer {
+/// the table as it is at each commit attempt, writes the manifest list, and adds the snapshot
+/// to its branch (`main` unless told otherwise).
+class SnapshotProducer : public PendingUpdate {
  public:
-  virtual ~SnapshotProducer() = default;
-
   /// Adds a key to the snapshot summary (e.g. an idempotency token).
   SnapshotProducer& SetSummary(const std::string& key, const std::string& value);
   /// A check run against the table as it is at every commit attempt (also after a conflict);
@@ -53,10 +53,19 @@ class SnapshotProducer {
   SnapshotProducer& SetValidation(std::function<arrow::Status(const TableMetadata&)> validate);
   /// Commit a snapshot even when no file is added or removed (to record a summary token).
   SnapshotProducer& AllowEmpty();
+  /// Commits to this branch instead of `main`. A branch that does not exist yet is created,
+  /// starting from no data (as Java does).
+  SnapshotProducer& ToBranch(std::string branch);
 
-  /// Commits; returns the new snapshot. A change with nothing to do (no file added or removed)
-  /// commits nothing and returns the current snapshot, or Invalid when there is none.
+  arrow::Status Apply(TableMetadataBuilder& builder) override;
+
+  /// Commits on its own; returns the new snapshot. A change with nothing to do (no file added
+  /// or removed) commits nothing and returns the branch's snapshot, or Invalid when there is
+  /// none.
   arrow::Result<Snapshot> Commit();
+  /// The snapshot the last Apply planned (after a committed transaction: the one committed),
+  /// or none when it had nothing to do.
+  const std::optional<Snapshot>& planned_snapshot() const { return planned_; }
 
  protected:
   explicit SnapshotProducer(std::shared_ptr<Table> table);
@@ -65,7 +74,9 @@ class SnapshotProducer {
   /// Plans the snapshot's manifests against `base` (the table as it is now).
   virtual arrow::Result<SnapshotPlan> Plan(const TableMetadata& base, int64_t snapshot_id) = 0;
 
-  /// The live manifests of the current snapshot of `base` (none for an empty table).
+  /// The snapshot this change builds on: the head of its branch in `base`, or nullptr.
+  const Snapshot* ParentSnapshot(const TableMetadata& base) const;
+  /// The live manifests of ParentSnapshot(base) (none for an empty branch).
   arrow::Result<std::vector<ManifestFile>> CurrentManifests(const TableMetadata& base);
   /// Writes `files` as ADDED entries into new manifests (one per partition spec).
   arrow::Result<std::vector<ManifestFile>> WriteAddedManifests(const TableMetadata& base,
@@ -74,13 +85,16 @@ class SnapshotProducer {
   /// A new manifest location under `<table>/metadata/`.
   std::string NewManifestLocation(const TableMetadata& base, int64_t snapshot_id);
 
-  std::shared_ptr<Table> table_;
   std::map<std::string, std::string> summary_extra_;
   std::function<arrow::Status(const TableMetadata&)> validate_;
   bool allow_empty_ = false;
-  /// Names of this commit's manifests: `<commit uuid>-m<counter>.avro`.
+  std::string branch_ = kMainBranch;
+  /// Names of this change's manifests: `<commit uuid>-m<counter>.avro`.
   int manifest_counter_ = 0;
   std::string commit_uuid_;
+  /// Kept across attempts so manifests written once (which name it) stay valid.
+  int64_t snapshot_id_ = 0;
+  std::optional<Snapshot> planned_;
 };
 
 /// Fails clearly when the table's current snapshot holds delete files, which floe cannot yet

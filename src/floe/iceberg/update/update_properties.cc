@@ -1,21 +1,51 @@
 #include "floe/iceberg/update/update_properties.h"
 
-#include "floe/iceberg/metadata/table_metadata_builder.h"
-#include "floe/iceberg/update/commit_retry.h"
+#include <algorithm>
 
 namespace floe::iceberg {
 
-arrow::Status UpdateProperties(Table& table, const std::map<std::string, std::string>& set,
-                               const std::vector<std::string>& remove) {
-  if (set.count(property::kFormatVersion) && set.at(property::kFormatVersion) != "2") {
-    return arrow::Status::Invalid("table ", table.identifier().ToString(),
-                                  ": floe keeps tables at format version 2");
+UpdateProperties& UpdateProperties::Set(const std::string& key, const std::string& value) {
+  set_[key] = value;
+  remove_.erase(std::remove(remove_.begin(), remove_.end(), key), remove_.end());
+  return *this;
+}
+
+UpdateProperties& UpdateProperties::Remove(const std::string& key) {
+  set_.erase(key);
+  remove_.push_back(key);
+  return *this;
+}
+
+arrow::Status UpdateProperties::Apply(TableMetadataBuilder& builder) {
+  std::map<std::string, std::string> set = set_;
+  auto version = set.find(property::kFormatVersion);
+  if (version != set.end()) {
+    if (version->second != std::to_string(builder.current().format_version)) {
+      return arrow::Status::Invalid("table ", table_->identifier().ToString(),
+                                    ": floe keeps tables at format version 2");
+    }
+    set.erase(version);  // reserved: a metadata field, not a property
   }
-  std::map<std::string, std::string> to_set = set;
-  to_set.erase(property::kFormatVersion);  // reserved: a metadata field, not a property
-  return CommitWithRetry(table, [&](const TableState& base) -> arrow::Result<TableMetadata> {
-    return WithProperties(*base.metadata, to_set, remove);
-  });
+  std::vector<std::string> remove;
+  for (const auto& key : remove_) {
+    if (builder.current().properties.count(key)) remove.push_back(key);
+  }
+  std::map<std::string, std::string> changed;
+  for (const auto& [key, value] : set) {
+    auto it = builder.current().properties.find(key);
+    if (it == builder.current().properties.end() || it->second != value) changed[key] = value;
+  }
+  ARROW_RETURN_NOT_OK(builder.RemoveProperties(remove));
+  return builder.SetProperties(changed);
+}
+
+arrow::Status SetTableProperties(const std::shared_ptr<Table>& table,
+                                 const std::map<std::string, std::string>& set,
+                                 const std::vector<std::string>& remove) {
+  UpdateProperties update(table);
+  for (const auto& key : remove) update.Remove(key);
+  for (const auto& [key, value] : set) update.Set(key, value);
+  return update.Commit();
 }
 
 }  // namespace floe::iceberg

@@ -1,17 +1,34 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <arrow/status.h>
-
-#include "floe/iceberg/table/table.h"
+#include "floe/iceberg/update/pending_update.h"
 
 namespace floe::iceberg {
 
-/// Sets and removes table properties in one commit (no snapshot is made).
-arrow::Status UpdateProperties(Table& table, const std::map<std::string, std::string>& set,
-                               const std::vector<std::string>& remove);
+/// Sets and removes table properties (no snapshot is made): set-properties and
+/// remove-properties. `format-version` is a metadata field, not a property: setting it to 2
+/// is accepted and ignored, other versions are refused.
+class UpdateProperties final : public PendingUpdate {
+ public:
+  explicit UpdateProperties(std::shared_ptr<Table> table) : PendingUpdate(std::move(table)) {}
+
+  UpdateProperties& Set(const std::string& key, const std::string& value);
+  UpdateProperties& Remove(const std::string& key);
+
+  arrow::Status Apply(TableMetadataBuilder& builder) override;
+
+ private:
+  std::map<std::string, std::string> set_;
+  std::vector<std::string> remove_;
+};
+
+/// Sets and removes properties in one commit.
+arrow::Status SetTableProperties(const std::shared_ptr<Table>& table,
+                                 const std::map<std::string, std::string>& set,
+                                 const std::vector<std::string>& remove);
 
 }  // namespace floe::iceberg

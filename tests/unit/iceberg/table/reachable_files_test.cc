@@ -15,8 +15,8 @@
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/expression/expression.h"
-#include "floe/iceberg/table/table.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
+#include "floe/iceberg/table/table.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/overwrite.h"
 #include "floe/iceberg/update/update_properties.h"
@@ -35,10 +35,18 @@ class LocalTableOperations final : public TableOperations {
   const TableIdentifier& identifier() const override { return id_; }
   std::shared_ptr<io::FileIO> io() const override { return io_; }
   arrow::Result<TableState> Refresh() override { return state_; }
-  arrow::Result<TableState> Commit(const TableState& base, const TableMetadata& updated) override {
-    if (base.metadata_location != state_.metadata_location) return CommitConflict("stale");
-    TableMetadata next = WithMetadataLogEntry(updated, *base.metadata, base.metadata_location);
-    ARROW_ASSIGN_OR_RAISE(auto location, WriteMetadataFile(*io_, next, base.metadata_location));
+  arrow::Result<TableState> Commit(const std::vector<TableRequirement>& requirements,
+                                   const std::vector<TableUpdate>& updates) override {
+    ARROW_RETURN_NOT_OK(CheckRequirements(requirements, state_.metadata.get()));
+    TableMetadataBuilder builder(*state_.metadata);
+    ARROW_RETURN_NOT_OK(builder.ApplyAll(updates));
+    ARROW_ASSIGN_OR_RAISE(TableMetadata updated, builder.Build());
+    return Replace(updated);
+  }
+  /// Makes `updated` current as it is (for metadata no update of the model produces).
+  arrow::Result<TableState> Replace(const TableMetadata& updated) {
+    TableMetadata next = WithMetadataLogEntry(updated, *state_.metadata, state_.metadata_location);
+    ARROW_ASSIGN_OR_RAISE(auto location, WriteMetadataFile(*io_, next, state_.metadata_location));
     state_ = TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
     return state_;
   }
@@ -103,7 +111,8 @@ class ReachableFilesTest : public ::testing::Test {
     ASSERT_TRUE(metadata_location.ok()) << metadata_location.status().ToString();
     auto state =
         TableState{std::make_shared<const TableMetadata>(std::move(*md)), *metadata_location};
-    table_ = std::make_shared<Table>(std::make_shared<LocalTableOperations>(io_, state), state);
+    ops_ = std::make_shared<LocalTableOperations>(io_, state);
+    table_ = std::make_shared<Table>(ops_, state);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -135,6 +144,7 @@ class ReachableFilesTest : public ::testing::Test {
   fs::path dir_;
   std::string location_;
   std::shared_ptr<io::FileIO> io_;
+  std::shared_ptr<LocalTableOperations> ops_;
   std::shared_ptr<Table> table_;
 };
 
@@ -147,7 +157,7 @@ TEST_F(ReachableFilesTest, ListsExactlyTheFilesTheTablesCommitsWrote) {
   // Rewrites the first file without ids 0..4: the old file stays in a DELETED entry.
   Overwrite overwrite(table_, Lt("id", Literal::Long(5)));
   ASSERT_TRUE(overwrite.Commit().ok());
-  ASSERT_TRUE(UpdateProperties(*table_, {{"owner", "ops"}}, {}).ok());
+  ASSERT_TRUE(SetTableProperties(table_, {{"owner", "ops"}}, {}).ok());
   // Statistics files as Java writes them into the metadata (floe carries them through).
   std::string stats = location_ + "/metadata/stats-1.puffin";
   std::string partition_stats = location_ + "/metadata/partition-stats-1.parquet";
@@ -167,7 +177,7 @@ TEST_F(ReachableFilesTest, ListsExactlyTheFilesTheTablesCommitsWrote) {
                                                       {"statistics-path", partition_stats},
                                                       {"file-size-in-bytes", 7}})
                                           .dump()}};
-  auto committed = table_->operations().Commit(table_->state(), with_stats);
+  auto committed = ops_->Replace(with_stats);
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
   table_->Adopt(*committed);
 
