@@ -285,3 +285,19 @@ def test_named_and_renamed_fields_are_what_pyiceberg_reads(floe, evolved, pyiceb
         if spec_id == 4:
             levels = {r["level"][:2] for r in pq.read_table(path_of(path)).to_pylist()}
             assert levels == {partition[1]}
+
+
+def test_evolving_back_to_an_earlier_spec_makes_it_the_default_again(floe, evolved,
+                                                                      pyiceberg_catalog, tmp_path):
+    floe.run("table", "alter", "ev.t", "add-partition-field", "day(ts)")
+    table = pyiceberg_catalog.load_table("ev.t")
+    assert table.spec().spec_id == 3
+    assert spec_fields(table.spec()) == [(1, 1001, "id_bucket_4", "bucket[4]"),
+                                         (2, 1000, "ts_day", "day")]  # id 1000 recycled
+    floe.run("table", "alter", "ev.t", "drop-partition-field", "ts_day")
+    table = pyiceberg_catalog.load_table("ev.t")
+    assert table.spec().spec_id == 2 and len(table.specs()) == 4
+    floe.run("append", "ev.t", write_jsonl(tmp_path / "e.jsonl", make_rows(800, 30, 0, 12)))
+    table = pyiceberg_catalog.load_table("ev.t")
+    assert {spec_id for spec_id, _, path, _ in live_files(table)
+            if min(r["id"] for r in pq.read_table(path_of(path)).to_pylist()) >= 800} == {2}

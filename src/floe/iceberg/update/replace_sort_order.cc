@@ -35,7 +35,13 @@ arrow::Result<SortOrder> ReplaceSortOrder::Plan(const TableMetadata& base) const
 }
 
 arrow::Status ReplaceSortOrder::Apply(TableMetadataBuilder& builder) {
-  ARROW_ASSIGN_OR_RAISE(SortOrder order, Plan(builder.current()));
+  const TableMetadata& base = builder.current();
+  ARROW_ASSIGN_OR_RAISE(SortOrder order, Plan(base));
+  // An order the table already has (the unsorted one included) is made the default by its id:
+  // the update list then holds no add-sort-order for a "last added" (-1) to refer to.
+  for (const auto& existing : base.sort_orders) {
+    if (existing.fields == order.fields) return builder.SetDefaultSortOrder(existing.order_id);
+  }
   ARROW_RETURN_NOT_OK(builder.AddSortOrder(order).status());
   return builder.SetDefaultSortOrder(kLastAdded);
 }

@@ -220,8 +220,14 @@ arrow::Result<PartitionSpec> UpdatePartitionSpec::Plan(const TableMetadata& base
 }
 
 arrow::Status UpdatePartitionSpec::Apply(TableMetadataBuilder& builder) {
-  ARROW_ASSIGN_OR_RAISE(PartitionSpec spec, Plan(builder.current()));
-  if (spec.fields() == builder.current().DefaultSpec().fields()) return arrow::Status::OK();
+  const TableMetadata& base = builder.current();
+  ARROW_ASSIGN_OR_RAISE(PartitionSpec spec, Plan(base));
+  if (spec.fields() == base.DefaultSpec().fields()) return arrow::Status::OK();
+  // A spec the table already has is made the default by its id: the update list then holds
+  // no add-spec for a "last added" (-1) to refer to when the catalog applies it.
+  for (const auto& existing : base.partition_specs) {
+    if (existing.CompatibleWith(spec)) return builder.SetDefaultSpec(existing.spec_id());
+  }
   ARROW_RETURN_NOT_OK(builder.AddPartitionSpec(spec).status());
   return builder.SetDefaultSpec(kLastAdded);
 }

@@ -30,7 +30,14 @@ arrow::Result<TableMetadata> Replace(const TableMetadata& md, ReplaceSortOrder& 
   TableMetadataBuilder builder(md);
   ARROW_RETURN_NOT_OK(change.Apply(builder));
   if (updates) *updates = builder.updates();
-  return builder.Build();
+  // The catalog applies the recorded update list to the table itself: it must give the same.
+  TableMetadataBuilder replay(md);
+  ARROW_RETURN_NOT_OK(replay.ApplyAll(builder.updates()));
+  ARROW_ASSIGN_OR_RAISE(TableMetadata replayed, replay.Build());
+  ARROW_ASSIGN_OR_RAISE(TableMetadata built, builder.Build());
+  EXPECT_EQ(replayed.default_sort_order_id, built.default_sort_order_id);
+  EXPECT_EQ(replayed.sort_orders, built.sort_orders);
+  return built;
 }
 
 const SortOrder& DefaultOrder(const TableMetadata& md) {

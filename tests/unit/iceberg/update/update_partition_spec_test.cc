@@ -74,7 +74,14 @@ arrow::Status ApplyStep(const Step& step, TableMetadata* md) {
   }
   TableMetadataBuilder builder(*md);
   ARROW_RETURN_NOT_OK(update.Apply(builder));
+  // The catalog applies the recorded update list to the table itself: it must give the same.
+  TableMetadataBuilder replay(*md);
+  ARROW_RETURN_NOT_OK(replay.ApplyAll(builder.updates()));
+  ARROW_ASSIGN_OR_RAISE(TableMetadata replayed, replay.Build());
   ARROW_ASSIGN_OR_RAISE(*md, builder.Build());
+  EXPECT_EQ(replayed.default_spec_id, md->default_spec_id);
+  EXPECT_EQ(replayed.partition_specs.size(), md->partition_specs.size());
+  EXPECT_EQ(replayed.last_partition_id, md->last_partition_id);
   return arrow::Status::OK();
 }
 
