@@ -10,6 +10,7 @@
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/type/schema_text.h"
+#include "floe/iceberg/type/sort_order_text.h"
 #include "floe/iceberg/update/update_properties.h"
 
 namespace floe::cli {
@@ -99,8 +100,16 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
   const auto& md = table->metadata();
   auto schema = md.CurrentSchema();
   const auto& spec = md.DefaultSpec();
+  iceberg::SortOrder sort_order;
+  for (const auto& order : md.sort_orders) {
+    if (order.order_id == md.default_sort_order_id) sort_order = order;
+  }
   if (ctx.options.json) {
     auto fields = nlohmann::json::parse(iceberg::SerializePartitionFields(spec));
+    nlohmann::json specs = nlohmann::json::array();
+    for (const auto& s : md.partition_specs) {
+      specs.push_back(nlohmann::json::parse(iceberg::PartitionSpecToJson(s).dump()));
+    }
     nlohmann::json doc = {
         {"table", id.ToString()},
         {"location", md.location},
@@ -109,6 +118,10 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
         {"table_uuid", md.table_uuid},
         {"schema", nlohmann::json::parse(iceberg::SerializeSchema(*schema))},
         {"partition_spec", fields},
+        {"default_spec_id", md.default_spec_id},
+        {"partition_specs", specs},
+        {"sort_order", iceberg::SortOrderToJson(sort_order)},
+        {"sort_order_text", iceberg::SortOrderToText(sort_order, *schema)},
         {"properties", md.properties},
         {"current_snapshot_id", md.current_snapshot_id ? nlohmann::json(*md.current_snapshot_id)
                                                        : nlohmann::json(nullptr)},
@@ -145,13 +158,22 @@ arrow::Status Describe(CliContext& ctx, const TableArgs& args) {
     std::cout << (i == 0 ? " " : ", ") << schema->FindColumnName(schema->identifier_field_ids()[i]);
   }
   std::cout << "\n";
-  std::cout << "\npartition spec " << spec.spec_id() << ":";
-  if (spec.fields().empty()) std::cout << " unpartitioned";
-  for (const auto& f : spec.fields()) {
-    std::cout << " " << f.name << "=" << f.transform.ToString() << "("
-              << schema->FindColumnName(f.source_id) << ")";
-  }
+  // Every spec: files written before a partition evolution keep the spec they were written with.
   std::cout << "\n";
+  for (const auto& s : md.partition_specs) {
+    std::cout << "partition spec " << s.spec_id()
+              << (s.spec_id() == spec.spec_id() ? " (default)" : "") << ":";
+    if (s.fields().empty()) std::cout << " unpartitioned";
+    for (const auto& f : s.fields()) {
+      std::cout << " " << f.name << "=" << f.transform.ToString() << "("
+                << schema->FindColumnName(f.source_id) << ")";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "sort order " << sort_order.order_id << ": "
+            << (sort_order.fields.empty() ? "unsorted"
+                                          : iceberg::SortOrderToText(sort_order, *schema))
+            << "\n";
   if (!md.properties.empty()) {
     std::cout << "\n";
     TextTable props{{"property", "value"}, {}};

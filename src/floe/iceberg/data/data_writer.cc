@@ -1,16 +1,18 @@
 #include "floe/iceberg/data/data_writer.h"
 
-#include <charconv>
-#include <cstdio>
-#include <cstring>
-
 #include <arrow/array.h>
 #include <arrow/builder.h>
 #include <arrow/compute/api_vector.h>
-#include <arrow/datum.h>
 #include <arrow/compute/initialize.h>
+#include <arrow/datum.h>
 #include <arrow/extension_type.h>
+#include <arrow/table.h>
 #include <arrow/type.h>
+#include <arrow/util/byte_size.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/util/uuid.h"
@@ -26,6 +28,9 @@ struct DataWriter::Partition {
   std::vector<Literal> values;
   std::string path;  // folder under the data location; "" when unpartitioned
   std::unique_ptr<OpenFile> file;
+  // Sorted tables: rows held until they are written as one sorted file.
+  std::vector<std::shared_ptr<arrow::RecordBatch>> pending;
+  int64_t pending_bytes = 0;
 };
 
 namespace {
@@ -102,6 +107,55 @@ bool IsDictionaryOf(const arrow::DataType& type, const arrow::DataType& want) {
   return static_cast<const arrow::DictionaryType&>(type).value_type()->Equals(want);
 }
 
+// An Arrow array of transformed sort-key values (Transform::ApplyArray gives literals), in a
+// type whose Arrow order is the order of the values: ints and longs numerically, strings and
+// binary by their bytes (UTF-8 order is code point order), decimals by unscaled value (one
+// scale per column).
+arrow::Result<std::shared_ptr<arrow::Array>> SortKeyArray(const std::vector<Literal>& values) {
+  const Literal* first = nullptr;
+  for (const auto& v : values) {
+    if (!v.is_null()) {
+      first = &v;
+      break;
+    }
+  }
+  auto build = [&](auto& builder, auto append) -> arrow::Result<std::shared_ptr<arrow::Array>> {
+    ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(values.size())));
+    for (const auto& v : values) {
+      if (v.is_null()) {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(append(v));
+      }
+    }
+    return builder.Finish();
+  };
+  if (first == nullptr) {
+    return arrow::MakeArrayOfNull(arrow::int32(), static_cast<int64_t>(values.size()));
+  }
+  const auto& storage = first->value();
+  if (std::holds_alternative<int32_t>(storage)) {
+    arrow::Int32Builder b;
+    return build(b, [&](const Literal& v) { return b.Append(v.AsInt()); });
+  }
+  if (std::holds_alternative<int64_t>(storage)) {
+    arrow::Int64Builder b;
+    return build(b, [&](const Literal& v) { return b.Append(v.AsLong()); });
+  }
+  if (std::holds_alternative<std::string>(storage)) {
+    arrow::BinaryBuilder b;
+    return build(b, [&](const Literal& v) { return b.Append(v.AsBytes()); });
+  }
+  if (std::holds_alternative<__int128>(storage)) {
+    arrow::Decimal128Builder b(arrow::decimal128(38, 0));
+    return build(b, [&](const Literal& v) {
+      auto u = static_cast<unsigned __int128>(v.AsDecimal());
+      return b.Append(arrow::Decimal128(static_cast<int64_t>(u >> 64), static_cast<uint64_t>(u)));
+    });
+  }
+  return arrow::Status::NotImplemented("sorting by a transform of this type");
+}
+
 }  // namespace
 
 DataWriter::~DataWriter() = default;
@@ -155,6 +209,24 @@ arrow::Result<std::unique_ptr<DataWriter>> DataWriter::Make(std::shared_ptr<io::
     }
     w->source_paths_.push_back(std::move(path));
     w->source_types_.push_back(source->type);
+  }
+  for (const auto& field : options.sort_order.fields) {
+    std::vector<int> path;
+    const NestedField* source = options.schema->FindFieldById(field.source_id);
+    if (source == nullptr || !FindPath(options.schema->fields(), field.source_id, &path)) {
+      return arrow::Status::Invalid("sort field: source column id ", field.source_id,
+                                    " is not in the schema (or is inside a list or map)");
+    }
+    if (!source->type->is_primitive() || !field.transform.CanTransform(*source->type) ||
+        field.transform.kind() == Transform::Kind::kVoid) {
+      return arrow::Status::Invalid("cannot sort by ", field.transform.ToString(), " of ",
+                                    source->type->ToString());
+    }
+    w->sort_paths_.push_back(std::move(path));
+    w->sort_types_.push_back(source->type);
+  }
+  if (!options.sort_order.fields.empty() && !options.sort_order_id) {
+    options.sort_order_id = options.sort_order.order_id;
   }
   w->options_ = std::move(options);
   return w;
@@ -216,7 +288,7 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
       slot = std::make_unique<Partition>();
       partition_order_.push_back(slot.get());
     }
-    return WriteToPartition(slot.get(), *rows);
+    return WriteToPartition(slot.get(), rows);
   }
 
   ARROW_ASSIGN_OR_RAISE(auto columns, PartitionColumns(*rows));
@@ -257,7 +329,7 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
   }
   if (runs.size() == order.size()) {
     for (const Run& run : runs) {
-      ARROW_RETURN_NOT_OK(WriteToPartition(run.partition, *rows->Slice(run.start, run.length)));
+      ARROW_RETURN_NOT_OK(WriteToPartition(run.partition, rows->Slice(run.start, run.length)));
     }
     return arrow::Status::OK();
   }
@@ -270,7 +342,7 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
     ARROW_RETURN_NOT_OK(builder.AppendValues(groups[partition]));
     ARROW_ASSIGN_OR_RAISE(auto indices, builder.Finish());
     ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(arrow::Datum(rows), arrow::Datum(indices)));
-    ARROW_RETURN_NOT_OK(WriteToPartition(partition, *taken.record_batch()));
+    ARROW_RETURN_NOT_OK(WriteToPartition(partition, taken.record_batch()));
   }
   return arrow::Status::OK();
 }
@@ -293,7 +365,68 @@ arrow::Status DataWriter::InTable(const arrow::Status& status) const {
 }
 
 arrow::Status DataWriter::WriteToPartition(Partition* partition,
-                                           const arrow::RecordBatch& rows) {
+                                           const std::shared_ptr<arrow::RecordBatch>& rows) {
+  if (sort_paths_.empty()) return WriteRows(partition, *rows);
+  // One sorted file takes one encoding of each column: a batch encoded otherwise ends it.
+  if (!partition->pending.empty() &&
+      !partition->pending.front()->schema()->Equals(*rows->schema(), false)) {
+    ARROW_RETURN_NOT_OK(FlushSorted(partition));
+  }
+  ARROW_ASSIGN_OR_RAISE(int64_t bytes, arrow::util::ReferencedBufferSize(*rows));
+  partition->pending.push_back(rows);
+  partition->pending_bytes += bytes;
+  if (partition->pending_bytes >= target_file_size_) return FlushSorted(partition);
+  return arrow::Status::OK();
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataWriter::Sort(
+    const std::shared_ptr<arrow::RecordBatch>& rows) const {
+  arrow::FieldVector key_fields;
+  arrow::ArrayVector key_columns;
+  std::vector<arrow::compute::SortKey> keys;
+  const auto& fields = options_.sort_order.fields;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto column, ColumnAt(*rows, sort_paths_[i]));
+    if (fields[i].transform.kind() != Transform::Kind::kIdentity) {
+      ARROW_ASSIGN_OR_RAISE(auto values, fields[i].transform.ApplyArray(sort_types_[i], *column));
+      ARROW_ASSIGN_OR_RAISE(column, SortKeyArray(values));
+    }
+    std::string name = "k" + std::to_string(i);
+    key_fields.push_back(arrow::field(name, column->type()));
+    key_columns.push_back(std::move(column));
+    keys.emplace_back(
+        name,
+        fields[i].direction == SortDirection::kAsc ? arrow::compute::SortOrder::Ascending
+                                                   : arrow::compute::SortOrder::Descending,
+        fields[i].null_order == NullOrder::kNullsFirst ? arrow::compute::NullPlacement::AtStart
+                                                       : arrow::compute::NullPlacement::AtEnd);
+  }
+  auto key_batch =
+      arrow::RecordBatch::Make(arrow::schema(key_fields), rows->num_rows(), std::move(key_columns));
+  ARROW_ASSIGN_OR_RAISE(
+      auto indices,
+      arrow::compute::SortIndices(arrow::Datum(key_batch), arrow::compute::SortOptions(keys)));
+  ARROW_ASSIGN_OR_RAISE(auto sorted,
+                        arrow::compute::Take(arrow::Datum(rows), arrow::Datum(indices)));
+  return sorted.record_batch();
+}
+
+arrow::Status DataWriter::FlushSorted(Partition* partition) {
+  if (partition->pending.empty()) return arrow::Status::OK();
+  std::vector<std::shared_ptr<arrow::RecordBatch>> pending = std::move(partition->pending);
+  partition->pending.clear();
+  partition->pending_bytes = 0;
+  ARROW_ASSIGN_OR_RAISE(auto table,
+                        arrow::Table::FromRecordBatches(pending.front()->schema(), pending));
+  pending.clear();
+  ARROW_ASSIGN_OR_RAISE(auto combined, table->CombineChunksToBatch());
+  ARROW_ASSIGN_OR_RAISE(auto sorted, Sort(combined));
+  ARROW_RETURN_NOT_OK(WriteRows(partition, *sorted));
+  if (partition->file) ARROW_RETURN_NOT_OK(CloseFile(partition));
+  return arrow::Status::OK();
+}
+
+arrow::Status DataWriter::WriteRows(Partition* partition, const arrow::RecordBatch& rows) {
   for (int64_t offset = 0; offset < rows.num_rows(); offset += kRowsPerSizeCheck) {
     auto slice = rows.Slice(offset, kRowsPerSizeCheck);
     // A file takes one encoding of each column (dictionary or plain) from its first batch;
@@ -347,6 +480,7 @@ arrow::Result<std::vector<DataFile>> DataWriter::Close() {
   if (closed_) return arrow::Status::Invalid("data writer closed twice");
   closed_ = true;
   for (Partition* partition : partition_order_) {
+    ARROW_RETURN_NOT_OK(FlushSorted(partition));
     if (partition->file) ARROW_RETURN_NOT_OK(CloseFile(partition));
   }
   return std::move(done_);
@@ -356,6 +490,7 @@ arrow::Status DataWriter::Abort() {
   closed_ = true;
   arrow::Status first;
   for (Partition* partition : partition_order_) {
+    partition->pending.clear();
     if (!partition->file) continue;
     std::string location = partition->file->writer->location();
     (void)partition->file->writer->Close();

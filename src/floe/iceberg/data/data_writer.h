@@ -1,5 +1,9 @@
 #pragma once
 
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -8,16 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include <arrow/record_batch.h>
-#include <arrow/result.h>
-#include <arrow/status.h>
-
 #include "floe/format/parquet/parquet_file_writer.h"
-#include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/data/data_file_metrics.h"
+#include "floe/iceberg/manifest/data_file.h"
+#include "floe/iceberg/metadata/table_properties.h"
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
-#include "floe/iceberg/metadata/table_properties.h"
+#include "floe/iceberg/type/sort_order.h"
 #include "floe/io/file_io.h"
 
 namespace floe::iceberg {
@@ -38,8 +39,12 @@ struct DataWriterOptions {
   /// Put before every file name: a writer's run names its files so that they can be found
   /// again (ingest removes what a killed run wrote and never committed by it).
   std::string file_prefix;
-  /// Recorded on every data file when set.
+  /// Recorded on every data file when set (the id of `sort_order` when that has fields).
   std::optional<int32_t> sort_order_id;
+  /// When it has fields, the rows of every file are sorted by it (the table's default sort
+  /// order). The rows of a partition are then held in memory until they reach the target file
+  /// size, sorted and written as one file; unsorted tables stream as they come.
+  SortOrder sort_order;
   /// The table's name ("ns.t"), for errors: a full disk should say whose file it was.
   std::string table_name;
 };
@@ -70,7 +75,13 @@ class DataWriter {
   struct Partition;
 
   DataWriter() = default;
-  arrow::Status WriteToPartition(Partition* partition, const arrow::RecordBatch& rows);
+  arrow::Status WriteToPartition(Partition* partition,
+                                 const std::shared_ptr<arrow::RecordBatch>& rows);
+  arrow::Status WriteRows(Partition* partition, const arrow::RecordBatch& rows);
+  /// Sorts the rows a partition holds and writes them as one file (sorted tables).
+  arrow::Status FlushSorted(Partition* partition);
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> Sort(
+      const std::shared_ptr<arrow::RecordBatch>& rows) const;
   arrow::Status CloseFile(Partition* partition);
   arrow::Result<std::vector<std::vector<Literal>>> PartitionColumns(
       const arrow::RecordBatch& batch) const;
@@ -90,6 +101,9 @@ class DataWriter {
   // Per partition field: the path of top-level / nested struct indices to its source column.
   std::vector<std::vector<int>> source_paths_;
   std::vector<TypePtr> source_types_;
+  // Per sort field: the path to its source column and the column's type.
+  std::vector<std::vector<int>> sort_paths_;
+  std::vector<TypePtr> sort_types_;
   std::unordered_map<std::string, std::unique_ptr<Partition>> partitions_;
   std::vector<Partition*> partition_order_;
   std::vector<DataFile> done_;

@@ -5,15 +5,11 @@
 
 #include <set>
 
-#include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_reader.h"
-#include "floe/iceberg/expression/inclusive_metrics_evaluator.h"
-#include "floe/iceberg/expression/manifest_evaluator.h"
+#include "floe/iceberg/expression/arrow_filter.h"
+#include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_list.h"
-#include "floe/iceberg/manifest/manifest_reader.h"
-#include "floe/iceberg/expression/partition_evaluator.h"
-#include "floe/iceberg/expression/projection.h"
 #include "floe/iceberg/update/snapshot_producer.h"
 
 namespace floe::iceberg {
@@ -102,36 +98,12 @@ arrow::Result<std::vector<FileScanTask>> TableScan::PlanFiles() const {
   io::FileIO& io = *table_->io();
   ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, snapshot_->manifest_list));
   ARROW_RETURN_NOT_OK(CheckNoDeleteFiles(table_->identifier(), manifests));
-  InclusiveMetricsEvaluator metrics(bound_filter_);
-  for (const auto& manifest : manifests) {
-    ++stats_->manifests_total;
-    const PartitionSpec* spec = metadata_->SpecById(manifest.partition_spec_id);
-    if (spec == nullptr) {
-      return arrow::Status::Invalid("manifest ", manifest.manifest_path,
-                                    " uses unknown partition spec ", manifest.partition_spec_id);
-    }
-    ARROW_ASSIGN_OR_RAISE(auto partition_type, spec->PartitionType(*schema_));
-    ARROW_ASSIGN_OR_RAISE(ExprPtr partition_filter,
-                          ProjectInclusive(bound_filter_, *spec, *schema_));
-    ARROW_ASSIGN_OR_RAISE(auto manifest_eval,
-                          ManifestEvaluator::MakeForPartitionFilter(*spec, *schema_,
-                                                                    partition_filter));
-    PartitionEvaluator partition_eval(*spec, partition_filter);
-    if (!manifest_eval.MightMatch(manifest)) {
-      ++stats_->manifests_skipped;
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest, partition_type));
-    for (auto& entry : entries) {
-      if (entry.status == ManifestEntryStatus::kDeleted) continue;
-      ++stats_->files_total;
-      if (!partition_eval.MightMatch(entry.data_file) || !metrics.MightMatch(entry.data_file)) {
-        ++stats_->files_skipped;
-        continue;
-      }
-      tasks.push_back(FileScanTask{std::move(entry.data_file)});
-    }
-  }
+  ManifestGroup group(io, *metadata_, schema_, bound_filter_);
+  ARROW_ASSIGN_OR_RAISE(auto files, group.PlanFiles(manifests));
+  for (auto& file : files) tasks.push_back(FileScanTask{std::move(file)});
+  const ManifestGroup::Stats& counts = group.stats();
+  *stats_ = PlanStats{counts.manifests_total, counts.manifests_skipped, counts.files_total,
+                      counts.files_skipped};
   return tasks;
 }
 

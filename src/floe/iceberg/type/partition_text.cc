@@ -218,44 +218,53 @@ arrow::Result<PartitionSpec> ParsePartitionText(std::string_view text, const Sch
   return PartitionSpec(0, std::move(fields));
 }
 
+namespace {
+
+std::string NameText(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) plain &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string TransformTermText(const Transform& transform, int32_t source_id, const Schema& schema) {
+  std::string column = schema.FindColumnName(source_id);
+  if (column.empty()) column = "<column " + std::to_string(source_id) + ">";
+  // Dotted paths are written part by part so each part can be quoted on its own.
+  std::string column_text;
+  size_t start = 0;
+  while (true) {
+    size_t dot = column.find('.', start);
+    column_text += NameText(column.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    column_text += ".";
+    start = dot + 1;
+  }
+  Transform::Kind kind = transform.kind();
+  if (kind == Transform::Kind::kIdentity) return column_text;
+  if (kind == Transform::Kind::kBucket || kind == Transform::Kind::kTruncate) {
+    return std::string(FunctionName(kind)) + "(" + std::to_string(transform.param()) + ", " +
+           column_text + ")";
+  }
+  return std::string(FunctionName(kind)) + "(" + column_text + ")";
+}
+
 std::string PartitionToText(const PartitionSpec& spec, const Schema& schema) {
-  auto name_text = [](const std::string& name) {
-    bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char c : name) plain &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    if (plain) return name;
-    std::string out = "\"";
-    for (char c : name) {
-      out.push_back(c);
-      if (c == '"') out.push_back('"');
-    }
-    return out + "\"";
-  };
   std::string out;
   for (size_t i = 0; i < spec.fields().size(); ++i) {
     const auto& field = spec.fields()[i];
+    if (i > 0) out += ", ";
+    out += TransformTermText(field.transform, field.source_id, schema);
     std::string column = schema.FindColumnName(field.source_id);
     if (column.empty()) column = "<column " + std::to_string(field.source_id) + ">";
-    // Dotted paths are written part by part so each part can be quoted on its own.
-    std::string column_text;
-    size_t start = 0;
-    while (true) {
-      size_t dot = column.find('.', start);
-      column_text += name_text(column.substr(start, dot - start));
-      if (dot == std::string::npos) break;
-      column_text += ".";
-      start = dot + 1;
-    }
-    if (i > 0) out += ", ";
-    Transform::Kind kind = field.transform.kind();
-    if (kind == Transform::Kind::kIdentity) {
-      out += column_text;
-    } else if (kind == Transform::Kind::kBucket || kind == Transform::Kind::kTruncate) {
-      out += std::string(FunctionName(kind)) + "(" + std::to_string(field.transform.param()) +
-             ", " + column_text + ")";
-    } else {
-      out += std::string(FunctionName(kind)) + "(" + column_text + ")";
-    }
-    if (field.name != column + Suffix(kind)) out += " as " + name_text(field.name);
+    if (field.name != column + Suffix(field.transform.kind())) out += " as " + NameText(field.name);
   }
   return out;
 }

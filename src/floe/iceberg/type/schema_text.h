@@ -67,4 +67,7 @@ arrow::Result<PartitionSpec> ParsePartitionText(std::string_view text, const Sch
 /// differs from the default gets "as name".
 std::string PartitionToText(const PartitionSpec& spec, const Schema& schema);
 
+/// The text of one transform of a column: "bucket(16, id)", "day(ts)", "id" (identity).
+std::string TransformTermText(const Transform& transform, int32_t source_id, const Schema& schema);
+
 }  // namespace floe::iceberg

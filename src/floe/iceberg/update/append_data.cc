@@ -18,6 +18,13 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
   options.spec = md.DefaultSpec();
   options.properties = md.properties;
   options.table_name = table.identifier().ToString();
+  // New files follow the table's default sort order (Java's writers record it the same way).
+  for (const auto& order : md.sort_orders) {
+    if (order.order_id == md.default_sort_order_id && !order.fields.empty()) {
+      options.sort_order = order;
+      options.sort_order_id = order.order_id;
+    }
+  }
   ARROW_ASSIGN_OR_RAISE(auto writer, DataWriter::Make(table.io(), options));
   arrow::TableBatchReader reader(rows);
   reader.set_chunksize(64 * 1024);

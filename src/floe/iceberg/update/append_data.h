@@ -14,8 +14,9 @@
 namespace floe::iceberg {
 
 /// Writes rows (already in the table schema's Arrow form, see ConformToSchema) as data files of
-/// the table's current schema and default partition spec. Nothing is committed; on error the
-/// files written so far are deleted.
+/// the table's current schema and default partition spec, the rows of each file sorted by the
+/// table's default sort order (if it has one). Nothing is committed; on error the files
+/// written so far are deleted.
 arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
                                                     const std::string& file_prefix = "");
 

@@ -5,11 +5,7 @@
 
 #include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/expression/arrow_filter.h"
-#include "floe/iceberg/expression/inclusive_metrics_evaluator.h"
-#include "floe/iceberg/expression/manifest_evaluator.h"
-#include "floe/iceberg/expression/partition_evaluator.h"
-#include "floe/iceberg/expression/projection.h"
-#include "floe/iceberg/manifest/manifest_reader.h"
+#include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/update/append_data.h"
 
@@ -68,31 +64,23 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
   bound = RewriteNot(bound);
   ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
   ARROW_RETURN_NOT_OK(CheckNoDeleteFiles(table_->identifier(), manifests));
-  InclusiveMetricsEvaluator metrics(bound);
+  ManifestGroup group(io, base, schema, bound);
   std::vector<DataFile> rewritten;
 
   for (const auto& manifest : manifests) {
-    const PartitionSpec* spec = base.SpecById(manifest.partition_spec_id);
-    if (spec == nullptr) {
-      return arrow::Status::Invalid("manifest ", manifest.manifest_path,
-                                    " uses unknown partition spec ", manifest.partition_spec_id);
-    }
-    ARROW_ASSIGN_OR_RAISE(auto partition_filter, ProjectInclusive(bound, *spec, *schema));
-    ARROW_ASSIGN_OR_RAISE(auto manifest_eval, ManifestEvaluator::MakeForPartitionFilter(
-                                                  *spec, *schema, partition_filter));
-    if (!manifest_eval.MightMatch(manifest)) {
+    ARROW_ASSIGN_OR_RAISE(PlannedManifest planned, group.Plan(manifest));
+    if (planned.skipped) {
       plan.manifests.push_back(manifest);
       continue;
     }
-    PartitionEvaluator partition_eval(*spec, partition_filter);
-    ARROW_ASSIGN_OR_RAISE(auto partition_type, spec->PartitionType(*schema));
-    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest, partition_type));
+    const PartitionSpec* spec = planned.spec;
+    const TypePtr& partition_type = planned.partition_type;
     std::vector<std::pair<const ManifestEntry*, Fate>> fates;
     bool changed = false;
-    for (const auto& entry : entries) {
-      if (entry.status == ManifestEntryStatus::kDeleted) continue;
+    for (size_t i = 0; i < planned.entries.size(); ++i) {
+      const ManifestEntry& entry = planned.entries[i];
       Fate fate = Fate::kKeep;
-      if (partition_eval.MightMatch(entry.data_file) && metrics.MightMatch(entry.data_file)) {
+      if (planned.matches[i]) {
         ARROW_ASSIGN_OR_RAISE(auto decision, Decide(io, entry.data_file, *schema, bound));
         fate = decision.fate;
         if (fate == Fate::kRewrite) {

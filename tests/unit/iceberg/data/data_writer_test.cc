@@ -1,6 +1,4 @@
-#include <filesystem>
-#include <random>
-#include <regex>
+#include "floe/iceberg/data/data_writer.h"
 
 #include <arrow/api.h>
 #include <arrow/compute/api_vector.h>
@@ -8,9 +6,13 @@
 #include <gtest/gtest.h>
 #include <parquet/metadata.h>
 
+#include <filesystem>
+#include <random>
+#include <regex>
+
 #include "floe/format/parquet/parquet_file_reader.h"
 #include "floe/iceberg/data/arrow_schema.h"
-#include "floe/iceberg/data/data_writer.h"
+#include "floe/iceberg/type/sort_order_text.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -384,6 +386,101 @@ TEST_F(DataWriterTest, WriteDataPathPropertyMovesTheFiles) {
   ASSERT_TRUE(writer->Write(*Batch(0, 3)).ok());
   auto files = *writer->Close();
   EXPECT_EQ(files[0].file_path.rfind(elsewhere + "/", 0), 0u) << files[0].file_path;
+}
+
+// (ts, id) of every row of a file, in file order; ts nullopt for null.
+std::vector<std::pair<std::optional<int64_t>, int64_t>> TsAndIds(
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) {
+  std::vector<std::pair<std::optional<int64_t>, int64_t>> rows;
+  for (const auto& b : batches) {
+    auto ids = std::static_pointer_cast<arrow::Int64Array>(b->column(0));
+    auto ts = std::static_pointer_cast<arrow::TimestampArray>(b->column(1));
+    for (int64_t i = 0; i < b->num_rows(); ++i) {
+      rows.emplace_back(ts->IsNull(i) ? std::nullopt : std::optional<int64_t>(ts->Value(i)),
+                        ids->Value(i));
+    }
+  }
+  return rows;
+}
+
+SortOrder OrderOf(std::string_view text, const Schema& schema) {
+  auto order = ParseSortOrderText(text, schema);
+  EXPECT_TRUE(order.ok()) << order.status().ToString();
+  return *order;
+}
+
+TEST_F(DataWriterTest, SortsTheRowsOfAFileByTheSortOrder) {
+  DataWriterOptions options = Options();
+  options.sort_order = OrderOf("ts desc nulls last, id", *schema_);
+  auto writer = DataWriter::Make(io_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  std::vector<std::pair<std::optional<int64_t>, int64_t>> written;
+  for (int64_t start : {400, 0, 200, 100, 300}) {
+    auto batch = Batch(start, 100);
+    for (const auto& row : TsAndIds({batch})) written.push_back(row);
+    ASSERT_TRUE((*writer)->Write(*batch).ok());
+  }
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].sort_order_id, 1);
+  // ts descending with nulls last, then id ascending.
+  std::sort(written.begin(), written.end(), [](const auto& a, const auto& b) {
+    if (a.first.has_value() != b.first.has_value()) return a.first.has_value();
+    if (a.first && *a.first != *b.first) return *a.first > *b.first;
+    return a.second < b.second;
+  });
+  EXPECT_EQ(TsAndIds(ReadBack((*files)[0].file_path)), written);
+}
+
+TEST_F(DataWriterTest, SortsByATransformOfAColumn) {
+  DataWriterOptions options = Options();
+  options.sort_order = OrderOf("truncate(10, id) desc, id asc", *schema_);
+  options.sort_order.order_id = 7;
+  auto writer = DataWriter::Make(io_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->Write(*Batch(0, 35)).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].sort_order_id, 7);
+  std::vector<int64_t> ids;
+  for (const auto& row : TsAndIds(ReadBack((*files)[0].file_path))) ids.push_back(row.second);
+  std::vector<int64_t> want;
+  for (int64_t tens : {30, 20, 10, 0}) {
+    for (int64_t id = tens; id < std::min<int64_t>(tens + 10, 35); ++id) want.push_back(id);
+  }
+  EXPECT_EQ(ids, want);
+}
+
+TEST_F(DataWriterTest, EverySortedFileOfAPartitionIsSortedWhenFilesRoll) {
+  PartitionSpec spec(0, {PartitionField{2, 1000, "ts_day", Transform::Day()}});
+  DataWriterOptions options = Options(spec, {{property::kTargetFileSizeBytes, "1"}});
+  options.sort_order = OrderOf("id desc", *schema_);
+  auto writer = DataWriter::Make(io_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  for (int64_t start : {0, 300, 150}) ASSERT_TRUE((*writer)->Write(*Batch(start, 150)).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  int64_t total = 0;
+  for (const auto& file : *files) {
+    EXPECT_EQ(file.sort_order_id, 1);
+    auto rows = TsAndIds(ReadBack(file.file_path));
+    total += static_cast<int64_t>(rows.size());
+    EXPECT_EQ(static_cast<int64_t>(rows.size()), file.record_count);
+    for (size_t i = 1; i < rows.size(); ++i) EXPECT_GT(rows[i - 1].second, rows[i].second);
+  }
+  EXPECT_EQ(total, 450);
+  EXPECT_GE(files->size(), 4u * 3);  // four partitions (three days and null), one file per write
+}
+
+TEST_F(DataWriterTest, AnUnsortedWriterRecordsNoSortOrder) {
+  auto writer = DataWriter::Make(io_, Options());
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(*Batch(0, 10)).ok());
+  auto files = *(*writer)->Close();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_FALSE(files[0].sort_order_id.has_value());
 }
 
 }  // namespace
