@@ -10,11 +10,11 @@
 #include <arrow/type.h>
 #include <arrow/util/byte_size.h>
 
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/util/properties.h"
 #include "floe/util/uuid.h"
 
 namespace floe::iceberg {
@@ -39,18 +39,10 @@ namespace {
 // target size even when batches are large.
 constexpr int64_t kRowsPerSizeCheck = 64 * 1024;
 
-arrow::Result<int64_t> IntProperty(const std::map<std::string, std::string>& properties,
-                                   const char* key, int64_t fallback) {
-  auto it = properties.find(key);
-  if (it == properties.end()) return fallback;
-  int64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-    return arrow::Status::Invalid("table property ", key, "='", text,
-                                  "' is not a positive integer");
-  }
-  return value;
+// Sizes and levels are positive; a malformed one is an error naming the property.
+arrow::Result<int64_t> PositiveProperty(const std::map<std::string, std::string>& properties,
+                                        const char* key, int64_t fallback) {
+  return util::IntProperty(properties, key, fallback, 1);
 }
 
 // A byte string identifying a partition tuple, used as the fan-out map key.
@@ -174,19 +166,22 @@ arrow::Result<std::unique_ptr<DataWriter>> DataWriter::Make(std::shared_ptr<io::
   w->parquet_options_.compression = codec == props.end() ? "zstd" : codec->second;
   ARROW_RETURN_NOT_OK(pq::CompressionFromName(w->parquet_options_.compression).status());
   if (props.count(property::kParquetCompressionLevel)) {
-    ARROW_ASSIGN_OR_RAISE(int64_t level, IntProperty(props, property::kParquetCompressionLevel, 0));
+    ARROW_ASSIGN_OR_RAISE(int64_t level,
+                          PositiveProperty(props, property::kParquetCompressionLevel, 0));
     w->parquet_options_.compression_level = static_cast<int>(level);
   }
-  ARROW_ASSIGN_OR_RAISE(w->parquet_options_.row_group_size_bytes,
-                        IntProperty(props, property::kParquetRowGroupSizeBytes, 128LL * 1024 * 1024));
+  ARROW_ASSIGN_OR_RAISE(
+      w->parquet_options_.row_group_size_bytes,
+      PositiveProperty(props, property::kParquetRowGroupSizeBytes, 128LL * 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.row_group_max_rows,
-                        IntProperty(props, property::kParquetRowGroupLimit, 1024 * 1024));
+                        PositiveProperty(props, property::kParquetRowGroupLimit, 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.page_size_bytes,
-                        IntProperty(props, property::kParquetPageSizeBytes, 1024 * 1024));
+                        PositiveProperty(props, property::kParquetPageSizeBytes, 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->parquet_options_.dictionary_page_size_bytes,
-                        IntProperty(props, property::kParquetDictSizeBytes, 2 * 1024 * 1024));
+                        PositiveProperty(props, property::kParquetDictSizeBytes, 2 * 1024 * 1024));
   ARROW_ASSIGN_OR_RAISE(w->target_file_size_,
-                        IntProperty(props, property::kTargetFileSizeBytes, property::kDefaultTargetFileSizeBytes));
+                        PositiveProperty(props, property::kTargetFileSizeBytes,
+                                         property::kDefaultTargetFileSizeBytes));
 
   auto data_path = props.find(property::kWriteDataPath);
   w->data_location_ = data_path != props.end() && !data_path->second.empty()
@@ -198,7 +193,8 @@ arrow::Result<std::unique_ptr<DataWriter>> DataWriter::Make(std::shared_ptr<io::
     std::vector<int> path;
     if (!FindPath(options.schema->fields(), field.source_id, &path)) {
       return arrow::Status::Invalid("partition field '", field.name, "': source column id ",
-                                    field.source_id, " is not in the schema (or is inside a "
+                                    field.source_id,
+                                    " is not in the schema (or is inside a "
                                     "list or map)");
     }
     const NestedField* source = options.schema->FindFieldById(field.source_id);
@@ -341,7 +337,8 @@ arrow::Status DataWriter::Write(const arrow::RecordBatch& batch) {
     arrow::Int64Builder builder;
     ARROW_RETURN_NOT_OK(builder.AppendValues(groups[partition]));
     ARROW_ASSIGN_OR_RAISE(auto indices, builder.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(arrow::Datum(rows), arrow::Datum(indices)));
+    ARROW_ASSIGN_OR_RAISE(auto taken,
+                          arrow::compute::Take(arrow::Datum(rows), arrow::Datum(indices)));
     ARROW_RETURN_NOT_OK(WriteToPartition(partition, taken.record_batch()));
   }
   return arrow::Status::OK();
@@ -353,9 +350,8 @@ std::string DataWriter::NextFileLocation(const Partition& partition) {
                 static_cast<long long>(options_.task_id), write_uuid_.c_str(),
                 static_cast<long long>(++file_count_));
   const std::string file_name = options_.file_prefix + name;
-  std::string folder = partition.path.empty()
-                           ? data_location_
-                           : io::JoinLocation(data_location_, partition.path);
+  std::string folder =
+      partition.path.empty() ? data_location_ : io::JoinLocation(data_location_, partition.path);
   return io::JoinLocation(folder, file_name);
 }
 

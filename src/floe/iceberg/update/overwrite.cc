@@ -125,17 +125,7 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
       plan.changes.Added(f, base.SpecById(f.spec_id)->PartitionPath(f.partition));
     }
   }
-  if (!files_.empty()) {
-    if (added_manifests_.empty() || change_files_.empty()) {
-      // Written once for every attempt; removed if the change finally fails.
-      ARROW_ASSIGN_OR_RAISE(added_manifests_, WriteAddedManifests(base, snapshot_id, files_));
-      for (const auto& m : added_manifests_) change_files_.push_back(m.manifest_path);
-    }
-    plan.manifests.insert(plan.manifests.begin(), added_manifests_.begin(), added_manifests_.end());
-    for (const auto& f : files_) {
-      plan.changes.Added(f, base.SpecById(f.spec_id)->PartitionPath(f.partition));
-    }
-  }
+  ARROW_RETURN_NOT_OK(PlanAppendedFiles(base, snapshot_id, files_, added_manifests_, plan));
   return plan;
 }
 
