@@ -20,7 +20,7 @@ AvroField Field(std::string name, AvroSchemaPtr schema, int field_id) {
   AvroField f;
   f.name = std::move(name);
   f.schema = std::move(schema);
-  f.props["field-id"] = field_id;
+  f.props.Set("field-id", field_id);
   return f;
 }
 
@@ -146,9 +146,10 @@ TEST_P(ContainerCodecTest, RoundTripsManyRecordsAcrossSeveralBlocks) {
   EXPECT_EQ(reader->metadata().at("schema"), "{}");
   const char* codec_names[] = {"null", "deflate", "zstandard"};
   EXPECT_EQ(reader->metadata().at("avro.codec"), codec_names[static_cast<int>(GetParam())]);
-  EXPECT_EQ(reader->schema()->ToJson(), EntrySchema()->ToJson());
-  EXPECT_EQ(reader->schema()->fields[2].schema->fields[3].schema->branches[1]->props["element-id"],
-            133);
+  EXPECT_EQ(reader->schema()->ToJsonString(), EntrySchema()->ToJsonString());
+  EXPECT_EQ(
+      reader->schema()->fields[2].schema->fields[3].schema->branches[1]->props.GetInt("element-id"),
+      133);
 
   AvroValue v;
   int64_t i = 0;
@@ -181,7 +182,7 @@ TEST(ContainerTest, ReadsAFileWrittenByFastavroWithDeflate) {
   EXPECT_EQ(r->metadata().at("format-version"), "2");
   const AvroSchema& s = *r->schema();
   EXPECT_EQ(s.FieldIndexById(507), 3);
-  EXPECT_EQ(s.fields[3].schema->branches[1]->props["element-id"], 508);
+  EXPECT_EQ(s.fields[3].schema->branches[1]->props.GetInt("element-id"), 508);
   EXPECT_EQ(s.fields[3].schema->branches[1]->items->name, "r508");
 
   AvroValue v;

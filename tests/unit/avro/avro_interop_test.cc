@@ -11,6 +11,7 @@
 #include <arrow/buffer.h>
 #include <arrow/io/file.h>
 #include <arrow/io/memory.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -193,7 +194,7 @@ TEST(AvroInteropHelper, DumpsAFileFromAnExternalWriter) {
     records.push_back(Dump(*(*reader)->schema(), v));
   }
   json doc = {{"metadata", (*reader)->metadata()},
-              {"schema", (*reader)->schema()->ToJson()},
+              {"schema", json::parse((*reader)->schema()->ToJsonString())},
               {"records", std::move(records)}};
   std::ofstream(std::string(path) + ".json") << doc.dump();
 }

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "floe/format/avro/avro_schema.h"
 #include "floe/format/avro/avro_schema_internal.h"
@@ -8,7 +11,14 @@
 namespace floe::avro {
 namespace {
 
+using internal::SchemaToJson;
 using nlohmann::json;
+
+// An attribute as JSON; a discarded value (equal to nothing) when it is absent.
+json Prop(const AvroProps& props, std::string_view key) {
+  const AvroPropValue* value = props.Find(key);
+  return value ? internal::PropValueToJson(*value) : json(json::value_t::discarded);
+}
 
 AvroField Field(std::string name, AvroSchemaPtr schema) {
   AvroField f;
@@ -55,14 +65,14 @@ TEST(AvroSchemaTest, ParsesPrimitivesWrittenAsNamesOrObjects) {
     ASSERT_TRUE(as_name && as_object);
     EXPECT_EQ(as_name->type, as_object->type);
     EXPECT_EQ(internal::TypeName(as_name->type), name);
-    EXPECT_EQ(as_name->ToJson(), json(name));
+    EXPECT_EQ(SchemaToJson(*as_name), json(name));
   }
   auto ts = MustParse(R"({"type": "long", "logicalType": "timestamp-micros",
                           "adjust-to-utc": true})");
   EXPECT_EQ(ts->type, AvroType::kLong);
-  EXPECT_EQ(ts->props["logicalType"], "timestamp-micros");
-  EXPECT_EQ(ts->props["adjust-to-utc"], true);
-  EXPECT_EQ(ts->ToJson()["type"], "long");
+  EXPECT_EQ(Prop(ts->props, "logicalType"), "timestamp-micros");
+  EXPECT_EQ(Prop(ts->props, "adjust-to-utc"), true);
+  EXPECT_EQ(SchemaToJson(*ts)["type"], "long");
 }
 
 TEST(AvroSchemaTest, ManifestSchemaKeepsIcebergIdsThroughJsonRoundTrip) {
@@ -72,7 +82,7 @@ TEST(AvroSchemaTest, ManifestSchemaKeepsIcebergIdsThroughJsonRoundTrip) {
   EXPECT_EQ(schema->name, "manifest_entry");
   ASSERT_EQ(schema->fields.size(), 3u);
   EXPECT_EQ(schema->fields[1].field_id(), 1);
-  EXPECT_EQ(schema->fields[1].props["default"], nullptr);
+  EXPECT_EQ(Prop(schema->fields[1].props, "default"), nullptr);
   EXPECT_EQ(schema->FieldIndexById(2), 2);
   EXPECT_EQ(schema->FieldIndex("snapshot_id"), 1);
   EXPECT_EQ(schema->FieldIndex("nope"), -1);
@@ -80,21 +90,21 @@ TEST(AvroSchemaTest, ManifestSchemaKeepsIcebergIdsThroughJsonRoundTrip) {
 
   const AvroSchema& data_file = *schema->fields[2].schema;
   EXPECT_EQ(data_file.fields[0].doc, "Location URI");
-  EXPECT_FALSE(data_file.fields[0].props.contains("doc"));
+  EXPECT_FALSE(data_file.fields[0].props.Contains("doc"));
   const AvroSchema& sizes = *data_file.fields[2].schema->branches[1];
   EXPECT_EQ(sizes.type, AvroType::kArray);
-  EXPECT_EQ(sizes.props["logicalType"], "map");
+  EXPECT_EQ(Prop(sizes.props, "logicalType"), "map");
   EXPECT_EQ(sizes.items->fields[1].field_id(), 118);
-  EXPECT_EQ(data_file.fields[3].schema->branches[1]->props["element-id"], 133);
+  EXPECT_EQ(Prop(data_file.fields[3].schema->branches[1]->props, "element-id"), 133);
   const AvroSchema& props = *data_file.fields[4].schema;
-  EXPECT_EQ(props.props["key-id"], 141);
-  EXPECT_EQ(props.props["value-id"], 142);
+  EXPECT_EQ(Prop(props.props, "key-id"), 141);
+  EXPECT_EQ(Prop(props.props, "value-id"), 142);
 
   // Writing and re-reading gives the same JSON, attributes included.
-  json written = schema->ToJson();
+  json written = SchemaToJson(*schema);
   auto reparsed = MustParse(written.dump());
   ASSERT_TRUE(reparsed);
-  EXPECT_EQ(reparsed->ToJson(), written);
+  EXPECT_EQ(SchemaToJson(*reparsed), written);
   EXPECT_EQ(written, json::parse(kManifestEntrySchema));
 }
 
@@ -121,13 +131,13 @@ TEST(AvroSchemaTest, NamedTypesResolveThroughNamespaces) {
   EXPECT_EQ(schema->fields[6].schema->branches[1], schema->fields[5].schema);
 
   // Written back, each named type is defined once and the full names survive a reparse.
-  json written = schema->ToJson();
+  json written = SchemaToJson(*schema);
   EXPECT_EQ(written["fields"][1]["type"], "org.example.Id");
   auto reparsed = MustParse(written.dump());
   ASSERT_TRUE(reparsed);
   EXPECT_EQ(reparsed->fields[5].schema->name, "Inner");
   EXPECT_EQ(reparsed->fields[0].schema->name, "org.example.Id");
-  EXPECT_EQ(reparsed->ToJson(), written);
+  EXPECT_EQ(SchemaToJson(*reparsed), written);
 }
 
 TEST(AvroSchemaTest, KeepsUnknownAttributesOnEveryKindOfType) {
@@ -140,15 +150,15 @@ TEST(AvroSchemaTest, KeepsUnknownAttributesOnEveryKindOfType) {
       {"name": "m", "type": {"type": "map", "values": {"type": "bytes", "foo": "bar"}}}
     ]})");
   ASSERT_TRUE(schema);
-  EXPECT_EQ(schema->props["doc"], "top");
-  EXPECT_EQ(schema->props["x-custom"], json({1, 2}));
-  EXPECT_EQ(schema->fields[0].props["aliases"], json({"e_old"}));
-  EXPECT_EQ(schema->fields[0].schema->props["default"], "X");
-  EXPECT_EQ(schema->fields[1].schema->props["precision"], 9);
-  EXPECT_EQ(schema->fields[2].schema->values->props["foo"], "bar");
+  EXPECT_EQ(Prop(schema->props, "doc"), "top");
+  EXPECT_EQ(Prop(schema->props, "x-custom"), json({1, 2}));
+  EXPECT_EQ(Prop(schema->fields[0].props, "aliases"), json({"e_old"}));
+  EXPECT_EQ(Prop(schema->fields[0].schema->props, "default"), "X");
+  EXPECT_EQ(Prop(schema->fields[1].schema->props, "precision"), 9);
+  EXPECT_EQ(Prop(schema->fields[2].schema->values->props, "foo"), "bar");
   auto reparsed = MustParse(schema->ToJsonString());
   ASSERT_TRUE(reparsed);
-  EXPECT_EQ(reparsed->ToJson(), schema->ToJson());
+  EXPECT_EQ(SchemaToJson(*reparsed), SchemaToJson(*schema));
 }
 
 TEST(AvroSchemaTest, RejectsMalformedSchemasWithAClearMessage) {
@@ -198,7 +208,7 @@ TEST(AvroSchemaTest, RejectsNestingDeeperThanTheLimit) {
 
 TEST(AvroSchemaTest, MakeHelpersBuildTheSchemasTheyName) {
   auto opt = MakeOptional(MakePrimitive(AvroType::kLong));
-  EXPECT_EQ(opt->ToJson(), json({"null", "long"}));
+  EXPECT_EQ(SchemaToJson(*opt), json({"null", "long"}));
   EXPECT_EQ(MakeOptional(opt), opt);  // already nullable
   auto record = MakeRecord(
       "r1", {AvroField{"ids", MakeArray(MakePrimitive(AvroType::kInt), {{"element-id", 5}}), "",
@@ -212,7 +222,7 @@ TEST(AvroSchemaTest, MakeHelpersBuildTheSchemasTheyName) {
       {"name": "m", "field-id": 6, "type": {"type": "map", "values": "string",
                                             "key-id": 7, "value-id": 8}},
       {"name": "h", "field-id": 9, "type": {"type": "fixed", "name": "md5", "size": 16}}]})");
-  EXPECT_EQ(record->ToJson(), expected);
+  EXPECT_EQ(SchemaToJson(*record), expected);
   EXPECT_EQ(record->FieldIndexById(6), 1);
 }
 
@@ -235,8 +245,86 @@ TEST(AvroSchemaTest, WriteValidationRejectsSchemasOtherReadersWouldRefuse) {
   auto reuse = MakeRecord("r", {Field("a", MakeFixed("f", 4)),
                                 Field("b", MakeFixed("f", 4))});
   EXPECT_TRUE(internal::ValidateForWriting(*reuse).ok());
-  EXPECT_EQ(reuse->ToJson()["fields"][1]["type"], "f");
+  EXPECT_EQ(SchemaToJson(*reuse)["fields"][1]["type"], "f");
   EXPECT_TRUE(internal::ValidateForWriting(*MustParse(kManifestEntrySchema)).ok());
+}
+
+TEST(AvroPropsTest, TypedAccessorsSeeOnlyTheirKind) {
+  AvroProps props{{"field-id", 7},
+                  {"logicalType", "map"},
+                  {"adjust-to-utc", true},
+                  {"default", nullptr},
+                  {"ratio", 1.5}};
+  EXPECT_EQ(props.size(), 5u);
+  EXPECT_EQ(props.GetInt("field-id"), 7);
+  EXPECT_EQ(props.GetString("logicalType"), "map");  // a string literal is a string, not a bool
+  EXPECT_EQ(props.GetBool("adjust-to-utc"), true);
+  ASSERT_NE(props.Find("default"), nullptr);
+  EXPECT_TRUE(std::holds_alternative<std::nullptr_t>(*props.Find("default")));
+  EXPECT_EQ(std::get<double>(*props.Find("ratio")), 1.5);
+  EXPECT_EQ(props.GetInt("logicalType"), std::nullopt);
+  EXPECT_EQ(props.GetString("field-id"), std::nullopt);
+  EXPECT_EQ(props.GetBool("missing"), std::nullopt);
+  EXPECT_EQ(props.Find("missing"), nullptr);
+
+  // Set replaces in place and appends new keys; insertion order is kept.
+  props.Set("field-id", int64_t{8});
+  props.Set("doc", std::string("d"));
+  EXPECT_TRUE(props.Erase("ratio"));
+  EXPECT_FALSE(props.Erase("ratio"));
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : props) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"field-id", "logicalType", "adjust-to-utc", "default",
+                                            "doc"}));
+  EXPECT_EQ(props.GetInt("field-id"), 8);
+}
+
+TEST(AvroPropsTest, EveryKindOfValueSurvivesSchemaJson) {
+  const std::string text =
+      R"({"type":"record","name":"r","x-nested":{"b":[1,{"c":null}],"a":"s"},"fields":[)"
+      R"({"name":"f","type":{"type":"long","logicalType":"timestamp-micros",)"
+      R"("adjust-to-utc":false},"field-id":1,"default":null,"weight":0.25,"big":18446744073709551615,"list":[1,2]}]})";
+  auto schema = MustParse(text);
+  ASSERT_TRUE(schema);
+  const AvroProps& field = schema->fields[0].props;
+  EXPECT_EQ(schema->fields[0].field_id(), 1);
+  EXPECT_EQ(std::get<double>(*field.Find("weight")), 0.25);
+  // Objects, arrays and integers beyond int64 are kept as their JSON text.
+  ASSERT_NE(schema->props.Find("x-nested"), nullptr);
+  const auto* nested = std::get_if<AvroRawJson>(schema->props.Find("x-nested"));
+  ASSERT_NE(nested, nullptr);
+  EXPECT_EQ(json::parse(nested->text), json::parse(R"({"a":"s","b":[1,{"c":null}]})"));
+  ASSERT_NE(std::get_if<AvroRawJson>(field.Find("big")), nullptr);
+  EXPECT_EQ(std::get<AvroRawJson>(*field.Find("list")).text, "[1,2]");
+  EXPECT_EQ(schema->fields[0].schema->props.GetBool("adjust-to-utc"), false);
+
+  // Members come out sorted by key, as before props had a type of their own.
+  const std::string written = schema->ToJsonString();
+  EXPECT_EQ(written,
+            R"({"fields":[{"big":18446744073709551615,"default":null,"field-id":1,"list":[1,2],)"
+            R"("name":"f","type":{"adjust-to-utc":false,"logicalType":"timestamp-micros",)"
+            R"("type":"long"},"weight":0.25}],"name":"r","type":"record",)"
+            R"("x-nested":{"a":"s","b":[1,{"c":null}]}})");
+  auto reparsed = MustParse(written);
+  ASSERT_TRUE(reparsed);
+  EXPECT_EQ(reparsed->props, schema->props);
+  EXPECT_EQ(reparsed->fields[0].props, field);
+  EXPECT_EQ(reparsed->ToJsonString(), written);
+}
+
+TEST(AvroPropsTest, PropsSetInCodeAreWrittenSortedAndRawTextVerbatim) {
+  auto schema = MakeRecord(
+      "r", {AvroField{"a",
+                      MakeArray(MakePrimitive(AvroType::kInt),
+                                {{"element-id", 3}, {"x-meta", AvroRawJson{R"({"k":[true]})"}}}),
+                      "",
+                      {{"field-id", 2}, {"default", nullptr}}}});
+  EXPECT_EQ(schema->ToJsonString(),
+            R"({"fields":[{"default":null,"field-id":2,"name":"a","type":{"element-id":3,)"
+            R"("items":"int","type":"array","x-meta":{"k":[true]}}}],"name":"r","type":"record"})");
+  // Raw text that is not JSON cannot break the document: it is written as a string.
+  auto odd = MakeArray(MakePrimitive(AvroType::kInt), {{"x", AvroRawJson{"{oops"}}});
+  EXPECT_EQ(odd->ToJsonString(), R"({"items":"int","type":"array","x":"{oops"})");
 }
 
 }  // namespace

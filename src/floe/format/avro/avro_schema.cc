@@ -1,8 +1,11 @@
 #include "floe/format/avro/avro_schema.h"
 
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "floe/format/avro/avro_schema_internal.h"
 
@@ -46,6 +49,38 @@ bool IsPrimitive(AvroType type) {
     default:
       return false;
   }
+}
+
+json PropValueToJson(const AvroPropValue& value) {
+  struct ToJson {
+    json operator()(std::nullptr_t) const { return nullptr; }
+    json operator()(bool b) const { return b; }
+    json operator()(int64_t i) const { return i; }
+    json operator()(double d) const { return d; }
+    json operator()(const std::string& str) const { return str; }
+    json operator()(const AvroRawJson& raw) const {
+      json j = json::parse(raw.text, nullptr, /*allow_exceptions=*/false);
+      return j.is_discarded() ? json(raw.text) : j;
+    }
+  };
+  return std::visit(ToJson{}, value);
+}
+
+AvroPropValue PropValueFromJson(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return nullptr;
+    case json::value_t::boolean: return value.get<bool>();
+    case json::value_t::number_integer: return value.get<int64_t>();
+    case json::value_t::number_unsigned:
+      if (value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return value.get<int64_t>();
+      }
+      break;  // kept as text: a double would change the digits written back
+    case json::value_t::number_float: return value.get<double>();
+    case json::value_t::string: return value.get<std::string>();
+    default: break;
+  }
+  return AvroRawJson{value.dump()};
 }
 
 int64_t MinEncodedSize(const AvroSchema& schema) {
@@ -103,14 +138,21 @@ arrow::Status SchemaError(const std::string& what) {
 }
 
 /// Copies every attribute of `obj` except the listed ones.
-json PropsExcept(const json& obj, std::initializer_list<std::string_view> reserved) {
-  json props = json::object();
+AvroProps PropsExcept(const json& obj, std::initializer_list<std::string_view> reserved) {
+  AvroProps props;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool skip = false;
     for (auto r : reserved) skip = skip || it.key() == r;
-    if (!skip) props[it.key()] = it.value();
+    if (!skip) props.Set(it.key(), internal::PropValueFromJson(it.value()));
   }
   return props;
+}
+
+// nlohmann::json sorts members by key, so the written order does not depend on `props`' order.
+json PropsToJson(const AvroProps& props) {
+  json j = json::object();
+  for (const auto& [key, value] : props) j[key] = internal::PropValueToJson(value);
+  return j;
 }
 
 // Recursive-descent parser; names are registered once their definition is complete, so a
@@ -322,8 +364,8 @@ json ToJsonImpl(const AvroSchema& s, const std::string& enclosing_ns,
                 std::set<std::string>* defined) {
   const std::string type_name(internal::TypeName(s.type));
   if (internal::IsPrimitive(s.type)) {
-    if (s.props.empty() || !s.props.is_object()) return type_name;
-    json j = s.props;
+    if (s.props.empty()) return type_name;
+    json j = PropsToJson(s.props);
     j["type"] = type_name;
     return j;
   }
@@ -334,7 +376,7 @@ json ToJsonImpl(const AvroSchema& s, const std::string& enclosing_ns,
     }
     return arr;
   }
-  json j = s.props.is_object() ? s.props : json::object();
+  json j = PropsToJson(s.props);
   j["type"] = type_name;
   if (s.type == AvroType::kArray || s.type == AvroType::kMap) {
     const AvroSchemaPtr& child = s.type == AvroType::kArray ? s.items : s.values;
@@ -355,7 +397,7 @@ json ToJsonImpl(const AvroSchema& s, const std::string& enclosing_ns,
   } else {
     json fields = json::array();
     for (const auto& f : s.fields) {
-      json fj = f.props.is_object() ? f.props : json::object();
+      json fj = PropsToJson(f.props);
       fj["name"] = f.name;
       fj["type"] = f.schema ? ToJsonImpl(*f.schema, ns, defined) : json("null");
       if (!f.doc.empty()) fj["doc"] = f.doc;
@@ -368,13 +410,59 @@ json ToJsonImpl(const AvroSchema& s, const std::string& enclosing_ns,
 
 }  // namespace
 
+AvroProps::AvroProps(std::initializer_list<Entry> entries) {
+  for (const auto& [key, value] : entries) Set(key, value);
+}
+
+const AvroPropValue* AvroProps::Find(std::string_view key) const {
+  for (const auto& entry : entries_) {
+    if (entry.first == key) return &entry.second;
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> AvroProps::GetInt(std::string_view key) const {
+  const AvroPropValue* v = Find(key);
+  if (const int64_t* i = v ? std::get_if<int64_t>(v) : nullptr) return *i;
+  return std::nullopt;
+}
+
+std::optional<std::string> AvroProps::GetString(std::string_view key) const {
+  const AvroPropValue* v = Find(key);
+  if (const std::string* str = v ? std::get_if<std::string>(v) : nullptr) return *str;
+  return std::nullopt;
+}
+
+std::optional<bool> AvroProps::GetBool(std::string_view key) const {
+  const AvroPropValue* v = Find(key);
+  if (const bool* b = v ? std::get_if<bool>(v) : nullptr) return *b;
+  return std::nullopt;
+}
+
+void AvroProps::Set(std::string key, AvroPropValue value) {
+  for (auto& entry : entries_) {
+    if (entry.first == key) {
+      entry.second = std::move(value);
+      return;
+    }
+  }
+  entries_.emplace_back(std::move(key), std::move(value));
+}
+
+bool AvroProps::Erase(std::string_view key) {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->first == key) {
+      entries_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<int32_t> AvroField::field_id() const {
-  if (!props.is_object()) return std::nullopt;
-  auto it = props.find("field-id");
-  if (it == props.end() || !it->is_number_integer()) return std::nullopt;
-  int64_t id = it->get<int64_t>();
-  if (id < INT32_MIN || id > INT32_MAX) return std::nullopt;
-  return static_cast<int32_t>(id);
+  std::optional<int64_t> id = props.GetInt("field-id");
+  if (!id || *id < INT32_MIN || *id > INT32_MAX) return std::nullopt;
+  return static_cast<int32_t>(*id);
 }
 
 arrow::Result<AvroSchemaPtr> AvroSchema::Parse(std::string_view text) {
@@ -384,10 +472,16 @@ arrow::Result<AvroSchemaPtr> AvroSchema::Parse(std::string_view text) {
   return parser.Parse(j, "", 0);
 }
 
-json AvroSchema::ToJson() const {
+namespace internal {
+
+json SchemaToJson(const AvroSchema& schema) {
   std::set<std::string> defined;
-  return ToJsonImpl(*this, "", &defined);
+  return ToJsonImpl(schema, "", &defined);
 }
+
+}  // namespace internal
+
+std::string AvroSchema::ToJsonString() const { return internal::SchemaToJson(*this).dump(); }
 
 int AvroSchema::FieldIndex(std::string_view field_name) const {
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -425,7 +519,7 @@ AvroSchemaPtr MakeOptional(AvroSchemaPtr schema) {
   return s;
 }
 
-AvroSchemaPtr MakeArray(AvroSchemaPtr items, json props) {
+AvroSchemaPtr MakeArray(AvroSchemaPtr items, AvroProps props) {
   auto s = std::make_shared<AvroSchema>();
   s->type = AvroType::kArray;
   s->items = std::move(items);
@@ -433,7 +527,7 @@ AvroSchemaPtr MakeArray(AvroSchemaPtr items, json props) {
   return s;
 }
 
-AvroSchemaPtr MakeMap(AvroSchemaPtr values, json props) {
+AvroSchemaPtr MakeMap(AvroSchemaPtr values, AvroProps props) {
   auto s = std::make_shared<AvroSchema>();
   s->type = AvroType::kMap;
   s->values = std::move(values);

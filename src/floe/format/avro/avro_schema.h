@@ -1,14 +1,17 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include <arrow/result.h>
-#include <nlohmann/json.hpp>
 
 namespace floe::avro {
 
@@ -30,6 +33,49 @@ enum class AvroType {
   kFixed,
 };
 
+/// The JSON text of an attribute value that is neither null, a boolean, a number nor a string
+/// (an object or an array), kept verbatim so that nothing read is lost. Text that is not valid
+/// JSON is written out as a JSON string.
+struct AvroRawJson {
+  std::string text;
+  bool operator==(const AvroRawJson&) const = default;
+};
+
+/// An attribute value; integers beyond int64 are kept as AvroRawJson, other numbers as double.
+using AvroPropValue = std::variant<std::nullptr_t, bool, int64_t, double, std::string, AvroRawJson>;
+
+/// Attributes Avro does not define, such as Iceberg's "field-id", "element-id", "logicalType"
+/// or "default", in insertion order. Setting a key that is present replaces its value in place.
+class AvroProps {
+ public:
+  using Entry = std::pair<std::string, AvroPropValue>;
+
+  AvroProps() = default;
+  AvroProps(std::initializer_list<Entry> entries);
+
+  /// The value of `key`, or nullptr.
+  const AvroPropValue* Find(std::string_view key) const;
+  bool Contains(std::string_view key) const { return Find(key) != nullptr; }
+  /// The value of `key` when it is present and of that kind.
+  std::optional<int64_t> GetInt(std::string_view key) const;
+  std::optional<std::string> GetString(std::string_view key) const;
+  std::optional<bool> GetBool(std::string_view key) const;
+
+  void Set(std::string key, AvroPropValue value);
+  /// Removes `key`; false when it was not present.
+  bool Erase(std::string_view key);
+
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+  bool operator==(const AvroProps&) const = default;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 struct AvroSchema;
 using AvroSchemaPtr = std::shared_ptr<const AvroSchema>;
 
@@ -38,7 +84,7 @@ struct AvroField {
   AvroSchemaPtr schema;
   std::string doc;
   /// Extra attributes kept verbatim, e.g. Iceberg's "field-id" (int) and "default".
-  nlohmann::json props = nlohmann::json::object();
+  AvroProps props;
 
   /// The Iceberg "field-id" attribute, when present.
   std::optional<int32_t> field_id() const;
@@ -56,13 +102,13 @@ struct AvroSchema {
   std::vector<AvroSchemaPtr> branches;  ///< union
   std::vector<std::string> symbols;     ///< enum
   int32_t size = 0;                     ///< fixed
-  nlohmann::json props = nlohmann::json::object();
+  AvroProps props;
 
   /// Parses schema JSON, resolving references to earlier named types.
   static arrow::Result<AvroSchemaPtr> Parse(std::string_view json);
-  /// The schema as JSON, with every attribute of `props` (field ids included).
-  nlohmann::json ToJson() const;
-  std::string ToJsonString() const { return ToJson().dump(); }
+  /// The schema as JSON text, with every attribute of `props` (field ids included). Object
+  /// members come out sorted by key, as the manifests floe has always written them.
+  std::string ToJsonString() const;
 
   /// Index of the record field with this name, or -1.
   int FieldIndex(std::string_view field_name) const;
@@ -73,8 +119,8 @@ struct AvroSchema {
 /// Helpers for building schemas in code.
 AvroSchemaPtr MakePrimitive(AvroType type);
 AvroSchemaPtr MakeOptional(AvroSchemaPtr schema);  ///< ["null", schema]
-AvroSchemaPtr MakeArray(AvroSchemaPtr items, nlohmann::json props = nlohmann::json::object());
-AvroSchemaPtr MakeMap(AvroSchemaPtr values, nlohmann::json props = nlohmann::json::object());
+AvroSchemaPtr MakeArray(AvroSchemaPtr items, AvroProps props = {});
+AvroSchemaPtr MakeMap(AvroSchemaPtr values, AvroProps props = {});
 AvroSchemaPtr MakeFixed(std::string name, int32_t size);
 AvroSchemaPtr MakeRecord(std::string name, std::vector<AvroField> fields);
 

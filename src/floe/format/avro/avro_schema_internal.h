@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <arrow/status.h>
+#include <nlohmann/json.hpp>
 
 #include "floe/format/avro/avro_schema.h"
 
@@ -13,6 +14,13 @@ namespace floe::avro::internal {
 
 /// The Avro spelling of a type ("null", "record", ...).
 std::string_view TypeName(AvroType type);
+
+/// The schema as a JSON document (see AvroSchema::ToJsonString).
+nlohmann::json SchemaToJson(const AvroSchema& schema);
+
+/// Attribute values to JSON and back; objects, arrays and huge integers travel as AvroRawJson.
+nlohmann::json PropValueToJson(const AvroPropValue& value);
+AvroPropValue PropValueFromJson(const nlohmann::json& value);
 
 /// True for null, boolean, int, long, float, double, bytes and string.
 bool IsPrimitive(AvroType type);

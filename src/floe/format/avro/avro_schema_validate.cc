@@ -47,7 +47,8 @@ class Validator {
         auto [it, inserted] = names_.emplace(s->name, s.get());
         if (!inserted) {
           // A name may be reused only for the same definition: later uses become references.
-          if (it->second == s.get() || it->second->ToJson() == s->ToJson()) {
+          if (it->second == s.get() ||
+              internal::SchemaToJson(*it->second) == internal::SchemaToJson(*s)) {
             return arrow::Status::OK();
           }
           return Error(path, "two different types are named '" + s->name + "'");

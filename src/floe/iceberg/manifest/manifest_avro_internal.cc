@@ -19,14 +19,14 @@ using Kind = avro::AvroValue::Kind;
 
 AvroSchemaPtr Prim(AvroType type) { return avro::MakePrimitive(type); }
 
-AvroSchemaPtr Annotated(AvroType type, nlohmann::json props) {
+AvroSchemaPtr Annotated(AvroType type, avro::AvroProps props) {
   auto s = std::make_shared<AvroSchema>();
   s->type = type;
   s->props = std::move(props);
   return s;
 }
 
-AvroSchemaPtr NamedFixed(std::string name, int32_t size, nlohmann::json props) {
+AvroSchemaPtr NamedFixed(std::string name, int32_t size, avro::AvroProps props) {
   auto s = std::make_shared<AvroSchema>();
   s->type = AvroType::kFixed;
   s->name = std::move(name);
@@ -39,14 +39,14 @@ AvroField Required(std::string name, int32_t id, AvroSchemaPtr schema) {
   AvroField f;
   f.name = std::move(name);
   f.schema = std::move(schema);
-  f.props["field-id"] = id;
+  f.props.Set("field-id", id);
   return f;
 }
 
 // Optional fields are ["null", T] unions defaulting to null (spec Appendix A).
 AvroField Optional(std::string name, int32_t id, AvroSchemaPtr schema) {
   AvroField f = Required(std::move(name), id, avro::MakeOptional(std::move(schema)));
-  f.props["default"] = nullptr;
+  f.props.Set("default", nullptr);
   return f;
 }
 
@@ -98,8 +98,7 @@ arrow::Result<AvroSchemaPtr> PrimitiveToAvro(const Type& type, Names* names) {
     case TypeId::kUuid:
       return NamedFixed(names->Take("uuid_fixed"), 16, {{"logicalType", "uuid"}});
     case TypeId::kFixed:
-      return NamedFixed(names->Take("fixed_" + std::to_string(type.length())), type.length(),
-                        nlohmann::json::object());
+      return NamedFixed(names->Take("fixed_" + std::to_string(type.length())), type.length(), {});
     case TypeId::kDecimal:
       return NamedFixed(names->Take("decimal_" + std::to_string(type.precision()) + "_" +
                                     std::to_string(type.scale())),
@@ -121,7 +120,7 @@ arrow::Result<AvroSchemaPtr> PartitionRecord(const Type& partition_type) {
     std::string name = AvroCompatibleName(f.name);
     // Partition fields are always optional (spec: "Manifests", partition struct).
     AvroField field = Optional(name, f.id, std::move(schema));
-    if (name != f.name) field.props["iceberg-field-name"] = f.name;
+    if (name != f.name) field.props.Set("iceberg-field-name", f.name);
     fields.push_back(std::move(field));
   }
   return avro::MakeRecord("r102", std::move(fields));
@@ -273,18 +272,12 @@ const AvroSchema& NonNull(const AvroSchema& schema) {
 
 arrow::Result<TypePtr> AvroToIcebergPrimitive(const AvroSchema& raw) {
   const AvroSchema& s = NonNull(raw);
-  std::string logical;
-  if (auto it = s.props.find("logicalType"); it != s.props.end() && it->is_string()) {
-    logical = it->get<std::string>();
-  }
+  const std::string logical = s.props.GetString("logicalType").value_or("");
   auto decimal = [&]() -> arrow::Result<TypePtr> {
-    auto p = s.props.find("precision");
-    auto sc = s.props.find("scale");
-    if (p == s.props.end() || !p->is_number_integer()) {
-      return arrow::Status::Invalid("decimal partition field without precision");
-    }
-    int32_t scale = (sc != s.props.end() && sc->is_number_integer()) ? sc->get<int32_t>() : 0;
-    return Type::Decimal(p->get<int32_t>(), scale);
+    std::optional<int64_t> precision = s.props.GetInt("precision");
+    if (!precision) return arrow::Status::Invalid("decimal partition field without precision");
+    int64_t scale = s.props.GetInt("scale").value_or(0);
+    return Type::Decimal(static_cast<int32_t>(*precision), static_cast<int32_t>(scale));
   };
   switch (s.type) {
     case AvroType::kBoolean: return Type::Boolean();
@@ -293,9 +286,9 @@ arrow::Result<TypePtr> AvroToIcebergPrimitive(const AvroSchema& raw) {
       if (logical == "time-micros") return Type::Time();
       if (logical == "local-timestamp-micros") return Type::Timestamp();
       if (logical == "timestamp-micros") {
-        auto utc = s.props.find("adjust-to-utc");
+        const avro::AvroPropValue* utc = s.props.Find("adjust-to-utc");
         // Without the Iceberg attribute, Avro's timestamp-micros is an instant.
-        bool adjust = utc == s.props.end() || (utc->is_boolean() && utc->get<bool>());
+        bool adjust = utc == nullptr || s.props.GetBool("adjust-to-utc").value_or(false);
         return adjust ? Type::TimestampTz() : Type::Timestamp();
       }
       return Type::Long();

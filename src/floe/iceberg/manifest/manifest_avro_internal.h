@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include <arrow/result.h>
-#include <nlohmann/json.hpp>
 
 #include "floe/format/avro/avro_schema.h"
 #include "floe/format/avro/avro_value.h"

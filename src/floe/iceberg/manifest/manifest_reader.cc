@@ -167,9 +167,7 @@ arrow::Result<std::unique_ptr<ManifestReader>> ManifestReader::Open(std::string 
       auto type = internal::AvroToIcebergPrimitive(*f.schema);
       if (!type.ok()) return fail("partition field ", f.name, ": ", type.status().message());
       std::string name = f.name;
-      if (auto it = f.props.find("iceberg-field-name"); it != f.props.end() && it->is_string()) {
-        name = it->get<std::string>();
-      }
+      if (auto original = f.props.GetString("iceberg-field-name")) name = *original;
       int32_t fid = f.field_id().value_or(kFirstPartitionFieldId + static_cast<int32_t>(i));
       fields.push_back(NestedField{fid, std::move(name), *type, false, ""});
     }

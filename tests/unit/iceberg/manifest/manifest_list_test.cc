@@ -120,7 +120,7 @@ TEST(ManifestList, WritesHeaderMetadataAndSpecFieldIds) {
   EXPECT_EQ(meta.at("sequence-number"), "1");
   EXPECT_EQ(meta.at("format-version"), "2");
 
-  nlohmann::json schema = (*container)->schema()->ToJson();
+  auto schema = nlohmann::json::parse((*container)->schema()->ToJsonString());
   EXPECT_EQ(schema["name"], "manifest_file");
   std::vector<int> ids;
   for (const auto& f : schema["fields"]) ids.push_back(f["field-id"]);

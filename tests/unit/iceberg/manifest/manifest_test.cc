@@ -186,7 +186,7 @@ TEST(ManifestWriter, WritesHeaderMetadataAndSpecFieldIds) {
   EXPECT_EQ(schema["schema-id"], 3);
   EXPECT_EQ(schema["fields"][5]["type"], "decimal(9, 2)");
 
-  nlohmann::json avro = (*container)->schema()->ToJson();
+  auto avro = nlohmann::json::parse((*container)->schema()->ToJsonString());
   EXPECT_EQ(avro["name"], "manifest_entry");
   const auto& df = avro["fields"][4];
   EXPECT_EQ(df["field-id"], 2);
