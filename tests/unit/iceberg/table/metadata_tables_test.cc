@@ -19,38 +19,14 @@
 #include "floe/iceberg/table/table.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/overwrite.h"
+#include "local_table_operations.h"
 
 namespace floe::iceberg {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Commits by compare-and-swap of an in-memory pointer, like a catalog without the catalog.
-class LocalTableOperations final : public TableOperations {
- public:
-  LocalTableOperations(std::shared_ptr<io::FileIO> io, TableState state)
-      : io_(std::move(io)), state_(std::move(state)) {}
-
-  const TableIdentifier& identifier() const override { return id_; }
-  std::shared_ptr<io::FileIO> io() const override { return io_; }
-  arrow::Result<TableState> Refresh() override { return state_; }
-  arrow::Result<TableState> Commit(const std::vector<TableRequirement>& requirements,
-                                   const std::vector<TableUpdate>& updates) override {
-    ARROW_RETURN_NOT_OK(CheckRequirements(requirements, state_.metadata.get()));
-    TableMetadataBuilder builder(*state_.metadata);
-    ARROW_RETURN_NOT_OK(builder.ApplyAll(updates));
-    ARROW_ASSIGN_OR_RAISE(TableMetadata updated, builder.Build());
-    TableMetadata next = WithMetadataLogEntry(updated, *state_.metadata, state_.metadata_location);
-    ARROW_ASSIGN_OR_RAISE(auto location, WriteMetadataFile(*io_, next, state_.metadata_location));
-    state_ = TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
-    return state_;
-  }
-
- private:
-  TableIdentifier id_{{"db"}, "t"};
-  std::shared_ptr<io::FileIO> io_;
-  TableState state_;
-};
+using testing::LocalTableOperations;
 
 const char* Level(int64_t id) { return id % 2 == 0 ? "even" : "odd"; }
 
