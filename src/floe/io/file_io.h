@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,8 +67,11 @@ class FileIO {
   virtual arrow::Result<std::string> CanonicalLocation(const std::string& location) = 0;
 };
 
-/// The FileIO for a location's scheme: plain absolute paths and `file://` URIs are local.
-arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(std::string_view location);
+/// The FileIO for a location's scheme: plain absolute paths and `file:` URIs are local.
+/// `properties` configure the store (PyIceberg's names, e.g. `s3.endpoint`); local files
+/// need none.
+arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(
+    std::string_view location, const std::map<std::string, std::string>& properties = {});
 
 /// Joins a folder location and a relative name with exactly one '/'.
 std::string JoinLocation(std::string_view base, std::string_view name);

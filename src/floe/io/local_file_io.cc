@@ -265,7 +265,8 @@ class LocalFileIO final : public FileIO {
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(std::string_view location) {
+arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(
+    std::string_view location, const std::map<std::string, std::string>& /*properties*/) {
   auto scheme_end = location.find("://");
   if (scheme_end == std::string_view::npos || location.substr(0, scheme_end) == "file") {
     return std::make_shared<LocalFileIO>();
