@@ -18,9 +18,11 @@ namespace {
 
 constexpr std::string_view kFileScheme = "file://";
 
-// `file:///a/b` and `/a/b` both name the local path `/a/b`.
+// `file:///a/b`, `file:/a/b` (what Java writes for a `file:` warehouse) and `/a/b` all name
+// the local path `/a/b`.
 std::string ToPath(const std::string& location) {
   if (location.rfind(kFileScheme, 0) == 0) return location.substr(kFileScheme.size());
+  if (location.rfind("file:/", 0) == 0) return location.substr(5);
   return location;
 }
 

@@ -126,6 +126,17 @@ TEST_F(FileIOTest, CanonicalLocationIgnoresHowThePathIsSpelled) {
   EXPECT_FALSE(io_->CanonicalLocation((dir_ / "missing").string()).ok());
 }
 
+TEST_F(FileIOTest, EveryLocalSpellingReadsTheSameFile) {
+  Write("m.json", "{}");
+  const std::string path = (dir_ / "m.json").string();
+  // `file:/abs` is what Java writes for a `file:` warehouse.
+  for (const std::string& location : {path, "file://" + path, "file:" + path}) {
+    auto read = io_->ReadAll(location);
+    ASSERT_TRUE(read.ok()) << location << ": " << read.status().ToString();
+    EXPECT_EQ(*read, "{}") << location;
+  }
+}
+
 TEST_F(FileIOTest, ReadAllOfAMissingFileNamesItAndTheReason) {
   const std::string path = (dir_ / "missing.json").string();
   auto read = io_->ReadAll(path);
