@@ -1,8 +1,6 @@
 #include "floe/catalog/aws/credentials.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +13,7 @@
 #include "../../interop_python.h"
 #include "floe/catalog/aws/profile_file.h"
 #include "floe/catalog/aws/sts.h"
+#include "../moto_server.h"
 #include "loopback_http_server.h"
 
 namespace floe::catalog::aws {
@@ -337,61 +336,16 @@ TEST(StsAnswerTest, ErrorsNameTheCodeAndMessage) {
       << error.status().message();
 }
 
-// moto's STS, started for this suite by FLOE_PYTHON (moto[server] from requirements-dev.txt).
+// moto's STS, started once for this suite.
 class MotoStsTest : public CredentialsTest {
  protected:
   static void SetUpTestSuite() {
     std::string python = floe::interop::InteropPython();
-    if (python.empty()) return;
-    port_ = FreePort();
-    pid_ = fork();
-    if (pid_ == 0) {
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      std::string port = std::to_string(port_);
-      execl(python.c_str(), python.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p",
-            port.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 300; ++i) {
-      LoopbackProbe probe;
-      if (probe.Connects(port_)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    if (!python.empty()) moto_.Start(python);
   }
-  static void TearDownTestSuite() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
-  struct LoopbackProbe {
-    bool Connects(int port) {
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      addr.sin_port = htons(port);
-      bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-      close(fd);
-      return ok;
-    }
-  };
-  std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  static inline pid_t pid_ = -1;
-  static inline int port_ = 0;
+  static void TearDownTestSuite() { moto_.Stop(); }
+  std::string Endpoint() const { return moto_.endpoint(); }
+  static inline floe::testing::MotoServer moto_;
 };
 
 TEST_F(MotoStsTest, WebIdentityIsExchangedAtStsForTheRolesCredentials) {
