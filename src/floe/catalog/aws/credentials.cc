@@ -133,11 +133,12 @@ arrow::Result<AwsCredentials> CredentialsChain::GetCredentials() {
       chosen_ = std::move(provider);
       return creds;
     }
-    tried += "\n  " + source.name + ": " + creds.status().message();
+    tried += (tried.empty() ? "" : "; ") + source.name + ": " + creds.status().message();
   }
+  // One line, like every floe error: the sources in the order tried, then the way out.
   return arrow::Status::IOError(
-      "no AWS credentials found; tried, in order:", tried,
-      "\nset the catalog's access-key-id and secret-access-key properties, AWS_ACCESS_KEY_ID "
+      "no AWS credentials found (tried ", tried,
+      "); set the catalog's access-key-id and secret-access-key properties, AWS_ACCESS_KEY_ID "
       "and AWS_SECRET_ACCESS_KEY, or a profile (AWS_PROFILE)");
 }
 
