@@ -87,7 +87,7 @@ class GlueLockProxy:
         conn = http.client.HTTPConnection("127.0.0.1", self.target_port, timeout=60)
         try:
             out = {k: v for k, v in headers.items()
-                   if k.lower() not in ("host", "connection", "accept-encoding")}
+                   if k.lower() not in ("host", "connection", "accept-encoding", "content-length")}
             conn.request(method, path, body=body, headers=out)
             resp = conn.getresponse()
             return resp.status, resp.getheaders(), resp.read()
