@@ -66,10 +66,8 @@ arrow::Status ApplyEnvironment(IngestArgs& args, GlobalOptions& global) {
     return UsageError("ICEBERG_CATALOG_TYPE=" + type + " is not a catalog type (sql, rest, glue)");
   }
   if (global.catalog_type.empty()) global.catalog_type = type;
-  // The old job named the region once for every AWS client.
-  if (type == "glue" && !Env("AWS_REGION").empty()) {
-    global.properties.push_back("glue.region=" + Env("AWS_REGION"));
-  }
+  // The old job named the region once for every AWS client (Glue and S3).
+  if (!Env("AWS_REGION").empty()) global.properties.push_back("client.region=" + Env("AWS_REGION"));
   if (args.source.empty()) return UsageError("no SOURCE given (or S3_BUCKET/S3_PREFIX)");
   if (args.table.empty()) {
     return UsageError("no --table given (or ICEBERG_DATABASE/ICEBERG_TABLE)");
