@@ -211,7 +211,9 @@ def test_two_processes_append_25_times_each_and_every_commit_lands(side, tmp_pat
     with exactly 50 snapshots and every row."""
     db = unique("race")
     side.floe("namespace", "create", db)
-    side.floe("table", "create", f"{db}.t", "--schema", "writer int, n int")
+    # Room for a writer that keeps losing: each lost race is one more re-plan.
+    side.floe("table", "create", f"{db}.t", "--schema", "writer int, n int",
+              "--property", "commit.retry.num-retries=20")
     conflicts_before = glue_lock.conflicts
     failures = []
 
