@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import subprocess
+import sys
 import threading
 import uuid
 
@@ -306,6 +307,8 @@ def test_secrets_appear_in_no_output_error_or_file(side, tmp_path, glue_lock):
     side.floe("append", f"{db}.t", write_jsonl(tmp_path / "s.jsonl", [{"id": 1}]))
     side.floe_json("table", "describe", f"{db}.t")
     side.floe_json("table", "list", db)
+    side.floe("catalog", "show", CATALOG)
+    side.floe("catalog", "show", CATALOG, "--json")
     # A failing call (Glue refuses) and a failing connection.
     side.floe("table", "describe", f"{db}.missing", check=False)
     glue_lock.fail_next_update_table(500, forward=False)
@@ -325,3 +328,35 @@ def test_secrets_appear_in_no_output_error_or_file(side, tmp_path, glue_lock):
     # The session token travels as X-Amz-Security-Token (signed), never in a body.
     for target, headers, body in glue_lock.requests:
         assert SECRET_KEY not in body and token not in body
+
+
+def test_configured_by_environment_variables_alone(side):
+    """PYICEBERG_CATALOG__<NAME>__<KEY> variables, no file: floe and PyIceberg open the same
+    Glue catalog from them (`__` is `.` and `_` is `-` in the key, and in the name, so the name has neither)."""
+    (side.home / ".pyiceberg.yaml").unlink()
+    variables = {
+        "PYICEBERG_CATALOG__GLUEENV__TYPE": "glue",
+        "PYICEBERG_CATALOG__GLUEENV__GLUE__ENDPOINT": side.endpoint,
+        "PYICEBERG_CATALOG__GLUEENV__GLUE__REGION": "us-east-1",
+        "PYICEBERG_CATALOG__GLUEENV__GLUE__ACCESS_KEY_ID": ACCESS_KEY,
+        "PYICEBERG_CATALOG__GLUEENV__GLUE__SECRET_ACCESS_KEY": SECRET_KEY,
+        "PYICEBERG_CATALOG__GLUEENV__WAREHOUSE": f"file://{side.warehouse}",
+    }
+    db = unique("env")
+    cmd = [side.bin, "--catalog", "glueenv", "namespace", "create", db]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=side.env(variables))
+    assert proc.returncode == 0, proc.stderr
+    cmd = [side.bin, "--catalog", "glueenv", "table", "create", f"{db}.t", "--schema", "id long"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=side.env(variables))
+    assert proc.returncode == 0, proc.stderr
+
+    # PyIceberg reads its variables once, at import: a fresh interpreter with them set.
+    script = ("import sys; from pyiceberg.catalog import load_catalog; c = load_catalog('glueenv'); "
+              "print(type(c).__name__, c.load_table(sys.argv[1]).location())")
+    env = side.env(variables)
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    py = subprocess.run([sys.executable, "-c", script, f"{db}.t"], capture_output=True,
+                        text=True, env=env, timeout=120)
+    assert py.returncode == 0, py.stderr
+    assert py.stdout.split() == ["GlueCatalog", f"file://{side.warehouse}/{db}.db/t"]
+    assert SECRET_KEY not in proc.stdout + proc.stderr
