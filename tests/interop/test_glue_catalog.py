@@ -360,3 +360,22 @@ def test_configured_by_environment_variables_alone(side):
     assert py.returncode == 0, py.stderr
     assert py.stdout.split() == ["GlueCatalog", f"file://{side.warehouse}/{db}.db/t"]
     assert SECRET_KEY not in proc.stdout + proc.stderr
+
+
+def test_catalog_id_and_archive_setting_reach_glue(side, glue_lock):
+    """glue.id goes with every call as CatalogId (the account whose catalog is used: moto's is
+    123456789012); glue.skip-archive (default true, as in PyIceberg) is UpdateTable's
+    SkipArchive."""
+    side.properties.update({"glue.id": "123456789012", "glue.skip-archive": "false"})
+    side.write_config(side.properties)
+    seen = len(glue_lock.requests)
+    db = unique("ids")
+    side.floe("namespace", "create", db)
+    side.floe("table", "create", f"{db}.t", "--schema", "id long")
+    side.floe("table", "properties", f"{db}.t", "--set", "k=v")
+    calls = [(target, json.loads(body)) for target, _, body in glue_lock.requests[seen:]]
+    assert calls and all(body.get("CatalogId") == "123456789012" for _, body in calls), calls
+    updates = [body for target, body in calls if target == "AWSGlue.UpdateTable"]
+    assert len(updates) == 1 and updates[0]["SkipArchive"] is False
+    assert updates[0]["VersionId"]
+    assert side.glue().get_table(DatabaseName=db, Name="t")["Table"]["Parameters"]["k"] == "v"
