@@ -379,3 +379,35 @@ def test_catalog_id_and_archive_setting_reach_glue(side, glue_lock):
     assert len(updates) == 1 and updates[0]["SkipArchive"] is False
     assert updates[0]["VersionId"]
     assert side.glue().get_table(DatabaseName=db, Name="t")["Table"]["Parameters"]["k"] == "v"
+
+
+def test_the_old_jobs_variables_ingest_into_glue(side, tmp_path):
+    """The job floe replaces was configured by ICEBERG_CATALOG_TYPE=glue, ICEBERG_DATABASE,
+    ICEBERG_TABLE, ICEBERG_WAREHOUSE and the AWS SDK's own variables (region, keys, endpoint):
+    the same variables, no floe configuration, ingest into Glue, and PyIceberg reads exactly the
+    rows an independent expectation computes, twice over (a re-run commits nothing)."""
+    from spark_tables import data_multiset, expected, reject_multiset
+
+    corpus = tmp_path / "corpus"
+    gen = subprocess.run([side.bin, "gen", str(corpus), "--seed", "5", "--apps", "3",
+                          "--records", "800", "--bad-rate", "0.05"],
+                         capture_output=True, text=True)
+    assert gen.returncode == 0, gen.stderr
+    (side.home / ".pyiceberg.yaml").unlink()
+    db = unique("job")
+    side.pyiceberg().create_namespace(db)
+    env = side.env({"ICEBERG_CATALOG_TYPE": "glue", "ICEBERG_DATABASE": db,
+                    "ICEBERG_TABLE": "spark", "ICEBERG_WAREHOUSE": str(side.warehouse),
+                    "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": side.endpoint,
+                    "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY})
+    for _ in range(2):
+        proc = subprocess.run([side.bin, "ingest", str(corpus), "--json"], capture_output=True,
+                              text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        assert SECRET_KEY not in proc.stdout + proc.stderr
+    cat = side.pyiceberg()
+    want_rows, want_rejects = expected(corpus)
+    assert sum(want_rows.values()) > 500
+    assert data_multiset(cat, f"{db}.spark") == want_rows
+    assert reject_multiset(cat, f"{db}.spark") == want_rejects
+    assert len(cat.load_table(f"{db}.spark").snapshots()) == 1
