@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ struct GlobalOptions {
   std::string catalog = "default";
   std::string catalog_uri;  ///< SQLite file; <warehouse>/catalog.db when empty
   bool json = false;        ///< machine-readable output for listings
+  /// `--property k=v` pairs: catalog and FileIO properties (s3.endpoint, s3.region, …).
+  std::map<std::string, std::string> properties;
 };
 
 /// Shared state of one CLI invocation: the options and, once opened, the catalog.

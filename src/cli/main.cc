@@ -13,6 +13,7 @@ arrow::Result<catalog::Catalog*> CliContext::Catalog() {
     opts.warehouse = options.warehouse;
     opts.catalog_name = options.catalog;
     opts.uri = options.catalog_uri;
+    opts.properties = options.properties;
     ARROW_ASSIGN_OR_RAISE(catalog_, catalog::OpenCatalog(opts));
   }
   return catalog_.get();
@@ -28,6 +29,21 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "SQLite catalog file (default <warehouse>/catalog.db)")
       ->envname("FLOE_CATALOG_URI");
   app.add_flag("--json", options.json, "Machine-readable JSON output");
+  // Before the subcommand: `table create` and `namespace create` have a --property of their
+  // own (table and namespace properties).
+  app.add_option_function<std::vector<std::string>>(
+         "--property",
+         [&options](const std::vector<std::string>& pairs) {
+           for (const auto& kv : pairs) {
+             auto eq = kv.find('=');
+             if (eq == std::string::npos || eq == 0) {
+               throw CLI::ValidationError("--property", "expected KEY=VALUE, got '" + kv + "'");
+             }
+             options.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+           }
+         },
+         "KEY=VALUE catalog/FileIO property, e.g. s3.endpoint=http://host:9000 (repeatable)")
+      ->allow_extra_args(false);
 }
 
 }  // namespace floe::cli

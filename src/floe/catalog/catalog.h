@@ -82,8 +82,10 @@ class Catalog {
 struct CatalogOptions {
   std::string warehouse = "warehouse";
   std::string catalog_name = "default";
-  /// SQLite file; defaults to `<warehouse>/catalog.db`.
+  /// SQLite file; defaults to `<warehouse>/catalog.db` (a local warehouse only).
   std::string uri;
+  /// FileIO properties (`s3.endpoint`, `s3.region`, keys, …; see io/s3/s3_file_io.h).
+  Properties properties;
 };
 
 /// Opens the embedded SQL catalog (SQLite) described by the options.

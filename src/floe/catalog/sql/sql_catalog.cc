@@ -1,5 +1,7 @@
 #include "floe/catalog/sql/sql_catalog.h"
 
+#include "floe/io/location.h"
+
 #include <filesystem>
 
 #include "floe/catalog/drop_table_data.h"
@@ -124,7 +126,9 @@ class SqlTableOperations final : public iceberg::TableOperations {
 };
 
 std::string AbsoluteWarehouse(const std::string& warehouse) {
-  if (warehouse.find("://") != std::string::npos) return warehouse;
+  if (warehouse.find("://") != std::string::npos || warehouse.rfind("file:", 0) == 0) {
+    return warehouse;  // a URI is kept as written: table locations keep its form
+  }
   std::error_code ec;
   auto path = std::filesystem::absolute(warehouse, ec);
   std::string out = ec ? warehouse : path.lexically_normal().string();
@@ -136,10 +140,17 @@ std::string AbsoluteWarehouse(const std::string& warehouse) {
 
 arrow::Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(const std::string& warehouse,
                                                             const std::string& db_path,
-                                                            const std::string& catalog_name) {
+                                                            const std::string& catalog_name,
+                                                            const Properties& io_properties) {
   std::string root = AbsoluteWarehouse(warehouse);
-  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root));
-  std::string db = db_path.empty() ? io::JoinLocation(root, "catalog.db") : db_path;
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root, io_properties));
+  ARROW_ASSIGN_OR_RAISE(io::ParsedLocation parsed, io::ParseLocation(root));
+  if (db_path.empty() && parsed.kind != io::StorageKind::kLocal) {
+    return arrow::Status::Invalid("warehouse ", root,
+                                  " is not on local disk, so the SQLite catalog file cannot be "
+                                  "inside it: give the catalog file (--catalog-uri FILE)");
+  }
+  std::string db = db_path.empty() ? io::JoinLocation(io::LocalPath(root), "catalog.db") : db_path;
   // SQLAlchemy-style URIs as PyIceberg takes them: sqlite:///relative.db, sqlite:////abs.db.
   if (db.rfind("sqlite:///", 0) == 0) db = db.substr(std::string("sqlite:///").size());
   if (db.rfind("file://", 0) == 0) db = db.substr(std::string("file://").size());
@@ -260,7 +271,8 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::RegisterTable(
 
 arrow::Result<std::unique_ptr<Catalog>> OpenCatalog(const CatalogOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto catalog,
-                        SqlCatalog::Open(options.warehouse, options.uri, options.catalog_name));
+                        SqlCatalog::Open(options.warehouse, options.uri, options.catalog_name,
+                                         options.properties));
   return std::unique_ptr<Catalog>(std::move(catalog));
 }
 
