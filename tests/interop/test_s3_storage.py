@@ -196,3 +196,28 @@ def test_unsupported_scheme_and_bad_properties_are_usage_errors(s3_server, tmp_p
                   extra_properties=["--property", "s3.connect-timeout=soon"])
     proc = floe.run("namespace", "list", check=False)
     assert proc.returncode != 0 and "s3.connect-timeout" in proc.stderr
+
+
+def test_append_inputs_and_scan_output_on_s3(s3_server, s3_bucket, tmp_path):
+    """A local warehouse, with the append's input files and the scan's output files in S3."""
+    import pyarrow.parquet as pq
+
+    floe = S3Floe(s3_server, tmp_path / "wh", tmp_path / "catalog.db")
+    (tmp_path / "wh").mkdir()
+    s3 = s3_server.boto3_client("s3")
+    s3.put_object(Bucket=s3_bucket, Key="in/rows.jsonl",
+                  Body="".join(json.dumps(r) + "\n" for r in ROWS).encode())
+    floe.run("namespace", "create", "logs")
+    floe.run("table", "create", "logs.events", "--schema",
+             "id long not null, ts timestamptz, level string, message string")
+    floe.run("append", "logs.events", f"s3a://{s3_bucket}/in/rows.jsonl")
+    assert [r["id"] for r in by_id(floe.scan_rows("logs.events"))] == [1, 2, 3]
+    floe.run("scan", "logs.events", "--format", "parquet", "--output", f"s3://{s3_bucket}/out/e.parquet")
+    floe.run("scan", "logs.events", "--format", "jsonl", "--output", f"s3://{s3_bucket}/out/e.jsonl")
+    local = tmp_path / "e.parquet"
+    s3.download_file(s3_bucket, "out/e.parquet", str(local))
+    assert sorted(pq.read_table(local).column("id").to_pylist()) == [1, 2, 3]
+    lines = s3.get_object(Bucket=s3_bucket, Key="out/e.jsonl")["Body"].read().decode().splitlines()
+    assert sorted(json.loads(l)["message"] for l in lines) == ["boom", "slow", "start"]
+    missing = floe.run("append", "logs.events", f"s3://{s3_bucket}/in/none.jsonl", check=False)
+    assert missing.returncode == 1 and f"s3://{s3_bucket}/in/none.jsonl" in missing.stderr
