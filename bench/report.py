@@ -190,6 +190,26 @@ def render(results: dict) -> str:
                   "lines, then one log line, in one small gzip file). Peak memory should not "
                   "follow the file's content size.", ""]
         lines += huge_section(results["huge"])
+    if results.get("s3"):
+        local = next((s for s in results.get("systems", []) if s.get("key") == "floe"
+                      and s.get("variant") == "plain" and s.get("median")), None)
+        lines += ["", "## floe: ingest from S3", "",
+                  "The plain corpus uploaded to a moto S3 server on this machine and read "
+                  "with ranged GETs through Arrow's S3 filesystem; CPU is floe's alone (the "
+                  "server is another process).", "",
+                  "| source | threads | records | wall s | CPU s | records per CPU-s | "
+                  "local disk, records per CPU-s | peak RSS MB |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in results["s3"]:
+            med = r.get("median")
+            if not med:
+                lines.append(f'| {r.get("source", "S3")} | {r["threads"]} | – | – | – | – | – | '
+                             f'– ({r.get("error", "not run")}) |')
+                continue
+            lrate = _n(local["median"]["records_per_cpu_s"]) if local else "–"
+            lines.append(f'| {r["source"]} | {r["threads"]} | {_n(r["records"])} | '
+                         f'{_n(med["wall_s"], 2)} | {_n(med["cpu_s"], 2)} | '
+                         f'{_n(med["records_per_cpu_s"])} | {lrate} | {_n(med["peak_mb"])} |')
     prof = results.get("profile")
     if prof:
         lines += ["", "## Where floe's time goes (profile)", ""]

@@ -60,6 +60,8 @@ def parse_args(argv=None):
                    help="GB of blank lines in the one-file gzip bomb (times --scale)")
     p.add_argument("--skip-huge", action="store_true",
                    help="leave out the one-file rows (the huge file and the gzip bomb)")
+    p.add_argument("--skip-s3", action="store_true",
+                   help="leave out the row of floe ingesting from S3 (a local moto server)")
     p.add_argument("--systems", default="floe,bound,bound-portable,duckdb,pyiceberg,ray",
                    help="comma-separated subset of floe,bound,bound-portable,duckdb,pyiceberg,ray")
     p.add_argument("--no-profile", action="store_true", help="do not profile floe")
@@ -436,12 +438,13 @@ def run_system(args, spec: dict, corpus: dict, variant: str, reference) -> dict:
     return entry
 
 
-def floe_row(args, name: str, corpus: dict, threads: int) -> dict:
-    """floe ingest alone on `corpus` with `threads`: the row of floe's own tables."""
+def floe_row(args, name: str, corpus: dict, threads: int, source=None, extra=()) -> dict:
+    """floe ingest alone on `corpus` with `threads`: the row of floe's own tables. `source`
+    replaces the corpus folder as what floe reads (an s3:// copy of it), `extra` adds options."""
     warm(corpus)
     log(f"floe {name}: {corpus['key']}, {threads} thread(s)")
-    cmd = lambda c, out: [args.floe, "ingest", c, "--table", "spark.logs", "--warehouse", out,
-                          "--threads", str(threads), "--json"]
+    cmd = lambda c, out: [args.floe, *extra, "ingest", source or c, "--table", "spark.logs",
+                          "--warehouse", out, "--threads", str(threads), "--json"]
     ms, _, error, last = run_runs(args, f"floe-{name}-{threads}", cmd, corpus, args.runs,
                                   mkdir=True)
     row = {"corpus": corpus["key"], "bytes": corpus["bytes_uncompressed"],
@@ -457,6 +460,30 @@ def floe_row(args, name: str, corpus: dict, threads: int) -> dict:
     row["runs"] = [{"wall_s": m.wall_s, "user_s": m.user_s, "sys_s": m.sys_s,
                     "max_rss_mb": m.max_rss_mb} for m in ms]
     return row
+
+
+def s3_row(args, corpus: dict) -> dict:
+    """floe ingest of `corpus` uploaded to a local moto S3 server (the test harness's), into a
+    local warehouse. floe's CPU only: the server's own CPU is the moto process's, not counted."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "interop"))
+    from servers.s3 import start_s3_server  # noqa: E402
+
+    os.makedirs(os.path.join(args.work_dir, "moto"), exist_ok=True)
+    server = start_s3_server(os.path.join(args.work_dir, "moto"))
+    try:
+        bucket = server.make_bucket("bench")
+        s3 = server.boto3_client("s3")
+        for dirpath, _, files in os.walk(corpus["path"]):
+            for name in files:
+                path = os.path.join(dirpath, name)
+                s3.upload_file(path, bucket, "logs/" + os.path.relpath(path, corpus["path"]))
+        extra = [a for k, v in server.properties().items() for a in ("--property", f"{k}={v}")]
+        row = floe_row(args, "s3", corpus, args.threads, source=f"s3://{bucket}/logs",
+                       extra=extra)
+        row["source"] = "S3 (moto server on 127.0.0.1)"
+        return row
+    finally:
+        server.stop()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,6 +686,10 @@ def main(argv=None) -> int:
             row = floe_row(args, "huge", corpus, args.threads)
             row["label"] = label
             results["huge"].append(row)
+
+    # the plain corpus read from S3: a moto server on this machine, uploaded once
+    if "floe" in wanted and not args.skip_s3:
+        results["s3"] = [s3_row(args, plain)]
 
     # targets
     def rate(key, variant="plain"):

@@ -25,10 +25,11 @@ struct AppendArgs {
 
 // Reads and conforms every input file into one table of rows.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadInputs(const iceberg::Schema& schema,
-                                                        const std::vector<std::string>& paths) {
+                                                        const std::vector<std::string>& paths,
+                                                        const io::FileIOProperties& properties) {
   std::vector<std::shared_ptr<arrow::Table>> parts;
   for (const auto& path : paths) {
-    ARROW_ASSIGN_OR_RAISE(auto part, ReadInputFile(path, schema));
+    ARROW_ASSIGN_OR_RAISE(auto part, ReadInputFile(path, schema, properties));
     parts.push_back(std::move(part));
   }
   if (parts.empty()) {
@@ -58,7 +59,7 @@ arrow::Status RunAppend(CliContext& ctx, const AppendArgs& args) {
   if (!id.ok()) return UsageError(id.status().message());
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files, ctx.options.properties));
   if (rows->num_rows() == 0) {
     if (!ctx.options.json) std::cout << "no rows to append; nothing committed\n";
     return arrow::Status::OK();
@@ -79,7 +80,7 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
   }
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files, ctx.options.properties));
   std::vector<iceberg::DataFile> files;
   if (rows->num_rows() > 0) {
     ARROW_ASSIGN_OR_RAISE(files, iceberg::WriteDataFiles(*table, *rows));

@@ -20,12 +20,10 @@ arrow::Result<bool> IsParquet(const std::shared_ptr<arrow::io::RandomAccessFile>
 }  // namespace
 
 arrow::Result<std::shared_ptr<arrow::Table>> ReadInputFile(const std::string& path,
-                                                           const iceberg::Schema& schema) {
-  auto opened = arrow::io::ReadableFile::Open(path);
-  if (!opened.ok()) {
-    return arrow::Status::IOError("cannot open ", path, ": ", opened.status().message());
-  }
-  std::shared_ptr<arrow::io::RandomAccessFile> file = *opened;
+                                                           const iceberg::Schema& schema,
+                                                           const io::FileIOProperties& properties) {
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::io::RandomAccessFile> file, io->OpenInput(path));
   ARROW_ASSIGN_OR_RAISE(bool parquet, IsParquet(file));
   if (!parquet) {
     ARROW_RETURN_NOT_OK(file->Seek(0));  // sniffing read at an offset; the JSON reader streams

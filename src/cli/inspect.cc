@@ -55,7 +55,7 @@ arrow::Status RunInspect(CliContext& ctx, const std::string& name, const Inspect
     PrintJson(std::cout, doc);
     return arrow::Status::OK();
   }
-  return WriteTable(**rows, format, args.output);
+  return WriteTable(**rows, format, args.output, ctx.options.properties);
 }
 
 // One line of help per table.

@@ -83,7 +83,7 @@ arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto scan, iceberg::TableScan::Make(*table, std::move(options)));
   ARROW_ASSIGN_OR_RAISE(auto rows, scan.ToArrowTable());
-  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output));
+  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output, ctx.options.properties));
   if (args.stats) PrintPlanStats(ctx, scan.plan_stats(), rows->num_rows());
   return arrow::Status::OK();
 }

@@ -18,6 +18,7 @@
 #include "cli/json_text.h"
 #include "floe/format/parquet/parquet_file_writer.h"
 #include "floe/io/file_io.h"
+#include "floe/io/location.h"
 #include "floe/util/hex.h"
 
 namespace floe::cli {
@@ -31,9 +32,14 @@ bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
 // Buffered text output to stdout or a file; the buffer is written out in large blocks.
 class TextSink {
  public:
-  static arrow::Result<std::unique_ptr<TextSink>> Open(const std::string& path) {
+  static arrow::Result<std::unique_ptr<TextSink>> Open(const std::string& path,
+                                                      const io::FileIOProperties& properties) {
     std::unique_ptr<TextSink> sink(new TextSink());
-    if (IsStdout(path)) {
+    if (!IsStdout(path) && io::IsS3Location(path)) {
+      ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
+      ARROW_ASSIGN_OR_RAISE(sink->stream_, io->OpenOutput(path));
+      sink->name_ = "output file " + path;
+    } else if (IsStdout(path)) {
       sink->file_ = stdout;
       sink->name_ = "standard output";
     } else {
@@ -60,6 +66,11 @@ class TextSink {
   }
 
   arrow::Status Flush() {
+    if (stream_) {
+      ARROW_RETURN_NOT_OK(stream_->Write(buffer_.data(), static_cast<int64_t>(buffer_.size())));
+      buffer_.clear();
+      return arrow::Status::OK();
+    }
     if (!buffer_.empty() &&
         std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
       return arrow::Status::IOError("cannot write ", name_, ": ", std::strerror(errno));
@@ -70,6 +81,7 @@ class TextSink {
 
   arrow::Status Close() {
     ARROW_RETURN_NOT_OK(Flush());
+    if (stream_) return stream_->Close();  // the object appears now, whole
     int rc = owned_ ? std::fclose(file_) : std::fflush(file_);
     if (owned_) file_ = nullptr;
     if (rc != 0) return arrow::Status::IOError("cannot write ", name_, ": ", std::strerror(errno));
@@ -79,6 +91,7 @@ class TextSink {
  private:
   TextSink() = default;
   std::FILE* file_ = nullptr;
+  std::shared_ptr<arrow::io::OutputStream> stream_;  // an object store's file
   bool owned_ = false;
   std::string name_;
   std::string buffer_;
@@ -314,8 +327,9 @@ arrow::Status WriteJsonLines(const arrow::Table& table, TextSink* sink) {
 
 // ---- parquet ----
 
-arrow::Status WriteParquet(const arrow::Table& table, const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path));
+arrow::Status WriteParquet(const arrow::Table& table, const std::string& path,
+                           const io::FileIOProperties& properties) {
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
   pq::ParquetWriteOptions options;
   options.compression = "zstd";
   ARROW_ASSIGN_OR_RAISE(auto writer,
@@ -332,8 +346,9 @@ arrow::Status WriteParquet(const arrow::Table& table, const std::string& path) {
 
 // ---- arrow ----
 
-arrow::Status WriteArrowFile(const arrow::Table& table, const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path));
+arrow::Status WriteArrowFile(const arrow::Table& table, const std::string& path,
+                             const io::FileIOProperties& properties) {
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
   ARROW_ASSIGN_OR_RAISE(auto out, io->OpenOutput(path));
   ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeFileWriter(out, table.schema()));
   ARROW_RETURN_NOT_OK(writer->WriteTable(table));
@@ -356,20 +371,21 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name) {
                                 "': choose table, csv, jsonl, parquet or arrow");
 }
 
-arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path) {
+arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path,
+                         const io::FileIOProperties& properties) {
   if (format == OutputFormat::kParquet) {
     if (IsStdout(path)) {
       return arrow::Status::Invalid("parquet output needs a file (--output FILE), not stdout");
     }
-    return WriteParquet(table, path);
+    return WriteParquet(table, path, properties);
   }
   if (format == OutputFormat::kArrow) {
     if (IsStdout(path)) {
       return arrow::Status::Invalid("arrow output needs a file (--output FILE), not stdout");
     }
-    return WriteArrowFile(table, path);
+    return WriteArrowFile(table, path, properties);
   }
-  ARROW_ASSIGN_OR_RAISE(auto sink, TextSink::Open(path));
+  ARROW_ASSIGN_OR_RAISE(auto sink, TextSink::Open(path, properties));
   switch (format) {
     case OutputFormat::kTable:
       ARROW_RETURN_NOT_OK(WriteAlignedTable(table, sink.get()));

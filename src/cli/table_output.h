@@ -8,6 +8,8 @@
 #include <arrow/type_fwd.h>
 #include <nlohmann/json.hpp>
 
+#include "floe/io/file_io.h"
+
 namespace floe::cli {
 
 /// How `floe scan` and the metadata tables print rows.
@@ -30,7 +32,10 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 /// - arrow: one Arrow IPC file, the exact Arrow schema (dictionaries, nested and empty
 ///   structs included) and values, for readers that compare types.
 /// Parquet and arrow need a path. Cell text and JSON are as FormatCell and CellToJson give them.
-arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path);
+/// `path` may be an `s3://` location, written with `properties` (the object appears whole when
+/// the output is complete).
+arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path,
+                         const io::FileIOProperties& properties = {});
 
 /// The rows as a JSON array of objects keyed by column name (printed in key order, as
 /// nlohmann::json keeps objects), cells as CellToJson gives them: the jsonl format's objects.

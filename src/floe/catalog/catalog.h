@@ -82,9 +82,9 @@ class Catalog {
 struct CatalogOptions {
   std::string warehouse = "warehouse";
   std::string catalog_name = "default";
-  /// SQLite file; defaults to `<warehouse>/catalog.db`.
+  /// SQLite file; defaults to `<warehouse>/catalog.db` (a local warehouse only).
   std::string uri;
-  /// The warehouse store's settings (`s3.*`).
+  /// FileIO properties (`s3.endpoint`, `s3.region`, keys, …; see io/s3/s3_file_io.h).
   Properties properties;
 };
 

@@ -58,7 +58,7 @@ arrow::Result<std::vector<AppFolder>> ListAppFolders(io::FileIO& io, const std::
         folder.skipped.push_back(SkippedEntry{e.location, "same file as " + it->second});
         continue;
       }
-      folder.files.push_back(SourceFile{e.location, e.identity, e.size, e.mtime_ns});
+      folder.files.push_back(SourceFile{e.location, e.identity, e.size, e.mtime_ns, e.etag});
     }
     folders.push_back(std::move(folder));
   }

@@ -19,6 +19,10 @@ struct SourceFile {
   std::string identity;
   int64_t size = 0;
   int64_t mtime_ns = 0;
+  /// The object's ETag as read (S3), recorded with the batch: with the bucket and key (the
+  /// identity) and the size it names the exact object version a batch took its bytes from.
+  /// Listings do not give it; the read fills it in. Empty for local files.
+  std::string etag;
 };
 
 /// An entry below an app folder that is not read, and why.

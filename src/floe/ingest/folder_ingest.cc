@@ -178,7 +178,7 @@ struct FolderPartWriter::Impl {
     rejected.clear();
     ReadOutcome got;
     while (true) {  // at most twice: a read from the start has no prefix to differ
-      ARROW_ASSIGN_OR_RAISE(got, reader->Read(*tables->data->io(), file.identity, read, &parser,
+      ARROW_ASSIGN_OR_RAISE(got, reader->Read(tables->source_io ? *tables->source_io : *tables->data->io(), file.identity, read, &parser,
                                               &rejected, &counts, after_window));
       if (!got.changed) break;
       ARROW_RETURN_NOT_OK(on_changed());
@@ -187,6 +187,7 @@ struct FolderPartWriter::Impl {
     entry.folder = folder->name;
     entry.file = file;
     entry.file.size = got.end;
+    entry.file.etag = got.etag;
     entry.start = read.start;
     entry.crc64 = got.crc;
     entry.start_crc64 = read.prefix_crc;
@@ -359,7 +360,7 @@ arrow::Result<std::vector<iceberg::DataFile>> RewriteBatchRejects(const IngestTa
                                                                   const std::string& file_prefix) {
   ARROW_ASSIGN_OR_RAISE(auto writer, MakeWriter(*tables.rejects, 0, file_prefix));
   ARROW_ASSIGN_OR_RAISE(auto schema, iceberg::ToArrowSchema(*RejectsSchema()));
-  auto& io = *tables.data->io();
+  auto& io = tables.source_io ? *tables.source_io : *tables.data->io();
   std::map<std::string, std::string> folder_location;
   for (const auto& f : batch.folders) folder_location[f.name] = f.location;
   SparkLogParser parser;

@@ -41,6 +41,7 @@ std::string IngestBatch::ToJson() const {
                                     {"compression", f.compression},
                                     {"records", f.records},
                                     {"rejects", f.rejects}};
+    if (!f.file.etag.empty()) entry["etag"] = f.file.etag;
     if (f.has_crc) {
       entry["crc64"] = util::Crc64ToHex(f.crc64);
       entry["start-crc64"] = util::Crc64ToHex(f.start_crc64);
@@ -99,6 +100,7 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
     if (entry.file.identity.empty()) entry.file.identity = entry.file.location;
     entry.file.size = num(f, "size");
     entry.file.mtime_ns = num(f, "mtime-ns");
+    entry.file.etag = str(f, "etag");
     entry.start = num(f, "start");
     entry.has_crc = f.contains("crc64");
     if (entry.has_crc && !util::Crc64FromHex(str(f, "crc64"), &entry.crc64)) {

@@ -336,6 +336,8 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
   report.dry_run = options.dry_run;
 
   IngestTables tables;
+  // The source is listed and read with its own FileIO, whatever stores the tables.
+  ARROW_ASSIGN_OR_RAISE(auto source_io, io::MakeFileIO(options.source, options.source_properties));
   std::unique_ptr<IngestLedger> ledger;
   std::unique_ptr<IngestRun> run;  // removes its marker however the run ends
   ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(options.table));
@@ -349,6 +351,7 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
       ARROW_ASSIGN_OR_RAISE(
           tables, OpenIngestTables(catalog, options.table, options.partition_by, options.rejects));
     }
+    tables.source_io = source_io;
     ARROW_ASSIGN_OR_RAISE(auto loaded, IngestLedger::Load(tables));
     ledger = std::make_unique<IngestLedger>(std::move(loaded));
     if (!options.dry_run) {
@@ -370,8 +373,7 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     }
   }
 
-  // The source is listed and read with its own FileIO, whatever stores the tables.
-  ARROW_ASSIGN_OR_RAISE(auto source_io, io::MakeFileIO(options.source));
+  tables.source_io = source_io;
   ARROW_ASSIGN_OR_RAISE(auto folders, ListAppFolders(*source_io, options.source));
   std::vector<PendingFolder> pending = PlanFolders(folders, ledger.get(), &report);
   IngestProgress totals;

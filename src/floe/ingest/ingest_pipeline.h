@@ -18,6 +18,8 @@ namespace floe::ingest {
 
 struct IngestOptions {
   std::string source;  ///< folder or URI holding spark-* app folders
+  /// FileIO properties for reading the source (s3.endpoint, keys, …; io/s3/s3_file_io.h).
+  io::FileIOProperties source_properties;
   iceberg::TableIdentifier table;
   std::string partition_by;  ///< for a new data table; default day(timestamp)
   int threads = 0;           ///< 0: all cores

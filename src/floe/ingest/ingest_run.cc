@@ -1,5 +1,7 @@
 #include "floe/ingest/ingest_run.h"
 
+#include "floe/io/location.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -72,10 +74,12 @@ std::string DataFolder(const iceberg::Table& table) {
 
 // One spelling per local file for comparing locations: metadata may say `file:///a`,
 // `file:/a` or `/a` for the file a listing calls `/a`.
+// On S3, `s3a://b/k` and `s3://b/k` are one object.
 std::string ComparableLocation(const std::string& location) {
-  if (location.rfind("file://", 0) == 0) return location.substr(7);
-  if (location.rfind("file:/", 0) == 0) return location.substr(5);
-  return location;
+  auto parsed = io::ParseLocation(location);
+  if (!parsed.ok()) return location;
+  if (parsed->kind == io::StorageKind::kS3) return io::CanonicalS3Location(*parsed);
+  return parsed->path;
 }
 
 bool MarkerIsDead(const nlohmann::json& marker, const std::string& host,

@@ -6,6 +6,7 @@
 #include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
+#include "floe/io/file_io.h"
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
 #include "floe/iceberg/table/table.h"
@@ -28,6 +29,9 @@ struct IngestTables {
   std::shared_ptr<iceberg::Table> data;
   std::shared_ptr<iceberg::Table> metadata;
   std::shared_ptr<iceberg::Table> rejects;  ///< null with --no-rejects
+  /// What the source's files are listed and read with (its own store and properties, which
+  /// need not be the tables'); the tables' files go through their own FileIO.
+  std::shared_ptr<io::FileIO> source_io;
 };
 
 /// Names of the companion tables of a data table.

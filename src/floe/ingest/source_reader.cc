@@ -85,10 +85,12 @@ arrow::Result<ReadOutcome> SourceReader::Read(io::FileIO& io, const std::string&
   ARROW_ASSIGN_OR_RAISE(auto file, io.OpenInput(location));
   ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
   if (size < plan.end) return Shrank(location, size, plan.end);
+  const std::string etag = io::InputETag(*file);
   if (static_cast<int64_t>(window_.size()) < std::min(kWindowBytes, max_line_bytes_ + 1)) {
     window_.resize(static_cast<size_t>(std::min(kWindowBytes, max_line_bytes_ + 1)));
   }
   ReadOutcome out;
+  out.etag = etag;
   out.last_line = plan.first_line - 1;
 
   // The prefix read earlier must be what its batch read: checksummed, not parsed.

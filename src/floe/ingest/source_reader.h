@@ -39,6 +39,7 @@ struct ReadOutcome {
   int64_t rejected_tail_start = -1;
   uint64_t rejected_tail_crc = 0;
   Compression compression = Compression::kNone;
+  std::string etag;  ///< of the object read, where the store has one (io::InputETag)
 };
 
 /// Lines longer than this are rejected as `line_too_long` without being parsed.

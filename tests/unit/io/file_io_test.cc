@@ -147,5 +147,49 @@ TEST_F(FileIOTest, ReadAllOfAMissingFileNamesItAndTheReason) {
       << read.status().message();
 }
 
+TEST_F(FileIOTest, ListingKeepsTheFormOfTheListedLocation) {
+  Write("a.json", "1");
+  for (const std::string& prefix : {std::string(), std::string("file:"), std::string("file://")}) {
+    auto entries = io_->List(prefix + dir_.string(), /*recursive=*/true);
+    ASSERT_TRUE(entries.ok()) << prefix << ": " << entries.status().ToString();
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ((*entries)[0].location, prefix + (dir_ / "a.json").string());
+    EXPECT_EQ((*entries)[0].identity, std::filesystem::canonical(dir_ / "a.json").string());
+    EXPECT_EQ((*entries)[0].etag, "");  // local files have none
+  }
+}
+
+TEST_F(FileIOTest, ListEachVisitsEveryEntryAndStopsOnError) {
+  Write("a.json", "1");
+  Write("b.json", "2");
+  int seen = 0;
+  ASSERT_TRUE(io_->ListEach(dir_.string(), true, [&](const FileEntry&) {
+                   ++seen;
+                   return arrow::Status::OK();
+                 }).ok());
+  EXPECT_EQ(seen, 2);
+  seen = 0;
+  auto st = io_->ListEach(dir_.string(), true, [&](const FileEntry&) {
+    ++seen;
+    return arrow::Status::Cancelled("enough");
+  });
+  EXPECT_TRUE(st.IsCancelled());
+  EXPECT_EQ(seen, 1);
+}
+
+TEST_F(FileIOTest, DeleteFilesDeletesAllAndIgnoresMissingOnes) {
+  const std::string a = Write("a.json", "1"), b = Write("b.json", "2");
+  ASSERT_TRUE(io_->DeleteFiles({a, "file:" + b, (dir_ / "missing").string()}).ok());
+  EXPECT_FALSE(std::filesystem::exists(a));
+  EXPECT_FALSE(std::filesystem::exists(b));
+}
+
+TEST_F(FileIOTest, InputETagIsEmptyForLocalFiles) {
+  const std::string a = Write("a.json", "1");
+  auto in = io_->OpenInput(a);
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(InputETag(**in), "");
+}
+
 }  // namespace
 }  // namespace floe::io

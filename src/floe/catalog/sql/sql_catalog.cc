@@ -1,5 +1,7 @@
 #include "floe/catalog/sql/sql_catalog.h"
 
+#include "floe/io/location.h"
+
 #include <filesystem>
 
 #include "floe/catalog/drop_table_data.h"
@@ -124,7 +126,9 @@ class SqlTableOperations final : public iceberg::TableOperations {
 };
 
 std::string AbsoluteWarehouse(const std::string& warehouse) {
-  if (warehouse.find("://") != std::string::npos) return warehouse;
+  if (warehouse.find("://") != std::string::npos || warehouse.rfind("file:", 0) == 0) {
+    return warehouse;  // a URI is kept as written: table locations keep its form
+  }
   std::error_code ec;
   auto path = std::filesystem::absolute(warehouse, ec);
   std::string out = ec ? warehouse : path.lexically_normal().string();
@@ -140,7 +144,13 @@ arrow::Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(const std::string& w
                                                             const Properties& io_properties) {
   std::string root = AbsoluteWarehouse(warehouse);
   ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root, io_properties));
-  std::string db = db_path.empty() ? io::JoinLocation(root, "catalog.db") : db_path;
+  ARROW_ASSIGN_OR_RAISE(io::ParsedLocation parsed, io::ParseLocation(root));
+  if (db_path.empty() && parsed.kind != io::StorageKind::kLocal) {
+    return arrow::Status::Invalid("warehouse ", root,
+                                  " is not on local disk, so the SQLite catalog file cannot be "
+                                  "inside it: give the catalog file (--catalog-uri FILE)");
+  }
+  std::string db = db_path.empty() ? io::JoinLocation(io::LocalPath(root), "catalog.db") : db_path;
   // SQLAlchemy-style URIs as PyIceberg takes them: sqlite:///relative.db, sqlite:////abs.db.
   if (db.rfind("sqlite:///", 0) == 0) db = db.substr(std::string("sqlite:///").size());
   if (db.rfind("file://", 0) == 0) db = db.substr(std::string("file://").size());

@@ -14,8 +14,10 @@ namespace floe::catalog {
 /// files in a warehouse. Opens the same files as PyIceberg's SqlCatalog and Java's JdbcCatalog.
 class SqlCatalog final : public Catalog {
  public:
-  /// `warehouse` is a folder path or URI; relative paths are made absolute. `io_properties`
-  /// configure the warehouse's store (`s3.*`).
+  /// `warehouse` is a folder path or URI (`s3://bucket/prefix` too); relative paths are made
+  /// absolute. `db_path` is the local SQLite file (required when the warehouse is not local).
+  /// `io_properties` configure the FileIO of the warehouse and of every table (see
+  /// io/s3/s3_file_io.h for the S3 ones).
   static arrow::Result<std::unique_ptr<SqlCatalog>> Open(const std::string& warehouse,
                                                          const std::string& db_path,
                                                          const std::string& catalog_name,

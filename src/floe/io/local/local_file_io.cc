@@ -11,19 +11,19 @@
 #include <filesystem>
 #include <random>
 
-#include "floe/io/file_io.h"
+#include "floe/io/local/local_file_io.h"
+
+#include "floe/io/location.h"
 
 namespace floe::io {
 namespace {
 
-constexpr std::string_view kFileScheme = "file://";
+std::string ToPath(const std::string& location) { return LocalPath(location); }
 
-// `file:///a/b`, `file:/a/b` (what Java writes for a `file:` warehouse) and `/a/b` all name
-// the local path `/a/b`.
-std::string ToPath(const std::string& location) {
-  if (location.rfind(kFileScheme, 0) == 0) return location.substr(kFileScheme.size());
-  if (location.rfind("file:/", 0) == 0) return location.substr(5);
-  return location;
+// What a location writes before its path ("", "file:", "file://"), so that listed entries
+// are spelt as the folder was.
+std::string PrefixOf(const std::string& location) {
+  return location.substr(0, location.size() - ToPath(location).size());
 }
 
 // "cannot <action> <location>: <OS reason>". Arrow's own I/O errors say only "Error writing
@@ -41,26 +41,26 @@ class NamedOutputStream final : public arrow::io::OutputStream {
   NamedOutputStream(std::shared_ptr<arrow::io::OutputStream> out, std::string location)
       : out_(std::move(out)), location_(std::move(location)) {}
 
-  arrow::Status Write(const void* data, int64_t nbytes) override {
+  arrow::Status Write(const void* data, int64_t nbytes) {
     return Named(out_->Write(data, nbytes), "write", location_);
   }
-  arrow::Status Write(const std::shared_ptr<arrow::Buffer>& data) override {
+  arrow::Status Write(const std::shared_ptr<arrow::Buffer>& data) {
     return Named(out_->Write(data), "write", location_);
   }
-  arrow::Status Flush() override { return Named(out_->Flush(), "write", location_); }
-  arrow::Status Close() override { return Named(out_->Close(), "write", location_); }
-  arrow::Status Abort() override { return Named(out_->Abort(), "close", location_); }
-  arrow::Result<int64_t> Tell() const override { return out_->Tell(); }
-  bool closed() const override { return out_->closed(); }
+  arrow::Status Flush() { return Named(out_->Flush(), "write", location_); }
+  arrow::Status Close() { return Named(out_->Close(), "write", location_); }
+  arrow::Status Abort() { return Named(out_->Abort(), "close", location_); }
+  arrow::Result<int64_t> Tell() const { return out_->Tell(); }
+  bool closed() const { return out_->closed(); }
 
  private:
   std::shared_ptr<arrow::io::OutputStream> out_;
   std::string location_;
 };
 
-class LocalFileIO final : public FileIO {
+class LocalFileIOImpl {
  public:
-  arrow::Result<std::string> ReadAll(const std::string& location) override {
+  arrow::Result<std::string> ReadAll(const std::string& location) {
     ARROW_ASSIGN_OR_RAISE(auto file, OpenInput(location));
     ARROW_ASSIGN_OR_RAISE(int64_t size, file->GetSize());
     std::string out(static_cast<size_t>(size), '\0');
@@ -69,7 +69,7 @@ class LocalFileIO final : public FileIO {
     return out;
   }
 
-  arrow::Status WriteAll(const std::string& location, std::string_view data) override {
+  arrow::Status WriteAll(const std::string& location, std::string_view data) {
     // Write beside the target and rename over it: readers see the old file or the new one.
     std::string path = ToPath(location);
     std::string tmp = path + ".tmp-" + std::to_string(std::random_device{}());
@@ -98,7 +98,7 @@ class LocalFileIO final : public FileIO {
   // regular file the flag changes nothing. Reads go through pread, never a mapping: a file
   // truncated while it is read gives a short read (which the reader reports), not SIGBUS.
   arrow::Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenInput(
-      const std::string& location) override {
+      const std::string& location) {
     const std::string path = ToPath(location);
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return arrow::Status::IOError("cannot open ", location, ": ", std::strerror(errno));
@@ -122,7 +122,7 @@ class LocalFileIO final : public FileIO {
   }
 
   arrow::Result<std::shared_ptr<arrow::io::OutputStream>> OpenOutput(
-      const std::string& location) override {
+      const std::string& location) {
     std::string path = ToPath(location);
     ARROW_RETURN_NOT_OK(MakeParents(path));
     auto out = arrow::io::FileOutputStream::Open(path);
@@ -130,7 +130,7 @@ class LocalFileIO final : public FileIO {
     return std::make_shared<NamedOutputStream>(std::move(*out), location);
   }
 
-  arrow::Result<bool> Exists(const std::string& location) override {
+  arrow::Result<bool> Exists(const std::string& location) {
     std::error_code ec;
     bool exists = std::filesystem::exists(ToPath(location), ec);
     if (ec) return arrow::Status::IOError("cannot stat ", location, ": ", ec.message());
@@ -138,7 +138,7 @@ class LocalFileIO final : public FileIO {
   }
 
   // A missing file is not an error; a folder is removed only when empty.
-  arrow::Status Delete(const std::string& location) override {
+  arrow::Status Delete(const std::string& location) {
     std::error_code ec;
     if (!std::filesystem::remove(ToPath(location), ec) && ec) {
       return arrow::Status::IOError("cannot delete ", location, ": ", ec.message());
@@ -147,7 +147,7 @@ class LocalFileIO final : public FileIO {
   }
 
   arrow::Result<std::vector<FileEntry>> List(const std::string& location,
-                                             bool recursive) override {
+                                             bool recursive) {
     namespace fs = std::filesystem;
     const std::string base = ToPath(location);
     std::error_code ec;
@@ -157,8 +157,7 @@ class LocalFileIO final : public FileIO {
     }
     const fs::path canonical_base = fs::canonical(base, ec);
     if (ec) return arrow::Status::IOError("cannot list ", location, ": ", ec.message());
-    const std::string scheme =
-        location.rfind(kFileScheme, 0) == 0 ? std::string(kFileScheme) : std::string();
+    const std::string scheme = PrefixOf(location);
     std::vector<FileEntry> out;
     // Only real folders are entered; a symlinked folder is listed, not followed, so no loop
     // or second path to the same file is possible.
@@ -184,7 +183,7 @@ class LocalFileIO final : public FileIO {
     return out;
   }
 
-  arrow::Result<std::string> CanonicalLocation(const std::string& location) override {
+  arrow::Result<std::string> CanonicalLocation(const std::string& location) {
     std::error_code ec;
     auto canonical = std::filesystem::canonical(ToPath(location), ec);
     if (ec) return arrow::Status::IOError("cannot resolve ", location, ": ", ec.message());
@@ -265,24 +264,32 @@ class LocalFileIO final : public FileIO {
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<FileIO>> MakeFileIO(
-    std::string_view location, const std::map<std::string, std::string>& /*properties*/) {
-  auto scheme_end = location.find("://");
-  if (scheme_end == std::string_view::npos || location.substr(0, scheme_end) == "file") {
-    return std::make_shared<LocalFileIO>();
-  }
-  return arrow::Status::Invalid("storage scheme '", location.substr(0, scheme_end),
-                                       "://' is not supported yet (local paths and file:// are)");
+arrow::Result<std::string> LocalFileIO::ReadAll(const std::string& location) {
+  return LocalFileIOImpl().ReadAll(location);
 }
-
-std::string JoinLocation(std::string_view base, std::string_view name) {
-  std::string out(base);
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  size_t start = 0;
-  while (start < name.size() && name[start] == '/') ++start;
-  out += '/';
-  out += name.substr(start);
-  return out;
+arrow::Status LocalFileIO::WriteAll(const std::string& location, std::string_view data) {
+  return LocalFileIOImpl().WriteAll(location, data);
+}
+arrow::Result<std::shared_ptr<arrow::io::RandomAccessFile>> LocalFileIO::OpenInput(
+    const std::string& location) {
+  return LocalFileIOImpl().OpenInput(location);
+}
+arrow::Result<std::shared_ptr<arrow::io::OutputStream>> LocalFileIO::OpenOutput(
+    const std::string& location) {
+  return LocalFileIOImpl().OpenOutput(location);
+}
+arrow::Result<bool> LocalFileIO::Exists(const std::string& location) {
+  return LocalFileIOImpl().Exists(location);
+}
+arrow::Status LocalFileIO::Delete(const std::string& location) {
+  return LocalFileIOImpl().Delete(location);
+}
+arrow::Result<std::vector<FileEntry>> LocalFileIO::List(const std::string& location,
+                                                        bool recursive) {
+  return LocalFileIOImpl().List(location, recursive);
+}
+arrow::Result<std::string> LocalFileIO::CanonicalLocation(const std::string& location) {
+  return LocalFileIOImpl().CanonicalLocation(location);
 }
 
 }  // namespace floe::io
