@@ -92,3 +92,21 @@ def duck():
     con.execute("LOAD iceberg")
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A moto S3 server (servers/s3.py: `.endpoint`, `.access_key`, `.secret_key`, `.region`,
+    `.boto3_client(service)`, `.make_bucket()`, `.properties()`, `.env()`, `.proxy()`), one per
+    pytest session, stopped at its end."""
+    from servers.s3 import start_s3_server
+
+    server = start_s3_server(tmp_path_factory.mktemp("moto"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server) -> str:
+    """A fresh, empty bucket on the session's S3 server."""
+    return s3_server.make_bucket()

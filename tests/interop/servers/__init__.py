@@ -1,0 +1,1 @@
+"""Real servers the interop tests talk to, started once per pytest session (see conftest.py)."""
