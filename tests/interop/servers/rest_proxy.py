@@ -152,6 +152,11 @@ class RestProxy:
         with self._lock:
             self._client = (client_id, secret, lifetime_s)
 
+    def revoke_tokens(self):
+        """Every token issued so far stops working (as a server restart or key rotation would)."""
+        with self._lock:
+            self._tokens.clear()
+
     def close(self):
         self._server.shutdown()
         self._server.server_close()
