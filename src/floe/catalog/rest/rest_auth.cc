@@ -1,7 +1,13 @@
 #include "floe/catalog/rest/rest_auth.h"
 
+#include <strings.h>
+
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
+#include "floe/catalog/aws/profile_file.h"
+#include "floe/catalog/aws/sigv4.h"
 #include "floe/util/properties.h"
 
 namespace floe::catalog::rest {
@@ -103,15 +109,65 @@ int OAuth2Session::tokens_fetched() const {
   return fetched_;
 }
 
-arrow::Result<std::shared_ptr<AuthSession>> MakeAuthSession(
+arrow::Status SigV4Session::Authenticate(io::http::Request& request) {
+  ARROW_RETURN_NOT_OK(inner_->Authenticate(request));
+  if (auto bearer = request.Header("Authorization")) {
+    request.SetHeader("Original-Authorization", *bearer);
+    request.headers.erase(
+        std::remove_if(request.headers.begin(), request.headers.end(),
+                       [](const auto& h) {
+                         return h.first.size() == 13 &&
+                                strncasecmp(h.first.c_str(), "Authorization", 13) == 0;
+                       }),
+        request.headers.end());
+  }
+  ARROW_ASSIGN_OR_RAISE(aws::AwsCredentials creds, credentials_->GetCredentials());
+  return aws::SignRequest(request, creds, region_, service_, std::chrono::system_clock::now());
+}
+
+namespace {
+
+std::string FirstOf(const std::map<std::string, std::string>& properties,
+                    std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    std::string value = util::StringProperty(properties, key);
+    if (!value.empty()) return value;
+  }
+  return "";
+}
+
+arrow::Result<std::shared_ptr<AuthSession>> MakeSigV4Session(
+    const std::map<std::string, std::string>& properties, std::shared_ptr<AuthSession> inner) {
+  aws::CredentialChainOptions chain;
+  chain.static_credentials.access_key_id =
+      FirstOf(properties, {"rest.access-key-id", "client.access-key-id"});
+  chain.static_credentials.secret_access_key =
+      FirstOf(properties, {"rest.secret-access-key", "client.secret-access-key"});
+  chain.static_credentials.session_token =
+      FirstOf(properties, {"rest.session-token", "client.session-token"});
+  chain.profile = FirstOf(properties, {"rest.profile-name", "client.profile-name"});
+  if (!chain.static_credentials.access_key_id.empty() &&
+      chain.static_credentials.secret_access_key.empty()) {
+    return arrow::Status::Invalid(
+        "rest.access-key-id is set but rest.secret-access-key is not (SigV4 signing)");
+  }
+  std::string region = aws::ResolveRegion(
+      FirstOf(properties, {"rest.signing-region", "client.region"}), chain.profile);
+  if (region.empty()) {
+    return arrow::Status::Invalid(
+        "rest.sigv4-enabled=true needs a region: set rest.signing-region (or client.region, "
+        "AWS_REGION, or a region in the AWS profile)");
+  }
+  chain.region = region;
+  chain.role_arn = FirstOf(properties, {"client.role-arn"});
+  std::string service = util::StringProperty(properties, "rest.signing-name", "execute-api");
+  return std::make_shared<SigV4Session>(aws::MakeDefaultCredentialsProvider(chain), region,
+                                        service, std::move(inner));
+}
+
+arrow::Result<std::shared_ptr<AuthSession>> MakeTokenSession(
     const std::map<std::string, std::string>& properties, const std::string& uri,
     std::shared_ptr<io::http::Client> http) {
-  ARROW_ASSIGN_OR_RAISE(bool sigv4, util::BoolProperty(properties, "rest.sigv4-enabled", false));
-  if (sigv4) {
-    return arrow::Status::NotImplemented(
-        "rest.sigv4-enabled=true: SigV4 signing of REST catalog requests is not available in "
-        "this build; use credential or token, or a build with the AWS catalog support");
-  }
   std::string credential = util::StringProperty(properties, "credential");
   if (!credential.empty()) {
     ClientCredentials creds;
@@ -134,6 +190,17 @@ arrow::Result<std::shared_ptr<AuthSession>> MakeAuthSession(
   std::string token = util::StringProperty(properties, "token");
   if (!token.empty()) return std::make_shared<BearerTokenSession>(std::move(token));
   return std::make_shared<NoAuthSession>();
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<AuthSession>> MakeAuthSession(
+    const std::map<std::string, std::string>& properties, const std::string& uri,
+    std::shared_ptr<io::http::Client> http) {
+  ARROW_ASSIGN_OR_RAISE(auto session, MakeTokenSession(properties, uri, http));
+  ARROW_ASSIGN_OR_RAISE(bool sigv4, util::BoolProperty(properties, "rest.sigv4-enabled", false));
+  if (!sigv4) return session;
+  return MakeSigV4Session(properties, std::move(session));
 }
 
 }  // namespace floe::catalog::rest

@@ -14,6 +14,7 @@
 #include <arrow/result.h>
 #include <arrow/status.h>
 
+#include "floe/catalog/aws/credentials.h"
 #include "floe/io/http/http_client.h"
 
 namespace floe::catalog::rest {
@@ -88,7 +89,31 @@ class OAuth2Session final : public AuthSession {
   int fetched_ = 0;
 };
 
-/// The session the catalog properties ask for: `rest.sigv4-enabled`, else `credential`
+/// AWS SigV4 (`rest.sigv4-enabled=true`, as for API Gateway, Glue's and S3 Tables' REST
+/// endpoints): the inner session authenticates first (a bearer token, if any, moves to
+/// `Original-Authorization`, as Java's client does), then the whole request is signed for
+/// `rest.signing-name` (default `execute-api`) in `rest.signing-region`.
+class SigV4Session final : public AuthSession {
+ public:
+  SigV4Session(std::shared_ptr<aws::CredentialsProvider> credentials, std::string region,
+               std::string service, std::shared_ptr<AuthSession> inner)
+      : credentials_(std::move(credentials)),
+        region_(std::move(region)),
+        service_(std::move(service)),
+        inner_(std::move(inner)) {}
+
+  arrow::Status Authenticate(io::http::Request& request) override;
+  arrow::Result<bool> Reauthenticate() override { return inner_->Reauthenticate(); }
+
+ private:
+  std::shared_ptr<aws::CredentialsProvider> credentials_;
+  std::string region_;
+  std::string service_;
+  std::shared_ptr<AuthSession> inner_;
+};
+
+/// The session the catalog properties ask for: `rest.sigv4-enabled` (SigV4 around the
+/// others), `credential`
 /// (OAuth2), else `token` (bearer), else none. `uri` is the catalog's base URI (for the
 /// default token endpoint).
 arrow::Result<std::shared_ptr<AuthSession>> MakeAuthSession(

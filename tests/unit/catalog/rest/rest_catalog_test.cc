@@ -304,5 +304,36 @@ TEST(RestCatalog, TransactionsCommitEveryTableInOneRequest) {
   EXPECT_EQ(body["table-changes"][0]["requirements"][0]["type"], "assert-table-uuid");
 }
 
+TEST(RestCatalog, SigV4SignsEveryRequestAndKeepsTheBearerTokenAside) {
+  ScriptedServer server({Config(), Json200(R"({"namespaces": []})")});
+  auto catalog = Open(server, {{"rest.sigv4-enabled", "true"},
+                               {"rest.signing-region", "eu-west-1"},
+                               {"rest.access-key-id", "AKIDFLOETEST"},
+                               {"rest.secret-access-key", "sigv4-secret-value"},
+                               {"token", "tok-under-sigv4"}});
+  ASSERT_NE(catalog, nullptr);
+  ASSERT_TRUE(catalog->ListNamespaces({}).ok());
+  for (const auto& request : server.requests()) {
+    EXPECT_NE(request.find("\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDFLOETEST/"),
+              std::string::npos)
+        << request;
+    EXPECT_NE(request.find("/eu-west-1/execute-api/aws4_request"), std::string::npos);
+    EXPECT_TRUE(HasHeader(request, "Original-Authorization: Bearer tok-under-sigv4"));
+    EXPECT_NE(request.find("X-Amz-Date: "), std::string::npos);
+    EXPECT_EQ(request.find("sigv4-secret-value"), std::string::npos);
+  }
+}
+
+TEST(RestCatalog, SigV4WithoutARegionSaysWhereToSetOne) {
+  ::setenv("AWS_CONFIG_FILE", "/nonexistent", 1);
+  ::unsetenv("AWS_REGION");
+  ::unsetenv("AWS_DEFAULT_REGION");
+  auto catalog = RestCatalog::Open(
+      "test", {{"uri", "http://127.0.0.1:9"}, {"rest.sigv4-enabled", "true"}});
+  ASSERT_FALSE(catalog.ok());
+  EXPECT_NE(catalog.status().message().find("rest.signing-region"), std::string::npos)
+      << catalog.status().ToString();
+}
+
 }  // namespace
 }  // namespace floe::catalog::rest
