@@ -199,7 +199,8 @@ OJson TableUpdateToJson(const TableUpdate& update) {
           [&](const AddSnapshot& u) { out["snapshot"] = SnapshotToJson(u.snapshot, 2); },
           [&](const SetSnapshotRef& u) {
             out["ref-name"] = u.ref_name;
-            for (auto& [key, value] : RefToJson(u.ref).items()) out[key] = value;
+            const OJson ref = RefToJson(u.ref);  // kept alive for the loop over its items
+            for (const auto& [key, value] : ref.items()) out[key] = value;
           },
           [&](const RemoveSnapshots& u) { out["snapshot-ids"] = u.snapshot_ids; },
           [&](const RemoveSnapshotRef& u) { out["ref-name"] = u.ref_name; },
