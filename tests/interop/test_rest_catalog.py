@@ -179,23 +179,35 @@ def test_two_processes_appending_25_times_each_make_50_snapshots(tmp_path, rest_
     props = {"uri": rest_server.uri}
     table = f"{names}.race"
     floe_rest(tmp_path, "CreateTable", props, table=table)
-    waits = [floe_rest(tmp_path, "Append", props, background=True, table=table, start=start,
-                       count=25, per_commit=1)
-             for start in (0, 1000)]
-    results = [wait() for wait in waits]
-    for r in results:
-        assert r["errors"] == [], r
-        assert r["ok"] == 25
+
+    # Two writers, each a sequence of 25 processes appending one row (as 25 `floe append`
+    # runs would be), at the same time.
+    def writer(start):
+        results = []
+        for i in range(25):
+            results.append(floe_rest(tmp_path, "Append", props, table=table, start=start + i,
+                                     count=1))
+        return results
+
+    outcomes = {}
+    threads = [threading.Thread(target=lambda s=s: outcomes.__setitem__(s, writer(s)))
+               for s in (0, 1000)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for start in (0, 1000):
+        assert len(outcomes[start]) == 25
+        for r in outcomes[start]:
+            assert r["ok"] == 1 and r["errors"] == [], r
     t = pyiceberg_rest.load_table(table)
     assert len(t.snapshots()) == 50
     assert [r["id"] for r in rows_of(t)] == list(range(25)) + list(range(1000, 1025))
     # Every snapshot builds on the one before: a linear history, nothing lost.
-    parents = {s.snapshot_id: s.parent_snapshot_id for s in t.snapshots()}
-    chain, current = [], t.current_snapshot().snapshot_id
-    while current is not None:
-        chain.append(current)
-        current = parents[current]
-    assert len(chain) == 50
+    snaps = t.snapshots()
+    for parent, child in zip(snaps, snaps[1:]):
+        assert child.parent_snapshot_id == parent.snapshot_id
+        assert child.sequence_number == parent.sequence_number + 1
 
 
 def test_a_409_is_retried_against_the_fresh_table(tmp_path, rest_server, rest_proxy,

@@ -219,10 +219,28 @@ class RestServer:
                  'ip link set lo up && exec "$0" -Xmx512m -cp "$1" '
                  "org.apache.iceberg.rest.RESTCatalogServer", java, classpath],
                 env=server_env, stdout=log, stderr=subprocess.STDOUT)
+        self._wait_for_namespace()
         self._relay = NetnsRelay(self._proc.pid, SERVER_PORT)
         self.port = self._relay.port
         self.uri = f"http://127.0.0.1:{self.port}"
         self._wait_ready()
+
+    def _wait_for_namespace(self, timeout: float = 10.0):
+        """Until `unshare` has moved the process into its own network namespace, its
+        /proc/<pid>/ns/net is still ours, and a relay opened on it would reach the wrong one."""
+        own = os.stat("/proc/self/ns/net").st_ino
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"REST catalog server exited with {self._proc.returncode}:\n"
+                                   + self.log.read_text()[-3000:])
+            try:
+                if os.stat(f"/proc/{self._proc.pid}/ns/net").st_ino != own:
+                    return
+            except FileNotFoundError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("the REST catalog server did not enter its network namespace")
 
     def _wait_ready(self, timeout: float = 90.0):
         deadline = time.monotonic() + timeout

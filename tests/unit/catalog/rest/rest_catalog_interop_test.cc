@@ -45,7 +45,8 @@ bool Init(Helper* h) {
   const char* out = std::getenv("FLOE_REST_HELPER_OUT");
   if (props == nullptr || out == nullptr) return false;
   Properties properties;
-  for (auto& [k, v] : json::parse(props).items()) properties[k] = v.get<std::string>();
+  const json parsed = json::parse(props);
+  for (const auto& [k, v] : parsed.items()) properties[k] = v.get<std::string>();
   auto catalog = RestCatalog::Open("interop", properties);
   EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
   if (!catalog.ok()) return false;
