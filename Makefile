@@ -5,8 +5,10 @@ ASAN_BUILD ?= build/asan
 JOBS ?= $(shell nproc)
 PY := .venv/bin/python
 FLOE := $(BUILD)/floe
-# ccache, when installed, makes rebuilds in several clones or worktrees cheap.
+# ccache, when installed, makes rebuilds in several clones or worktrees cheap: paths below the
+# clone are hashed relative to it, so a fresh clone elsewhere hits the same cache entries.
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: setup build build-asan test unit-test interop-test demo bench bench-smoke format clean
 

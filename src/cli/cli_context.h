@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/status.h>
@@ -13,10 +14,17 @@ namespace floe::cli {
 
 /// Options every subcommand accepts, before or after the subcommand name.
 struct GlobalOptions {
-  std::string warehouse = "warehouse";
-  std::string catalog = "default";
+  /// Empty: the configured catalog's warehouse, or ./warehouse for the embedded catalog.
+  std::string warehouse;
+  /// Empty: the configuration's `default-catalog`, else "default".
+  std::string catalog;
   std::string catalog_uri;  ///< SQLite file; <warehouse>/catalog.db when empty
-  bool json = false;        ///< machine-readable output for listings
+  /// `--catalog-property k=v`: catalog and storage settings over the configured ones.
+  std::vector<std::string> properties;
+  /// The catalog type the old job's ICEBERG_CATALOG_TYPE asks for when no catalog of that
+  /// name is configured ("" or "sql": the embedded catalog).
+  std::string catalog_type;
+  bool json = false;  ///< machine-readable output for listings
 };
 
 /// Shared state of one CLI invocation: the options and, once opened, the catalog.
@@ -41,8 +49,10 @@ void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddReportCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddCatalogCommands(CLI::App& app, CliContext& ctx, Action* run);
 
-/// Adds --warehouse/--catalog/--catalog-uri/--json to a (sub)command.
+
+/// Adds --warehouse/--catalog/--catalog-uri/--catalog-property/--json to a (sub)command.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 
 }  // namespace floe::cli

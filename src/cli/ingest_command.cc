@@ -57,15 +57,17 @@ arrow::Status ApplyEnvironment(IngestArgs& args, GlobalOptions& global) {
   if (args.table.empty() && !Env("ICEBERG_DATABASE").empty() && !Env("ICEBERG_TABLE").empty()) {
     args.table = Env("ICEBERG_DATABASE") + "." + Env("ICEBERG_TABLE");
   }
-  if (!Env("ICEBERG_WAREHOUSE").empty() && global.warehouse == "warehouse" &&
-      Env("FLOE_WAREHOUSE").empty()) {
+  if (!Env("ICEBERG_WAREHOUSE").empty() && global.warehouse.empty()) {
     global.warehouse = Env("ICEBERG_WAREHOUSE");
   }
   std::string type = Env("ICEBERG_CATALOG_TYPE");
-  if (!type.empty() && type != "sql" && type != "sqlite") {
-    return UsageError("ICEBERG_CATALOG_TYPE=" + type +
-                      " is not available; floe's catalog here is the embedded SQL catalog (sql)");
+  if (type == "sqlite") type = "sql";
+  if (!type.empty() && type != "sql" && type != "glue" && type != "rest") {
+    return UsageError("ICEBERG_CATALOG_TYPE=" + type + " is not a catalog type (sql, rest, glue)");
   }
+  if (global.catalog_type.empty()) global.catalog_type = type;
+  // The old job named the region once for every AWS client (Glue and S3).
+  if (!Env("AWS_REGION").empty()) global.properties.push_back("client.region=" + Env("AWS_REGION"));
   if (args.source.empty()) return UsageError("no SOURCE given (or S3_BUCKET/S3_PREFIX)");
   if (args.table.empty()) {
     return UsageError("no --table given (or ICEBERG_DATABASE/ICEBERG_TABLE)");

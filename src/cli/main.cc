@@ -4,15 +4,33 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "floe/catalog/catalog_config.h"
 
 namespace floe::cli {
 
+// A configured catalog when one has the name; the old job's ICEBERG_CATALOG_TYPE; else the
+// embedded SQLite catalog in the warehouse folder.
 arrow::Result<catalog::Catalog*> CliContext::Catalog() {
-  if (!catalog_) {
+  if (catalog_) return catalog_.get();
+  ARROW_ASSIGN_OR_RAISE(auto config, catalog::CatalogConfig::Load());
+  ARROW_ASSIGN_OR_RAISE(auto overrides, ParseKeyValues(options.properties));
+  const std::string name = options.catalog.empty() ? config.default_catalog() : options.catalog;
+  if (auto configured = config.catalog(name)) {
+    for (const auto& [k, v] : overrides) (*configured)[k] = v;
+    if (!options.warehouse.empty()) (*configured)["warehouse"] = options.warehouse;
+    if (!options.catalog_uri.empty()) (*configured)["uri"] = options.catalog_uri;
+    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(name, *configured));
+  } else if (!options.catalog_type.empty() && options.catalog_type != "sql") {
+    catalog::Properties props = overrides;
+    props["type"] = options.catalog_type;
+    if (!options.warehouse.empty()) props["warehouse"] = options.warehouse;
+    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(name, props));
+  } else {
     catalog::CatalogOptions opts;
-    opts.warehouse = options.warehouse;
-    opts.catalog_name = options.catalog;
+    if (!options.warehouse.empty()) opts.warehouse = options.warehouse;
+    opts.catalog_name = name;
     opts.uri = options.catalog_uri;
+    opts.properties = overrides;
     ARROW_ASSIGN_OR_RAISE(catalog_, catalog::OpenCatalog(opts));
   }
   return catalog_.get();
@@ -20,13 +38,18 @@ arrow::Result<catalog::Catalog*> CliContext::Catalog() {
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--warehouse", options.warehouse,
-                 "Warehouse folder or URI (default ./warehouse)")
+                 "Warehouse folder or URI (default: the catalog's, else ./warehouse)")
       ->envname("FLOE_WAREHOUSE");
-  app.add_option("--catalog", options.catalog, "Catalog name (default 'default')")
+  app.add_option("--catalog", options.catalog,
+                 "Catalog name from .pyiceberg.yaml / PYICEBERG_CATALOG__* (default: "
+                 "default-catalog, else 'default'; unconfigured names are the embedded catalog)")
       ->envname("FLOE_CATALOG");
   app.add_option("--catalog-uri", options.catalog_uri,
                  "SQLite catalog file (default <warehouse>/catalog.db)")
       ->envname("FLOE_CATALOG_URI");
+  app.add_option("--catalog-property", options.properties,
+                 "Catalog or storage setting KEY=VALUE (e.g. s3.endpoint=…) over the configured "
+                 "ones (repeatable)");
   app.add_flag("--json", options.json, "Machine-readable JSON output");
 }
 
@@ -47,6 +70,7 @@ int main(int argc, char** argv) {
   AddIngestCommand(app, ctx, &run);
   AddReportCommands(app, ctx, &run);
   AddGenCommand(app, ctx, &run);
+  AddCatalogCommands(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

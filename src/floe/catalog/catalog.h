@@ -84,6 +84,8 @@ struct CatalogOptions {
   std::string catalog_name = "default";
   /// SQLite file; defaults to `<warehouse>/catalog.db`.
   std::string uri;
+  /// The warehouse store's settings (`s3.*`).
+  Properties properties;
 };
 
 /// Opens the embedded SQL catalog (SQLite) described by the options.

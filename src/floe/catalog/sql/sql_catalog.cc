@@ -136,9 +136,10 @@ std::string AbsoluteWarehouse(const std::string& warehouse) {
 
 arrow::Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(const std::string& warehouse,
                                                             const std::string& db_path,
-                                                            const std::string& catalog_name) {
+                                                            const std::string& catalog_name,
+                                                            const Properties& io_properties) {
   std::string root = AbsoluteWarehouse(warehouse);
-  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root));
+  ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(root, io_properties));
   std::string db = db_path.empty() ? io::JoinLocation(root, "catalog.db") : db_path;
   // SQLAlchemy-style URIs as PyIceberg takes them: sqlite:///relative.db, sqlite:////abs.db.
   if (db.rfind("sqlite:///", 0) == 0) db = db.substr(std::string("sqlite:///").size());
@@ -260,7 +261,8 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::RegisterTable(
 
 arrow::Result<std::unique_ptr<Catalog>> OpenCatalog(const CatalogOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto catalog,
-                        SqlCatalog::Open(options.warehouse, options.uri, options.catalog_name));
+                        SqlCatalog::Open(options.warehouse, options.uri, options.catalog_name,
+                                         options.properties));
   return std::unique_ptr<Catalog>(std::move(catalog));
 }
 

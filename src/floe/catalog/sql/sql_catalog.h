@@ -14,10 +14,12 @@ namespace floe::catalog {
 /// files in a warehouse. Opens the same files as PyIceberg's SqlCatalog and Java's JdbcCatalog.
 class SqlCatalog final : public Catalog {
  public:
-  /// `warehouse` is a folder path or URI; relative paths are made absolute.
+  /// `warehouse` is a folder path or URI; relative paths are made absolute. `io_properties`
+  /// configure the warehouse's store (`s3.*`).
   static arrow::Result<std::unique_ptr<SqlCatalog>> Open(const std::string& warehouse,
                                                          const std::string& db_path,
-                                                         const std::string& catalog_name);
+                                                         const std::string& catalog_name,
+                                                         const Properties& io_properties = {});
 
   const std::string& name() const override { return store_->catalog_name(); }
   const std::string& warehouse() const { return warehouse_; }
