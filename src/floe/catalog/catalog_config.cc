@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "floe/catalog/rest/rest_catalog.h"
 #include "floe/catalog/sql/sql_catalog.h"
 #include "floe/util/properties.h"
 
@@ -225,6 +226,7 @@ arrow::Result<std::unique_ptr<Catalog>> LoadCatalog(const std::string& name,
                                                     const Properties& properties) {
   ARROW_ASSIGN_OR_RAISE(auto type, CatalogType(name, properties));
   if (type == "sql") return LoadSqlCatalog(name, properties);
+  if (type == "rest") return OpenRestCatalog(name, properties);
   return arrow::Status::NotImplemented("catalog '", name, "': type '", type,
                                        "' is not supported (sql, rest and glue are)");
 }
