@@ -171,6 +171,68 @@ class NetnsRelay:
             os.close(fd)
 
 
+class ReverseRelay:
+    """The other way round: listens on 127.0.0.1:<port> inside the network namespace of process
+    `pid` and forwards each connection to 127.0.0.1:<port> here, so the REST server reaches a
+    store (moto's S3) that listens on this machine's loopback."""
+
+    def __init__(self, pid: int, port: int):
+        target = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)
+        holder = {}
+
+        def make_listener():
+            # The socket belongs to the namespace it is made in, whatever thread uses it later.
+            if _libc.setns(target, _CLONE_NEWNET) != 0:
+                holder["error"] = OSError(ctypes.get_errno(), "setns")
+                return
+            try:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(("127.0.0.1", port))
+                sock.listen(256)
+                holder["sock"] = sock
+            finally:
+                _libc.setns(own, _CLONE_NEWNET)
+
+        t = threading.Thread(target=make_listener)
+        t.start()
+        t.join()
+        os.close(target)
+        os.close(own)
+        if "error" in holder:
+            raise holder["error"]
+        self._listener = holder["sock"]
+        self._port = port
+        self._stopped = False
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self):
+        while not self._stopped:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self._port), timeout=10)
+        except OSError:
+            client.close()
+            return
+        upstream.settimeout(None)
+        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+        _pump(client, upstream)
+
+    def close(self):
+        self._stopped = True
+        try:
+            self._listener.close()
+        except OSError:
+            pass
+
+
 def _pump(src, dst):
     try:
         while True:
@@ -193,7 +255,7 @@ class RestServer:
     location tables get by default), `.log` (its output file)."""
 
     def __init__(self, workdir: pathlib.Path, warehouse: str, env: dict = None,
-                 with_aws: bool = False):
+                 with_aws: bool = False, reach_ports=None):
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.warehouse = warehouse
@@ -221,6 +283,7 @@ class RestServer:
                 env=server_env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_for_namespace()
         self._relay = NetnsRelay(self._proc.pid, SERVER_PORT)
+        self._reverse = [ReverseRelay(self._proc.pid, port) for port in (reach_ports or [])]
         self.port = self._relay.port
         self.uri = f"http://127.0.0.1:{self.port}"
         self._wait_ready()
@@ -260,6 +323,8 @@ class RestServer:
 
     def stop(self):
         self._relay.close()
+        for relay in self._reverse:
+            relay.close()
         if self._proc.poll() is None:
             self._proc.terminate()
             try:
@@ -269,10 +334,32 @@ class RestServer:
                 self._proc.wait()
 
 
-def start_rest_server(workdir, warehouse=None, env=None, with_aws=False) -> RestServer:
-    """A REST server whose warehouse is `warehouse` (default: a `file:` folder in workdir)."""
+def start_rest_server(workdir, warehouse=None, env=None, with_aws=False,
+                      reach_ports=None) -> RestServer:
+    """A REST server whose warehouse is `warehouse` (default: a `file:` folder in workdir);
+    `reach_ports` are ports of this machine's loopback the server must reach (a store)."""
     workdir = pathlib.Path(workdir)
     if warehouse is None:
         (workdir / "warehouse").mkdir(parents=True, exist_ok=True)
         warehouse = f"file:{workdir / 'warehouse'}"
-    return RestServer(workdir, warehouse, env=env, with_aws=with_aws)
+    return RestServer(workdir, warehouse, env=env, with_aws=with_aws, reach_ports=reach_ports)
+
+
+def start_s3_rest_server(workdir, s3_server, bucket: str) -> RestServer:
+    """A REST server on an S3 warehouse (`s3://<bucket>/warehouse`) on the moto server, with
+    Iceberg's S3FileIO, that vends its S3 keys in each table's `config` (the fixture's
+    `include-credentials`), as a catalog vending credentials would."""
+    env = {
+        "CATALOG_IO__IMPL": "org.apache.iceberg.aws.s3.S3FileIO",
+        "CATALOG_S3_ENDPOINT": s3_server.endpoint,
+        "CATALOG_S3_PATH__STYLE__ACCESS": "true",
+        "CATALOG_S3_ACCESS__KEY__ID": s3_server.access_key,
+        "CATALOG_S3_SECRET__ACCESS__KEY": s3_server.secret_key,
+        "CATALOG_CLIENT_REGION": s3_server.region,
+        "CATALOG_INCLUDE__CREDENTIALS": "true",
+        "AWS_ACCESS_KEY_ID": s3_server.access_key,
+        "AWS_SECRET_ACCESS_KEY": s3_server.secret_key,
+        "AWS_REGION": s3_server.region,
+    }
+    return start_rest_server(workdir, warehouse=f"s3://{bucket}/warehouse", env=env,
+                             with_aws=True, reach_ports=[s3_server.port])
