@@ -89,3 +89,27 @@ def test_floe_writes_an_s3_table_with_vended_credentials_and_pyiceberg_reads_it(
     t = catalog.load_table(f"{ns}.events")
     assert sorted(r["id"] for r in t.scan().to_arrow().to_pylist()) == list(range(10))
     assert len(t.snapshots()) == 1
+
+
+def test_the_s3_rest_server_vends_its_keys_and_stores_tables_in_the_bucket(
+        rest_s3_server, s3_server):
+    """The harness itself, with PyIceberg as the only client: tables land in the bucket, and a
+    load's `config` carries the keys a client without any needs."""
+    import urllib.request
+
+    import pyarrow as pa
+    from pyiceberg.catalog import load_catalog
+
+    catalog = load_catalog("py", type="rest", uri=rest_s3_server.uri,
+                           **{"s3.endpoint": s3_server.endpoint, "s3.region": s3_server.region})
+    ns = f"h_{uuid.uuid4().hex[:8]}"
+    catalog.create_namespace(ns)
+    t = catalog.create_table(f"{ns}.t", schema=pa.schema([pa.field("id", pa.int64())]))
+    t.append(pa.table({"id": [1, 2]}))
+    assert t.metadata_location.startswith(f"s3://{rest_s3_server.bucket}/warehouse/")
+    with urllib.request.urlopen(f"{rest_s3_server.uri}/v1/namespaces/{ns}/tables/t") as r:
+        config = json.loads(r.read())["config"]
+    assert config["s3.access-key-id"] == s3_server.access_key
+    assert config["s3.secret-access-key"] == s3_server.secret_key
+    assert any(k.endswith(".parquet") for k in s3_server.list_keys(rest_s3_server.bucket,
+                                                                 "warehouse/"))
