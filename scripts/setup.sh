@@ -11,6 +11,9 @@ apt_packages=(
   libsimdjson-dev librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev
   libzstd-dev zlib1g-dev libisal-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
+  # The Iceberg REST catalog test server (tests/interop/servers/rest.py): Java, and `ip` to
+  # bring up loopback in its private network namespace.
+  openjdk-17-jre-headless iproute2
 )
 missing=()
 for p in "${apt_packages[@]}"; do

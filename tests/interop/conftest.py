@@ -110,3 +110,24 @@ def s3_server(tmp_path_factory):
 def s3_bucket(s3_server) -> str:
     """A fresh, empty bucket on the session's S3 server."""
     return s3_server.make_bucket()
+
+
+@pytest.fixture(scope="session")
+def rest_server(tmp_path_factory):
+    """Apache Iceberg's REST catalog test server (servers/rest.py: `.uri`, `.port`,
+    `.warehouse`) on a `file:` warehouse, one per pytest session, stopped at its end."""
+    from servers.rest import start_rest_server
+
+    server = start_rest_server(tmp_path_factory.mktemp("rest"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rest_proxy(rest_server):
+    """A fault-injecting proxy in front of the session's REST server (servers/rest_proxy.py)."""
+    from servers.rest_proxy import RestProxy
+
+    proxy = RestProxy(rest_server.port)
+    yield proxy
+    proxy.close()

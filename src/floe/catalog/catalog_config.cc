@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "floe/catalog/glue/glue_catalog.h"
+#include "floe/catalog/rest/rest_catalog.h"
 #include "floe/catalog/sql/sql_catalog.h"
 #include "floe/util/properties.h"
 
@@ -227,6 +228,7 @@ arrow::Result<std::unique_ptr<Catalog>> LoadCatalog(const std::string& name,
   ARROW_ASSIGN_OR_RAISE(auto type, CatalogType(name, properties));
   if (type == "sql") return LoadSqlCatalog(name, properties);
   if (type == "glue") return OpenGlueCatalog(name, properties);
+  if (type == "rest") return OpenRestCatalog(name, properties);
   return arrow::Status::NotImplemented("catalog '", name, "': type '", type,
                                        "' is not supported (sql, rest and glue are)");
 }

@@ -6,6 +6,7 @@
 #include "floe/iceberg/type/json_internal.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/metadata/table_metadata.h"
+#include "floe/iceberg/metadata/table_metadata_json_internal.h"
 
 namespace floe::iceberg {
 
@@ -85,6 +86,8 @@ arrow::Result<std::map<std::string, std::string>> StringMapFromJson(const Json& 
   return out;
 }
 
+}  // namespace
+
 arrow::Result<Snapshot> SnapshotFromJson(const Json& json, const std::string& where) {
   using namespace json_internal;
   ARROW_RETURN_NOT_OK(CheckObject(json, where));
@@ -131,6 +134,8 @@ arrow::Result<SnapshotRef> RefFromJson(const Json& json, const std::string& wher
   ARROW_ASSIGN_OR_RAISE(ref.max_ref_age_ms, GetOptionalLong(json, "max-ref-age-ms", where));
   return ref;
 }
+
+namespace {
 
 arrow::Status ParseSchemas(const Json& json, int version, TableMetadata* md) {
   using namespace json_internal;
@@ -332,6 +337,8 @@ arrow::Status ParseInto(const Json& json, TableMetadata* md) {
   return arrow::Status::OK();
 }
 
+}  // namespace
+
 OJson SnapshotToJson(const Snapshot& snapshot, int version) {
   OJson out;
   out["snapshot-id"] = snapshot.snapshot_id;
@@ -361,6 +368,8 @@ OJson RefToJson(const SnapshotRef& ref) {
   if (ref.max_ref_age_ms) out["max-ref-age-ms"] = *ref.max_ref_age_ms;
   return out;
 }
+
+namespace {
 
 OJson CarriedArray(const std::vector<StatisticsFile>& files) {
   OJson out = OJson::array();
