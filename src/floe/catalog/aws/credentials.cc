@@ -24,10 +24,9 @@ bool NeedsRefresh(const AwsCredentials& creds, Clock::time_point now) {
 }
 
 std::string DefaultSessionName() {
-  return "floe-" + std::to_string(
-                       std::chrono::duration_cast<std::chrono::seconds>(
-                           Clock::now().time_since_epoch())
-                           .count());
+  return "floe-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                      Clock::now().time_since_epoch())
+                                      .count());
 }
 
 arrow::Result<std::string> ReadTokenFile(const std::string& path, const std::string& what) {
@@ -47,16 +46,16 @@ CredentialSource AssumeRoleSource(std::shared_ptr<CredentialsProvider> base,
                                   const CredentialChainOptions& options) {
   std::string session =
       options.role_session_name.empty() ? DefaultSessionName() : options.role_session_name;
-  return CredentialSource{
-      "assumed role " + options.role_arn,
-      [base, options, session]() -> arrow::Result<AwsCredentials> {
-        ARROW_ASSIGN_OR_RAISE(AwsCredentials source, base->GetCredentials());
-        ARROW_ASSIGN_OR_RAISE(AwsCredentials creds,
-                              AssumeRole(source, options.role_arn, session,
-                                         options.role_external_id, options.region));
-        creds.source = "assumed role " + options.role_arn;
-        return creds;
-      }};
+  return CredentialSource{"assumed role " + options.role_arn,
+                          [base, options, session]() -> arrow::Result<AwsCredentials> {
+                            ARROW_ASSIGN_OR_RAISE(AwsCredentials source, base->GetCredentials());
+                            ARROW_ASSIGN_OR_RAISE(
+                                AwsCredentials creds,
+                                AssumeRole(source, options.role_arn, session,
+                                           options.role_external_id, options.region));
+                            creds.source = "assumed role " + options.role_arn;
+                            return creds;
+                          }};
 }
 
 class StaticProvider final : public CredentialsProvider {
@@ -198,9 +197,9 @@ CredentialSource ProfileSource(const std::string& profile, const std::string& re
               std::string session = get("role_session_name");
               std::string profile_region = get("region");
               ARROW_ASSIGN_OR_RAISE(
-                  creds, AssumeRoleWithWebIdentity(
-                             role, session.empty() ? DefaultSessionName() : session, token,
-                             region.empty() ? profile_region : region));
+                  creds,
+                  AssumeRoleWithWebIdentity(role, session.empty() ? DefaultSessionName() : session,
+                                            token, region.empty() ? profile_region : region));
               creds.source = what + " (" + role + ")";
               return creds;
             }

@@ -3,14 +3,14 @@
 // Where AWS credentials come from: a provider interface, a cache that refreshes temporary
 // credentials before they expire, and the default chain of sources in the SDKs' order.
 
+#include <arrow/result.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/aws/sigv4.h"
 

@@ -1,5 +1,6 @@
 #include "floe/catalog/aws/credentials.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,12 +9,10 @@
 #include <fstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "../../interop_python.h"
+#include "../moto_server.h"
 #include "floe/catalog/aws/profile_file.h"
 #include "floe/catalog/aws/sts.h"
-#include "../moto_server.h"
 #include "loopback_http_server.h"
 
 namespace floe::catalog::aws {
@@ -51,8 +50,9 @@ class CredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name : kChainVariables) unsetenv(name);
-    home_ = fs::temp_directory_path() / ("floe-aws-home-" + std::to_string(getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    home_ = fs::temp_directory_path() /
+            ("floe-aws-home-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(home_);
     fs::create_directories(home_ / ".aws");
     old_home_ = getenv("HOME") ? getenv("HOME") : "";
@@ -132,8 +132,9 @@ TEST_F(CredentialsTest, ProfilesComeFromTheCredentialsAndConfigFiles) {
 }
 
 TEST_F(CredentialsTest, FilesNamedByTheEnvironmentAreRead) {
-  Write(home_ / "elsewhere/creds", "[default]\naws_access_key_id=AKIAFILE\n"
-                                   "aws_secret_access_key=file-secret\n");
+  Write(home_ / "elsewhere/creds",
+        "[default]\naws_access_key_id=AKIAFILE\n"
+        "aws_secret_access_key=file-secret\n");
   setenv("AWS_SHARED_CREDENTIALS_FILE", (home_ / "elsewhere/creds").c_str(), 1);
   auto creds = ProfileSource("", "").fetch();
   ASSERT_TRUE(creds.ok()) << creds.status().ToString();
@@ -167,8 +168,8 @@ TEST_F(CredentialsTest, TheChainTakesTheFirstSourceInOrderAndSaysWhatItTriedOthe
   auto none = MakeDefaultCredentialsProvider({})->GetCredentials();
   ASSERT_FALSE(none.ok());
   const std::string& message = none.status().message();
-  for (const char* source : {"environment", "profile default", "web identity",
-                             "container endpoint", "EC2 instance metadata"}) {
+  for (const char* source : {"environment", "profile default", "web identity", "container endpoint",
+                             "EC2 instance metadata"}) {
     EXPECT_NE(message.find(source), std::string::npos) << source << " in " << message;
   }
   EXPECT_NE(message.find("AWS_EC2_METADATA_DISABLED"), std::string::npos) << message;
