@@ -101,8 +101,10 @@ std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(AwsCredential
 // ---- The sources, one by one (for the chain and for tests) ----
 
 CredentialSource EnvironmentSource();
-/// Keys of a profile in the shared files (`aws_access_key_id`, ...), or a web identity role
-/// the profile names (`role_arn` + `web_identity_token_file`).
+/// Keys of a profile in the shared files (`aws_access_key_id`, ...), or a role the profile
+/// names: `role_arn` with `web_identity_token_file`, or with `source_profile` /
+/// `credential_source` (Environment, EcsContainer, Ec2InstanceMetadata) whose credentials
+/// assume it (`external_id`, `role_session_name` honoured).
 CredentialSource ProfileSource(const std::string& profile, const std::string& region);
 /// AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (+ AWS_ROLE_SESSION_NAME) exchanged at STS.
 CredentialSource WebIdentitySource(const std::string& region);

@@ -386,5 +386,27 @@ TEST_F(MotoStsTest, ARoleIsAssumedOnTopOfTheCredentialsFound) {
   EXPECT_EQ(creds->source, "assumed role arn:aws:iam::123456789012:role/floe-glue");
 }
 
+TEST_F(MotoStsTest, AProfileAssumesItsRoleWithItsSourceProfilesKeys) {
+  std::string python;
+  FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python);
+  setenv("AWS_ENDPOINT_URL_STS", Endpoint().c_str(), 1);
+  Write(home_ / ".aws/credentials",
+        "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n");
+  Write(home_ / ".aws/config",
+        "[profile analyst]\nrole_arn = arn:aws:iam::123456789012:role/analyst\n"
+        "source_profile = base\nrole_session_name = floe-analyst\nregion = us-east-1\n"
+        "[profile loop]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = loop2\n"
+        "[profile loop2]\nrole_arn = arn:aws:iam::123456789012:role/y\nsource_profile = loop\n");
+  auto creds = ProfileSource("analyst", "").fetch();
+  ASSERT_TRUE(creds.ok()) << creds.status().ToString();
+  EXPECT_EQ(creds->access_key_id.substr(0, 4), "ASIA");
+  EXPECT_FALSE(creds->session_token.empty());
+  EXPECT_EQ(creds->source, "profile analyst (arn:aws:iam::123456789012:role/analyst)");
+  auto loop = ProfileSource("loop", "").fetch();
+  ASSERT_FALSE(loop.ok());
+  EXPECT_NE(loop.status().message().find("longer than 4"), std::string::npos)
+      << loop.status().message();
+}
+
 }  // namespace
 }  // namespace floe::catalog::aws
