@@ -24,10 +24,9 @@ bool NeedsRefresh(const AwsCredentials& creds, Clock::time_point now) {
 }
 
 std::string DefaultSessionName() {
-  return "floe-" + std::to_string(
-                       std::chrono::duration_cast<std::chrono::seconds>(
-                           Clock::now().time_since_epoch())
-                           .count());
+  return "floe-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                      Clock::now().time_since_epoch())
+                                      .count());
 }
 
 arrow::Result<std::string> ReadTokenFile(const std::string& path, const std::string& what) {
@@ -47,16 +46,16 @@ CredentialSource AssumeRoleSource(std::shared_ptr<CredentialsProvider> base,
                                   const CredentialChainOptions& options) {
   std::string session =
       options.role_session_name.empty() ? DefaultSessionName() : options.role_session_name;
-  return CredentialSource{
-      "assumed role " + options.role_arn,
-      [base, options, session]() -> arrow::Result<AwsCredentials> {
-        ARROW_ASSIGN_OR_RAISE(AwsCredentials source, base->GetCredentials());
-        ARROW_ASSIGN_OR_RAISE(AwsCredentials creds,
-                              AssumeRole(source, options.role_arn, session,
-                                         options.role_external_id, options.region));
-        creds.source = "assumed role " + options.role_arn;
-        return creds;
-      }};
+  return CredentialSource{"assumed role " + options.role_arn,
+                          [base, options, session]() -> arrow::Result<AwsCredentials> {
+                            ARROW_ASSIGN_OR_RAISE(AwsCredentials source, base->GetCredentials());
+                            ARROW_ASSIGN_OR_RAISE(
+                                AwsCredentials creds,
+                                AssumeRole(source, options.role_arn, session,
+                                           options.role_external_id, options.region));
+                            creds.source = "assumed role " + options.role_arn;
+                            return creds;
+                          }};
 }
 
 class StaticProvider final : public CredentialsProvider {
@@ -169,45 +168,80 @@ CredentialSource EnvironmentSource() {
           }};
 }
 
+namespace {
+
+// The credentials a profile gives: its keys, a web identity role, or a role assumed with the
+// credentials of `source_profile` / `credential_source` (profiles chained at most 4 deep).
+arrow::Result<AwsCredentials> ProfileCredentials(const std::string& name, const std::string& region,
+                                                 int depth) {
+  ARROW_ASSIGN_OR_RAISE(ProfileSettings settings, LoadProfile(name));
+  auto get = [&](const char* key) {
+    auto it = settings.find(key);
+    return it == settings.end() ? std::string() : it->second;
+  };
+  AwsCredentials creds;
+  creds.access_key_id = get("aws_access_key_id");
+  creds.secret_access_key = get("aws_secret_access_key");
+  creds.session_token = get("aws_session_token");
+  creds.source = "profile " + name;
+  const std::string role = get("role_arn");
+  const std::string source_profile = get("source_profile");
+  // A profile with its own keys and no role to assume, or whose role takes its own keys.
+  if (!creds.access_key_id.empty() && (role.empty() || source_profile == name)) {
+    if (creds.secret_access_key.empty()) {
+      return arrow::Status::Invalid("profile ", name,
+                                    " has aws_access_key_id but no aws_secret_access_key");
+    }
+    if (role.empty()) return creds;
+  }
+  const std::string session =
+      get("role_session_name").empty() ? DefaultSessionName() : get("role_session_name");
+  const std::string sts_region = region.empty() ? get("region") : region;
+  if (!role.empty() && !get("web_identity_token_file").empty()) {
+    std::string what = "profile " + name + " web identity";
+    ARROW_ASSIGN_OR_RAISE(std::string token, ReadTokenFile(get("web_identity_token_file"), what));
+    ARROW_ASSIGN_OR_RAISE(creds, AssumeRoleWithWebIdentity(role, session, token, sts_region));
+    creds.source = what + " (" + role + ")";
+    return creds;
+  }
+  if (!role.empty() && (!source_profile.empty() || !get("credential_source").empty())) {
+    AwsCredentials base = creds;
+    if (source_profile == name) {
+      // the profile's own keys, read above
+    } else if (!source_profile.empty()) {
+      if (depth >= 4) {
+        return arrow::Status::Invalid("profile ", name,
+                                      ": source_profile chain is longer than 4 profiles");
+      }
+      ARROW_ASSIGN_OR_RAISE(base, ProfileCredentials(source_profile, region, depth + 1));
+    } else {
+      const std::string from = get("credential_source");
+      CredentialSource source = from == "Environment"    ? EnvironmentSource()
+                                : from == "EcsContainer" ? ContainerSource(std::chrono::seconds(1))
+                                : from == "Ec2InstanceMetadata"
+                                    ? InstanceMetadataSource(std::chrono::seconds(1))
+                                    : CredentialSource{};
+      if (!source.fetch) {
+        return arrow::Status::Invalid("profile ", name, ": credential_source ", from,
+                                      " is none of Environment, EcsContainer, "
+                                      "Ec2InstanceMetadata");
+      }
+      ARROW_ASSIGN_OR_RAISE(base, source.fetch());
+    }
+    ARROW_ASSIGN_OR_RAISE(creds, AssumeRole(base, role, session, get("external_id"), sts_region));
+    creds.source = "profile " + name + " (" + role + ")";
+    return creds;
+  }
+  return arrow::Status::KeyError("profile ", name,
+                                 " has no aws_access_key_id, and no role_arn with "
+                                 "web_identity_token_file, source_profile or credential_source");
+}
+
+}  // namespace
+
 CredentialSource ProfileSource(const std::string& profile, const std::string& region) {
   std::string name = ProfileName(profile);
-  return {"profile " + name, [name, region]() -> arrow::Result<AwsCredentials> {
-            ARROW_ASSIGN_OR_RAISE(ProfileSettings settings, LoadProfile(name));
-            auto get = [&](const char* key) {
-              auto it = settings.find(key);
-              return it == settings.end() ? std::string() : it->second;
-            };
-            AwsCredentials creds;
-            creds.access_key_id = get("aws_access_key_id");
-            creds.secret_access_key = get("aws_secret_access_key");
-            creds.session_token = get("aws_session_token");
-            creds.source = "profile " + name;
-            if (!creds.access_key_id.empty()) {
-              if (creds.secret_access_key.empty()) {
-                return arrow::Status::Invalid("profile ", name,
-                                              " has aws_access_key_id but no "
-                                              "aws_secret_access_key");
-              }
-              return creds;
-            }
-            std::string role = get("role_arn");
-            std::string token_file = get("web_identity_token_file");
-            if (!role.empty() && !token_file.empty()) {
-              std::string what = "profile " + name + " web identity";
-              ARROW_ASSIGN_OR_RAISE(std::string token, ReadTokenFile(token_file, what));
-              std::string session = get("role_session_name");
-              std::string profile_region = get("region");
-              ARROW_ASSIGN_OR_RAISE(
-                  creds, AssumeRoleWithWebIdentity(
-                             role, session.empty() ? DefaultSessionName() : session, token,
-                             region.empty() ? profile_region : region));
-              creds.source = what + " (" + role + ")";
-              return creds;
-            }
-            return arrow::Status::KeyError("profile ", name,
-                                           " has no aws_access_key_id (and no role_arn with "
-                                           "web_identity_token_file)");
-          }};
+  return {"profile " + name, [name, region]() { return ProfileCredentials(name, region, 0); }};
 }
 
 CredentialSource WebIdentitySource(const std::string& region) {

@@ -3,14 +3,14 @@
 // Where AWS credentials come from: a provider interface, a cache that refreshes temporary
 // credentials before they expire, and the default chain of sources in the SDKs' order.
 
+#include <arrow/result.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/aws/sigv4.h"
 
@@ -101,8 +101,10 @@ std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(AwsCredential
 // ---- The sources, one by one (for the chain and for tests) ----
 
 CredentialSource EnvironmentSource();
-/// Keys of a profile in the shared files (`aws_access_key_id`, ...), or a web identity role
-/// the profile names (`role_arn` + `web_identity_token_file`).
+/// Keys of a profile in the shared files (`aws_access_key_id`, ...), or a role the profile
+/// names: `role_arn` with `web_identity_token_file`, or with `source_profile` /
+/// `credential_source` (Environment, EcsContainer, Ec2InstanceMetadata) whose credentials
+/// assume it (`external_id`, `role_session_name` honoured).
 CredentialSource ProfileSource(const std::string& profile, const std::string& region);
 /// AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (+ AWS_ROLE_SESSION_NAME) exchanged at STS.
 CredentialSource WebIdentitySource(const std::string& region);

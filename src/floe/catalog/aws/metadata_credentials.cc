@@ -3,9 +3,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "floe/catalog/aws/credentials.h"
 #include "floe/io/http/http_client.h"
@@ -34,8 +33,8 @@ std::string UrlHost(const std::string& url) {
   if (start == std::string::npos) return "";
   start += 3;
   auto end = url.find_first_of("/?#", start);
-  std::string authority = url.substr(start, end == std::string::npos ? std::string::npos
-                                                                     : end - start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
   if (!authority.empty() && authority[0] == '[') {
     auto close = authority.find(']');
@@ -50,8 +49,8 @@ bool AllowedFullUri(const std::string& uri) {
   if (uri.rfind("https://", 0) == 0) return true;
   if (uri.rfind("http://", 0) != 0) return false;
   std::string host = UrlHost(uri);
-  if (host == "localhost" || host == "::1" || host == "169.254.170.2" ||
-      host == "169.254.170.23" || host == "fd00:ec2::23") {
+  if (host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23" ||
+      host == "fd00:ec2::23") {
     return true;
   }
   return host.rfind("127.", 0) == 0;
@@ -142,8 +141,7 @@ CredentialSource ContainerSource(std::chrono::milliseconds timeout) {
             if (!response.ok()) {
               return arrow::Status::IOError(what, ": HTTP ", response.status);
             }
-            ARROW_ASSIGN_OR_RAISE(AwsCredentials creds,
-                                  ParseCredentialsJson(response.body, what));
+            ARROW_ASSIGN_OR_RAISE(AwsCredentials creds, ParseCredentialsJson(response.body, what));
             creds.source = "container endpoint";
             return creds;
           }};

@@ -4,10 +4,10 @@
 // `~/.aws/credentials` (AWS_SHARED_CREDENTIALS_FILE) with `[name]` sections and `~/.aws/config`
 // (AWS_CONFIG_FILE) with `[default]` and `[profile name]` sections.
 
+#include <arrow/result.h>
+
 #include <map>
 #include <string>
-
-#include <arrow/result.h>
 
 namespace floe::catalog::aws {
 

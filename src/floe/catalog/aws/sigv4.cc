@@ -256,11 +256,10 @@ arrow::Result<SigV4Parts> SignRequest(io::http::Request& request, const AwsCrede
   if (!request.Header("host")) request.SetHeader("Host", url.host);
   const std::string amz_date = AmzDate(now);
   const std::string date = amz_date.substr(0, 8);
-  request.headers.erase(std::remove_if(request.headers.begin(), request.headers.end(),
-                                       [](const auto& h) {
-                                         return Lower(h.first) == "authorization";
-                                       }),
-                        request.headers.end());
+  request.headers.erase(
+      std::remove_if(request.headers.begin(), request.headers.end(),
+                     [](const auto& h) { return Lower(h.first) == "authorization"; }),
+      request.headers.end());
   request.SetHeader("X-Amz-Date", amz_date);
   const bool has_token = !creds.session_token.empty();
   if (has_token && options.sign_session_token) {
@@ -300,10 +299,9 @@ arrow::Result<SigV4Parts> SignRequest(io::http::Request& request, const AwsCrede
   key = HmacSha256(key, service);
   key = HmacSha256(key, "aws4_request");
   std::string signature = HmacSha256(key, parts.string_to_sign);
-  parts.signature =
-      Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
-  request.SetHeader("Authorization", std::string(kAlgorithm) + " Credential=" +
-                                         creds.access_key_id + "/" + scope +
+  parts.signature = Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+  request.SetHeader("Authorization", std::string(kAlgorithm) +
+                                         " Credential=" + creds.access_key_id + "/" + scope +
                                          ", SignedHeaders=" + parts.signed_headers +
                                          ", Signature=" + parts.signature);
   if (has_token && !options.sign_session_token) {

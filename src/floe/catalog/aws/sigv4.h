@@ -5,12 +5,12 @@
 // catalog, the REST catalog (`rest.sigv4-enabled`) and the STS calls of the credential chain
 // all sign through here.
 
+#include <arrow/status.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <arrow/status.h>
 
 #include "floe/io/http/http_client.h"
 

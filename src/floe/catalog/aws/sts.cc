@@ -59,8 +59,8 @@ arrow::Result<io::http::Response> PostSts(io::http::Request& request, const std:
   request.url = StsEndpoint(region);
   request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   if (signer != nullptr) {
-    ARROW_RETURN_NOT_OK(SignRequest(request, *signer, region.empty() ? "us-east-1" : region,
-                                    "sts", std::chrono::system_clock::now()));
+    ARROW_RETURN_NOT_OK(SignRequest(request, *signer, region.empty() ? "us-east-1" : region, "sts",
+                                    std::chrono::system_clock::now()));
   }
   return StsClient().Send(request);
 }
@@ -113,8 +113,8 @@ arrow::Result<AwsCredentials> AssumeRoleWithWebIdentity(const std::string& role_
                                        {"RoleArn", role_arn},
                                        {"RoleSessionName", session_name},
                                        {"WebIdentityToken", web_identity_token}});
-  const std::string what = "STS AssumeRoleWithWebIdentity for " + role_arn + " at " +
-                           StsEndpoint(region);
+  const std::string what =
+      "STS AssumeRoleWithWebIdentity for " + role_arn + " at " + StsEndpoint(region);
   auto response = PostSts(request, region, nullptr);
   if (!response.ok()) return response.status().WithMessage(what, ": ", response.status().message());
   return ParseStsCredentials(response->body, response->status, what);

@@ -4,9 +4,9 @@
 // AssumeRoleWithWebIdentity (unsigned: the web identity token is the proof) and AssumeRole
 // (signed with the credentials being exchanged).
 
-#include <string>
-
 #include <arrow/result.h>
+
+#include <string>
 
 #include "floe/catalog/aws/sigv4.h"
 
@@ -26,8 +26,7 @@ arrow::Result<AwsCredentials> AssumeRoleWithWebIdentity(const std::string& role_
 /// Assumes `role_arn` with `base` credentials. `external_id` may be empty.
 arrow::Result<AwsCredentials> AssumeRole(const AwsCredentials& base, const std::string& role_arn,
                                          const std::string& session_name,
-                                         const std::string& external_id,
-                                         const std::string& region);
+                                         const std::string& external_id, const std::string& region);
 
 /// The credentials of an STS answer (the `<Credentials>` element), or the STS error it
 /// carries (`<Error><Code>`, `<Message>`) as a status naming `what`.

@@ -118,8 +118,10 @@ class GlueCatalogState {
   arrow::Result<std::string> MetadataLocation(const TableIdentifier& id, const json& table) {
     if (!glue::IsIcebergTable(table)) {
       return MakeError(ErrorKind::kNoSuchTable,
-                       "Glue table " + id.ToString() + " is not an Iceberg table (its table_type "
-                       "parameter is '" + glue::TableParameter(table, glue::kTableTypeKey) + "')");
+                       "Glue table " + id.ToString() +
+                           " is not an Iceberg table (its table_type "
+                           "parameter is '" +
+                           glue::TableParameter(table, glue::kTableTypeKey) + "')");
     }
     std::string location = glue::TableParameter(table, glue::kMetadataLocationKey);
     if (location.empty()) {
@@ -161,10 +163,10 @@ class GlueCatalogState {
 
     // Glue's optimistic lock: the update only applies while the table is still at the version
     // read above, so of two racing commits one gets ConcurrentModificationException.
-    json request = {{"DatabaseName", id.ns[0]},
-                    {"TableInput", glue::IcebergTableInput(id.name, next, location, current,
-                                                           &table)},
-                    {"SkipArchive", skip_archive_}};
+    json request = {
+        {"DatabaseName", id.ns[0]},
+        {"TableInput", glue::IcebergTableInput(id.name, next, location, current, &table)},
+        {"SkipArchive", skip_archive_}};
     if (!version.empty()) request["VersionId"] = version;
     auto answer = client_->Call("UpdateTable", std::move(request), /*retry=*/false);
     TableState committed{std::make_shared<const TableMetadata>(std::move(next)), location};
@@ -321,8 +323,9 @@ class GlueCatalog final : public Catalog {
     ARROW_ASSIGN_OR_RAISE(Properties properties, LoadNamespaceProperties(ns));
     for (const auto& key : remove) properties.erase(key);
     for (const auto& [key, value] : set) properties[key] = value;
-    auto answer = Call("UpdateDatabase",
-                       {{"Name", ns[0]}, {"DatabaseInput", glue::DatabaseInput(ns[0], properties)}});
+    auto answer =
+        Call("UpdateDatabase",
+             {{"Name", ns[0]}, {"DatabaseInput", glue::DatabaseInput(ns[0], properties)}});
     return MapGlueError(answer.status(), ErrorKind::kNoSuchNamespace);
   }
 
@@ -345,9 +348,9 @@ class GlueCatalog final : public Catalog {
     return iceberg::Transaction::ForCreate(std::move(ops), builder);
   }
 
-  arrow::Result<TableState> UpdateTable(
-      const TableIdentifier& id, const std::vector<iceberg::TableRequirement>& requirements,
-      const std::vector<iceberg::TableUpdate>& updates) override {
+  arrow::Result<TableState> UpdateTable(const TableIdentifier& id,
+                                        const std::vector<iceberg::TableRequirement>& requirements,
+                                        const std::vector<iceberg::TableUpdate>& updates) override {
     return state_->Commit(id, requirements, updates);
   }
 
@@ -411,12 +414,12 @@ class GlueCatalog final : public Catalog {
     arrow::Status dropped = DeleteGlueTable(from);
     if (!dropped.ok()) {
       arrow::Status rolled_back = DeleteGlueTable(to);
-      return dropped.WithMessage(
-          "cannot rename ", from.ToString(), " to ", to.ToString(),
-          ": dropping the old Glue table failed (", dropped.message(), "); ",
-          rolled_back.ok() ? "the new one was removed again"
-                           : "the new one could not be removed, drop " + to.ToString() +
-                                 " by hand (" + rolled_back.message() + ")");
+      return dropped.WithMessage("cannot rename ", from.ToString(), " to ", to.ToString(),
+                                 ": dropping the old Glue table failed (", dropped.message(), "); ",
+                                 rolled_back.ok()
+                                     ? "the new one was removed again"
+                                     : "the new one could not be removed, drop " + to.ToString() +
+                                           " by hand (" + rolled_back.message() + ")");
     }
     return arrow::Status::OK();
   }
@@ -426,10 +429,10 @@ class GlueCatalog final : public Catalog {
     ARROW_ASSIGN_OR_RAISE(std::string db, DatabaseName(id.ns));
     ARROW_ASSIGN_OR_RAISE(auto io, state_->FileIOFor(metadata_location));
     ARROW_ASSIGN_OR_RAISE(TableState state, ReadState(*io, metadata_location));
-    auto answer = Call("CreateTable", {{"DatabaseName", db},
-                                       {"TableInput", glue::IcebergTableInput(
-                                                          id.name, *state.metadata,
-                                                          metadata_location, "", nullptr)}});
+    auto answer = Call("CreateTable",
+                       {{"DatabaseName", db},
+                        {"TableInput", glue::IcebergTableInput(id.name, *state.metadata,
+                                                               metadata_location, "", nullptr)}});
     if (!answer.ok()) return MapGlueError(answer.status(), ErrorKind::kNoSuchNamespace);
     return MakeTable(id, std::move(state));
   }

@@ -5,11 +5,11 @@
 // Parameters carry `table_type=ICEBERG` and `metadata_location`, and commits that swap that
 // pointer with Glue's optimistic lock (UpdateTable with the VersionId read).
 
+#include <arrow/result.h>
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
 

@@ -1,8 +1,7 @@
-#include "floe/catalog/glue/glue_client_internal.h"
-
 #include <chrono>
 
 #include "floe/catalog/aws/sigv4.h"
+#include "floe/catalog/glue/glue_client_internal.h"
 
 namespace floe::catalog::glue {
 namespace {
@@ -44,7 +43,8 @@ bool IsGlueError(const arrow::Status& status, const char* type) {
 }
 
 GlueClient::GlueClient(GlueClientOptions options) : options_(std::move(options)) {
-  while (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
+  while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
+    options_.endpoint.pop_back();
   io::http::ClientOptions http;
   http.user_agent = "floe-glue";
   client_ = std::make_unique<io::http::Client>(http);
@@ -52,8 +52,8 @@ GlueClient::GlueClient(GlueClientOptions options) : options_(std::move(options))
   single_shot_ = std::make_unique<io::http::Client>(http);
 }
 
-arrow::Result<nlohmann::json> GlueClient::Call(const std::string& operation,
-                                               nlohmann::json request, bool retry) {
+arrow::Result<nlohmann::json> GlueClient::Call(const std::string& operation, nlohmann::json request,
+                                               bool retry) {
   if (!options_.catalog_id.empty()) request["CatalogId"] = options_.catalog_id;
   const std::string what = "Glue " + operation + " at " + options_.endpoint;
   ARROW_ASSIGN_OR_RAISE(aws::AwsCredentials creds, options_.credentials->GetCredentials());
@@ -63,25 +63,24 @@ arrow::Result<nlohmann::json> GlueClient::Call(const std::string& operation,
   http.body = request.dump();
   http.SetHeader("Content-Type", "application/x-amz-json-1.1");
   http.SetHeader("X-Amz-Target", "AWSGlue." + operation);
-  ARROW_RETURN_NOT_OK(aws::SignRequest(http, creds, options_.region, "glue",
-                                       std::chrono::system_clock::now()));
+  ARROW_RETURN_NOT_OK(
+      aws::SignRequest(http, creds, options_.region, "glue", std::chrono::system_clock::now()));
   auto response = (retry ? client_ : single_shot_)->Send(http);
   if (!response.ok()) {
-    return arrow::Status(response.status().code(), what + ": " + response.status().message(),
-                         std::make_shared<GlueErrorDetail>(
-                             "", 0, io::http::GetTransportFailure(response.status())));
+    return arrow::Status(
+        response.status().code(), what + ": " + response.status().message(),
+        std::make_shared<GlueErrorDetail>("", 0, io::http::GetTransportFailure(response.status())));
   }
   auto body = nlohmann::json::parse(response->body, nullptr, false);
   if (response->ok()) {
     if (body.is_discarded()) {
-      return arrow::Status::IOError(what, ": the answer (HTTP ", response->status,
-                                    ") is not JSON");
+      return arrow::Status::IOError(what, ": the answer (HTTP ", response->status, ") is not JSON");
     }
     return body;
   }
   std::string type = ErrorType(*response, body);
   std::string message = ErrorMessage(body);
-  auto code = response->status >= 500 ? arrow::StatusCode::IOError
+  auto code = response->status >= 500             ? arrow::StatusCode::IOError
               : type == "EntityNotFoundException" ? arrow::StatusCode::KeyError
                                                   : arrow::StatusCode::Invalid;
   if (type == "AccessDeniedException" || response->status == 403) {

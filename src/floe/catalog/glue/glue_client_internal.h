@@ -3,12 +3,12 @@
 // The AWS Glue JSON API (`POST /`, `X-Amz-Target: AWSGlue.<Operation>`, JSON 1.1 bodies,
 // SigV4 service "glue"), one call at a time. Kept internal: its bodies are nlohmann::json.
 
+#include <arrow/result.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <arrow/result.h>
-#include <nlohmann/json.hpp>
 
 #include "floe/catalog/aws/credentials.h"
 #include "floe/io/http/http_client.h"

@@ -45,8 +45,8 @@ std::string GlueTypeString(const iceberg::Type& type) {
     case TypeId::kList:
       return "array<" + GlueTypeString(*type.element().type) + ">";
     case TypeId::kMap:
-      return "map<" + GlueTypeString(*type.key().type) + "," +
-             GlueTypeString(*type.value().type) + ">";
+      return "map<" + GlueTypeString(*type.key().type) + "," + GlueTypeString(*type.value().type) +
+             ">";
   }
   return type.ToString();
 }

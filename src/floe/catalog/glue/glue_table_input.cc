@@ -1,9 +1,8 @@
-#include "floe/catalog/glue/glue_table_input_internal.h"
-
 #include <algorithm>
 #include <cctype>
 
 #include "floe/catalog/glue/glue_schema.h"
+#include "floe/catalog/glue/glue_table_input_internal.h"
 
 namespace floe::catalog::glue {
 

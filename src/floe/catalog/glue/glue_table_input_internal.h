@@ -4,10 +4,9 @@
 // reads back, in the layout PyIceberg's glue catalog and Java's GlueTableOperations use.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "floe/iceberg/metadata/table_metadata.h"
 
@@ -31,7 +30,8 @@ nlohmann::json RenamedTableInput(const std::string& new_name, const nlohmann::js
 
 /// DatabaseInput of a namespace: `Description` and `location` (LocationUri) are Glue fields,
 /// everything else Parameters.
-nlohmann::json DatabaseInput(const std::string& name, const std::map<std::string, std::string>& properties);
+nlohmann::json DatabaseInput(const std::string& name,
+                             const std::map<std::string, std::string>& properties);
 
 /// The namespace properties of a database as GetDatabase answers it (the inverse).
 std::map<std::string, std::string> DatabaseProperties(const nlohmann::json& database);

@@ -1,5 +1,6 @@
 #include "floe/catalog/aws/credentials.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,12 +9,10 @@
 #include <fstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "../../interop_python.h"
+#include "../moto_server.h"
 #include "floe/catalog/aws/profile_file.h"
 #include "floe/catalog/aws/sts.h"
-#include "../moto_server.h"
 #include "loopback_http_server.h"
 
 namespace floe::catalog::aws {
@@ -51,8 +50,9 @@ class CredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name : kChainVariables) unsetenv(name);
-    home_ = fs::temp_directory_path() / ("floe-aws-home-" + std::to_string(getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    home_ = fs::temp_directory_path() /
+            ("floe-aws-home-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(home_);
     fs::create_directories(home_ / ".aws");
     old_home_ = getenv("HOME") ? getenv("HOME") : "";
@@ -132,8 +132,9 @@ TEST_F(CredentialsTest, ProfilesComeFromTheCredentialsAndConfigFiles) {
 }
 
 TEST_F(CredentialsTest, FilesNamedByTheEnvironmentAreRead) {
-  Write(home_ / "elsewhere/creds", "[default]\naws_access_key_id=AKIAFILE\n"
-                                   "aws_secret_access_key=file-secret\n");
+  Write(home_ / "elsewhere/creds",
+        "[default]\naws_access_key_id=AKIAFILE\n"
+        "aws_secret_access_key=file-secret\n");
   setenv("AWS_SHARED_CREDENTIALS_FILE", (home_ / "elsewhere/creds").c_str(), 1);
   auto creds = ProfileSource("", "").fetch();
   ASSERT_TRUE(creds.ok()) << creds.status().ToString();
@@ -167,8 +168,8 @@ TEST_F(CredentialsTest, TheChainTakesTheFirstSourceInOrderAndSaysWhatItTriedOthe
   auto none = MakeDefaultCredentialsProvider({})->GetCredentials();
   ASSERT_FALSE(none.ok());
   const std::string& message = none.status().message();
-  for (const char* source : {"environment", "profile default", "web identity",
-                             "container endpoint", "EC2 instance metadata"}) {
+  for (const char* source : {"environment", "profile default", "web identity", "container endpoint",
+                             "EC2 instance metadata"}) {
     EXPECT_NE(message.find(source), std::string::npos) << source << " in " << message;
   }
   EXPECT_NE(message.find("AWS_EC2_METADATA_DISABLED"), std::string::npos) << message;
@@ -383,6 +384,28 @@ TEST_F(MotoStsTest, ARoleIsAssumedOnTopOfTheCredentialsFound) {
   EXPECT_NE(creds->access_key_id, "AKIABASEKEY");
   EXPECT_FALSE(creds->session_token.empty());
   EXPECT_EQ(creds->source, "assumed role arn:aws:iam::123456789012:role/floe-glue");
+}
+
+TEST_F(MotoStsTest, AProfileAssumesItsRoleWithItsSourceProfilesKeys) {
+  std::string python;
+  FLOE_ASSIGN_INTEROP_PYTHON_OR_SKIP(python);
+  setenv("AWS_ENDPOINT_URL_STS", Endpoint().c_str(), 1);
+  Write(home_ / ".aws/credentials",
+        "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n");
+  Write(home_ / ".aws/config",
+        "[profile analyst]\nrole_arn = arn:aws:iam::123456789012:role/analyst\n"
+        "source_profile = base\nrole_session_name = floe-analyst\nregion = us-east-1\n"
+        "[profile loop]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = loop2\n"
+        "[profile loop2]\nrole_arn = arn:aws:iam::123456789012:role/y\nsource_profile = loop\n");
+  auto creds = ProfileSource("analyst", "").fetch();
+  ASSERT_TRUE(creds.ok()) << creds.status().ToString();
+  EXPECT_EQ(creds->access_key_id.substr(0, 4), "ASIA");
+  EXPECT_FALSE(creds->session_token.empty());
+  EXPECT_EQ(creds->source, "profile analyst (arn:aws:iam::123456789012:role/analyst)");
+  auto loop = ProfileSource("loop", "").fetch();
+  ASSERT_FALSE(loop.ok());
+  EXPECT_NE(loop.status().message().find("longer than 4"), std::string::npos)
+      << loop.status().message();
 }
 
 }  // namespace

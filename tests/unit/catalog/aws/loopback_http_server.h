@@ -119,8 +119,8 @@ class LoopbackHttpServer {
     size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
     while (pos < head.size()) {
       size_t next = head.find("\r\n", pos);
-      std::string line = head.substr(pos, next == std::string::npos ? std::string::npos
-                                                                    : next - pos);
+      std::string line =
+          head.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
       auto colon = line.find(':');
       if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);

@@ -1,12 +1,12 @@
 #include "floe/catalog/aws/sigv4.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace floe::catalog::aws {
 namespace {
@@ -116,8 +116,8 @@ TEST(SigV4SuiteTest, HasTheCasesItIsMeantToCheck) {
   for (const char* expected :
        {"get-vanilla", "get-vanilla-query-order-key-case", "get-header-value-trim",
         "post-x-www-form-urlencoded", "get-utf8", "get-space-normalized",
-        "get-slash-dot-slash-normalized", "get-relative-relative-normalized", "post-sts-header-before",
-        "post-sts-header-after", "get-vanilla-with-session-token"}) {
+        "get-slash-dot-slash-normalized", "get-relative-relative-normalized",
+        "post-sts-header-before", "post-sts-header-after", "get-vanilla-with-session-token"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
 }

@@ -1,8 +1,8 @@
 #include "floe/catalog/glue/glue_catalog.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "../../interop_python.h"
 #include "../moto_server.h"
@@ -55,8 +55,8 @@ class GlueCatalogTest : public ::testing::Test {
     aws::AwsCredentials creds;
     creds.access_key_id = "AKIAGLUETEST";
     creds.secret_access_key = "glue-test-secret";
-    glue::GlueClient client({moto_.endpoint(), "us-east-1", "",
-                             aws::MakeStaticCredentialsProvider(creds)});
+    glue::GlueClient client(
+        {moto_.endpoint(), "us-east-1", "", aws::MakeStaticCredentialsProvider(creds)});
     auto answer = client.Call("GetTable", {{"DatabaseName", db}, {"Name", name}});
     EXPECT_TRUE(answer.ok()) << answer.status().ToString();
     return answer.ok() ? (*answer)["Table"] : json();
@@ -153,8 +153,7 @@ TEST_F(GlueCatalogTest, CommitsSwapThePointerAndStaleOnesConflict) {
   ASSERT_TRUE(table.ok());
   const std::string first = (*table)->metadata_location();
   std::vector<iceberg::TableRequirement> same_table = {
-      iceberg::AssertTableUuid{(*table)->metadata().table_uuid},
-      iceberg::AssertCurrentSchemaId{0}};
+      iceberg::AssertTableUuid{(*table)->metadata().table_uuid}, iceberg::AssertCurrentSchemaId{0}};
   auto committed = catalog_->UpdateTable(
       id, same_table, {iceberg::SetProperties{{{"write.format.default", "parquet"}}}});
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
@@ -181,12 +180,11 @@ TEST_F(GlueCatalogTest, CommitsSwapThePointerAndStaleOnesConflict) {
 
   // Planned against schema 0, committed after the table moved to schema 1: a conflict, and
   // the file it wrote is gone again (none was written: requirements are checked first).
-  auto stale = catalog_->UpdateTable(id, same_table,
-                                     {iceberg::SetProperties{{{"k", "v"}}}});
+  auto stale = catalog_->UpdateTable(id, same_table, {iceberg::SetProperties{{{"k", "v"}}}});
   EXPECT_TRUE(iceberg::IsCommitConflict(stale.status())) << stale.status().ToString();
   size_t metadata_files = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path((*table)->metadata().location) /
-                                                  "metadata")) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path((*table)->metadata().location) / "metadata")) {
     metadata_files += entry.path().string().ends_with(".metadata.json");
   }
   EXPECT_EQ(metadata_files, 3u);
@@ -194,8 +192,8 @@ TEST_F(GlueCatalogTest, CommitsSwapThePointerAndStaleOnesConflict) {
   // A table loaded through the catalog commits through Glue too.
   auto loaded = catalog_->LoadTable(id);
   ASSERT_TRUE(loaded.ok());
-  auto via_ops = (*loaded)->operations().Commit(
-      {iceberg::AssertCurrentSchemaId{1}}, {iceberg::SetProperties{{{"via", "ops"}}}});
+  auto via_ops = (*loaded)->operations().Commit({iceberg::AssertCurrentSchemaId{1}},
+                                                {iceberg::SetProperties{{{"via", "ops"}}}});
   ASSERT_TRUE(via_ops.ok()) << via_ops.status().ToString();
   EXPECT_EQ(GlueTable(db_, "events")["Parameters"]["via"], "ops");
 }
@@ -244,16 +242,16 @@ TEST(GlueCatalogOpenTest, SettingsAreCheckedAtOpenWithoutSecretsInErrors) {
   unsetenv("AWS_REGION");
   unsetenv("AWS_DEFAULT_REGION");
   setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
-  auto no_region = OpenGlueCatalog("g", {{"glue.access-key-id", "AKIA"},
-                                         {"glue.secret-access-key", "very-secret-value"}});
+  auto no_region = OpenGlueCatalog(
+      "g", {{"glue.access-key-id", "AKIA"}, {"glue.secret-access-key", "very-secret-value"}});
   ASSERT_FALSE(no_region.ok());
   EXPECT_NE(no_region.status().message().find("glue.region"), std::string::npos);
   EXPECT_EQ(no_region.status().message().find("very-secret-value"), std::string::npos);
-  auto half_keys = OpenGlueCatalog("g", {{"glue.region", "us-east-1"},
-                                         {"glue.access-key-id", "AKIA"}});
+  auto half_keys =
+      OpenGlueCatalog("g", {{"glue.region", "us-east-1"}, {"glue.access-key-id", "AKIA"}});
   EXPECT_TRUE(half_keys.status().IsInvalid());
-  auto bad_archive = OpenGlueCatalog("g", {{"glue.region", "us-east-1"},
-                                           {"glue.skip-archive", "maybe"}});
+  auto bad_archive =
+      OpenGlueCatalog("g", {{"glue.region", "us-east-1"}, {"glue.skip-archive", "maybe"}});
   EXPECT_FALSE(bad_archive.ok());
   unsetenv("AWS_CONFIG_FILE");
 }
