@@ -247,3 +247,27 @@ def test_s3_cut_mid_run_fails_cleanly_and_next_run_is_exact(s3_server, s3_bucket
     assert_exact(cat, corpus)
     again = ingest(floe, source)
     assert again["folders"] == [] and again["commits"] == 0
+
+
+def test_sigterm_during_an_s3_ingest_exits_130_cleanly(s3_server, s3_bucket, corpus, local_wh):
+    """Stopping a run that is reading from S3: exit 130 promptly (no hang in the AWS SDK's
+    shutdown, no crash at exit), and the next run completes exactly."""
+    floe, cat = local_wh
+    upload(s3_server, corpus, s3_bucket, "term")
+    source = f"s3://{s3_bucket}/term"
+    proxy = s3_server.proxy()
+    slow = S3Floe(s3_server, floe.warehouse, floe.catalog_db, endpoint=proxy.endpoint)
+    proc = subprocess.Popen(slow.args("ingest", source, "--table", TABLE, "--threads", "1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    start = proxy.bytes_forwarded
+    deadline = time.monotonic() + 60
+    while proxy.bytes_forwarded < start + 50_000 and proc.poll() is None and \
+            time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "interrupted" in err and "FinalizeS3" not in err
+    ingest(floe, source)
+    assert_exact(cat, corpus)
