@@ -36,6 +36,10 @@ std::string OAuthErrorText(const std::string& body) {
 
 }  // namespace
 
+std::shared_ptr<AuthSession> AuthSession::ForTableToken(const std::string& token) const {
+  return std::make_shared<BearerTokenSession>(token);
+}
+
 arrow::Status BearerTokenSession::Authenticate(io::http::Request& request) {
   request.SetHeader("Authorization", "Bearer " + token_);
   return arrow::Status::OK();

@@ -233,7 +233,7 @@ arrow::Result<std::shared_ptr<iceberg::Table>> RestCatalog::TableFromResult(
     const TableIdentifier& id, const std::string& body) {
   ARROW_ASSIGN_OR_RAISE(auto result, ParseLoadTableResult(body, "table " + id.ToString()));
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, result));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, result), std::move(io));
   return std::make_shared<iceberg::Table>(
       ops, iceberg::TableState{result.metadata, result.metadata_location});
 }
@@ -269,7 +269,7 @@ arrow::Result<std::unique_ptr<iceberg::Transaction>> RestCatalog::BeginCreateTab
     return builder.status().WithMessage("cannot create ", what, ": ", builder.status().message());
   }
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, staged));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, staged), std::move(io));
   return iceberg::Transaction::ForCreate(std::move(ops), *builder);
 }
 
@@ -282,7 +282,7 @@ arrow::Result<iceberg::TableState> RestCatalog::UpdateTable(
 arrow::Result<std::shared_ptr<iceberg::Table>> RestCatalog::LoadTable(const TableIdentifier& id) {
   ARROW_ASSIGN_OR_RAISE(auto result, LoadTableFromServer(*client_, id));
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, result));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, result), std::move(io));
   return std::make_shared<iceberg::Table>(
       ops, iceberg::TableState{result.metadata, result.metadata_location});
 }

@@ -43,7 +43,8 @@ std::string Config(const std::string& defaults = "{}", const std::string& overri
   return Json200(body + "}");
 }
 
-std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t") {
+std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t",
+                        const std::string& table_token = "") {
   iceberg::Schema schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
   auto md = iceberg::NewTableMetadata(schema, iceberg::PartitionSpec::Unpartitioned(),
                                       iceberg::SortOrder::Unsorted(), location, {});
@@ -51,6 +52,7 @@ std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t"
   nlohmann::json body = {{"metadata-location", location + "/metadata/00001-x.metadata.json"},
                          {"metadata", nlohmann::json::parse(iceberg::SerializeTableMetadata(*md))},
                          {"config", {{"vended.key", "v"}}}};
+  if (!table_token.empty()) body["config"]["token"] = table_token;
   return Json200(body.dump());
 }
 
@@ -169,6 +171,20 @@ TEST(RestCatalog, LoadsAllSnapshotsAndCommitsRequirementsAndUpdates) {
                                            "snapshot-id": null}])"));
   EXPECT_EQ(body["updates"], nlohmann::json::parse(
                                  R"([{"action": "set-properties", "updates": {"k": "v"}}])"));
+}
+
+TEST(RestCatalog, ATablesOwnTokenAuthenticatesItsCommits) {
+  ScriptedServer server({Config(), TableResult("/tmp/floe-rest-test/db/t", "table-tok"),
+                         TableResult()});
+  auto catalog = Open(server, {{"token", "catalog-tok"}});
+  ASSERT_NE(catalog, nullptr);
+  auto table = catalog->LoadTable({{"db"}, "t"});
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto state = (*table)->operations().Commit({}, {iceberg::SetProperties{{{"k", "v"}}}});
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  auto requests = server.requests();
+  EXPECT_TRUE(HasHeader(requests[1], "Authorization: Bearer catalog-tok"));
+  EXPECT_TRUE(HasHeader(requests[2], "Authorization: Bearer table-tok"));
 }
 
 TEST(RestCatalog, CommitOutcomesMapToConflictAndUnknownState) {
