@@ -4,15 +4,15 @@
 // through Authenticate just before it is sent, so a scheme that signs the whole request
 // (SigV4) plugs in as one more session beside the bearer-token ones.
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/catalog/aws/credentials.h"
 #include "floe/io/http/http_client.h"

@@ -5,6 +5,8 @@
 // (spec: rest-catalog-open-api.yaml "paths"; namespaces in paths are their levels joined by
 // the unit separator 0x1F, percent-encoded).
 
+#include <arrow/result.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,8 +14,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
 #include "floe/catalog/rest/rest_auth.h"

@@ -60,16 +60,15 @@ arrow::Result<iceberg::TableState> CommitToServer(
   const RestRequestKind kind =
       IsCreate(requirements) ? RestRequestKind::kCreateCommit : RestRequestKind::kCommit;
   ARROW_ASSIGN_OR_RAISE(
-      auto response,
-      client.Call("POST", client.Url(TablePath(id)),
-                  CommitTableRequestJson(&id, requirements, updates), kind, what));
+      auto response, client.Call("POST", client.Url(TablePath(id)),
+                                 CommitTableRequestJson(&id, requirements, updates), kind, what));
   auto result = ParseLoadTableResult(response.body, what);
   if (!result.ok()) {
     // The server took the commit (2xx) but its answer is unreadable: the table has changed,
     // and what it is now is unknown until it is loaded again.
-    return iceberg::CommitStateUnknown("REST catalog " + client.catalog_name() + ": commit to " +
-                                       what + " was accepted but its answer is unreadable: " +
-                                       result.status().message());
+    return iceberg::CommitStateUnknown(
+        "REST catalog " + client.catalog_name() + ": commit to " + what +
+        " was accepted but its answer is unreadable: " + result.status().message());
   }
   return iceberg::TableState{result->metadata, result->metadata_location};
 }
