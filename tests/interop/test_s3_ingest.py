@@ -247,3 +247,70 @@ def test_s3_cut_mid_run_fails_cleanly_and_next_run_is_exact(s3_server, s3_bucket
     assert_exact(cat, corpus)
     again = ingest(floe, source)
     assert again["folders"] == [] and again["commits"] == 0
+
+
+def test_sigterm_during_an_s3_ingest_exits_130_cleanly(s3_server, s3_bucket, corpus, local_wh):
+    """Stopping a run that is reading from S3: exit 130 promptly (no hang in the AWS SDK's
+    shutdown, no crash at exit), and the next run completes exactly."""
+    floe, cat = local_wh
+    upload(s3_server, corpus, s3_bucket, "term")
+    source = f"s3://{s3_bucket}/term"
+    proxy = s3_server.proxy()
+    slow = S3Floe(s3_server, floe.warehouse, floe.catalog_db, endpoint=proxy.endpoint)
+    proc = subprocess.Popen(slow.args("ingest", source, "--table", TABLE, "--threads", "1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    start = proxy.bytes_forwarded
+    deadline = time.monotonic() + 60
+    while proxy.bytes_forwarded < start + 50_000 and proc.poll() is None and \
+            time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "interrupted" in err and "FinalizeS3" not in err
+    ingest(floe, source)
+    assert_exact(cat, corpus)
+
+
+def test_s3_cut_at_the_commit_leaves_the_previous_snapshot(s3_server, s3_bucket, corpus, tmp_path):
+    """The store goes away exactly when the data commit writes its new metadata file: the run
+    fails naming the object, the catalog still points at the previous metadata, and after the
+    store is back the next run completes exactly once."""
+    import shutil
+
+    proxy = s3_server.proxy()
+    floe = S3Floe(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db",
+                  endpoint=proxy.endpoint,
+                  extra_properties=["--property", "s3.connect-timeout=1",
+                                    "--property", "s3.request-timeout=3"])
+    cat = pyiceberg_catalog(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db")
+    apps = sorted(p for p in pathlib.Path(corpus).iterdir()
+                  if p.name.startswith("spark-") and p.is_dir())
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copytree(apps[0], source / apps[0].name)
+    ingest(floe, source)
+    before = snapshot_ids(cat)
+    metadata_before = cat.load_table(TABLE).metadata_location
+    for app in apps[1:]:
+        shutil.copytree(app, source / app.name)
+    # The data table's commit is the PUT of its next `.metadata.json` (the rejects and
+    # processing tables commit after it; data files, manifests and the batch record before).
+    import re
+    proxy.cut_when(re.compile(rb"PUT /" + s3_bucket.encode() +
+                              rb"/wh/logs\.db/spark/metadata/\d+-[0-9a-f-]+\.metadata\.json "))
+    proc = subprocess.run(floe.args("ingest", source, "--table", TABLE, "--json"),
+                          capture_output=True, text=True, timeout=300)
+    assert proxy.triggered.is_set()
+    proxy.restore()
+    assert proc.returncode != 0, proc.stdout
+    assert "s3://" in proc.stderr, proc.stderr
+    cat = pyiceberg_catalog(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db")
+    assert cat.load_table(TABLE).metadata_location == metadata_before
+    assert snapshot_ids(cat) == before
+    summary = ingest(floe, source)
+    assert summary["failed_folders"] == []
+    assert_exact(cat, corpus)
+    again = ingest(floe, source)
+    assert again["folders"] == [] and again["commits"] == 0

@@ -44,6 +44,8 @@ class TcpProxy:
         self._cut = False
         self._stopped = False
         self.bytes_forwarded = 0
+        self._trigger = None
+        self.triggered = threading.Event()
         self._thread = threading.Thread(target=self._accept_loop, daemon=True)
         self._thread.start()
 
@@ -57,6 +59,13 @@ class TcpProxy:
             conns, self._open = self._open, set()
         for c in conns:
             _close(c)
+
+    def cut_when(self, pattern) -> None:
+        """Cuts (as `cut()`) as soon as a client sends bytes matching `pattern` (a compiled
+        bytes regex, or bytes to find; say the request line of one PUT), before forwarding
+        them: the server never sees that request. `triggered` is set when it happened."""
+        self.triggered.clear()
+        self._trigger = pattern
 
     def restore(self) -> None:
         with self._lock:
@@ -88,14 +97,21 @@ class TcpProxy:
                 continue
             with self._lock:
                 self._open.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+            for a, b, up in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pump, args=(a, b, up), daemon=True).start()
 
-    def _pump(self, src, dst) -> None:
+    def _pump(self, src, dst, upstream: bool) -> None:
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
+                    break
+                trigger = self._trigger
+                if upstream and trigger is not None and (
+                        trigger in data if isinstance(trigger, bytes) else trigger.search(data)):
+                    self._trigger = None
+                    self.cut()
+                    self.triggered.set()
                     break
                 with self._lock:
                     if self._cut:

@@ -3,7 +3,6 @@
 #include <strings.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "floe/catalog/aws/profile_file.h"
@@ -26,8 +25,8 @@ std::string OAuthErrorText(const std::string& body) {
       }
       return out;
     }
-    if (json.contains("error") && json["error"].is_object() &&
-        json["error"].contains("message") && json["error"]["message"].is_string()) {
+    if (json.contains("error") && json["error"].is_object() && json["error"].contains("message") &&
+        json["error"]["message"].is_string()) {
       return json["error"]["message"].get<std::string>();
     }
   }
@@ -35,6 +34,10 @@ std::string OAuthErrorText(const std::string& body) {
 }
 
 }  // namespace
+
+std::shared_ptr<AuthSession> AuthSession::ForTableToken(const std::string& token) const {
+  return std::make_shared<BearerTokenSession>(token);
+}
 
 arrow::Status BearerTokenSession::Authenticate(io::http::Request& request) {
   request.SetHeader("Authorization", "Bearer " + token_);
@@ -80,8 +83,8 @@ arrow::Status OAuth2Session::FetchLocked() {
   if (json.contains("expires_in") && json["expires_in"].is_number()) {
     // Refresh a fifth of the lifetime early (at most a minute), so a token never expires
     // between being attached and being checked.
-    auto lifetime = std::chrono::milliseconds(
-        static_cast<int64_t>(json["expires_in"].get<double>() * 1000.0));
+    auto lifetime =
+        std::chrono::milliseconds(static_cast<int64_t>(json["expires_in"].get<double>() * 1000.0));
     auto margin = std::min<std::chrono::milliseconds>(lifetime / 5, std::chrono::seconds(60));
     refresh_at_ = sent_at + lifetime - margin;
   }
@@ -113,13 +116,13 @@ arrow::Status SigV4Session::Authenticate(io::http::Request& request) {
   ARROW_RETURN_NOT_OK(inner_->Authenticate(request));
   if (auto bearer = request.Header("Authorization")) {
     request.SetHeader("Original-Authorization", *bearer);
-    request.headers.erase(
-        std::remove_if(request.headers.begin(), request.headers.end(),
-                       [](const auto& h) {
-                         return h.first.size() == 13 &&
-                                strncasecmp(h.first.c_str(), "Authorization", 13) == 0;
-                       }),
-        request.headers.end());
+    request.headers.erase(std::remove_if(request.headers.begin(), request.headers.end(),
+                                         [](const auto& h) {
+                                           return h.first.size() == 13 &&
+                                                  strncasecmp(h.first.c_str(), "Authorization",
+                                                              13) == 0;
+                                         }),
+                          request.headers.end());
   }
   ARROW_ASSIGN_OR_RAISE(aws::AwsCredentials creds, credentials_->GetCredentials());
   return aws::SignRequest(request, creds, region_, service_, std::chrono::system_clock::now());
@@ -161,8 +164,8 @@ arrow::Result<std::shared_ptr<AuthSession>> MakeSigV4Session(
   chain.region = region;
   chain.role_arn = FirstOf(properties, {"client.role-arn"});
   std::string service = util::StringProperty(properties, "rest.signing-name", "execute-api");
-  return std::make_shared<SigV4Session>(aws::MakeDefaultCredentialsProvider(chain), region,
-                                        service, std::move(inner));
+  return std::make_shared<SigV4Session>(aws::MakeDefaultCredentialsProvider(chain), region, service,
+                                        std::move(inner));
 }
 
 arrow::Result<std::shared_ptr<AuthSession>> MakeTokenSession(
@@ -181,7 +184,8 @@ arrow::Result<std::shared_ptr<AuthSession>> MakeTokenSession(
     }
     std::string base = uri;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    creds.token_uri = util::StringProperty(properties, "oauth2-server-uri", base + "/v1/oauth/tokens");
+    creds.token_uri =
+        util::StringProperty(properties, "oauth2-server-uri", base + "/v1/oauth/tokens");
     creds.scope = util::StringProperty(properties, "scope", "catalog");
     creds.audience = util::StringProperty(properties, "audience");
     creds.resource = util::StringProperty(properties, "resource");

@@ -4,15 +4,15 @@
 // through Authenticate just before it is sent, so a scheme that signs the whole request
 // (SigV4) plugs in as one more session beside the bearer-token ones.
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/catalog/aws/credentials.h"
 #include "floe/io/http/http_client.h"
@@ -31,6 +31,10 @@ class AuthSession {
   /// The server answered 401 to a request this session authenticated: fetch fresh credentials
   /// if the session can. True when the request is worth sending once more.
   virtual arrow::Result<bool> Reauthenticate() { return false; }
+
+  /// The session for a table whose load result carries its own bearer `token`: that token
+  /// in place of the catalog's (a signing session keeps signing around it).
+  virtual std::shared_ptr<AuthSession> ForTableToken(const std::string& token) const;
 };
 
 /// No credentials at all.
@@ -104,6 +108,10 @@ class SigV4Session final : public AuthSession {
 
   arrow::Status Authenticate(io::http::Request& request) override;
   arrow::Result<bool> Reauthenticate() override { return inner_->Reauthenticate(); }
+  std::shared_ptr<AuthSession> ForTableToken(const std::string& token) const override {
+    return std::make_shared<SigV4Session>(credentials_, region_, service_,
+                                          inner_->ForTableToken(token));
+  }
 
  private:
   std::shared_ptr<aws::CredentialsProvider> credentials_;

@@ -43,10 +43,9 @@ std::vector<std::pair<std::string, std::string>> Headers(const Properties& prope
 arrow::Result<io::http::ClientOptions> HttpOptions(const std::string& catalog,
                                                    const Properties& properties) {
   io::http::ClientOptions options;
-  ARROW_ASSIGN_OR_RAISE(
-      int64_t connect,
-      util::IntProperty(properties, "rest.client.connection-timeout-ms",
-                        options.connect_timeout.count(), 1, 3'600'000));
+  ARROW_ASSIGN_OR_RAISE(int64_t connect,
+                        util::IntProperty(properties, "rest.client.connection-timeout-ms",
+                                          options.connect_timeout.count(), 1, 3'600'000));
   ARROW_ASSIGN_OR_RAISE(int64_t socket,
                         util::IntProperty(properties, "rest.client.socket-timeout-ms",
                                           options.request_timeout.count(), 1, 3'600'000));
@@ -95,7 +94,8 @@ arrow::Result<std::unique_ptr<RestCatalog>> RestCatalog::Open(const std::string&
   ARROW_ASSIGN_OR_RAISE(auto http_options, HttpOptions(name, properties));
   auto http = std::make_shared<io::http::Client>(http_options);
   auto auth = MakeAuthSession(properties, uri, http);
-  if (!auth.ok()) return auth.status().WithMessage("REST catalog ", name, ": ", auth.status().message());
+  if (!auth.ok())
+    return auth.status().WithMessage("REST catalog ", name, ": ", auth.status().message());
 
   // The config call comes first, before the prefix and endpoints are known.
   RestClient::Options bootstrap;
@@ -106,9 +106,9 @@ arrow::Result<std::unique_ptr<RestCatalog>> RestCatalog::Open(const std::string&
   std::string config_url = uri + "/v1/config";
   std::string warehouse = util::StringProperty(properties, "warehouse");
   if (!warehouse.empty()) config_url += "?warehouse=" + io::http::UrlEncode(warehouse);
-  ARROW_ASSIGN_OR_RAISE(auto response,
-                        config_client.Call("GET", config_url, "", RestRequestKind::kConfig,
-                                           "its configuration"));
+  ARROW_ASSIGN_OR_RAISE(
+      auto response,
+      config_client.Call("GET", config_url, "", RestRequestKind::kConfig, "its configuration"));
   auto config = ParseConfigResponse(response.body);
   if (!config.ok()) {
     return config.status().WithMessage("REST catalog ", name, " at ", uri, ": ",
@@ -186,8 +186,8 @@ arrow::Result<std::vector<Namespace>> RestCatalog::ListNamespaces(const Namespac
     }
     if (token) query.emplace_back("pageToken", *token);
     if (client_->page_size()) query.emplace_back("pageSize", std::to_string(*client_->page_size()));
-    ARROW_ASSIGN_OR_RAISE(auto response, client_->Call("GET", client_->Url("namespaces", query),
-                                                       "", RestRequestKind::kNamespace, what));
+    ARROW_ASSIGN_OR_RAISE(auto response, client_->Call("GET", client_->Url("namespaces", query), "",
+                                                       RestRequestKind::kNamespace, what));
     ARROW_ASSIGN_OR_RAISE(auto page, ParseListNamespacesResponse(response.body));
     for (auto& ns : page.namespaces) out.push_back(std::move(ns));
     if (page.next_page_token && token == page.next_page_token) {
@@ -212,8 +212,8 @@ arrow::Result<Properties> RestCatalog::LoadNamespaceProperties(const Namespace& 
   const std::string what = "namespace " + NamespaceText(ns);
   ARROW_RETURN_NOT_OK(client_->Require(endpoint::kLoadNamespace, "load " + what));
   ARROW_ASSIGN_OR_RAISE(auto response,
-                        client_->Call("GET", client_->Url("namespaces/" + EncodeNamespace(ns)),
-                                      "", RestRequestKind::kNamespace, what));
+                        client_->Call("GET", client_->Url("namespaces/" + EncodeNamespace(ns)), "",
+                                      RestRequestKind::kNamespace, what));
   return ParseGetNamespaceResponse(response.body);
 }
 
@@ -233,7 +233,7 @@ arrow::Result<std::shared_ptr<iceberg::Table>> RestCatalog::TableFromResult(
     const TableIdentifier& id, const std::string& body) {
   ARROW_ASSIGN_OR_RAISE(auto result, ParseLoadTableResult(body, "table " + id.ToString()));
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, result));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, result), std::move(io));
   return std::make_shared<iceberg::Table>(
       ops, iceberg::TableState{result.metadata, result.metadata_location});
 }
@@ -269,7 +269,7 @@ arrow::Result<std::unique_ptr<iceberg::Transaction>> RestCatalog::BeginCreateTab
     return builder.status().WithMessage("cannot create ", what, ": ", builder.status().message());
   }
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, staged));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, staged), std::move(io));
   return iceberg::Transaction::ForCreate(std::move(ops), *builder);
 }
 
@@ -282,7 +282,7 @@ arrow::Result<iceberg::TableState> RestCatalog::UpdateTable(
 arrow::Result<std::shared_ptr<iceberg::Table>> RestCatalog::LoadTable(const TableIdentifier& id) {
   ARROW_ASSIGN_OR_RAISE(auto result, LoadTableFromServer(*client_, id));
   ARROW_ASSIGN_OR_RAISE(auto io, TableFileIO(properties_, result));
-  auto ops = std::make_shared<RestTableOperations>(id, client_, std::move(io));
+  auto ops = std::make_shared<RestTableOperations>(id, TableClient(client_, result), std::move(io));
   return std::make_shared<iceberg::Table>(
       ops, iceberg::TableState{result.metadata, result.metadata_location});
 }
@@ -326,9 +326,8 @@ arrow::Status RestCatalog::DropTable(const TableIdentifier& id, bool purge) {
   const std::string what = "table " + id.ToString();
   ARROW_RETURN_NOT_OK(client_->Require(endpoint::kDropTable, "drop " + what));
   return client_
-      ->Call("DELETE",
-             client_->Url(TablePath(id), {{"purgeRequested", purge ? "true" : "false"}}), "",
-             RestRequestKind::kTable, what)
+      ->Call("DELETE", client_->Url(TablePath(id), {{"purgeRequested", purge ? "true" : "false"}}),
+             "", RestRequestKind::kTable, what)
       .status();
 }
 
@@ -348,8 +347,8 @@ arrow::Result<std::shared_ptr<iceberg::Table>> RestCatalog::RegisterTable(
   ARROW_ASSIGN_OR_RAISE(
       auto response,
       client_->Call("POST", client_->Url("namespaces/" + EncodeNamespace(id.ns) + "/register"),
-                    RegisterTableRequestJson(id.name, metadata_location),
-                    RestRequestKind::kTable, what));
+                    RegisterTableRequestJson(id.name, metadata_location), RestRequestKind::kTable,
+                    what));
   return TableFromResult(id, response.body);
 }
 

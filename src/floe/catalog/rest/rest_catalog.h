@@ -76,8 +76,8 @@ class RestCatalog final : public Catalog {
  private:
   RestCatalog(std::string name, Properties properties, std::shared_ptr<RestClient> client);
 
-  arrow::Result<std::shared_ptr<iceberg::Table>> TableFromResult(
-      const iceberg::TableIdentifier& id, const std::string& body);
+  arrow::Result<std::shared_ptr<iceberg::Table>> TableFromResult(const iceberg::TableIdentifier& id,
+                                                                 const std::string& body);
 
   std::string name_;
   Properties properties_;

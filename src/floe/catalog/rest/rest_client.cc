@@ -101,17 +101,15 @@ arrow::Result<io::http::Response> RestClient::Send(const std::string& method,
 }
 
 arrow::Result<io::http::Response> RestClient::Call(const std::string& method,
-                                                   const std::string& url,
-                                                   const std::string& body, RestRequestKind kind,
-                                                   const std::string& what) {
+                                                   const std::string& url, const std::string& body,
+                                                   RestRequestKind kind, const std::string& what) {
   // The URL, not the query: a page token or warehouse name is harmless, and no secret is ever
   // put in a URL.
   const std::string request_line = method + " " + url;
   auto response = Send(method, url, body);
   if (!response.ok()) {
     if (io::http::GetTransportFailure(response.status())) {
-      return ErrorFromTransport(response.status(), kind, options_.catalog_name, what,
-                                request_line);
+      return ErrorFromTransport(response.status(), kind, options_.catalog_name, what, request_line);
     }
     return response.status();
   }

@@ -5,6 +5,8 @@
 // (spec: rest-catalog-open-api.yaml "paths"; namespaces in paths are their levels joined by
 // the unit separator 0x1F, percent-encoded).
 
+#include <arrow/result.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,8 +14,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
 #include "floe/catalog/rest/rest_auth.h"
@@ -76,6 +76,11 @@ class RestClient {
              std::shared_ptr<AuthSession> auth);
 
   const std::string& catalog_name() const { return options_.catalog_name; }
+
+  /// The same catalog for a table with its own bearer `token` (from its load result).
+  std::shared_ptr<RestClient> ForTableToken(const std::string& token) const {
+    return std::make_shared<RestClient>(options_, http_, auth_->ForTableToken(token));
+  }
   const std::optional<int>& page_size() const { return options_.page_size; }
 
   /// Whether the server serves `e` (its list, or the spec's defaults when it sent none).

@@ -72,14 +72,13 @@ arrow::Status ErrorFromResponse(const io::http::Response& response, RestRequestK
   }
   if (status == 409) {
     if (error.type == "NamespaceNotEmptyException") {
-      return iceberg::MakeError(ErrorKind::kNamespaceNotEmpty,
-                                prefix + what + " is not empty (" + detail +
-                                    "); drop its tables first");
+      return iceberg::MakeError(
+          ErrorKind::kNamespaceNotEmpty,
+          prefix + what + " is not empty (" + detail + "); drop its tables first");
     }
     if (kind == RestRequestKind::kCommit ||
         (kind == RestRequestKind::kCreateCommit && error.type != "AlreadyExistsException")) {
-      return iceberg::CommitConflict(prefix + "commit to " + what + " conflicted (" + detail +
-                                     ")");
+      return iceberg::CommitConflict(prefix + "commit to " + what + " conflicted (" + detail + ")");
     }
     return iceberg::MakeError(ErrorKind::kAlreadyExists,
                               prefix + what + " already exists (" + detail + ")");
@@ -89,8 +88,8 @@ arrow::Status ErrorFromResponse(const io::http::Response& response, RestRequestK
                               prefix + what + " is not empty (" + detail + ")");
   }
   if (commit && (status == 500 || status == 502 || status == 503 || status == 504)) {
-    return iceberg::CommitStateUnknown(prefix + "commit to " + what +
-                                       " has an unknown outcome (" + detail + ")");
+    return iceberg::CommitStateUnknown(prefix + "commit to " + what + " has an unknown outcome (" +
+                                       detail + ")");
   }
   if (status == 501 || status == 406) {
     return arrow::Status::NotImplemented(prefix, "the server does not support this for ", what,
@@ -110,9 +109,8 @@ arrow::Status ErrorFromTransport(const arrow::Status& failure, RestRequestKind k
   auto transport = io::http::GetTransportFailure(failure);
   const bool commit = kind == RestRequestKind::kCommit || kind == RestRequestKind::kCreateCommit;
   if (commit && transport == io::http::TransportFailure::kMaybeSent) {
-    return iceberg::CommitStateUnknown(prefix + "commit to " + what +
-                                       " has an unknown outcome: " + request +
-                                       " got no answer: " + failure.message());
+    return iceberg::CommitStateUnknown(prefix + "commit to " + what + " has an unknown outcome: " +
+                                       request + " got no answer: " + failure.message());
   }
   return failure.WithMessage(prefix, request, " for ", what, " failed: ", failure.message());
 }

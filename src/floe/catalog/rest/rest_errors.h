@@ -6,9 +6,9 @@
 // existing object for a create and a lost race for a commit, and a 5xx on a commit leaves its
 // outcome unknown.
 
-#include <string>
-
 #include <arrow/status.h>
+
+#include <string>
 
 #include "floe/io/http/http_client.h"
 
@@ -16,11 +16,11 @@ namespace floe::catalog::rest {
 
 /// What a request was for; decides how its errors read.
 enum class RestRequestKind {
-  kConfig,     ///< GET /v1/config
-  kNamespace,  ///< namespace operations: 404 is NoSuchNamespace
-  kTable,      ///< table operations: 404 by type, 409 AlreadyExists
-  kCommit,     ///< a commit to an existing table (or a transaction): 409 CommitConflict,
-               ///< 500/502/503/504 CommitStateUnknown
+  kConfig,        ///< GET /v1/config
+  kNamespace,     ///< namespace operations: 404 is NoSuchNamespace
+  kTable,         ///< table operations: 404 by type, 409 AlreadyExists
+  kCommit,        ///< a commit to an existing table (or a transaction): 409 CommitConflict,
+                  ///< 500/502/503/504 CommitStateUnknown
   kCreateCommit,  ///< a create transaction's commit (assert-create): 409 AlreadyExists
 };
 

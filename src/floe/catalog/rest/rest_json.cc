@@ -1,7 +1,6 @@
-#include "floe/catalog/rest/rest_json_internal.h"
-
 #include <nlohmann/json.hpp>
 
+#include "floe/catalog/rest/rest_json_internal.h"
 #include "floe/iceberg/metadata/table_update_json_internal.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 
@@ -107,7 +106,8 @@ arrow::Result<TablePage> ParseListTablesResponse(const std::string& body) {
         return arrow::Status::IOError("table listing: malformed identifier ", id.dump());
       }
       iceberg::TableIdentifier parsed;
-      ARROW_ASSIGN_OR_RAISE(parsed.ns, NamespaceFromJson(id["namespace"], "identifiers[].namespace"));
+      ARROW_ASSIGN_OR_RAISE(parsed.ns,
+                            NamespaceFromJson(id["namespace"], "identifiers[].namespace"));
       parsed.name = id["name"].get<std::string>();
       page.identifiers.push_back(std::move(parsed));
     }
@@ -133,8 +133,7 @@ arrow::Result<LoadTableResult> ParseLoadTableResult(const std::string& body,
     return arrow::Status::IOError("REST catalog answer for ", what, " has no table metadata");
   }
   std::string shown = out.metadata_location.empty() ? what + " (staged)" : out.metadata_location;
-  ARROW_ASSIGN_OR_RAISE(out.metadata,
-                        iceberg::ParseTableMetadata(json["metadata"].dump(), shown));
+  ARROW_ASSIGN_OR_RAISE(out.metadata, iceberg::ParseTableMetadata(json["metadata"].dump(), shown));
   if (json.contains("config")) {
     ARROW_ASSIGN_OR_RAISE(out.config, StringMap(json["config"], "table config"));
   }

@@ -6,13 +6,13 @@
 // CommitTransactionRequest, RegisterTableRequest, RenameTableRequest, CreateNamespaceRequest,
 // UpdateNamespacePropertiesRequest). Internal to the REST catalog.
 
+#include <arrow/result.h>
+
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/catalog/catalog.h"
 #include "floe/iceberg/metadata/table_metadata.h"
@@ -81,8 +81,7 @@ struct TableChange {
   std::vector<iceberg::TableUpdate> updates;
 };
 std::string CommitTransactionRequestJson(const std::vector<TableChange>& changes);
-std::string RegisterTableRequestJson(const std::string& name,
-                                     const std::string& metadata_location);
+std::string RegisterTableRequestJson(const std::string& name, const std::string& metadata_location);
 std::string RenameTableRequestJson(const iceberg::TableIdentifier& from,
                                    const iceberg::TableIdentifier& to);
 

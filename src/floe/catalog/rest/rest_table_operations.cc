@@ -15,6 +15,8 @@ bool IsCreate(const std::vector<iceberg::TableRequirement>& requirements) {
 arrow::Result<std::shared_ptr<io::FileIO>> TableFileIO(const Properties& catalog_properties,
                                                        const LoadTableResult& result) {
   Properties merged = catalog_properties;
+  // The catalog's own credentials are for the catalog; the store never needs them.
+  for (const char* key : {"credential", "token"}) merged.erase(key);
   for (const auto& [key, value] : result.config) merged[key] = value;
   const std::string& location = result.metadata->location;
   const StorageCredential* best = nullptr;
@@ -26,6 +28,13 @@ arrow::Result<std::shared_ptr<io::FileIO>> TableFileIO(const Properties& catalog
     for (const auto& [key, value] : best->config) merged[key] = value;
   }
   return io::MakeFileIO(location, merged);
+}
+
+std::shared_ptr<RestClient> TableClient(const std::shared_ptr<RestClient>& catalog_client,
+                                        const LoadTableResult& result) {
+  auto token = result.config.find("token");
+  if (token == result.config.end() || token->second.empty()) return catalog_client;
+  return catalog_client->ForTableToken(token->second);
 }
 
 std::string TablePath(const iceberg::TableIdentifier& id) {
@@ -51,16 +60,15 @@ arrow::Result<iceberg::TableState> CommitToServer(
   const RestRequestKind kind =
       IsCreate(requirements) ? RestRequestKind::kCreateCommit : RestRequestKind::kCommit;
   ARROW_ASSIGN_OR_RAISE(
-      auto response,
-      client.Call("POST", client.Url(TablePath(id)),
-                  CommitTableRequestJson(&id, requirements, updates), kind, what));
+      auto response, client.Call("POST", client.Url(TablePath(id)),
+                                 CommitTableRequestJson(&id, requirements, updates), kind, what));
   auto result = ParseLoadTableResult(response.body, what);
   if (!result.ok()) {
     // The server took the commit (2xx) but its answer is unreadable: the table has changed,
     // and what it is now is unknown until it is loaded again.
-    return iceberg::CommitStateUnknown("REST catalog " + client.catalog_name() + ": commit to " +
-                                       what + " was accepted but its answer is unreadable: " +
-                                       result.status().message());
+    return iceberg::CommitStateUnknown(
+        "REST catalog " + client.catalog_name() + ": commit to " + what +
+        " was accepted but its answer is unreadable: " + result.status().message());
   }
   return iceberg::TableState{result->metadata, result->metadata_location};
 }

@@ -20,6 +20,11 @@ namespace floe::catalog::rest {
 arrow::Result<std::shared_ptr<io::FileIO>> TableFileIO(const Properties& catalog_properties,
                                                        const LoadTableResult& result);
 
+/// The client for one table's requests: the catalog's, or one with the bearer `token` the
+/// table's load result gives in its `config` (spec: LoadTableResult, "token").
+std::shared_ptr<RestClient> TableClient(const std::shared_ptr<RestClient>& catalog_client,
+                                        const LoadTableResult& result);
+
 /// The URL path of a table below the prefix: namespaces/{ns}/tables/{table}.
 std::string TablePath(const iceberg::TableIdentifier& id);
 

@@ -4,10 +4,10 @@
 // references (spec: Appendix C), as the REST protocol's add-snapshot and set-snapshot-ref
 // updates carry them. Internal to floe_iceberg and the catalogs above it.
 
-#include <string>
-
 #include <arrow/result.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "floe/iceberg/metadata/snapshot.h"
 

@@ -1,9 +1,8 @@
 // REST JSON of TableUpdate and TableRequirement (rest-catalog-open-api.yaml: "BaseUpdate" and
 // its subtypes, "TableRequirement" and its subtypes).
 
-#include "floe/iceberg/metadata/table_update_json_internal.h"
-
 #include "floe/iceberg/metadata/table_metadata_json_internal.h"
+#include "floe/iceberg/metadata/table_update_json_internal.h"
 #include "floe/iceberg/type/json_internal.h"
 #include "floe/iceberg/type/schema_json_internal.h"
 
@@ -28,7 +27,7 @@ OJson WithAction(const TableUpdate& update) {
 }
 
 arrow::Result<std::map<std::string, std::string>> StringMap(const Json& obj,
-                                                           const std::string& where) {
+                                                            const std::string& where) {
   std::map<std::string, std::string> out;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     if (!it->is_string()) return json_internal::WrongType(where, it.key(), "a string", *it);
@@ -183,36 +182,35 @@ arrow::Result<TableRequirement> ReadRequirement(const Json& json, const std::str
 
 OJson TableUpdateToJson(const TableUpdate& update) {
   OJson out = WithAction(update);
-  std::visit(
-      Overloaded{
-          [&](const AssignUuid& u) { out["uuid"] = u.uuid; },
-          [&](const UpgradeFormatVersion& u) { out["format-version"] = u.format_version; },
-          [&](const AddSchema& u) {
-            out["schema"] = SchemaToJson(*u.schema);
-            out["last-column-id"] = u.last_column_id;
-          },
-          [&](const SetCurrentSchema& u) { out["schema-id"] = u.schema_id; },
-          [&](const AddPartitionSpec& u) { out["spec"] = PartitionSpecToJson(u.spec); },
-          [&](const SetDefaultSpec& u) { out["spec-id"] = u.spec_id; },
-          [&](const AddSortOrder& u) { out["sort-order"] = SortOrderToJson(u.sort_order); },
-          [&](const SetDefaultSortOrder& u) { out["sort-order-id"] = u.sort_order_id; },
-          [&](const AddSnapshot& u) { out["snapshot"] = SnapshotToJson(u.snapshot, 2); },
-          [&](const SetSnapshotRef& u) {
-            out["ref-name"] = u.ref_name;
-            const OJson ref = RefToJson(u.ref);  // kept alive for the loop over its items
-            for (const auto& [key, value] : ref.items()) out[key] = value;
-          },
-          [&](const RemoveSnapshots& u) { out["snapshot-ids"] = u.snapshot_ids; },
-          [&](const RemoveSnapshotRef& u) { out["ref-name"] = u.ref_name; },
-          [&](const SetLocation& u) { out["location"] = u.location; },
-          [&](const SetProperties& u) {
-            OJson updates = OJson::object();
-            for (const auto& [key, value] : u.updates) updates[key] = value;
-            out["updates"] = std::move(updates);
-          },
-          [&](const RemoveProperties& u) { out["removals"] = u.removals; },
-      },
-      update);
+  std::visit(Overloaded{
+                 [&](const AssignUuid& u) { out["uuid"] = u.uuid; },
+                 [&](const UpgradeFormatVersion& u) { out["format-version"] = u.format_version; },
+                 [&](const AddSchema& u) {
+                   out["schema"] = SchemaToJson(*u.schema);
+                   out["last-column-id"] = u.last_column_id;
+                 },
+                 [&](const SetCurrentSchema& u) { out["schema-id"] = u.schema_id; },
+                 [&](const AddPartitionSpec& u) { out["spec"] = PartitionSpecToJson(u.spec); },
+                 [&](const SetDefaultSpec& u) { out["spec-id"] = u.spec_id; },
+                 [&](const AddSortOrder& u) { out["sort-order"] = SortOrderToJson(u.sort_order); },
+                 [&](const SetDefaultSortOrder& u) { out["sort-order-id"] = u.sort_order_id; },
+                 [&](const AddSnapshot& u) { out["snapshot"] = SnapshotToJson(u.snapshot, 2); },
+                 [&](const SetSnapshotRef& u) {
+                   out["ref-name"] = u.ref_name;
+                   const OJson ref = RefToJson(u.ref);  // kept alive for the loop over its items
+                   for (const auto& [key, value] : ref.items()) out[key] = value;
+                 },
+                 [&](const RemoveSnapshots& u) { out["snapshot-ids"] = u.snapshot_ids; },
+                 [&](const RemoveSnapshotRef& u) { out["ref-name"] = u.ref_name; },
+                 [&](const SetLocation& u) { out["location"] = u.location; },
+                 [&](const SetProperties& u) {
+                   OJson updates = OJson::object();
+                   for (const auto& [key, value] : u.updates) updates[key] = value;
+                   out["updates"] = std::move(updates);
+                 },
+                 [&](const RemoveProperties& u) { out["removals"] = u.removals; },
+             },
+             update);
   return out;
 }
 
@@ -227,33 +225,31 @@ arrow::Result<TableUpdate> TableUpdateFromJson(const Json& json, std::string_vie
 OJson TableRequirementToJson(const TableRequirement& requirement) {
   OJson out;
   out["type"] = RequirementType(requirement);
-  std::visit(Overloaded{
-                 [&](const AssertCreate&) {},
-                 [&](const AssertTableUuid& r) { out["uuid"] = r.uuid; },
-                 [&](const AssertRefSnapshotId& r) {
-                   out["ref"] = r.ref_name;
-                   out["snapshot-id"] = r.snapshot_id ? OJson(*r.snapshot_id) : OJson(nullptr);
-                 },
-                 [&](const AssertLastAssignedFieldId& r) {
-                   out["last-assigned-field-id"] = r.last_assigned_field_id;
-                 },
-                 [&](const AssertCurrentSchemaId& r) {
-                   out["current-schema-id"] = r.current_schema_id;
-                 },
-                 [&](const AssertLastAssignedPartitionId& r) {
-                   out["last-assigned-partition-id"] = r.last_assigned_partition_id;
-                 },
-                 [&](const AssertDefaultSpecId& r) { out["default-spec-id"] = r.default_spec_id; },
-                 [&](const AssertDefaultSortOrderId& r) {
-                   out["default-sort-order-id"] = r.default_sort_order_id;
-                 },
-             },
-             requirement);
+  std::visit(
+      Overloaded{
+          [&](const AssertCreate&) {},
+          [&](const AssertTableUuid& r) { out["uuid"] = r.uuid; },
+          [&](const AssertRefSnapshotId& r) {
+            out["ref"] = r.ref_name;
+            out["snapshot-id"] = r.snapshot_id ? OJson(*r.snapshot_id) : OJson(nullptr);
+          },
+          [&](const AssertLastAssignedFieldId& r) {
+            out["last-assigned-field-id"] = r.last_assigned_field_id;
+          },
+          [&](const AssertCurrentSchemaId& r) { out["current-schema-id"] = r.current_schema_id; },
+          [&](const AssertLastAssignedPartitionId& r) {
+            out["last-assigned-partition-id"] = r.last_assigned_partition_id;
+          },
+          [&](const AssertDefaultSpecId& r) { out["default-spec-id"] = r.default_spec_id; },
+          [&](const AssertDefaultSortOrderId& r) {
+            out["default-sort-order-id"] = r.default_sort_order_id;
+          },
+      },
+      requirement);
   return out;
 }
 
-arrow::Result<TableRequirement> TableRequirementFromJson(const Json& json,
-                                                         std::string_view where) {
+arrow::Result<TableRequirement> TableRequirementFromJson(const Json& json, std::string_view where) {
   using namespace json_internal;
   std::string at(where);
   ARROW_RETURN_NOT_OK(CheckObject(json, at));

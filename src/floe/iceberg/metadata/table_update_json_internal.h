@@ -6,12 +6,12 @@
 // OpenAPI schema's; schemas, specs, sort orders and snapshots use the table metadata JSON.
 // Internal to floe_iceberg and the catalogs above it (nlohmann types in the signatures).
 
+#include <arrow/result.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <arrow/result.h>
-#include <nlohmann/json.hpp>
 
 #include "floe/iceberg/metadata/table_update.h"
 

@@ -13,8 +13,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "floe/catalog/rest/rest_catalog.h"
 #include "floe/iceberg/data/arrow_conform.h"
@@ -56,11 +56,11 @@ bool Init(Helper* h) {
   return true;
 }
 
-void Write(const Helper& h, const json& result) {
-  std::ofstream(h.out) << result.dump();
-}
+void Write(const Helper& h, const json& result) { std::ofstream(h.out) << result.dump(); }
 
-TableIdentifier Id(const json& text) { return TableIdentifier::Parse(text.get<std::string>()).ValueOrDie(); }
+TableIdentifier Id(const json& text) {
+  return TableIdentifier::Parse(text.get<std::string>()).ValueOrDie();
+}
 
 std::string Kind(const arrow::Status& s) {
   if (iceberg::IsCommitConflict(s)) return "commit-conflict";
@@ -101,8 +101,9 @@ TEST(RestInteropHelper, CreateTable) {
   auto ns = h.catalog->CreateNamespace(id.ns, {{"owner", "floe"}});
   ASSERT_TRUE(ns.ok() || iceberg::IsAlreadyExists(ns)) << ns.ToString();
   CreateTableRequest request;
-  request.schema = iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""},
-                                       iceberg::NestedField{2, "name", iceberg::Type::String(), false, ""}});
+  request.schema =
+      iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""},
+                          iceberg::NestedField{2, "name", iceberg::Type::String(), false, ""}});
   request.properties = {{"created-by", "floe"}};
   auto table = h.catalog->CreateTable(id, request);
   ASSERT_TRUE(table.ok()) << table.status().ToString();
@@ -131,7 +132,8 @@ TEST(RestInteropHelper, Append) {
     if (snapshot.ok()) {
       ++ok;
     } else {
-      errors.push_back({{"kind", Kind(snapshot.status())}, {"message", snapshot.status().ToString()}});
+      errors.push_back(
+          {{"kind", Kind(snapshot.status())}, {"message", snapshot.status().ToString()}});
     }
   }
   Write(h, {{"ok", ok}, {"errors", errors}});
@@ -213,8 +215,9 @@ TEST(RestInteropHelper, StageCreateWithData) {
   if (!Init(&h)) GTEST_SKIP() << "FLOE_REST_HELPER_PROPS not set";
   TableIdentifier id = Id(h.args["table"]);
   CreateTableRequest request;
-  request.schema = iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""},
-                                       iceberg::NestedField{2, "name", iceberg::Type::String(), false, ""}});
+  request.schema =
+      iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""},
+                          iceberg::NestedField{2, "name", iceberg::Type::String(), false, ""}});
   auto txn = h.catalog->BeginCreateTable(id, request);
   ASSERT_TRUE(txn.ok()) << txn.status().ToString();
   auto exists_before = h.catalog->TableExists(id);
@@ -237,9 +240,11 @@ TEST(RestInteropHelper, CommitTransaction) {
     TableIdentifier id = Id(name);
     auto table = h.catalog->LoadTable(id);
     ASSERT_TRUE(table.ok()) << table.status().ToString();
-    std::string uuid = h.args.value("stale_uuid", false) ? std::string("00000000-0000-0000-0000-000000000000")
-                                                         : (*table)->metadata().table_uuid;
-    commits.push_back({id, {iceberg::AssertTableUuid{uuid}},
+    std::string uuid = h.args.value("stale_uuid", false)
+                           ? std::string("00000000-0000-0000-0000-000000000000")
+                           : (*table)->metadata().table_uuid;
+    commits.push_back({id,
+                       {iceberg::AssertTableUuid{uuid}},
                        {iceberg::SetProperties{{{h.args["key"].get<std::string>(),
                                                  h.args["value"].get<std::string>()}}}}});
   }
@@ -252,10 +257,11 @@ TEST(RestInteropHelper, Errors) {
   if (!Init(&h)) GTEST_SKIP() << "FLOE_REST_HELPER_PROPS not set";
   json out = json::object();
   out["load_missing_table"] = Kind(h.catalog->LoadTable(Id(h.args["missing_table"])).status());
-  out["load_missing_namespace"] =
-      Kind(h.catalog->LoadNamespaceProperties(h.args["missing_namespace"].get<Namespace>()).status());
+  out["load_missing_namespace"] = Kind(
+      h.catalog->LoadNamespaceProperties(h.args["missing_namespace"].get<Namespace>()).status());
   CreateTableRequest request;
-  request.schema = iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
+  request.schema =
+      iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
   auto again = h.catalog->CreateTable(Id(h.args["existing_table"]), request);
   out["create_existing_table"] = Kind(again.status());
   out["create_existing_message"] = again.status().ToString();

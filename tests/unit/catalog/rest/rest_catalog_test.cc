@@ -6,6 +6,7 @@
 #include "floe/catalog/rest/rest_catalog.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "../../scripted_http_server.h"
@@ -43,7 +44,8 @@ std::string Config(const std::string& defaults = "{}", const std::string& overri
   return Json200(body + "}");
 }
 
-std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t") {
+std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t",
+                        const std::string& table_token = "") {
   iceberg::Schema schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
   auto md = iceberg::NewTableMetadata(schema, iceberg::PartitionSpec::Unpartitioned(),
                                       iceberg::SortOrder::Unsorted(), location, {});
@@ -51,6 +53,7 @@ std::string TableResult(const std::string& location = "/tmp/floe-rest-test/db/t"
   nlohmann::json body = {{"metadata-location", location + "/metadata/00001-x.metadata.json"},
                          {"metadata", nlohmann::json::parse(iceberg::SerializeTableMetadata(*md))},
                          {"config", {{"vended.key", "v"}}}};
+  if (!table_token.empty()) body["config"]["token"] = table_token;
   return Json200(body.dump());
 }
 
@@ -93,8 +96,7 @@ TEST(RestCatalog, ConfigMergesDefaultsClientAndOverridesAndSetsThePrefix) {
 }
 
 TEST(RestCatalog, ListingsFollowNextPageTokens) {
-  ScriptedServer server({Config(),
-                         Json200(R"({"namespaces": [["a", "x"], ["a", "y"]],
+  ScriptedServer server({Config(), Json200(R"({"namespaces": [["a", "x"], ["a", "y"]],
                                      "next-page-token": "p 2"})"),
                          Json200(R"({"namespaces": [["a", "z"]], "next-page-token": null})"),
                          Json200(R"({"identifiers": [{"namespace": ["a"], "name": "t1"}],
@@ -118,8 +120,8 @@ TEST(RestCatalog, ListingsFollowNextPageTokens) {
 }
 
 TEST(RestCatalog, NestedNamespacesJoinTheirLevelsWithTheUnitSeparator) {
-  ScriptedServer server({Config(), Json200(R"({"namespaces": []})"),
-                         Json200(R"({"properties": {"owner": "ops"}})")});
+  ScriptedServer server(
+      {Config(), Json200(R"({"namespaces": []})"), Json200(R"({"properties": {"owner": "ops"}})")});
   auto catalog = Open(server);
   ASSERT_NE(catalog, nullptr);
   ASSERT_TRUE(catalog->ListNamespaces({"a", "b"}).ok());
@@ -167,8 +169,22 @@ TEST(RestCatalog, LoadsAllSnapshotsAndCommitsRequirementsAndUpdates) {
   EXPECT_EQ(body["requirements"], nlohmann::json::parse(
                                       R"([{"type": "assert-ref-snapshot-id", "ref": "main",
                                            "snapshot-id": null}])"));
-  EXPECT_EQ(body["updates"], nlohmann::json::parse(
-                                 R"([{"action": "set-properties", "updates": {"k": "v"}}])"));
+  EXPECT_EQ(body["updates"],
+            nlohmann::json::parse(R"([{"action": "set-properties", "updates": {"k": "v"}}])"));
+}
+
+TEST(RestCatalog, ATablesOwnTokenAuthenticatesItsCommits) {
+  ScriptedServer server(
+      {Config(), TableResult("/tmp/floe-rest-test/db/t", "table-tok"), TableResult()});
+  auto catalog = Open(server, {{"token", "catalog-tok"}});
+  ASSERT_NE(catalog, nullptr);
+  auto table = catalog->LoadTable({{"db"}, "t"});
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto state = (*table)->operations().Commit({}, {iceberg::SetProperties{{{"k", "v"}}}});
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  auto requests = server.requests();
+  EXPECT_TRUE(HasHeader(requests[1], "Authorization: Bearer catalog-tok"));
+  EXPECT_TRUE(HasHeader(requests[2], "Authorization: Bearer table-tok"));
 }
 
 TEST(RestCatalog, CommitOutcomesMapToConflictAndUnknownState) {
@@ -176,8 +192,7 @@ TEST(RestCatalog, CommitOutcomesMapToConflictAndUnknownState) {
                          Error(409, "CommitFailedException", "Requirement failed: ref main"),
                          Error(502, "BadGateway", "upstream closed"),
                          Error(500, "CommitStateUnknownException", "lost the reply"),
-                         Error(400, "ValidationException", "bad update"),
-                         "HANGUP"});
+                         Error(400, "ValidationException", "bad update"), "HANGUP"});
   auto catalog = Open(server, {{"rest.client.socket-timeout-ms", "2000"}});
   ASSERT_NE(catalog, nullptr);
   iceberg::TableIdentifier id{{"db"}, "t"};
@@ -204,7 +219,8 @@ TEST(RestCatalog, CreateConflictsAreAlreadyExistsAndNamespacesNotEmptyAreNamed) 
   auto catalog = Open(server);
   ASSERT_NE(catalog, nullptr);
   CreateTableRequest request;
-  request.schema = iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
+  request.schema =
+      iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""}});
   auto created = catalog->CreateTable({{"db"}, "t"}, request);
   EXPECT_TRUE(iceberg::IsAlreadyExists(created.status())) << created.status().ToString();
   auto dropped = catalog->DropNamespace({"db"});
@@ -214,8 +230,7 @@ TEST(RestCatalog, CreateConflictsAreAlreadyExistsAndNamespacesNotEmptyAreNamed) 
 TEST(RestCatalog, OAuth2FetchesATokenAndFetchesAgainOnceOn401) {
   ScriptedServer server(
       {Json200(R"({"access_token": "tok-1", "token_type": "bearer", "expires_in": 3600})"),
-       Config(),
-       Error(401, "NotAuthorizedException", "token revoked"),
+       Config(), Error(401, "NotAuthorizedException", "token revoked"),
        Json200(R"({"access_token": "tok-2", "token_type": "bearer", "expires_in": 3600})"),
        Json200(R"({"namespaces": []})")});
   auto catalog = Open(server, {{"credential", "floe-client:s3cr3t-value"}, {"scope", "catalog"}});
@@ -235,8 +250,7 @@ TEST(RestCatalog, OAuth2FetchesATokenAndFetchesAgainOnceOn401) {
 
 TEST(RestCatalog, TokensExpiringSoonAreRefreshedBeforeUse) {
   ScriptedServer server(
-      {Json200(R"({"access_token": "short-1", "token_type": "bearer", "expires_in": 1})"),
-       Config(),
+      {Json200(R"({"access_token": "short-1", "token_type": "bearer", "expires_in": 1})"), Config(),
        Json200(R"({"access_token": "short-2", "token_type": "bearer", "expires_in": 1})"),
        Json200(R"({"namespaces": []})")});
   auto catalog = Open(server, {{"credential", "id:secret"}});
@@ -328,8 +342,8 @@ TEST(RestCatalog, SigV4WithoutARegionSaysWhereToSetOne) {
   ::setenv("AWS_CONFIG_FILE", "/nonexistent", 1);
   ::unsetenv("AWS_REGION");
   ::unsetenv("AWS_DEFAULT_REGION");
-  auto catalog = RestCatalog::Open(
-      "test", {{"uri", "http://127.0.0.1:9"}, {"rest.sigv4-enabled", "true"}});
+  auto catalog =
+      RestCatalog::Open("test", {{"uri", "http://127.0.0.1:9"}, {"rest.sigv4-enabled", "true"}});
   ASSERT_FALSE(catalog.ok());
   EXPECT_NE(catalog.status().message().find("rest.signing-region"), std::string::npos)
       << catalog.status().ToString();

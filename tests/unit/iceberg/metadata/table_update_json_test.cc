@@ -1,8 +1,7 @@
-#include "floe/iceberg/metadata/table_update_json_internal.h"
-
 #include <gtest/gtest.h>
 
 #include "floe/iceberg/metadata/table_metadata_builder.h"
+#include "floe/iceberg/metadata/table_update_json_internal.h"
 
 namespace floe::iceberg {
 namespace {
@@ -31,8 +30,9 @@ void ExpectRequirementJson(const TableRequirement& requirement, const char* expe
 
 std::shared_ptr<const Schema> TwoColumns() {
   return std::make_shared<const Schema>(
-      1, std::vector<NestedField>{NestedField{1, "id", Type::Long(), true, ""},
-                                  NestedField{2, "ts", Type::TimestampTz(), false, ""}},
+      1,
+      std::vector<NestedField>{NestedField{1, "id", Type::Long(), true, ""},
+                               NestedField{2, "ts", Type::TimestampTz(), false, ""}},
       std::vector<int32_t>{1});
 }
 
@@ -65,16 +65,15 @@ TEST(TableUpdateJson, SchemaSpecAndSortOrderNestTheirMetadataJson) {
         {"id": 1, "name": "id", "required": true, "type": "long"},
         {"id": 2, "name": "ts", "required": false, "type": "timestamptz"}]},
       "last-column-id": 2})");
-  ExpectUpdateJson(
-      AddPartitionSpec{PartitionSpec(0, {PartitionField{2, 1000, "ts_day", Transform::Day()},
-                                         PartitionField{1, 1001, "id_bucket",
-                                                        Transform::Bucket(16)}})},
-      R"({"action": "add-spec", "spec": {"spec-id": 0, "fields": [
+  ExpectUpdateJson(AddPartitionSpec{PartitionSpec(
+                       0, {PartitionField{2, 1000, "ts_day", Transform::Day()},
+                           PartitionField{1, 1001, "id_bucket", Transform::Bucket(16)}})},
+                   R"({"action": "add-spec", "spec": {"spec-id": 0, "fields": [
             {"name": "ts_day", "transform": "day", "source-id": 2, "field-id": 1000},
             {"name": "id_bucket", "transform": "bucket[16]", "source-id": 1, "field-id": 1001}]}})");
   ExpectUpdateJson(
-      AddSortOrder{SortOrder{1, {SortField{Transform::Identity(), 2, SortDirection::kDesc,
-                                           NullOrder::kNullsLast}}}},
+      AddSortOrder{SortOrder{
+          1, {SortField{Transform::Identity(), 2, SortDirection::kDesc, NullOrder::kNullsLast}}}},
       R"({"action": "add-sort-order", "sort-order": {"order-id": 1, "fields": [
             {"transform": "identity", "source-id": 2, "direction": "desc",
              "null-order": "nulls-last"}]}})");
@@ -173,8 +172,8 @@ TEST(TableUpdateJson, ANewTablesUpdateListRoundTripsAndBuildsTheSameMetadata) {
   Schema schema(0, {NestedField{1, "id", Type::Long(), true, ""},
                     NestedField{2, "ts", Type::TimestampTz(), false, ""}});
   PartitionSpec spec(0, {PartitionField{2, 1000, "ts_day", Transform::Day()}});
-  SortOrder order{1, {SortField{Transform::Identity(), 1, SortDirection::kAsc,
-                                NullOrder::kNullsFirst}}};
+  SortOrder order{
+      1, {SortField{Transform::Identity(), 1, SortDirection::kAsc, NullOrder::kNullsFirst}}};
   auto builder = NewTable(schema, spec, order, "file:///w/db/t", {{"owner", "ops"}});
   ASSERT_TRUE(builder.ok()) << builder.status().ToString();
   Json json = Json::parse(TableUpdatesToJson(builder->updates()).dump());
