@@ -59,7 +59,9 @@ arrow::Status RunAppend(CliContext& ctx, const AppendArgs& args) {
   if (!id.ok()) return UsageError(id.status().message());
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files, ctx.options.properties));
+  ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(),
+                                               args.files, storage));
   if (rows->num_rows() == 0) {
     if (!ctx.options.json) std::cout << "no rows to append; nothing committed\n";
     return arrow::Status::OK();
@@ -80,7 +82,9 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
   }
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(), args.files, ctx.options.properties));
+  ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
+  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(),
+                                               args.files, storage));
   std::vector<iceberg::DataFile> files;
   if (rows->num_rows() > 0) {
     ARROW_ASSIGN_OR_RAISE(files, iceberg::WriteDataFiles(*table, *rows));

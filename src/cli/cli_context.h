@@ -33,6 +33,10 @@ class CliContext {
   GlobalOptions options;
 
   arrow::Result<catalog::Catalog*> Catalog();
+  /// The settings for files outside the catalog (ingest sources, append inputs, scan output
+  /// files): the selected catalog's configured properties (its `s3.*`) under the
+  /// `--catalog-property` ones.
+  arrow::Result<catalog::Properties> StorageProperties();
 
  private:
   std::unique_ptr<catalog::Catalog> catalog_;

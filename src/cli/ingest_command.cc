@@ -206,7 +206,7 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
   if (args.threads < 0) return UsageError("--threads must be >= 0");
   ingest::IngestOptions options;
   options.source = args.source;
-  options.source_properties = ctx.options.properties;
+  ARROW_ASSIGN_OR_RAISE(options.source_properties, ctx.StorageProperties());
   options.table = *id;
   options.partition_by = args.partition_by;
   options.threads = args.threads;

@@ -55,7 +55,8 @@ arrow::Status RunInspect(CliContext& ctx, const std::string& name, const Inspect
     PrintJson(std::cout, doc);
     return arrow::Status::OK();
   }
-  return WriteTable(**rows, format, args.output, ctx.options.properties);
+  ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
+  return WriteTable(**rows, format, args.output, storage);
 }
 
 // One line of help per table.

@@ -1,6 +1,7 @@
 // floe: command-line front end over libfloe. Each subcommand group lives in its own file;
 // this file parses, runs the chosen action and maps the outcome to an exit code.
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
@@ -8,29 +9,55 @@
 
 namespace floe::cli {
 
+namespace {
+
+// The catalog the options select: its name, and its configured properties (nullopt when no
+// catalog of that name is configured) with the command line's over them.
+struct SelectedCatalog {
+  std::string name;
+  std::optional<catalog::Properties> configured;
+  catalog::Properties overrides;
+};
+
+arrow::Result<SelectedCatalog> SelectCatalog(const GlobalOptions& options) {
+  ARROW_ASSIGN_OR_RAISE(auto config, catalog::CatalogConfig::Load());
+  SelectedCatalog selected;
+  ARROW_ASSIGN_OR_RAISE(selected.overrides, ParseKeyValues(options.properties));
+  selected.name = options.catalog.empty() ? config.default_catalog() : options.catalog;
+  selected.configured = config.catalog(selected.name);
+  if (selected.configured) {
+    for (const auto& [k, v] : selected.overrides) (*selected.configured)[k] = v;
+    if (!options.warehouse.empty()) (*selected.configured)["warehouse"] = options.warehouse;
+    if (!options.catalog_uri.empty()) (*selected.configured)["uri"] = options.catalog_uri;
+  }
+  return selected;
+}
+
+}  // namespace
+
+arrow::Result<catalog::Properties> CliContext::StorageProperties() {
+  ARROW_ASSIGN_OR_RAISE(auto selected, SelectCatalog(options));
+  return selected.configured ? *selected.configured : selected.overrides;
+}
+
 // A configured catalog when one has the name; the old job's ICEBERG_CATALOG_TYPE; else the
 // embedded SQLite catalog in the warehouse folder.
 arrow::Result<catalog::Catalog*> CliContext::Catalog() {
   if (catalog_) return catalog_.get();
-  ARROW_ASSIGN_OR_RAISE(auto config, catalog::CatalogConfig::Load());
-  ARROW_ASSIGN_OR_RAISE(auto overrides, ParseKeyValues(options.properties));
-  const std::string name = options.catalog.empty() ? config.default_catalog() : options.catalog;
-  if (auto configured = config.catalog(name)) {
-    for (const auto& [k, v] : overrides) (*configured)[k] = v;
-    if (!options.warehouse.empty()) (*configured)["warehouse"] = options.warehouse;
-    if (!options.catalog_uri.empty()) (*configured)["uri"] = options.catalog_uri;
-    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(name, *configured));
+  ARROW_ASSIGN_OR_RAISE(auto selected, SelectCatalog(options));
+  if (selected.configured) {
+    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(selected.name, *selected.configured));
   } else if (!options.catalog_type.empty() && options.catalog_type != "sql") {
-    catalog::Properties props = overrides;
+    catalog::Properties props = selected.overrides;
     props["type"] = options.catalog_type;
     if (!options.warehouse.empty()) props["warehouse"] = options.warehouse;
-    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(name, props));
+    ARROW_ASSIGN_OR_RAISE(catalog_, catalog::LoadCatalog(selected.name, props));
   } else {
     catalog::CatalogOptions opts;
     if (!options.warehouse.empty()) opts.warehouse = options.warehouse;
-    opts.catalog_name = name;
+    opts.catalog_name = selected.name;
     opts.uri = options.catalog_uri;
-    opts.properties = overrides;
+    opts.properties = selected.overrides;
     ARROW_ASSIGN_OR_RAISE(catalog_, catalog::OpenCatalog(opts));
   }
   return catalog_.get();

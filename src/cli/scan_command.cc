@@ -83,7 +83,8 @@ arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto scan, iceberg::TableScan::Make(*table, std::move(options)));
   ARROW_ASSIGN_OR_RAISE(auto rows, scan.ToArrowTable());
-  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output, ctx.options.properties));
+  ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
+  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output, storage));
   if (args.stats) PrintPlanStats(ctx, scan.plan_stats(), rows->num_rows());
   return arrow::Status::OK();
 }
