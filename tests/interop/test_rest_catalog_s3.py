@@ -1,7 +1,11 @@
 """The REST catalog on an S3 warehouse: Iceberg's REST test server with S3FileIO on the moto S3
 server, vending its S3 keys in each table's `config`. floe is given the endpoint and region
 only, never a key: what it writes and reads, it does with the credentials the catalog vends.
-PyIceberg reads the same tables through the same server."""
+PyIceberg reads the same tables through the same server.
+
+floe's side needs the S3 FileIO (io/s3, from the S3 work); until it is merged, the floe test here
+fails at its first table with "storage scheme 's3://' is not supported yet", and the harness test
+(PyIceberg alone) passes."""
 import json
 import os
 import subprocess
