@@ -477,7 +477,7 @@ def s3_row(args, corpus: dict) -> dict:
             for name in files:
                 path = os.path.join(dirpath, name)
                 s3.upload_file(path, bucket, "logs/" + os.path.relpath(path, corpus["path"]))
-        extra = [a for k, v in server.properties().items() for a in ("--property", f"{k}={v}")]
+        extra = [a for k, v in server.properties().items() for a in ("--catalog-property", f"{k}={v}")]
         row = floe_row(args, "s3", corpus, args.threads, source=f"s3://{bucket}/logs",
                        extra=extra)
         row["source"] = "S3 (moto server on 127.0.0.1)"

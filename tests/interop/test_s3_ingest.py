@@ -107,7 +107,7 @@ def test_credentials_from_the_environment_chain(s3_server, s3_bucket, corpus, tm
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(s3_server.env())
     proc = subprocess.run([Floe(wh).bin, "ingest", f"s3://{s3_bucket}/chain", "--table", TABLE,
-                           "--warehouse", str(wh), "--property", "s3.path-style-access=true"],
+                           "--warehouse", str(wh), "--catalog-property", "s3.path-style-access=true"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     from pyiceberg.catalog.sql import SqlCatalog
@@ -180,7 +180,7 @@ def test_s3_cut_mid_run_fails_cleanly_and_next_run_is_exact(s3_server, s3_bucket
     import shutil
 
     proxy = s3_server.proxy()
-    timeouts = ["--property", "s3.connect-timeout=1", "--property", "s3.request-timeout=3"]
+    timeouts = ["--catalog-property", "s3.connect-timeout=1", "--catalog-property", "s3.request-timeout=3"]
     apps = sorted(p for p in pathlib.Path(corpus).iterdir()
                   if p.name.startswith("spark-") and p.is_dir())
     wh = tmp_path / "wh"
@@ -282,8 +282,8 @@ def test_s3_cut_at_the_commit_leaves_the_previous_snapshot(s3_server, s3_bucket,
     proxy = s3_server.proxy()
     floe = S3Floe(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db",
                   endpoint=proxy.endpoint,
-                  extra_properties=["--property", "s3.connect-timeout=1",
-                                    "--property", "s3.request-timeout=3"])
+                  extra_properties=["--catalog-property", "s3.connect-timeout=1",
+                                    "--catalog-property", "s3.request-timeout=3"])
     cat = pyiceberg_catalog(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db")
     apps = sorted(p for p in pathlib.Path(corpus).iterdir()
                   if p.name.startswith("spark-") and p.is_dir())

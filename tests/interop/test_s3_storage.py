@@ -146,8 +146,8 @@ def test_secrets_appear_nowhere(s3_server, s3_bucket, tmp_path):
     secret = "SeCrEt-floe-9f3b2c7d1e0a4b6c8d2e"
     token = "ToKeN-floe-a1b2c3d4e5f6"
     floe = S3Floe(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db",
-                  extra_properties=["--property", f"s3.secret-access-key={secret}",
-                                    "--property", f"s3.session-token={token}"])
+                  extra_properties=["--catalog-property", f"s3.secret-access-key={secret}",
+                                    "--catalog-property", f"s3.session-token={token}"])
     outputs = []
     floe.run("namespace", "create", "logs")
     floe.run("table", "create", "logs.events", "--schema", "id long, message string")
@@ -159,13 +159,13 @@ def test_secrets_appear_nowhere(s3_server, s3_bucket, tmp_path):
     # Errors: a missing object, a bucket that does not exist, an unreachable endpoint.
     outputs.append(floe.run("scan", "logs.missing", check=False))
     bad = S3Floe(s3_server, f"s3://no-such-bucket-{s3_bucket}/wh", tmp_path / "other.db",
-                 extra_properties=["--property", f"s3.secret-access-key={secret}"])
+                 extra_properties=["--catalog-property", f"s3.secret-access-key={secret}"])
     bad.run("namespace", "create", "x")
     outputs.append(bad.run("table", "create", "x.t", "--schema", "id long", check=False))
     dead = S3Floe(s3_server, f"s3://{s3_bucket}/wh", tmp_path / "catalog.db",
                   endpoint="http://127.0.0.1:1",
-                  extra_properties=["--property", f"s3.secret-access-key={secret}",
-                                    "--property", "s3.connect-timeout=1"])
+                  extra_properties=["--catalog-property", f"s3.secret-access-key={secret}",
+                                    "--catalog-property", "s3.connect-timeout=1"])
     outputs.append(dead.run("scan", "logs.events", check=False, timeout=120))
     assert outputs[-1].returncode == 1 and outputs[-2].returncode == 1
     assert "no-such-bucket" in outputs[-2].stderr
@@ -193,7 +193,7 @@ def test_unsupported_scheme_and_bad_properties_are_usage_errors(s3_server, tmp_p
     proc = floe.run("namespace", "list", check=False)
     assert proc.returncode != 0 and "gs" in proc.stderr and "s3://" in proc.stderr
     floe = S3Floe(s3_server, "s3://b/wh", tmp_path / "c.db",
-                  extra_properties=["--property", "s3.connect-timeout=soon"])
+                  extra_properties=["--catalog-property", "s3.connect-timeout=soon"])
     proc = floe.run("namespace", "list", check=False)
     assert proc.returncode != 0 and "s3.connect-timeout" in proc.stderr
 

@@ -9,7 +9,7 @@ Typical use:
     def test_x(s3_server, s3_bucket):
         s3 = s3_server.boto3_client("s3")
         s3.put_object(Bucket=s3_bucket, Key="k", Body=b"v")
-        floe.run("--property", *s3_server.floe_property_args(), ...)
+        floe.run("--catalog-property", *s3_server.floe_property_args(), ...)
 
 For fault injection, `s3_server.proxy()` gives a TcpProxy in front of the server (same state)
 whose `cut()` / `restore()` drop and bring back the connection; its `endpoint` replaces
@@ -76,10 +76,10 @@ class S3Server:
         }
 
     def floe_property_args(self, endpoint: str | None = None) -> list:
-        """The properties as floe's repeatable global option: ["--property", "k=v", ...]."""
+        """The properties as floe's repeatable global option: ["--catalog-property", "k=v", ...]."""
         args = []
         for k, v in self.properties(endpoint).items():
-            args += ["--property", f"{k}={v}"]
+            args += ["--catalog-property", f"{k}={v}"]
         return args
 
     def env(self, endpoint: str | None = None) -> dict:
