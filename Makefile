@@ -10,7 +10,7 @@ FLOE := $(BUILD)/floe
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: setup build build-asan test unit-test interop-test demo bench bench-smoke format clean
+.PHONY: setup build build-asan test unit-test interop-test test-minio demo bench bench-smoke format clean
 
 setup:
 	@scripts/setup.sh
@@ -38,6 +38,14 @@ interop-test: build build-asan
 	  $(PY) -m pytest -q tests/interop
 
 test: unit-test interop-test
+
+# The S3 suites again with MinIO as the object store instead of moto. Not part of `make test`:
+# building MinIO takes about 17 minutes the first time (cached in ~/.cache/floe afterwards).
+test-minio: build build-asan
+	scripts/install-minio.sh
+	FLOE_S3_SERVER=minio FLOE_BIN=$(abspath $(FLOE)) FLOE_BUILD_DIR=$(abspath $(ASAN_BUILD)) \
+	  ASAN_OPTIONS=detect_leaks=0 $(PY) -m pytest -q tests/interop/test_s3_storage.py \
+	  tests/interop/test_s3_ingest.py
 
 demo: build
 	scripts/demo.sh $(abspath $(FLOE))

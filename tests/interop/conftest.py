@@ -96,12 +96,17 @@ def duck():
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
-    """A moto S3 server (servers/s3.py: `.endpoint`, `.access_key`, `.secret_key`, `.region`,
+    """A moto S3 server (MinIO under FLOE_S3_SERVER=minio) (servers/s3.py: `.endpoint`, `.access_key`, `.secret_key`, `.region`,
     `.boto3_client(service)`, `.make_bucket()`, `.properties()`, `.env()`, `.proxy()`), one per
     pytest session, stopped at its end."""
-    from servers.s3 import start_s3_server
+    if os.environ.get("FLOE_S3_SERVER") == "minio":  # make test-minio
+        from servers.minio import start_minio_server
 
-    server = start_s3_server(tmp_path_factory.mktemp("moto"))
+        server = start_minio_server(tmp_path_factory.mktemp("minio"))
+    else:
+        from servers.s3 import start_s3_server
+
+        server = start_s3_server(tmp_path_factory.mktemp("moto"))
     yield server
     server.stop()
 
