@@ -9,6 +9,7 @@
 #include "floe/catalog/drop_table_data.h"
 #include "floe/catalog/glue/glue_client_internal.h"
 #include "floe/catalog/glue/glue_table_input_internal.h"
+#include "floe/catalog/metadata_commit.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/table/reachable_files.h"
@@ -64,19 +65,6 @@ bool MayHaveHappened(const arrow::Status& status) {
   if (detail == nullptr) return false;
   return detail->http_status() >= 500 ||
          detail->transport() == io::http::TransportFailure::kMaybeSent;
-}
-
-arrow::Result<TableState> ReadState(io::FileIO& io, const std::string& location) {
-  ARROW_ASSIGN_OR_RAISE(std::string text, io.ReadAll(location));
-  ARROW_ASSIGN_OR_RAISE(auto metadata, iceberg::ParseTableMetadata(text, location));
-  return TableState{std::move(metadata), location};
-}
-
-bool IsCreate(const std::vector<iceberg::TableRequirement>& requirements) {
-  for (const auto& r : requirements) {
-    if (std::holds_alternative<iceberg::AssertCreate>(r)) return true;
-  }
-  return false;
 }
 
 // What the catalog and its tables share: the Glue client, the settings and the FileIOs.
@@ -135,41 +123,31 @@ class GlueCatalogState {
     ARROW_ASSIGN_OR_RAISE(json table, GetGlueTable(id));
     ARROW_ASSIGN_OR_RAISE(std::string location, MetadataLocation(id, table));
     ARROW_ASSIGN_OR_RAISE(auto io, FileIOFor(location));
-    return ReadState(*io, location);
+    return ReadTableState(*io, location);
   }
 
   arrow::Result<TableState> Commit(const TableIdentifier& id,
                                    const std::vector<iceberg::TableRequirement>& requirements,
                                    const std::vector<iceberg::TableUpdate>& updates) {
-    if (IsCreate(requirements)) return Create(id, updates);
+    if (IsCreateCommit(requirements)) return Create(id, updates);
     ARROW_ASSIGN_OR_RAISE(json table, GetGlueTable(id));
     ARROW_ASSIGN_OR_RAISE(std::string current, MetadataLocation(id, table));
     const std::string version = glue::StringField(table, "VersionId");
     ARROW_ASSIGN_OR_RAISE(auto io, FileIOFor(current));
-    ARROW_ASSIGN_OR_RAISE(TableState base, ReadState(*io, current));
-    arrow::Status met = iceberg::CheckRequirements(requirements, base.metadata.get());
-    if (!met.ok()) return met.WithMessage("table ", id.ToString(), ": ", met.message());
-    if (updates.empty()) return base;
-    iceberg::TableMetadataBuilder builder(*base.metadata);
-    arrow::Status applied = builder.ApplyAll(updates);
-    if (!applied.ok()) {
-      // Valid when planned, so the table moved on in a way the requirements do not capture.
-      return iceberg::CommitConflict("table " + id.ToString() +
-                                     " changed during commit: " + applied.message());
-    }
-    ARROW_ASSIGN_OR_RAISE(TableMetadata built, builder.Build());
-    TableMetadata next = iceberg::WithMetadataLogEntry(built, *base.metadata, current);
-    ARROW_ASSIGN_OR_RAISE(std::string location, iceberg::WriteMetadataFile(*io, next, current));
+    ARROW_ASSIGN_OR_RAISE(TableState base, ReadTableState(*io, current));
+    ARROW_ASSIGN_OR_RAISE(auto next, WriteNextMetadata(*io, id, base, requirements, updates));
+    if (!next) return base;
+    const std::string location = next->metadata_location;
 
     // Glue's optimistic lock: the update only applies while the table is still at the version
     // read above, so of two racing commits one gets ConcurrentModificationException.
     json request = {
         {"DatabaseName", id.ns[0]},
-        {"TableInput", glue::IcebergTableInput(id.name, next, location, current, &table)},
+        {"TableInput", glue::IcebergTableInput(id.name, *next->metadata, location, current, &table)},
         {"SkipArchive", skip_archive_}};
     if (!version.empty()) request["VersionId"] = version;
     auto answer = client_->Call("UpdateTable", std::move(request), /*retry=*/false);
-    TableState committed{std::make_shared<const TableMetadata>(std::move(next)), location};
+    const TableState& committed = *next;
     if (answer.ok()) return committed;
     const arrow::Status& failed = answer.status();
     if (MayHaveHappened(failed)) {
@@ -198,12 +176,7 @@ class GlueCatalogState {
   arrow::Result<TableState> Create(const TableIdentifier& id,
                                    const std::vector<iceberg::TableUpdate>& updates) {
     ARROW_ASSIGN_OR_RAISE(std::string db, DatabaseName(id.ns));
-    auto builder = iceberg::TableMetadataBuilder::ForCreate();
-    arrow::Status applied = builder.ApplyAll(updates);
-    if (!applied.ok()) {
-      return applied.WithMessage("cannot create table ", id.ToString(), ": ", applied.message());
-    }
-    ARROW_ASSIGN_OR_RAISE(TableMetadata metadata, builder.Build());
+    ARROW_ASSIGN_OR_RAISE(TableMetadata metadata, NewTableMetadata(id, updates));
     ARROW_ASSIGN_OR_RAISE(auto io, FileIOFor(metadata.location));
     ARROW_ASSIGN_OR_RAISE(std::string location, iceberg::WriteMetadataFile(*io, metadata, ""));
     auto answer = client_->Call(
@@ -390,7 +363,7 @@ class GlueCatalog final : public Catalog {
     if (!purge) return DeleteGlueTable(id);
     // List the files first: a table whose files cannot all be found stays in the catalog.
     ARROW_ASSIGN_OR_RAISE(auto io, state_->FileIOFor(location));
-    ARROW_ASSIGN_OR_RAISE(TableState state, ReadState(*io, location));
+    ARROW_ASSIGN_OR_RAISE(TableState state, ReadTableState(*io, location));
     auto files = iceberg::ListReachableFiles(*io, state);
     if (!files.ok()) {
       return files.status().WithMessage("cannot purge table ", id.ToString(), ": ",
@@ -428,7 +401,7 @@ class GlueCatalog final : public Catalog {
       const TableIdentifier& id, const std::string& metadata_location) override {
     ARROW_ASSIGN_OR_RAISE(std::string db, DatabaseName(id.ns));
     ARROW_ASSIGN_OR_RAISE(auto io, state_->FileIOFor(metadata_location));
-    ARROW_ASSIGN_OR_RAISE(TableState state, ReadState(*io, metadata_location));
+    ARROW_ASSIGN_OR_RAISE(TableState state, ReadTableState(*io, metadata_location));
     auto answer = Call("CreateTable",
                        {{"DatabaseName", db},
                         {"TableInput", glue::IcebergTableInput(id.name, *state.metadata,

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "floe/catalog/drop_table_data.h"
+#include "floe/catalog/metadata_commit.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/table/reachable_files.h"
 #include "floe/iceberg/update/transaction.h"
@@ -15,19 +16,6 @@ namespace {
 using iceberg::TableIdentifier;
 using iceberg::TableMetadata;
 using iceberg::TableState;
-
-arrow::Result<TableState> ReadState(io::FileIO& io, const std::string& location) {
-  ARROW_ASSIGN_OR_RAISE(std::string json, io.ReadAll(location));
-  ARROW_ASSIGN_OR_RAISE(auto metadata, iceberg::ParseTableMetadata(json, location));
-  return TableState{std::move(metadata), location};
-}
-
-bool IsCreate(const std::vector<iceberg::TableRequirement>& requirements) {
-  for (const auto& r : requirements) {
-    if (std::holds_alternative<iceberg::AssertCreate>(r)) return true;
-  }
-  return false;
-}
 
 // A new table from its update list (assert-create): the metadata file is written first and
 // the row added after; a table created meanwhile under the same name makes the insert fail.
@@ -43,12 +31,7 @@ arrow::Result<TableState> CreateInStore(SqlCatalogStore& store, io::FileIO& io,
   if (exists) {
     return MakeError(ErrorKind::kAlreadyExists, "table " + id.ToString() + " already exists");
   }
-  auto builder = iceberg::TableMetadataBuilder::ForCreate();
-  arrow::Status applied = builder.ApplyAll(updates);
-  if (!applied.ok()) {
-    return applied.WithMessage("cannot create table ", id.ToString(), ": ", applied.message());
-  }
-  ARROW_ASSIGN_OR_RAISE(TableMetadata metadata, builder.Build());
+  ARROW_ASSIGN_OR_RAISE(TableMetadata metadata, NewTableMetadata(id, updates));
   auto location = iceberg::WriteMetadataFile(io, metadata, "");
   if (!location.ok()) {
     return location.status().WithMessage("cannot create table ", id.ToString(), ": ",
@@ -69,23 +52,12 @@ arrow::Result<TableState> UpdateInStore(SqlCatalogStore& store, io::FileIO& io,
                                         const TableIdentifier& id,
                                         const std::vector<iceberg::TableRequirement>& requirements,
                                         const std::vector<iceberg::TableUpdate>& updates) {
-  if (IsCreate(requirements)) return CreateInStore(store, io, id, updates);
+  if (IsCreateCommit(requirements)) return CreateInStore(store, io, id, updates);
   ARROW_ASSIGN_OR_RAISE(std::string current, store.GetMetadataLocation(id.ns, id.name));
-  ARROW_ASSIGN_OR_RAISE(TableState base, ReadState(io, current));
-  arrow::Status met = iceberg::CheckRequirements(requirements, base.metadata.get());
-  if (!met.ok()) return met.WithMessage("table ", id.ToString(), ": ", met.message());
-  if (updates.empty()) return base;
-  iceberg::TableMetadataBuilder builder(*base.metadata);
-  arrow::Status applied = builder.ApplyAll(updates);
-  if (!applied.ok()) {
-    // The change was valid against the table it was planned on (the builder checked it then),
-    // so the table moved on in a way the requirements do not capture: re-plan.
-    return iceberg::CommitConflict("table " + id.ToString() +
-                                   " changed during commit: " + applied.message());
-  }
-  ARROW_ASSIGN_OR_RAISE(TableMetadata built, builder.Build());
-  TableMetadata next = iceberg::WithMetadataLogEntry(built, *base.metadata, current);
-  ARROW_ASSIGN_OR_RAISE(std::string location, iceberg::WriteMetadataFile(io, next, current));
+  ARROW_ASSIGN_OR_RAISE(TableState base, ReadTableState(io, current));
+  ARROW_ASSIGN_OR_RAISE(auto next, WriteNextMetadata(io, id, base, requirements, updates));
+  if (!next) return base;
+  const std::string& location = next->metadata_location;
   arrow::Status swapped = store.CommitMetadataLocation(id.ns, id.name, current, location);
   if (!swapped.ok()) {
     // The catalog did not take the new file: nothing points at it.
@@ -96,7 +68,7 @@ arrow::Result<TableState> UpdateInStore(SqlCatalogStore& store, io::FileIO& io,
     }
     return swapped;
   }
-  return TableState{std::make_shared<const TableMetadata>(std::move(next)), location};
+  return *next;
 }
 
 /// Commits of one table through the SQL store.
@@ -111,7 +83,7 @@ class SqlTableOperations final : public iceberg::TableOperations {
 
   arrow::Result<TableState> Refresh() override {
     ARROW_ASSIGN_OR_RAISE(std::string location, store_->GetMetadataLocation(id_.ns, id_.name));
-    return ReadState(*io_, location);
+    return ReadTableState(*io_, location);
   }
 
   arrow::Result<TableState> Commit(const std::vector<iceberg::TableRequirement>& requirements,
@@ -263,7 +235,7 @@ arrow::Status SqlCatalog::RenameTable(const TableIdentifier& from, const TableId
 
 arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::RegisterTable(
     const TableIdentifier& id, const std::string& metadata_location) {
-  ARROW_ASSIGN_OR_RAISE(TableState state, ReadState(*io_, metadata_location));
+  ARROW_ASSIGN_OR_RAISE(TableState state, ReadTableState(*io_, metadata_location));
   ARROW_RETURN_NOT_OK(store_->CreateTable(id.ns, id.name, metadata_location));
   auto ops = std::make_shared<SqlTableOperations>(id, store_, io_);
   return std::make_shared<iceberg::Table>(ops, std::move(state));
