@@ -7,10 +7,9 @@ The binary is built by scripts/install-minio.sh (`go install`, cached under ~/.c
 import os
 import pathlib
 import shutil
-import subprocess
 
-from .net import free_port, wait_for_port
-from .s3 import ACCESS_KEY, REGION, SECRET_KEY, S3Server
+from .net import free_port
+from .s3 import ACCESS_KEY, REGION, SECRET_KEY, S3Server, launch_s3_server
 
 MINIO_BIN = pathlib.Path(os.environ.get(
     "FLOE_MINIO_BIN", pathlib.Path.home() / ".cache" / "floe" / "bin" / "minio"))
@@ -24,22 +23,10 @@ def start_minio_server(workdir) -> S3Server:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     port, console = free_port(), free_port()
-    log_path = os.path.join(str(workdir), f"minio-{port}.log")
-    log = open(log_path, "wb")
     env = dict(os.environ, MINIO_ROOT_USER=ACCESS_KEY, MINIO_ROOT_PASSWORD=SECRET_KEY,
                MINIO_REGION=REGION, MINIO_BROWSER="off", MINIO_UPDATE="off",
                HOME=str(workdir))
-    proc = subprocess.Popen(
-        [str(MINIO_BIN), "server", str(data), "--address", f"127.0.0.1:{port}",
-         "--console-address", f"127.0.0.1:{console}", "--quiet"],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
-    log.close()
-    server = S3Server(proc, port, log_path)
-    try:
-        wait_for_port(port, timeout=60, proc=proc)
-        server.boto3_client("s3").list_buckets()
-    except Exception:
-        server.stop()
-        with open(log_path, errors="replace") as f:
-            raise RuntimeError(f"MinIO did not start; its log:\n{f.read()[-4000:]}")
-    return server
+    return launch_s3_server(
+        "minio", [str(MINIO_BIN), "server", str(data), "--address", f"127.0.0.1:{port}",
+                  "--console-address", f"127.0.0.1:{console}", "--quiet"],
+        port, workdir, env)

@@ -121,17 +121,13 @@ class S3Server:
                 self._proc.wait()
 
 
-def start_s3_server(log_dir) -> S3Server:
-    """Starts `python -m moto.server` on a free port and waits until it answers S3 calls."""
-    port = free_port()
-    log_path = os.path.join(str(log_dir), f"moto-{port}.log")
-    log = open(log_path, "wb")
-    env = dict(os.environ)
-    env.pop("AWS_ENDPOINT_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
-    log.close()
+def launch_s3_server(name: str, argv: list, port: int, log_dir, env: dict) -> S3Server:
+    """Starts an S3 server process listening on `port`, its output in `<log_dir>/<name>-<port>.log`,
+    and waits until it answers S3 calls; a server that does not start is stopped and its log
+    is in the error."""
+    log_path = os.path.join(str(log_dir), f"{name}-{port}.log")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
     server = S3Server(proc, port, log_path)
     try:
         wait_for_port(port, timeout=60, proc=proc)
@@ -139,5 +135,15 @@ def start_s3_server(log_dir) -> S3Server:
     except Exception:
         server.stop()
         with open(log_path, errors="replace") as f:
-            raise RuntimeError(f"moto server did not start; its log:\n{f.read()[-4000:]}")
+            raise RuntimeError(f"{name} did not start; its log:\n{f.read()[-4000:]}")
     return server
+
+
+def start_s3_server(log_dir) -> S3Server:
+    """Starts `python -m moto.server` on a free port and waits until it answers S3 calls."""
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("AWS_ENDPOINT_URL", None)
+    return launch_s3_server(
+        "moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        port, log_dir, env)
