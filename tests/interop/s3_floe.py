@@ -7,7 +7,7 @@ from conftest import floe_bin_path
 
 class S3Floe:
     """floe with a warehouse (local or `s3://…`), a local SQLite catalog file, and the S3
-    server's properties as global `--property` options."""
+    server's properties as global `--catalog-property` options."""
 
     def __init__(self, s3_server, warehouse, catalog_db, endpoint=None, extra_properties=()):
         self.bin = floe_bin_path()

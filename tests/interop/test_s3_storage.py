@@ -225,3 +225,55 @@ def test_append_inputs_and_scan_output_on_s3(s3_server, s3_bucket, tmp_path):
     assert sorted(json.loads(l)["message"] for l in lines) == ["boom", "slow", "start"]
     missing = floe.run("append", "logs.events", f"s3://{s3_bucket}/in/none.jsonl", check=False)
     assert missing.returncode == 1 and f"s3://{s3_bucket}/in/none.jsonl" in missing.stderr
+
+
+def test_client_keys_sign_s3_requests_when_no_s3_keys_are_given(tmp_path):
+    """PyIceberg's `client.*` keys serve every AWS client: with only `client.access-key-id` and
+    `client.secret-access-key`, floe signs its S3 requests with that key. A loopback listener
+    stands in for S3 and records the first request's Authorization header, then refuses it."""
+    import socket
+    import subprocess
+    import threading
+
+    from conftest import floe_bin_path
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    seen = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    head += chunk
+                seen.append(head.decode("latin-1"))
+                conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_EC2_METADATA_DISABLED": "true", "HOME": str(tmp_path)})
+    base = [floe_bin_path(), "--warehouse", "s3://bucket/wh", "--catalog-uri",
+            str(tmp_path / "c.db"), "--catalog-property", f"s3.endpoint={endpoint}",
+            "--catalog-property", "s3.region=us-east-1",
+            "--catalog-property", "client.access-key-id=AKIDFROMCLIENTKEYS01",
+            "--catalog-property", "client.secret-access-key=client-secret-0123456789"]
+    subprocess.run([*base, "namespace", "create", "ns"], check=True, env=env, timeout=60)
+    # Creating the table writes its first metadata file: the first S3 request.
+    proc = subprocess.run([*base, "table", "create", "ns.t", "--schema", "id long"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    listener.close()
+    assert proc.returncode == 1
+    assert seen, proc.stderr
+    auth = [line for line in seen[0].split("\r\n") if line.lower().startswith("authorization:")]
+    assert auth and "Credential=AKIDFROMCLIENTKEYS01/" in auth[0], seen[0]
+    assert "client-secret-0123456789" not in proc.stdout + proc.stderr

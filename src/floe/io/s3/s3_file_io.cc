@@ -88,9 +88,13 @@ arrow::Result<S3Config> ReadConfig(const FileIOProperties& p) {
     c.endpoint = endpoint;
   }
   c.region = util::StringProperty(p, "s3.region", util::StringProperty(p, "client.region"));
-  c.access_key = util::StringProperty(p, "s3.access-key-id");
-  c.secret_key = util::StringProperty(p, "s3.secret-access-key");
-  c.session_token = util::StringProperty(p, "s3.session-token");
+  // PyIceberg's `client.*` keys are the fallback for every AWS client, S3 included.
+  c.access_key = util::StringProperty(p, "s3.access-key-id",
+                                      util::StringProperty(p, "client.access-key-id"));
+  c.secret_key = util::StringProperty(p, "s3.secret-access-key",
+                                      util::StringProperty(p, "client.secret-access-key"));
+  c.session_token = util::StringProperty(p, "s3.session-token",
+                                         util::StringProperty(p, "client.session-token"));
   if (c.access_key.empty() != c.secret_key.empty()) {
     return arrow::Status::Invalid(
         "S3 credentials need both s3.access-key-id and s3.secret-access-key (or neither, for "

@@ -21,6 +21,7 @@ namespace floe::io {
 ///                            then AWS_ENDPOINT_URL; else AWS's endpoint for the region
 ///   s3.region, client.region the bucket's region (else the SDK's: AWS_REGION, profile)
 ///   s3.access-key-id, s3.secret-access-key, s3.session-token   static credentials
+///     (else client.access-key-id, client.secret-access-key, client.session-token)
 ///   s3.role-arn, s3.role-session-name   assume this role through STS (Arrow's FromAssumeRole;
 ///                            the call to STS uses the default chain below)
 ///   s3.path-style-access     true: `endpoint/bucket/key` (the default with an endpoint);
