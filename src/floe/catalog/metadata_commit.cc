@@ -31,6 +31,19 @@ arrow::Result<iceberg::TableMetadata> NewTableMetadata(
   return builder.Build();
 }
 
+arrow::Result<iceberg::TableMetadataBuilder> NewTableBuilder(const iceberg::TableIdentifier& id,
+                                                             const CreateTableRequest& request,
+                                                             const std::string& default_location) {
+  const std::string& location = request.location.empty() ? default_location : request.location;
+  auto builder = iceberg::NewTable(request.schema, request.spec, request.sort_order, location,
+                                   request.properties);
+  if (!builder.ok()) {
+    return builder.status().WithMessage("cannot create table ", id.ToString(), ": ",
+                                        builder.status().message());
+  }
+  return builder;
+}
+
 arrow::Result<std::optional<iceberg::TableState>> WriteNextMetadata(
     io::FileIO& io, const iceberg::TableIdentifier& id, const iceberg::TableState& base,
     const std::vector<iceberg::TableRequirement>& requirements,

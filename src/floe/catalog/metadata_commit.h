@@ -11,7 +11,9 @@
 
 #include <arrow/result.h>
 
+#include "floe/catalog/catalog.h"
 #include "floe/iceberg/metadata/table_metadata.h"
+#include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/metadata/table_update.h"
 #include "floe/iceberg/table/table_identifier.h"
 #include "floe/iceberg/table/table_operations.h"
@@ -29,6 +31,12 @@ bool IsCreateCommit(const std::vector<iceberg::TableRequirement>& requirements);
 /// A new table's metadata from its update list; an invalid list is an error naming the table.
 arrow::Result<iceberg::TableMetadata> NewTableMetadata(
     const iceberg::TableIdentifier& id, const std::vector<iceberg::TableUpdate>& updates);
+
+/// The update list of a new table made of `request`, at `request.location` or else at
+/// `default_location`; an invalid request is an error naming the table.
+arrow::Result<iceberg::TableMetadataBuilder> NewTableBuilder(const iceberg::TableIdentifier& id,
+                                                             const CreateTableRequest& request,
+                                                             const std::string& default_location);
 
 /// Checks `requirements` against `base`, applies `updates` to it and writes the result as the
 /// next metadata file (its log naming `base`'s file). nullopt when there is nothing to apply.

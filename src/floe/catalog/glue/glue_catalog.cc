@@ -449,17 +449,11 @@ class GlueCatalog final : public Catalog {
   arrow::Result<iceberg::TableMetadataBuilder> NewTableBuilder(const TableIdentifier& id,
                                                                const CreateTableRequest& request) {
     ARROW_RETURN_NOT_OK(DatabaseName(id.ns).status());
-    std::string location = request.location;
-    if (location.empty()) {
-      ARROW_ASSIGN_OR_RAISE(location, DefaultLocation(id));
+    std::string default_location;
+    if (request.location.empty()) {
+      ARROW_ASSIGN_OR_RAISE(default_location, DefaultLocation(id));
     }
-    auto builder = iceberg::NewTable(request.schema, request.spec, request.sort_order, location,
-                                     request.properties);
-    if (!builder.ok()) {
-      return builder.status().WithMessage("cannot create table ", id.ToString(), ": ",
-                                          builder.status().message());
-    }
-    return builder;
+    return catalog::NewTableBuilder(id, request, default_location);
   }
 
   std::shared_ptr<GlueCatalogState> state_;

@@ -167,17 +167,11 @@ arrow::Result<std::shared_ptr<iceberg::Table>> SqlCatalog::CreateTable(
 
 arrow::Result<iceberg::TableMetadataBuilder> SqlCatalog::NewTableBuilder(
     const TableIdentifier& id, const CreateTableRequest& request) {
-  std::string location = request.location;
-  if (location.empty()) {
-    ARROW_ASSIGN_OR_RAISE(location, DefaultLocation(id));
+  std::string default_location;
+  if (request.location.empty()) {
+    ARROW_ASSIGN_OR_RAISE(default_location, DefaultLocation(id));
   }
-  auto builder = iceberg::NewTable(request.schema, request.spec, request.sort_order, location,
-                                   request.properties);
-  if (!builder.ok()) {
-    return builder.status().WithMessage("cannot create table ", id.ToString(), ": ",
-                                        builder.status().message());
-  }
-  return builder;
+  return catalog::NewTableBuilder(id, request, default_location);
 }
 
 arrow::Result<std::unique_ptr<iceberg::Transaction>> SqlCatalog::BeginCreateTable(
