@@ -15,6 +15,33 @@ using iceberg::TableIdentifier;
 
 constexpr const char* kAccessDelegation = "X-Iceberg-Access-Delegation";
 
+// Every page of a listing at `path`: follows next-page-token until the server gives none. A
+// server handing back the token it was given would loop forever, so that is an error.
+// `parse` turns a page's body into its items and the next token.
+template <typename Item, typename Parse>
+arrow::Result<std::vector<Item>> ListAllPages(
+    RestClient& client, const std::string& catalog, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& base_query, const std::string& what,
+    Parse parse) {
+  std::vector<Item> out;
+  std::optional<std::string> token;
+  do {
+    auto query = base_query;
+    if (token) query.emplace_back("pageToken", *token);
+    if (client.page_size()) query.emplace_back("pageSize", std::to_string(*client.page_size()));
+    ARROW_ASSIGN_OR_RAISE(auto response, client.Call("GET", client.Url(path, query), "",
+                                                     RestRequestKind::kNamespace, what));
+    ARROW_ASSIGN_OR_RAISE(auto page, parse(response.body));
+    for (auto& item : page.first) out.push_back(std::move(item));
+    if (page.second && token == page.second) {
+      return arrow::Status::IOError("REST catalog ", catalog, ": listing ", what,
+                                    " returned the same page token twice");
+    }
+    token = std::move(page.second);
+  } while (token);
+  return out;
+}
+
 std::string TrimSlashes(std::string uri) {
   while (!uri.empty() && uri.back() == '/') uri.pop_back();
   return uri;
@@ -175,28 +202,19 @@ arrow::Result<std::vector<Namespace>> RestCatalog::ListNamespaces(const Namespac
   const std::string what =
       parent.empty() ? std::string("the namespaces") : "namespaces below " + NamespaceText(parent);
   ARROW_RETURN_NOT_OK(client_->Require(endpoint::kListNamespaces, "list " + what));
-  std::vector<Namespace> out;
-  std::optional<std::string> token;
-  do {
-    std::vector<std::pair<std::string, std::string>> query;
-    if (!parent.empty()) {
-      std::string joined;
-      for (size_t i = 0; i < parent.size(); ++i) joined += (i ? "\x1f" : "") + parent[i];
-      query.emplace_back("parent", joined);
-    }
-    if (token) query.emplace_back("pageToken", *token);
-    if (client_->page_size()) query.emplace_back("pageSize", std::to_string(*client_->page_size()));
-    ARROW_ASSIGN_OR_RAISE(auto response, client_->Call("GET", client_->Url("namespaces", query), "",
-                                                       RestRequestKind::kNamespace, what));
-    ARROW_ASSIGN_OR_RAISE(auto page, ParseListNamespacesResponse(response.body));
-    for (auto& ns : page.namespaces) out.push_back(std::move(ns));
-    if (page.next_page_token && token == page.next_page_token) {
-      return arrow::Status::IOError("REST catalog ", name_, ": listing ", what,
-                                    " returned the same page token twice");
-    }
-    token = page.next_page_token;
-  } while (token);
-  return out;
+  std::vector<std::pair<std::string, std::string>> query;
+  if (!parent.empty()) {
+    std::string joined;
+    for (size_t i = 0; i < parent.size(); ++i) joined += (i ? "\x1f" : "") + parent[i];
+    query.emplace_back("parent", joined);
+  }
+  return ListAllPages<Namespace>(
+      *client_, name_, "namespaces", query, what,
+      [](const std::string& body)
+          -> arrow::Result<std::pair<std::vector<Namespace>, std::optional<std::string>>> {
+        ARROW_ASSIGN_OR_RAISE(auto page, ParseListNamespacesResponse(body));
+        return std::make_pair(std::move(page.namespaces), std::move(page.next_page_token));
+      });
 }
 
 arrow::Status RestCatalog::DropNamespace(const Namespace& ns) {
@@ -301,25 +319,13 @@ arrow::Result<bool> RestCatalog::TableExists(const TableIdentifier& id) {
 arrow::Result<std::vector<TableIdentifier>> RestCatalog::ListTables(const Namespace& ns) {
   const std::string what = "the tables of namespace " + NamespaceText(ns);
   ARROW_RETURN_NOT_OK(client_->Require(endpoint::kListTables, "list " + what));
-  std::vector<TableIdentifier> out;
-  std::optional<std::string> token;
-  do {
-    std::vector<std::pair<std::string, std::string>> query;
-    if (token) query.emplace_back("pageToken", *token);
-    if (client_->page_size()) query.emplace_back("pageSize", std::to_string(*client_->page_size()));
-    ARROW_ASSIGN_OR_RAISE(
-        auto response,
-        client_->Call("GET", client_->Url("namespaces/" + EncodeNamespace(ns) + "/tables", query),
-                      "", RestRequestKind::kNamespace, what));
-    ARROW_ASSIGN_OR_RAISE(auto page, ParseListTablesResponse(response.body));
-    for (auto& id : page.identifiers) out.push_back(std::move(id));
-    if (page.next_page_token && token == page.next_page_token) {
-      return arrow::Status::IOError("REST catalog ", name_, ": listing ", what,
-                                    " returned the same page token twice");
-    }
-    token = page.next_page_token;
-  } while (token);
-  return out;
+  return ListAllPages<TableIdentifier>(
+      *client_, name_, "namespaces/" + EncodeNamespace(ns) + "/tables", {}, what,
+      [](const std::string& body)
+          -> arrow::Result<std::pair<std::vector<TableIdentifier>, std::optional<std::string>>> {
+        ARROW_ASSIGN_OR_RAISE(auto page, ParseListTablesResponse(body));
+        return std::make_pair(std::move(page.identifiers), std::move(page.next_page_token));
+      });
 }
 
 arrow::Status RestCatalog::DropTable(const TableIdentifier& id, bool purge) {
