@@ -33,6 +33,18 @@ struct DataFile {
   std::vector<int64_t> split_offsets;
   std::vector<int32_t> equality_ids;
   std::optional<int32_t> sort_order_id;
+  /// v3 row lineage: the row id of the file's first row (spec: "Row Lineage").
+  std::optional<int64_t> first_row_id;
+  /// For position delete files and deletion vectors: the one data file whose rows they delete.
+  std::optional<std::string> referenced_data_file;
+  /// Deletion vectors: where the blob sits in its Puffin file.
+  std::optional<int64_t> content_offset;
+  std::optional<int64_t> content_size_in_bytes;
+
+  /// A deletion vector (v3): position deletes kept as a Puffin blob.
+  bool is_deletion_vector() const {
+    return content == DataFileContent::kPositionDeletes && file_format == "PUFFIN";
+  }
 };
 
 /// spec: manifest_entry.status

@@ -9,8 +9,9 @@
 #include <arrow/result.h>
 #include <arrow/table.h>
 
-#include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/expression/expression.h"
+#include "floe/iceberg/manifest/data_file.h"
+#include "floe/iceberg/table/file_scan_task.h"
 #include "floe/iceberg/table/table.h"
 
 namespace floe::iceberg {
@@ -24,11 +25,6 @@ struct ScanOptions {
   std::optional<std::string> ref;    ///< a branch or tag
   std::optional<int64_t> limit;
   bool case_sensitive = true;
-};
-
-/// A data file to read, with the part of the filter it still has to apply.
-struct FileScanTask {
-  DataFile file;
 };
 
 /// Scan planning and reading (spec: "Scan Planning"): pick the snapshot, prune manifests by
