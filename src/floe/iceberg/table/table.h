@@ -1,10 +1,10 @@
 #pragma once
 
-#include <arrow/result.h>
-#include <arrow/status.h>
-
 #include <memory>
 #include <string>
+
+#include <arrow/result.h>
+#include <arrow/status.h>
 
 #include "floe/iceberg/table/table_operations.h"
 

@@ -22,8 +22,7 @@ arrow::Result<TableIdentifier> TableIdentifier::Parse(std::string_view text) {
   }
   TableIdentifier id{SplitNamespace(text.substr(0, dot)), std::string(text.substr(dot + 1))};
   for (const auto& level : id.ns) {
-    if (level.empty())
-      return arrow::Status::Invalid("table name '", text, "' has an empty namespace level");
+    if (level.empty()) return arrow::Status::Invalid("table name '", text, "' has an empty namespace level");
   }
   return id;
 }

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <arrow/result.h>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <arrow/result.h>
 
 namespace floe::iceberg {
 

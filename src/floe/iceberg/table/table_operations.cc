@@ -31,8 +31,8 @@ std::string NextMetadataLocation(const TableMetadata& metadata,
   if (next < 0) next = static_cast<int64_t>(metadata.metadata_log.size()) + 1;
   char prefix[32];
   std::snprintf(prefix, sizeof(prefix), "%05lld-", static_cast<long long>(next));
-  return io::JoinLocation(
-      metadata.location, "metadata/" + std::string(prefix) + util::RandomUuid() + ".metadata.json");
+  return io::JoinLocation(metadata.location,
+                          "metadata/" + std::string(prefix) + util::RandomUuid() + ".metadata.json");
 }
 
 arrow::Result<std::string> WriteMetadataFile(io::FileIO& io, const TableMetadata& metadata,
