@@ -9,6 +9,7 @@
 #include <set>
 
 #include "floe/iceberg/data/data_reader.h"
+#include "floe/iceberg/data/deletion_vector.h"
 
 namespace floe::iceberg {
 namespace {
@@ -138,9 +139,11 @@ DeleteLoader::~DeleteLoader() = default;
 arrow::Result<PositionSet> DeleteLoader::Positions(const DataFile& delete_file,
                                                    const std::string& data_file_path) {
   if (delete_file.is_deletion_vector()) {
-    return arrow::Status::NotImplemented(
-        "deletion vector ", delete_file.file_path, " (for data file ", data_file_path,
-        "): reading deletion vectors of format v3 tables is not supported yet");
+    // One vector per data file: nothing to share with other data files.
+    if (delete_file.referenced_data_file && *delete_file.referenced_data_file != data_file_path) {
+      return PositionSet{};
+    }
+    return ReadDeletionVector(*io_, delete_file);
   }
   auto it = positions_.find(delete_file.file_path);
   if (it == positions_.end()) {

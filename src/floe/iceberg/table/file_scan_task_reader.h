@@ -8,6 +8,7 @@
 
 #include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/data/delete_filter.h"
+#include "floe/iceberg/data/deletion_vector.h"
 #include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/iceberg/table/file_scan_task.h"
 #include "floe/iceberg/type/schema.h"
@@ -16,8 +17,8 @@
 namespace floe::iceberg {
 
 /// The _pos metadata column: a row's position in its data file (Java's
-/// MetadataColumns.ROW_POSITION; the id of the pos column of position delete files).
-inline constexpr int32_t kRowPositionFieldId = kDeleteFilePosFieldId;
+/// MetadataColumns.ROW_POSITION; its id is kRowPositionFieldId, that of the pos column of
+/// position delete files).
 inline constexpr const char* kRowPositionColumn = "_pos";
 
 struct TaskReadOptions {

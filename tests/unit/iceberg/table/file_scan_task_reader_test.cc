@@ -8,6 +8,7 @@
 #include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -268,6 +269,27 @@ TEST_F(FileScanTaskReaderTest, AnEqualityDeleteFileWithoutItsKeyColumnIsAnError)
   ASSERT_FALSE(reader.ok());
   EXPECT_NE(reader.status().message().find("eq.parquet"), std::string::npos)
       << reader.status().ToString();
+}
+
+TEST_F(FileScanTaskReaderTest, ADeletionVectorDeletesItsPositions) {
+  std::string data = WriteData("data.parquet");
+  std::string other = WriteData("other.parquet");
+  PositionSet deleted;
+  for (int64_t p : {0, 9, 10, 11, 29}) deleted.Add(p);
+  PositionSet other_deleted;
+  other_deleted.Add(3);
+  std::map<std::string, DataFile> files;
+  files[data] = Task(data, {}).file;
+  files[other] = Task(other, {}).file;
+  auto dvs = WriteDeletionVectors(*io_, dir_ / "dv.puffin",
+                                  {{data, deleted}, {other, other_deleted}}, files);
+  ASSERT_TRUE(dvs.ok()) << dvs.status().ToString();
+  ASSERT_EQ(dvs->size(), 2u);
+  for (const auto& dv : *dvs) {
+    const std::string& path = *dv.referenced_data_file;
+    EXPECT_EQ(Ids(Task(path, {dv}), schema_),
+              path == data ? Except({0, 9, 10, 11, 29}) : Except({3}));
+  }
 }
 
 TEST_F(FileScanTaskReaderTest, ADeletionVectorThatCannotBeReadIsAnErrorNamingIt) {
