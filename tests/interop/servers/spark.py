@@ -84,6 +84,7 @@ def spark_catalog(spark, warehouse, name: str = "default", **properties) -> str:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise ValueError(f"Spark catalog name {name!r}: letters, digits and underscores only")
     warehouse = pathlib.Path(warehouse)
+    _ensure_catalog_tables(warehouse / "catalog.db")
     # Catalogs load lazily on first use and stay loaded: drop the loaded ones so the new
     # settings apply (CatalogManager.reset, the call Spark's own test sessions use).
     spark._jsparkSession.sessionState().catalogManager().reset()
@@ -94,11 +95,32 @@ def spark_catalog(spark, warehouse, name: str = "default", **properties) -> str:
         ".uri": f"jdbc:sqlite:{warehouse}/catalog.db",
         ".warehouse": str(warehouse),
         ".jdbc.schema-version": "V1",
+        # JdbcCatalog's check for missing catalog tables at start leaves a read transaction open
+        # on its pooled SQLite connection (Iceberg 1.10, sqlite-jdbc 3.50) until the JVM exits:
+        # in a rollback-journal file it blocks every other client's commit, in WAL that
+        # connection reads the catalog as of that moment. The tables exist already (above).
+        ".jdbc.init-catalog-tables": "false",
     }
     settings.update({"." + k.replace("_", "-"): str(v) for k, v in properties.items()})
     for key, value in settings.items():
         spark.conf.set(prefix + key, value)
     return name
+
+
+def _ensure_catalog_tables(db: pathlib.Path):
+    """Creates the catalog tables in `db` when absent, as PyIceberg's SqlCatalog does on open."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        present = con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                              "('iceberg_tables', 'iceberg_namespace_properties')").fetchone()[0]
+    finally:
+        con.close()
+    if present != 2:
+        from pyiceberg.catalog.sql import SqlCatalog
+
+        SqlCatalog("default", uri=f"sqlite:///{db}", warehouse=f"file://{db.parent}")
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
