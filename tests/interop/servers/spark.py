@@ -130,8 +130,8 @@ NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 def normalise(value):
     """One comparable, hashable form of a cell as Spark (through Arrow) or PyIceberg (pyarrow)
     give it: timestamps as (microseconds since the epoch, has-zone), decimals by value, binary
-    as bytes, UUIDs as text, NaN as a marker (NaN != NaN), lists and structs as tuples, maps as
-    sorted tuples of pairs."""
+    as bytes, UUIDs as text, NaN as a marker (NaN != NaN), lists as tuples, structs as their fields
+    sorted by name, maps as sorted tuples of pairs."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -146,8 +146,8 @@ def normalise(value):
         return bytes(value)
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, dict):
-        return tuple((k, normalise(v)) for k, v in value.items())
+    if isinstance(value, dict):  # a struct: its fields by name
+        return tuple(sorted((k, normalise(v)) for k, v in value.items()))
     if isinstance(value, list):
         if value and all(isinstance(x, tuple) and len(x) == 2 for x in value):
             return ("map", tuple(sorted(((normalise(k), normalise(v)) for k, v in value),
