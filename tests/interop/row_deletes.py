@@ -10,9 +10,11 @@ import pyarrow.parquet as pq
 from pyiceberg.io.pyarrow import schema_to_pyarrow
 from pyiceberg.manifest import (DataFile, DataFileContent, FileFormat, ManifestContent,
                                 ManifestEntry, ManifestEntryStatus, ManifestWriterV2)
+from pyiceberg.schema import Schema
 from pyiceberg.table.snapshots import Operation
 from pyiceberg.table.update.snapshot import _FastAppendFiles
 from pyiceberg.typedef import Record
+from pyiceberg.types import IntegerType, ListType, NestedField, StructType
 
 FILE_PATH_ID = 2147483546  # spec: "Position Delete Files"
 POS_ID = 2147483545
@@ -83,9 +85,29 @@ def equality_delete_file(table, name, columns, rows, partition=(), spec_id=None)
     return f
 
 
+def _int_equality_ids(struct: StructType) -> StructType:
+    """The spec types equality_ids as list<136: int>; PyIceberg 0.12 writes list<long>, which
+    Java (ClassCastException in BaseFile) and DuckDB refuse. Avro encodes both alike."""
+    fields = []
+    for f in struct.fields:
+        if f.field_id == 135:
+            f = NestedField(f.field_id, f.name, ListType(136, IntegerType(), element_required=True),
+                            required=f.required, doc=f.doc)
+        elif isinstance(f.field_type, StructType) and f.field_id == 2:
+            f = NestedField(f.field_id, f.name, _int_equality_ids(f.field_type),
+                            required=f.required, doc=f.doc)
+        fields.append(f)
+    return StructType(*fields)
+
+
 class _DeleteManifestWriter(ManifestWriterV2):
     def content(self) -> ManifestContent:
         return ManifestContent.DELETES
+
+    def _with_partition(self, format_version):
+        schema = super()._with_partition(format_version)
+        return Schema(*_int_equality_ids(schema.as_struct()).fields,
+                      schema_id=schema.schema_id)
 
     @property
     def _meta(self):
