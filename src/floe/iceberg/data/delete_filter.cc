@@ -133,7 +133,10 @@ arrow::Status AppendKeyValue(const arrow::Array& column, int64_t row, std::strin
   }
 }
 
-DeleteLoader::DeleteLoader(std::shared_ptr<io::FileIO> io) : io_(std::move(io)) {}
+DeleteLoader::DeleteLoader(std::shared_ptr<io::FileIO> io, DataReadOptions options)
+    : io_(std::move(io)), options_(std::move(options)) {
+  options_.row_groups.clear();
+}
 DeleteLoader::~DeleteLoader() = default;
 
 arrow::Result<PositionSet> DeleteLoader::Positions(const DataFile& delete_file,
@@ -151,7 +154,11 @@ arrow::Result<PositionSet> DeleteLoader::Positions(const DataFile& delete_file,
     auto schema = std::make_shared<const Schema>(
         0, std::vector<NestedField>{{kDeleteFilePathFieldId, "file_path", Type::String(), true, ""},
                                     {kDeleteFilePosFieldId, "pos", Type::Long(), true, ""}});
-    ARROW_ASSIGN_OR_RAISE(auto reader, DataFileReader::Open(*io_, delete_file.file_path, schema));
+    DataReadOptions options;
+    options.batch_size = options_.batch_size;
+    options.name_mapping = NameMapping::FromSchema(*schema);
+    ARROW_ASSIGN_OR_RAISE(auto reader,
+                          DataFileReader::Open(*io_, delete_file.file_path, schema, options));
     auto by_path = std::make_shared<std::map<std::string, PositionSet>>();
     while (true) {
       ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
@@ -186,7 +193,8 @@ arrow::Result<std::shared_ptr<const EqualityKeySet>> DeleteLoader::EqualityKeys(
   set->field_ids.erase(std::unique(set->field_ids.begin(), set->field_ids.end()),
                        set->field_ids.end());
   auto schema = std::make_shared<const Schema>(0, key_fields);
-  ARROW_ASSIGN_OR_RAISE(auto reader, DataFileReader::Open(*io_, delete_file.file_path, schema));
+  ARROW_ASSIGN_OR_RAISE(auto reader,
+                        DataFileReader::Open(*io_, delete_file.file_path, schema, options_));
   for (const auto& field : key_fields) {
     // A missing column would read as nulls and delete every row with nulls there.
     if (!reader->HasColumn(field.id)) {

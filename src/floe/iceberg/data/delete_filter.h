@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/data/position_set.h"
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/type/schema.h"
@@ -36,7 +37,10 @@ struct EqualityKeySet {
 /// files (or an equality delete file applying to a whole partition) is read once.
 class DeleteLoader {
  public:
-  explicit DeleteLoader(std::shared_ptr<io::FileIO> io);
+  /// `options` read equality delete files (the table's name mapping reads those written
+  /// without field ids); position delete files without field ids are read by their column
+  /// names file_path and pos.
+  explicit DeleteLoader(std::shared_ptr<io::FileIO> io, DataReadOptions options = {});
   ~DeleteLoader();
 
   /// The positions a position delete file or deletion vector deletes from one data file.
@@ -51,6 +55,7 @@ class DeleteLoader {
 
  private:
   std::shared_ptr<io::FileIO> io_;
+  DataReadOptions options_;
   // Position delete file → data file path → positions.
   std::map<std::string, std::shared_ptr<std::map<std::string, PositionSet>>> positions_;
   std::map<std::string, std::shared_ptr<const EqualityKeySet>> equality_;

@@ -155,7 +155,9 @@ arrow::Result<std::unique_ptr<TaskReader>> TaskReader::Open(std::shared_ptr<io::
   }
 
   if (!task.deletes.empty()) {
-    if (!options.delete_loader) options.delete_loader = std::make_shared<DeleteLoader>(io);
+    if (!options.delete_loader) {
+      options.delete_loader = std::make_shared<DeleteLoader>(io, options.data);
+    }
     std::vector<DataFile> deletes;
     for (const auto& d : task.deletes) deletes.push_back(d.file);
     std::vector<std::shared_ptr<const Schema>> schemas = {projected, out->residual_schema_,

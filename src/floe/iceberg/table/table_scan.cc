@@ -230,7 +230,7 @@ arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> TableScan::ToRecordBatc
   TaskReadOptions options;
   ARROW_ASSIGN_OR_RAISE(options.data, DataReadOptionsFromProperties(metadata_->properties));
   options.residual_schema = schema_;
-  options.delete_loader = std::make_shared<DeleteLoader>(io_);
+  options.delete_loader = std::make_shared<DeleteLoader>(io_, options.data);
   return std::make_unique<ScanReader>(std::move(out_schema), std::move(tasks), io_, metadata_,
                                       projection_, std::move(options),
                                       options_.limit.value_or(INT64_MAX));

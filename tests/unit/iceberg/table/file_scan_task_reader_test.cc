@@ -170,6 +170,23 @@ TEST_F(FileScanTaskReaderTest, PositionsStayFilePositionsWhenReadingSelectedRowG
   EXPECT_EQ(positions, expected);  // ids equal positions in this file
 }
 
+TEST_F(FileScanTaskReaderTest, PositionDeletesWithoutFieldIdsAreReadByColumnName) {
+  std::string data = WriteData("data.parquet");
+  auto schema = arrow::schema({arrow::field("file_path", arrow::utf8(), false),
+                               arrow::field("pos", arrow::int64(), false)});
+  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(schema->fields()),
+                                               "[" + Pos(data, 2) + "," + Pos(data, 17) + "]");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  auto batch = *arrow::RecordBatch::FromStructArray(*rows);
+  DataFile deletes;
+  deletes.content = DataFileContent::kPositionDeletes;
+  deletes.file_path = dir_ / "pos-no-ids.parquet";
+  auto writer = *pq::ParquetFileWriter::Open(*io_, deletes.file_path, schema);
+  ASSERT_TRUE(writer->Write(**batch->ReplaceSchema(schema)).ok());
+  ASSERT_TRUE(writer->Close().ok());
+  EXPECT_EQ(Ids(Task(data, {deletes}), schema_), Except({2, 17}));
+}
+
 TEST_F(FileScanTaskReaderTest, RowPositionColumnHasTheMetadataColumnId) {
   std::string data = WriteData("data.parquet");
   TaskReadOptions options;
