@@ -1,14 +1,14 @@
 #include "floe/iceberg/data/data_reader.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include <arrow/array.h>
 #include <arrow/array/util.h>
 #include <arrow/compute/cast.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/extension_type.h>
 #include <arrow/type.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include "floe/iceberg/data/arrow_schema.h"
 
@@ -128,26 +128,26 @@ class Projector {
             children.push_back(nulls->data());
             continue;
           }
-          ARROW_ASSIGN_OR_RAISE(auto converted, Convert(data->child_data[index],
-                                                        *file_children[index], child,
-                                                        child_target));
+          ARROW_ASSIGN_OR_RAISE(
+              auto converted,
+              Convert(data->child_data[index], *file_children[index], child, child_target));
           children.push_back(std::move(converted));
         }
-        return arrow::ArrayData::Make(target, data->length, {data->buffers[0]},
-                                      std::move(children), data->null_count, data->offset);
+        return arrow::ArrayData::Make(target, data->length, {data->buffers[0]}, std::move(children),
+                                      data->null_count, data->offset);
       }
       case TypeId::kList: {
         std::shared_ptr<arrow::ArrayData> list = data;
         std::shared_ptr<arrow::Field> element = file_field.type()->field(0);
         if (data->type->id() == arrow::Type::LARGE_LIST) {
           // 64-bit offsets to the 32-bit offsets of the table's list type.
-          ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(*arrow::MakeArray(data),
-                                                                arrow::list(element)));
+          ARROW_ASSIGN_OR_RAISE(
+              auto cast, arrow::compute::Cast(*arrow::MakeArray(data), arrow::list(element)));
           list = cast->data();
         }
         const auto& element_target = target->field(0)->type();
-        ARROW_ASSIGN_OR_RAISE(auto values, Convert(list->child_data[0], *element,
-                                                   type.element(), element_target));
+        ARROW_ASSIGN_OR_RAISE(
+            auto values, Convert(list->child_data[0], *element, type.element(), element_target));
         return arrow::ArrayData::Make(target, list->length, {list->buffers[0], list->buffers[1]},
                                       {std::move(values)}, list->null_count, list->offset);
       }
@@ -157,9 +157,8 @@ class Projector {
         const auto& entries = data->child_data[0];
         ARROW_ASSIGN_OR_RAISE(auto keys, Convert(entries->child_data[0], *file_map.key_field(),
                                                  type.key(), target_map.key_type()));
-        ARROW_ASSIGN_OR_RAISE(auto items,
-                              Convert(entries->child_data[1], *file_map.item_field(),
-                                      type.value(), target_map.item_type()));
+        ARROW_ASSIGN_OR_RAISE(auto items, Convert(entries->child_data[1], *file_map.item_field(),
+                                                  type.value(), target_map.item_type()));
         auto converted_entries = arrow::ArrayData::Make(
             target_map.value_type(), entries->length, {entries->buffers[0]},
             {std::move(keys), std::move(items)}, entries->null_count, entries->offset);
@@ -176,8 +175,7 @@ class Projector {
   arrow::Status Mismatch(const arrow::DataType& file_type, const NestedField& field) const {
     return arrow::Status::TypeError("data file ", location_, ": column '", field.name, "' (id ",
                                     field.id, ") is ", file_type.ToString(),
-                                    " in the file and cannot be read as ",
-                                    field.type->ToString());
+                                    " in the file and cannot be read as ", field.type->ToString());
   }
 
   arrow::Result<std::shared_ptr<arrow::ArrayData>> ConvertPrimitive(
@@ -234,6 +232,13 @@ arrow::Result<DataReadOptions> DataReadOptionsFromProperties(
 
 DataFileReader::~DataFileReader() = default;
 
+bool DataFileReader::HasColumn(int32_t field_id) const {
+  for (const Column& column : columns_) {
+    if (column.field->id == field_id) return column.batch_index >= 0;
+  }
+  return false;
+}
+
 arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     io::FileIO& io, const std::string& location, std::shared_ptr<const Schema> projected,
     const DataReadOptions& options) {
@@ -250,9 +255,9 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   out->file_schema_ = out->reader_->schema();
   if (!HasFieldIds(*out->file_schema_)) {
     if (!options.name_mapping) {
-      return arrow::Status::Invalid(
-          "data file ", location, " has no field ids and the table has no ",
-          kNameMappingProperty, " property to read it by column name");
+      return arrow::Status::Invalid("data file ", location,
+                                    " has no field ids and the table has no ", kNameMappingProperty,
+                                    " property to read it by column name");
     }
     out->file_schema_ = options.name_mapping->Apply(*out->file_schema_);
   }
@@ -279,19 +284,26 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     out->columns_.push_back(std::move(column));
   }
 
-  if (file_columns.empty()) {
-    // Nothing to read but the row count.
+  {
     const int groups = out->reader_->num_row_groups();
-    for (int g = 0; g < groups; ++g) {
-      bool wanted = options.row_groups.empty() ||
-                    std::find(options.row_groups.begin(), options.row_groups.end(), g) !=
-                        options.row_groups.end();
-      if (wanted) out->null_rows_left_ += out->reader_->row_group_num_rows(g);
+    std::vector<int64_t> starts(groups + 1, 0);
+    for (int g = 0; g < groups; ++g)
+      starts[g + 1] = starts[g] + out->reader_->row_group_num_rows(g);
+    std::vector<int> order = options.row_groups;
+    if (order.empty()) {
+      for (int g = 0; g < groups; ++g) order.push_back(g);
     }
-    return out;
+    for (int g : order) {
+      if (g < 0 || g >= groups) {
+        return arrow::Status::IndexError("data file ", location, " has no row group ", g,
+                                         " (it has ", groups, ")");
+      }
+      out->runs_.push_back(Run{starts[g], starts[g + 1] - starts[g]});
+    }
   }
-  ARROW_ASSIGN_OR_RAISE(out->stream_,
-                        out->reader_->ReadBatches(file_columns, options.row_groups));
+  // Nothing to read but the row count when no projected column is in the file.
+  if (file_columns.empty()) return out;
+  ARROW_ASSIGN_OR_RAISE(out->stream_, out->reader_->ReadBatches(file_columns, options.row_groups));
   return out;
 }
 
@@ -305,35 +317,59 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Project(
       arrays.push_back(std::move(nulls));
       continue;
     }
-    auto converted = projector.Convert(batch.column(column.batch_index)->data(),
-                                       *column.file_field, *column.field, column.target);
+    auto converted = projector.Convert(batch.column(column.batch_index)->data(), *column.file_field,
+                                       *column.field, column.target);
     if (!converted.ok()) {
-      return arrow::Status::Invalid("data file ", location_, ": column ", column.field->name,
-                                    ": ", converted.status().message());
+      return arrow::Status::Invalid("data file ", location_, ": column ", column.field->name, ": ",
+                                    converted.status().message());
     }
     arrays.push_back(arrow::MakeArray(*converted));
   }
   return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(arrays));
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
+// The next batch as the file gives it (all-null columns when none is in the file), not yet
+// cut at row group boundaries; nullptr at the end.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::NextFileBatch() {
+  if (pending_) return std::move(pending_);
   if (!stream_) {
-    if (null_rows_left_ == 0) return nullptr;
-    int64_t n = std::min(null_rows_left_, batch_size_);
-    null_rows_left_ -= n;
-    std::vector<std::shared_ptr<arrow::Array>> arrays;
-    for (const Column& column : columns_) {
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(column.target, n));
-      arrays.push_back(std::move(nulls));
-    }
-    return arrow::RecordBatch::Make(arrow_schema_, n, std::move(arrays));
+    int64_t rows_left = 0;
+    for (size_t r = run_; r < runs_.size(); ++r) rows_left += runs_[r].rows;
+    rows_left -= run_consumed_;
+    if (rows_left <= 0) return nullptr;
+    int64_t n = std::min(rows_left, batch_size_);
+    return arrow::RecordBatch::Make(arrow::schema({}), n, arrow::ArrayVector{});
   }
   auto next = stream_->Next();
   if (!next.ok()) {
     return arrow::Status::IOError("data file ", location_, ": ", next.status().message());
   }
-  if (*next == nullptr) return nullptr;
-  return Project(**next);
+  return std::move(*next);
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(batch, NextFileBatch());
+    if (batch == nullptr) return nullptr;
+    if (batch->num_rows() > 0) break;
+  }
+  while (run_ < runs_.size() && run_consumed_ >= runs_[run_].rows) {
+    ++run_;
+    run_consumed_ = 0;
+  }
+  if (run_ >= runs_.size()) {
+    return arrow::Status::IOError("data file ", location_,
+                                  " returned more rows than its row groups hold");
+  }
+  const int64_t left_in_run = runs_[run_].rows - run_consumed_;
+  if (batch->num_rows() > left_in_run) {
+    pending_ = batch->Slice(left_in_run);
+    batch = batch->Slice(0, left_in_run);
+  }
+  batch_position_ = runs_[run_].start + run_consumed_;
+  run_consumed_ += batch->num_rows();
+  return Project(*batch);
 }
 
 arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
@@ -352,14 +388,13 @@ arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
 }
 
 arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
-    io::FileIO& io, const DataFile& file, const Schema& projected,
-    const DataReadOptions& options) {
+    io::FileIO& io, const DataFile& file, const Schema& projected, const DataReadOptions& options) {
   std::string format = file.file_format;
   std::transform(format.begin(), format.end(), format.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (format != "PARQUET") {
     return arrow::Status::Invalid("data file ", file.file_path, " is ", file.file_format,
-                                         "; only Parquet data files can be read");
+                                  "; only Parquet data files can be read");
   }
   return ReadDataFile(io, file.file_path, projected, options);
 }
