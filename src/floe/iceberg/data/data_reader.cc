@@ -1,14 +1,14 @@
 #include "floe/iceberg/data/data_reader.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <arrow/array.h>
 #include <arrow/array/util.h>
 #include <arrow/compute/cast.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/extension_type.h>
 #include <arrow/type.h>
-
-#include <algorithm>
-#include <cctype>
 
 #include "floe/iceberg/data/arrow_schema.h"
 
@@ -128,26 +128,26 @@ class Projector {
             children.push_back(nulls->data());
             continue;
           }
-          ARROW_ASSIGN_OR_RAISE(
-              auto converted,
-              Convert(data->child_data[index], *file_children[index], child, child_target));
+          ARROW_ASSIGN_OR_RAISE(auto converted, Convert(data->child_data[index],
+                                                        *file_children[index], child,
+                                                        child_target));
           children.push_back(std::move(converted));
         }
-        return arrow::ArrayData::Make(target, data->length, {data->buffers[0]}, std::move(children),
-                                      data->null_count, data->offset);
+        return arrow::ArrayData::Make(target, data->length, {data->buffers[0]},
+                                      std::move(children), data->null_count, data->offset);
       }
       case TypeId::kList: {
         std::shared_ptr<arrow::ArrayData> list = data;
         std::shared_ptr<arrow::Field> element = file_field.type()->field(0);
         if (data->type->id() == arrow::Type::LARGE_LIST) {
           // 64-bit offsets to the 32-bit offsets of the table's list type.
-          ARROW_ASSIGN_OR_RAISE(
-              auto cast, arrow::compute::Cast(*arrow::MakeArray(data), arrow::list(element)));
+          ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(*arrow::MakeArray(data),
+                                                                arrow::list(element)));
           list = cast->data();
         }
         const auto& element_target = target->field(0)->type();
-        ARROW_ASSIGN_OR_RAISE(
-            auto values, Convert(list->child_data[0], *element, type.element(), element_target));
+        ARROW_ASSIGN_OR_RAISE(auto values, Convert(list->child_data[0], *element,
+                                                   type.element(), element_target));
         return arrow::ArrayData::Make(target, list->length, {list->buffers[0], list->buffers[1]},
                                       {std::move(values)}, list->null_count, list->offset);
       }
@@ -157,8 +157,9 @@ class Projector {
         const auto& entries = data->child_data[0];
         ARROW_ASSIGN_OR_RAISE(auto keys, Convert(entries->child_data[0], *file_map.key_field(),
                                                  type.key(), target_map.key_type()));
-        ARROW_ASSIGN_OR_RAISE(auto items, Convert(entries->child_data[1], *file_map.item_field(),
-                                                  type.value(), target_map.item_type()));
+        ARROW_ASSIGN_OR_RAISE(auto items,
+                              Convert(entries->child_data[1], *file_map.item_field(),
+                                      type.value(), target_map.item_type()));
         auto converted_entries = arrow::ArrayData::Make(
             target_map.value_type(), entries->length, {entries->buffers[0]},
             {std::move(keys), std::move(items)}, entries->null_count, entries->offset);
@@ -175,7 +176,8 @@ class Projector {
   arrow::Status Mismatch(const arrow::DataType& file_type, const NestedField& field) const {
     return arrow::Status::TypeError("data file ", location_, ": column '", field.name, "' (id ",
                                     field.id, ") is ", file_type.ToString(),
-                                    " in the file and cannot be read as ", field.type->ToString());
+                                    " in the file and cannot be read as ",
+                                    field.type->ToString());
   }
 
   arrow::Result<std::shared_ptr<arrow::ArrayData>> ConvertPrimitive(
@@ -255,9 +257,9 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   out->file_schema_ = out->reader_->schema();
   if (!HasFieldIds(*out->file_schema_)) {
     if (!options.name_mapping) {
-      return arrow::Status::Invalid("data file ", location,
-                                    " has no field ids and the table has no ", kNameMappingProperty,
-                                    " property to read it by column name");
+      return arrow::Status::Invalid(
+          "data file ", location, " has no field ids and the table has no ",
+          kNameMappingProperty, " property to read it by column name");
     }
     out->file_schema_ = options.name_mapping->Apply(*out->file_schema_);
   }
@@ -287,8 +289,9 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   {
     const int groups = out->reader_->num_row_groups();
     std::vector<int64_t> starts(groups + 1, 0);
-    for (int g = 0; g < groups; ++g)
+    for (int g = 0; g < groups; ++g) {
       starts[g + 1] = starts[g] + out->reader_->row_group_num_rows(g);
+    }
     std::vector<int> order = options.row_groups;
     if (order.empty()) {
       for (int g = 0; g < groups; ++g) order.push_back(g);
@@ -303,7 +306,8 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   }
   // Nothing to read but the row count when no projected column is in the file.
   if (file_columns.empty()) return out;
-  ARROW_ASSIGN_OR_RAISE(out->stream_, out->reader_->ReadBatches(file_columns, options.row_groups));
+  ARROW_ASSIGN_OR_RAISE(out->stream_,
+                        out->reader_->ReadBatches(file_columns, options.row_groups));
   return out;
 }
 
@@ -317,25 +321,24 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Project(
       arrays.push_back(std::move(nulls));
       continue;
     }
-    auto converted = projector.Convert(batch.column(column.batch_index)->data(), *column.file_field,
-                                       *column.field, column.target);
+    auto converted = projector.Convert(batch.column(column.batch_index)->data(),
+                                       *column.file_field, *column.field, column.target);
     if (!converted.ok()) {
-      return arrow::Status::Invalid("data file ", location_, ": column ", column.field->name, ": ",
-                                    converted.status().message());
+      return arrow::Status::Invalid("data file ", location_, ": column ", column.field->name,
+                                    ": ", converted.status().message());
     }
     arrays.push_back(arrow::MakeArray(*converted));
   }
   return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(arrays));
 }
 
-// The next batch as the file gives it (all-null columns when none is in the file), not yet
-// cut at row group boundaries; nullptr at the end.
+// The next batch as the file gives it (no columns when none is in the file), not yet cut at
+// row group boundaries; nullptr at the end.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::NextFileBatch() {
   if (pending_) return std::move(pending_);
   if (!stream_) {
-    int64_t rows_left = 0;
+    int64_t rows_left = -run_consumed_;
     for (size_t r = run_; r < runs_.size(); ++r) rows_left += runs_[r].rows;
-    rows_left -= run_consumed_;
     if (rows_left <= 0) return nullptr;
     int64_t n = std::min(rows_left, batch_size_);
     return arrow::RecordBatch::Make(arrow::schema({}), n, arrow::ArrayVector{});
@@ -349,11 +352,10 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::NextFileBatch
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
   std::shared_ptr<arrow::RecordBatch> batch;
-  while (true) {
+  do {
     ARROW_ASSIGN_OR_RAISE(batch, NextFileBatch());
     if (batch == nullptr) return nullptr;
-    if (batch->num_rows() > 0) break;
-  }
+  } while (batch->num_rows() == 0);
   while (run_ < runs_.size() && run_consumed_ >= runs_[run_].rows) {
     ++run_;
     run_consumed_ = 0;
@@ -362,6 +364,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
     return arrow::Status::IOError("data file ", location_,
                                   " returned more rows than its row groups hold");
   }
+  // Cut at the row group's end, so that the batch's rows have consecutive positions.
   const int64_t left_in_run = runs_[run_].rows - run_consumed_;
   if (batch->num_rows() > left_in_run) {
     pending_ = batch->Slice(left_in_run);
@@ -388,13 +391,14 @@ arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
 }
 
 arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(
-    io::FileIO& io, const DataFile& file, const Schema& projected, const DataReadOptions& options) {
+    io::FileIO& io, const DataFile& file, const Schema& projected,
+    const DataReadOptions& options) {
   std::string format = file.file_format;
   std::transform(format.begin(), format.end(), format.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (format != "PARQUET") {
     return arrow::Status::Invalid("data file ", file.file_path, " is ", file.file_format,
-                                  "; only Parquet data files can be read");
+                                         "; only Parquet data files can be read");
   }
   return ReadDataFile(io, file.file_path, projected, options);
 }

@@ -1,14 +1,14 @@
 #pragma once
 
-#include <arrow/record_batch.h>
-#include <arrow/result.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
 
 #include "floe/format/parquet/parquet_file_reader.h"
 #include "floe/iceberg/manifest/data_file.h"

@@ -3,11 +3,13 @@
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
+#include <map>
 #include <set>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/expression/arrow_filter.h"
+#include "floe/iceberg/expression/residual_evaluator.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_list.h"
 #include "floe/iceberg/table/delete_file_index.h"
@@ -38,18 +40,33 @@ arrow::Result<std::shared_ptr<const Schema>> Project(const Schema& schema,
   return std::make_shared<const Schema>(schema.schema_id(), fields);
 }
 
-// The residual of each data file's partition, computed once per spec and partition.
+// The residual filter of each data file, with one evaluator per partition spec.
 class ResidualCache {
  public:
-  ResidualCache(const TableMetadata& metadata, std::shared_ptr<const Schema> schema, ExprPtr filter)
+  ResidualCache(const TableMetadata& metadata, std::shared_ptr<const Schema> schema,
+                ExprPtr filter)
       : metadata_(metadata), schema_(std::move(schema)), filter_(std::move(filter)) {}
 
-  arrow::Result<ExprPtr> For(const DataFile& file) { return filter_; }
+  arrow::Result<ExprPtr> For(const DataFile& file) {
+    if (filter_->op() == Op::kTrue) return filter_;
+    auto it = by_spec_.find(file.spec_id);
+    if (it == by_spec_.end()) {
+      const PartitionSpec* spec = metadata_.SpecById(file.spec_id);
+      if (spec == nullptr) {
+        return arrow::Status::Invalid("data file ", file.file_path, " uses unknown partition spec ",
+                                      file.spec_id);
+      }
+      ARROW_ASSIGN_OR_RAISE(auto eval, ResidualEvaluator::Make(*spec, *schema_, filter_));
+      it = by_spec_.emplace(file.spec_id, std::move(eval)).first;
+    }
+    return it->second.ResidualFor(file.partition);
+  }
 
  private:
   const TableMetadata& metadata_;
   std::shared_ptr<const Schema> schema_;
   ExprPtr filter_;
+  std::map<int32_t, ResidualEvaluator> by_spec_;
 };
 
 }  // namespace
