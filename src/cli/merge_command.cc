@@ -47,8 +47,7 @@ arrow::Status RunUpsert(CliContext& ctx, const MergeArgs& args, const iceberg::T
   } else {
     std::cout << "upserted " << result.rows_written << " row(s) into " << id.ToString()
               << " with equality deletes (" << result.rows_deduplicated
-              << " duplicate key row(s) dropped; snapshot " << result.snapshot.snapshot_id
-              << ")\n";
+              << " duplicate key row(s) dropped; snapshot " << result.snapshot.snapshot_id << ")\n";
   }
   return arrow::Status::OK();
 }

@@ -2,9 +2,9 @@
 
 // Output shared by `floe update` and `floe merge`.
 
-#include <string>
-
 #include <arrow/result.h>
+
+#include <string>
 
 #include "cli/cli_context.h"
 #include "floe/iceberg/table/table_identifier.h"

@@ -2,14 +2,14 @@
 
 #include "floe/iceberg/expression/value_expression.h"
 
-#include <limits>
-#include <map>
-
 #include <arrow/array/array_nested.h>
 #include <arrow/array/concatenate.h>
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
+
+#include <limits>
+#include <map>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/expression/arrow_filter.h"
@@ -60,13 +60,20 @@ class Evaluator {
 
   arrow::Result<arrow::Datum> Eval(const ValueExpr& e) {
     switch (e.kind) {
-      case ValueExpr::Kind::kLiteral: return EvalLiteral(e);
-      case ValueExpr::Kind::kColumn: return EvalColumn(e);
-      case ValueExpr::Kind::kUnary: return EvalUnary(e);
-      case ValueExpr::Kind::kBinary: return EvalBinary(e);
-      case ValueExpr::Kind::kFunction: return EvalFunction(e);
-      case ValueExpr::Kind::kCase: return EvalCase(e);
-      case ValueExpr::Kind::kCast: return EvalCast(e);
+      case ValueExpr::Kind::kLiteral:
+        return EvalLiteral(e);
+      case ValueExpr::Kind::kColumn:
+        return EvalColumn(e);
+      case ValueExpr::Kind::kUnary:
+        return EvalUnary(e);
+      case ValueExpr::Kind::kBinary:
+        return EvalBinary(e);
+      case ValueExpr::Kind::kFunction:
+        return EvalFunction(e);
+      case ValueExpr::Kind::kCase:
+        return EvalCase(e);
+      case ValueExpr::Kind::kCast:
+        return EvalCast(e);
       case ValueExpr::Kind::kIsNull: {
         ARROW_ASSIGN_OR_RAISE(auto v, Eval(*e.args[0]));
         return Call(e, e.negated ? "is_valid" : "is_null", {v});
@@ -88,8 +95,8 @@ class Evaluator {
       ARROW_ASSIGN_OR_RAISE(auto iceberg_type, FromArrowType(*target));
       auto converted = ConvertLiteral(e.literal, iceberg_type);
       if (!converted.ok() || converted->kind != ConvertedLiteral::Kind::kValue) {
-        return Fail(e, "'" + e.literal.AsBytes() + "' is not a " + iceberg_type->ToString() +
-                           " value");
+        return Fail(
+            e, "'" + e.literal.AsBytes() + "' is not a " + iceberg_type->ToString() + " value");
       }
       ARROW_ASSIGN_OR_RAISE(auto scalar, LiteralToArrowScalar(converted->value));
       if (!scalar->type->Equals(*target)) {
@@ -104,8 +111,8 @@ class Evaluator {
     if (IsInteger(TypeOf(value)) && target->id() == arrow::Type::DECIMAL128) {
       // Arrow refuses integer → decimal(P,S) when P is below the integer type's digits; go
       // through decimal(38,S), whose narrowing checks each value instead.
-      auto wide = cp::Cast(value, arrow::decimal128(
-                                      38, static_cast<const arrow::DecimalType&>(*target).scale()));
+      auto wide = cp::Cast(
+          value, arrow::decimal128(38, static_cast<const arrow::DecimalType&>(*target).scale()));
       if (wide.ok()) source = *wide;
     }
     auto cast = cp::Cast(source, target, options);
@@ -223,8 +230,8 @@ class Evaluator {
     ARROW_RETURN_NOT_OK(CoercePair(e, l, r));
     if (IsNullType(l)) return l;  // NULL op NULL
     static const std::map<std::string, std::string> kCompare = {
-        {"=", "equal"}, {"!=", "not_equal"}, {"<", "less"},
-        {"<=", "less_equal"}, {">", "greater"}, {">=", "greater_equal"}};
+        {"=", "equal"},       {"!=", "not_equal"}, {"<", "less"},
+        {"<=", "less_equal"}, {">", "greater"},    {">=", "greater_equal"}};
     if (auto it = kCompare.find(op); it != kCompare.end()) return Call(e, it->second, {l, r});
     if (!IsNumeric(TypeOf(l)) || !IsNumeric(TypeOf(r))) {
       return Fail(e, "'" + op + "' needs numbers, got " + l.type()->ToString() + " and " +
@@ -313,7 +320,8 @@ class Evaluator {
                                           e.args[2]->literal.AsBytes());
       return Call(e, "replace_substring", {x}, &options);
     }
-    if (!IsNumeric(TypeOf(x))) return Fail(e, fn + "() needs a number, got " + x.type()->ToString());
+    if (!IsNumeric(TypeOf(x)))
+      return Fail(e, fn + "() needs a number, got " + x.type()->ToString());
     if (fn == "abs") return Call(e, "abs_checked", {x});
     if (IsInteger(TypeOf(x)) && fn != "round") return x;  // floor / ceil of an integer
     if (fn == "floor") return Call(e, "floor", {x});
@@ -342,7 +350,7 @@ class Evaluator {
         return Fail(*e.args[2], "substring() takes a non-negative integer literal as its length");
       }
       to = from < 0 && from + len->AsLong() >= 0 ? std::numeric_limits<int64_t>::max()
-                                                  : from + len->AsLong();
+                                                 : from + len->AsLong();
     }
     cp::SliceOptions options(from, to);
     return Call(e, "utf8_slice_codeunits", {x}, &options);
@@ -355,8 +363,8 @@ class Evaluator {
       ARROW_ASSIGN_OR_RAISE(auto c, Eval(*e.args[2 * i]));
       if (IsNullType(c)) c = arrow::Datum(false);
       if (c.type()->id() != arrow::Type::BOOL) {
-        return Fail(*e.args[2 * i], "a WHEN condition must be boolean, got " +
-                                        c.type()->ToString());
+        return Fail(*e.args[2 * i],
+                    "a WHEN condition must be boolean, got " + c.type()->ToString());
       }
       // A NULL condition is not taken.
       ARROW_ASSIGN_OR_RAISE(c, Call(e, "coalesce", {c, arrow::Datum(false)}));
@@ -383,8 +391,7 @@ class Evaluator {
       }
       return v;
     };
-    ARROW_ASSIGN_OR_RAISE(arrow::Datum result,
-                          typed(e.has_else ? *e.args.back() : e, otherwise));
+    ARROW_ASSIGN_OR_RAISE(arrow::Datum result, typed(e.has_else ? *e.args.back() : e, otherwise));
     for (size_t i = pairs; i-- > 0;) {
       ARROW_ASSIGN_OR_RAISE(auto v, typed(*e.args[2 * i + 1], values[i]));
       ARROW_ASSIGN_OR_RAISE(result, Call(e, "if_else", {conds[i], v, result}));
@@ -440,8 +447,7 @@ arrow::Status ValidateAssignments(const std::vector<Assignment>& assignments,
   for (const auto& a : assignments) {
     const NestedField* field = schema.FindFieldByName(a.column);
     if (!field) {
-      return arrow::Status::Invalid("SET ", a.column, ": the table has no column '", a.column,
-                                    "'");
+      return arrow::Status::Invalid("SET ", a.column, ": the table has no column '", a.column, "'");
     }
     if (!field->type->is_primitive()) {
       return arrow::Status::Invalid("SET ", a.column, ": column '", a.column, "' is a ",

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <arrow/datum.h>
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <arrow/datum.h>
-#include <arrow/record_batch.h>
-#include <arrow/result.h>
 
 #include "floe/iceberg/type/literal.h"
 #include "floe/iceberg/type/schema.h"
@@ -83,8 +83,7 @@ arrow::Result<arrow::Datum> EvaluateValue(const ValueExpr& expr, const arrow::Re
 
 /// Checks that every assigned column and every column an expression reads exists in `schema`
 /// (primitive columns only may be assigned), before any file is read.
-arrow::Status ValidateAssignments(const std::vector<Assignment>& assignments,
-                                  const Schema& schema);
+arrow::Status ValidateAssignments(const std::vector<Assignment>& assignments, const Schema& schema);
 
 /// The rows of `batch` (in the table schema's Arrow form) with the assigned columns replaced.
 /// Every expression sees the row as it was before the assignment (SQL semantics). Each value

@@ -3,6 +3,8 @@
 // Precedence, loosest first: OR, AND, NOT, comparison (= <> < … IS IN BETWEEN), ||, + -,
 // * / %, unary -.
 
+#include <arrow/status.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -10,8 +12,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <arrow/status.h>
 
 #include "floe/iceberg/expression/value_expression.h"
 #include "floe/iceberg/type/literal_conversion.h"
@@ -39,9 +39,9 @@ std::string Lower(std::string_view s) {
 }
 
 const std::set<std::string>& ReservedWords() {
-  static const std::set<std::string> words = {
-      "and", "or", "not", "is", "null", "in", "between", "case", "when", "then", "else", "end",
-      "cast", "as", "true", "false"};
+  static const std::set<std::string> words = {"and",     "or",   "not",  "is",   "null", "in",
+                                              "between", "case", "when", "then", "else", "end",
+                                              "cast",    "as",   "true", "false"};
   return words;
 }
 
@@ -60,7 +60,8 @@ class Parser {
       if ((c == 'x' || c == 'X') && i + 1 < n && text_[i + 1] == '\'') {
         ARROW_ASSIGN_OR_RAISE(std::string body, Quoted(&i, 1, '\''));
         auto bytes = util::FromHex(body);
-        if (body.size() % 2 != 0 || !bytes) return Error(start, "invalid hex bytes X'" + body + "'");
+        if (body.size() % 2 != 0 || !bytes)
+          return Error(start, "invalid hex bytes X'" + body + "'");
         tokens_.push_back({Tok::kHex, std::move(*bytes), start});
       } else if (IsIdentStart(c)) {
         while (i < n && IsIdentChar(text_[i])) ++i;
@@ -147,10 +148,14 @@ class Parser {
 
   static std::string Describe(const Token& t) {
     switch (t.kind) {
-      case Tok::kEnd: return "end of expression";
-      case Tok::kString: return "string '" + t.text + "'";
-      case Tok::kQuotedIdent: return "\"" + t.text + "\"";
-      default: return "'" + t.text + "'";
+      case Tok::kEnd:
+        return "end of expression";
+      case Tok::kString:
+        return "string '" + t.text + "'";
+      case Tok::kQuotedIdent:
+        return "\"" + t.text + "\"";
+      default:
+        return "'" + t.text + "'";
     }
   }
 
@@ -487,8 +492,8 @@ class Parser {
     Next();  // (
     std::string fn = Lower(name.text);
     static const std::set<std::string> kFunctions = {
-        "lower", "upper",  "trim",   "ltrim",    "rtrim", "length", "substring", "replace",
-        "concat", "coalesce", "nullif", "abs", "round", "floor",  "ceil"};
+        "lower",  "upper",    "trim",   "ltrim", "rtrim", "length", "substring", "replace",
+        "concat", "coalesce", "nullif", "abs",   "round", "floor",  "ceil"};
     if (kFunctions.count(fn) == 0) {
       return Error(name.pos, "unknown function '" + name.text + "'");
     }
@@ -512,11 +517,11 @@ class Parser {
     if (fn == "round") max = 2;
     if (fn == "concat" || fn == "coalesce") max = SIZE_MAX;
     if (args.size() < min || args.size() > max) {
-      std::string want = min == max ? std::to_string(min)
+      std::string want = min == max        ? std::to_string(min)
                          : max == SIZE_MAX ? "at least " + std::to_string(min)
                                            : std::to_string(min) + " or " + std::to_string(max);
-      return Error(name.pos, fn + "() takes " + want + " argument(s), got " +
-                                 std::to_string(args.size()));
+      return Error(name.pos,
+                   fn + "() takes " + want + " argument(s), got " + std::to_string(args.size()));
     }
     return Make(ValueExpr::Kind::kFunction, std::move(fn), std::move(args), name.pos);
   }

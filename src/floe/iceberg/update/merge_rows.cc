@@ -1,11 +1,11 @@
 #include "floe/iceberg/update/merge_rows.h"
 
-#include <unordered_map>
-
 #include <arrow/array/array_nested.h>
 #include <arrow/array/builder_primitive.h>
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
+
+#include <unordered_map>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/update/row_key_internal.h"
@@ -40,8 +40,8 @@ arrow::Status CheckKeys(const Schema& schema, const MergeOptions& options,
     }
   }
   if (!options.dedupe_latest_by.empty() && !schema.FindFieldByName(options.dedupe_latest_by)) {
-    return arrow::Status::Invalid(table, ": --dedupe latest-by column '",
-                                  options.dedupe_latest_by, "' is not in the table");
+    return arrow::Status::Invalid(table, ": --dedupe latest-by column '", options.dedupe_latest_by,
+                                  "' is not in the table");
   }
   return arrow::Status::OK();
 }
@@ -56,15 +56,15 @@ arrow::Result<PreparedSource> Prepare(const arrow::Table& source, const Schema& 
   ARROW_ASSIGN_OR_RAISE(auto batch, source.CombineChunksToBatch());
   batch = arrow::RecordBatch::Make(arrow_schema, batch->num_rows(), batch->columns());
   std::vector<bool> has_null;
-  ARROW_ASSIGN_OR_RAISE(auto keys, row_level_internal::EncodeRowKeys(*batch, options.on,
-                                                                     &has_null));
+  ARROW_ASSIGN_OR_RAISE(auto keys,
+                        row_level_internal::EncodeRowKeys(*batch, options.on, &has_null));
   // The order rows are taken in: as given, or by the dedupe column (stable, NULL first), so
   // that the last row seen for a key is the one that wins.
   std::vector<int64_t> order(static_cast<size_t>(batch->num_rows()));
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
   if (!options.dedupe_latest_by.empty()) {
     cp::SortOptions sort({cp::SortKey(options.dedupe_latest_by, cp::SortOrder::Ascending,
-                                     cp::NullPlacement::AtStart)});
+                                      cp::NullPlacement::AtStart)});
     ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(batch), sort));
     auto& idx = static_cast<const arrow::UInt64Array&>(*indices);
     for (int64_t i = 0; i < idx.length(); ++i) order[static_cast<size_t>(i)] = idx.Value(i);
@@ -80,11 +80,11 @@ arrow::Result<PreparedSource> Prepare(const arrow::Table& source, const Schema& 
     if (inserted) continue;
     if (options.dedupe_latest_by.empty()) {
       int64_t first = std::min(it->second, row), second = std::max(it->second, row);
-      return arrow::Status::Invalid(
-          table, ": the merge source has more than one row with key ",
-          row_level_internal::DescribeRowKey(*batch, options.on, first), " (rows ", first + 1,
-          " and ", second + 1, "); remove the duplicates or pick one per key with "
-          "--dedupe latest-by COLUMN");
+      return arrow::Status::Invalid(table, ": the merge source has more than one row with key ",
+                                    row_level_internal::DescribeRowKey(*batch, options.on, first),
+                                    " (rows ", first + 1, " and ", second + 1,
+                                    "); remove the duplicates or pick one per key with "
+                                    "--dedupe latest-by COLUMN");
     }
     it->second = row;
   }
@@ -176,8 +176,9 @@ class MergeStatement final : public row_level_internal::RowLevelStatement {
     ARROW_RETURN_NOT_OK(removed.Reserve(rows->num_rows()));
     bool any = false;
     for (int64_t i = 0; i < rows->num_rows(); ++i) {
-      const auto it = has_null[static_cast<size_t>(i)] ? source_.by_key.end()
-                                                        : source_.by_key.find(keys[static_cast<size_t>(i)]);
+      const auto it = has_null[static_cast<size_t>(i)]
+                          ? source_.by_key.end()
+                          : source_.by_key.find(keys[static_cast<size_t>(i)]);
       bool remove = false;
       if (it != source_.by_key.end()) {
         matched_[static_cast<size_t>(it->second)] = true;
@@ -217,8 +218,8 @@ class MergeStatement final : public row_level_internal::RowLevelStatement {
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> ApplySet(
       const std::shared_ptr<arrow::RecordBatch>& target,
       const std::shared_ptr<arrow::RecordBatch>& source) {
-    ARROW_ASSIGN_OR_RAISE(auto source_struct, arrow::StructArray::Make(
-                                                  source->columns(), source->schema()->fields()));
+    ARROW_ASSIGN_OR_RAISE(auto source_struct,
+                          arrow::StructArray::Make(source->columns(), source->schema()->fields()));
     ARROW_ASSIGN_OR_RAISE(auto combined,
                           target->AddColumn(target->num_columns(), kSourceColumn, source_struct));
     ARROW_ASSIGN_OR_RAISE(auto applied,
@@ -269,8 +270,8 @@ arrow::Result<ExprPtr> KeyFilter(const PreparedSource& source, const Schema& sch
     if (literals->size() <= options.in_filter_limit) {
       filter = Expression::And(filter, In(key, *literals));
     } else {
-      filter = Expression::And(filter, Expression::And(GtEq(key, literals->front()),
-                                                       LtEq(key, literals->back())));
+      filter = Expression::And(
+          filter, Expression::And(GtEq(key, literals->front()), LtEq(key, literals->back())));
     }
   }
   return filter;

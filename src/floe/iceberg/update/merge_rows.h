@@ -1,13 +1,13 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/table.h>
+
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/table.h>
 
 #include "floe/iceberg/update/update_rows.h"
 

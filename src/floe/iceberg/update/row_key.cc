@@ -91,8 +91,9 @@ std::string DescribeRowKey(const arrow::RecordBatch& batch, const std::vector<st
     if (!out.empty()) out += ", ";
     out += name + "=";
     auto array = batch.GetColumnByName(name);
-    auto scalar = array ? array->GetScalar(row) : arrow::Result<std::shared_ptr<arrow::Scalar>>(
-                                                      arrow::Status::Invalid("missing"));
+    auto scalar =
+        array ? array->GetScalar(row)
+              : arrow::Result<std::shared_ptr<arrow::Scalar>>(arrow::Status::Invalid("missing"));
     if (!scalar.ok()) {
       out += "?";
     } else if (!(*scalar)->is_valid) {

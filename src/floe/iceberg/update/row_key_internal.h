@@ -4,12 +4,12 @@
 // row encoded as one byte string, equal exactly when the values are equal. Internal to
 // floe_iceberg.
 
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <arrow/record_batch.h>
-#include <arrow/result.h>
 
 namespace floe::iceberg::row_level_internal {
 

@@ -26,9 +26,7 @@ struct Written {
   int64_t rows_removed = 0;
   int64_t rows_added = 0;
 
-  bool empty() const {
-    return added_data.empty() && removed_data.empty() && added_deletes.empty();
-  }
+  bool empty() const { return added_data.empty() && removed_data.empty() && added_deletes.empty(); }
   void DeleteFiles(io::FileIO& io) const {
     for (const auto& f : added_data) (void)io.Delete(f.file_path);
     for (const auto& f : added_deletes) (void)io.Delete(f.file_path);
@@ -169,9 +167,12 @@ class Executor {
 
 const char* OperationName(RowLevelOperation op) {
   switch (op) {
-    case RowLevelOperation::kDelete: return "delete";
-    case RowLevelOperation::kUpdate: return "update";
-    case RowLevelOperation::kMerge: return "merge";
+    case RowLevelOperation::kDelete:
+      return "delete";
+    case RowLevelOperation::kUpdate:
+      return "update";
+    case RowLevelOperation::kMerge:
+      return "merge";
   }
   return "change";
 }
@@ -236,8 +237,8 @@ arrow::Result<RowLevelOutcome> Execute(const std::shared_ptr<Table>& table,
   }
   return ValidationFailed(std::string(table->identifier().ToString()) + ": the " + op +
                           " conflicts with concurrent commits and was given up after " +
-                          std::to_string(outcome.executions) + " execution(s) (" +
-                          last.message() + "); run it again");
+                          std::to_string(outcome.executions) + " execution(s) (" + last.message() +
+                          "); run it again");
 }
 
 }  // namespace floe::iceberg::row_level_internal

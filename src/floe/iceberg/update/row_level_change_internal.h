@@ -6,16 +6,16 @@
 // merge-on-read, and commit one RowDelta validated as the table's isolation level asks.
 // Internal to floe_iceberg.
 
+#include <arrow/array.h>
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/array.h>
-#include <arrow/record_batch.h>
-#include <arrow/result.h>
 
 #include "floe/iceberg/expression/expression.h"
 #include "floe/iceberg/metadata/row_level_settings.h"

@@ -1,6 +1,5 @@
-#include "floe/iceberg/update/row_level_deletes_internal.h"
-
 #include "floe/iceberg/data/delete_writer.h"
+#include "floe/iceberg/update/row_level_deletes_internal.h"
 
 namespace floe::iceberg::row_level_internal {
 

@@ -1,15 +1,15 @@
 #pragma once
 
-// Writes the deletes of a merge-on-read change: position delete files for format v2, and
-// deletion vectors for v3 (spec: "Deletion Vectors": at most one per data file, so a data
-// file's existing vector is merged into the new one and replaced). Internal to floe_iceberg.
-
-#include <memory>
-#include <map>
-#include <string>
-#include <vector>
+// Writes the deletes of a merge-on-read change: position delete files (format v2). Format v3
+// takes deletion vectors instead (spec: "Deletion Vectors"), which are refused here until the
+// deletion vector writer is wired in. Internal to floe_iceberg.
 
 #include <arrow/result.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "floe/iceberg/data/position_set.h"
 #include "floe/iceberg/table/file_scan_task.h"

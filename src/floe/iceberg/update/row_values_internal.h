@@ -3,11 +3,11 @@
 // Arrow values as Iceberg literals, for filters built from data (MERGE's key pruning).
 // Internal to floe_iceberg.
 
-#include <optional>
-#include <vector>
-
 #include <arrow/array.h>
 #include <arrow/result.h>
+
+#include <optional>
+#include <vector>
 
 #include "floe/iceberg/type/literal.h"
 

@@ -46,8 +46,7 @@ class UpdateStatement final : public row_level_internal::RowLevelStatement {
       change.removed = nullptr;
       return change;
     }
-    ARROW_ASSIGN_OR_RAISE(change.added,
-                          ApplyAssignments(options_.assignments, matched, *schema_));
+    ARROW_ASSIGN_OR_RAISE(change.added, ApplyAssignments(options_.assignments, matched, *schema_));
     return change;
   }
 

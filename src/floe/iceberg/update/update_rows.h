@@ -1,11 +1,11 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/iceberg/expression/expression.h"
 #include "floe/iceberg/expression/value_expression.h"

@@ -1,12 +1,12 @@
 #include "floe/iceberg/update/upsert.h"
 
-#include <algorithm>
-#include <set>
-#include <unordered_map>
-
 #include <arrow/array/builder_primitive.h>
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/delete_writer.h"
@@ -27,8 +27,10 @@ arrow::Result<std::vector<std::string>> IdentifierColumns(const TableMetadata& m
   const auto& ids = schema->identifier_field_ids();
   if (ids.empty()) {
     return arrow::Status::Invalid(
-        table, ": upserts need identifier fields and the table has none; set them with "
-               "`floe table alter ", table, " set-identifier-fields COLUMNS`");
+        table,
+        ": upserts need identifier fields and the table has none; set them with "
+        "`floe table alter ",
+        table, " set-identifier-fields COLUMNS`");
   }
   std::vector<std::string> names;
   for (int32_t id : ids) {
@@ -86,8 +88,9 @@ arrow::Result<UpsertResult> UpsertRows(const std::shared_ptr<Table>& table,
   const std::string name = table->identifier().ToString();
   const TableMetadata& metadata = table->metadata();
   if (metadata.format_version < 2) {
-    return arrow::Status::Invalid(name, ": equality deletes need format version 2 or later; "
-                                        "upgrade the table's format-version");
+    return arrow::Status::Invalid(name,
+                                  ": equality deletes need format version 2 or later; "
+                                  "upgrade the table's format-version");
   }
   ARROW_ASSIGN_OR_RAISE(auto keys, IdentifierColumns(metadata, name));
   auto schema = metadata.CurrentSchema();
@@ -115,10 +118,9 @@ arrow::Result<UpsertResult> UpsertRows(const std::shared_ptr<Table>& table,
   auto write_deletes = [&]() -> arrow::Status {
     DeleteWriterOptions writer_options;
     writer_options.table_name = name;
-    ARROW_ASSIGN_OR_RAISE(auto writer,
-                          EqualityDeleteWriter::Make(table->io(), metadata,
-                                                     schema->identifier_field_ids(),
-                                                     std::move(writer_options)));
+    ARROW_ASSIGN_OR_RAISE(auto writer, EqualityDeleteWriter::Make(table->io(), metadata,
+                                                                  schema->identifier_field_ids(),
+                                                                  std::move(writer_options)));
     const auto& delete_schema = *writer->delete_schema();
     ARROW_ASSIGN_OR_RAISE(auto delete_arrow, ToArrowSchema(delete_schema));
     std::vector<std::shared_ptr<arrow::Array>> columns;

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <arrow/result.h>
+#include <arrow/table.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <arrow/result.h>
-#include <arrow/table.h>
 
 #include "floe/iceberg/table/table.h"
 
@@ -19,7 +19,7 @@ struct UpsertOptions {
 
 struct UpsertResult {
   Snapshot snapshot;
-  int64_t rows_written = 0;     ///< rows after deduplication
+  int64_t rows_written = 0;       ///< rows after deduplication
   int64_t rows_deduplicated = 0;  ///< input rows dropped because a later row had their key
   int64_t data_files_added = 0;
   int64_t delete_files_added = 0;

@@ -110,7 +110,7 @@ TEST(ValueExpressionTest, CaseWhenCastAndBooleans) {
              R"(["tech", "people", null])");
   // A NULL condition is not taken.
   ExpectEval("CASE WHEN flag THEN 1 ELSE 2 END", arrow::int64(), "[1, 2, 2]");
-    // CAST truncates a fraction toward zero, as Spark does; assignment refuses it.
+  // CAST truncates a fraction toward zero, as Spark does; assignment refuses it.
   ExpectEval("CAST(salary AS int)", arrow::int32(), "[100, 50, null]");
   ExpectEval("CAST('2024-03-01' AS date)", arrow::date32(), "[19783, 19783, 19783]");
   ExpectEval("CAST(id AS decimal(5, 1))", arrow::decimal128(5, 1), R"(["1.0", "2.0", "3.0"])");
@@ -146,8 +146,7 @@ TEST(ValueExpressionTest, ParseErrorsGivePositions) {
 TEST(ValueExpressionTest, EvaluationErrorsNameTheProblem) {
   EXPECT_NE(EvalError("id / 0").find("division by zero"), std::string::npos);
   EXPECT_NE(EvalError("lower(id)").find("lower() needs a string"), std::string::npos);
-  EXPECT_NE(EvalError("missing + 1").find("position 1: no column 'missing'"),
-            std::string::npos);
+  EXPECT_NE(EvalError("missing + 1").find("position 1: no column 'missing'"), std::string::npos);
   EXPECT_NE(EvalError("dept + 1").find("'+' needs numbers"), std::string::npos);
   EXPECT_NE(EvalError("day = 'not a date'").find("'not a date' is not a date value"),
             std::string::npos);
@@ -155,8 +154,9 @@ TEST(ValueExpressionTest, EvaluationErrorsNameTheProblem) {
 }
 
 TEST(ValueExpressionTest, AssignmentsParseAndApplyToOldRow) {
-  auto list = ParseAssignments("salary = salary * 1.1, n = CASE WHEN n > 0 THEN n ELSE 0 END, "
-                               "dept = lower(dept), s.b = upper(s.b), price = price * 1.07");
+  auto list = ParseAssignments(
+      "salary = salary * 1.1, n = CASE WHEN n > 0 THEN n ELSE 0 END, "
+      "dept = lower(dept), s.b = upper(s.b), price = price * 1.07");
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->size(), 5u);
   EXPECT_EQ((*list)[0].column, "salary");
@@ -199,7 +199,8 @@ TEST(ValueExpressionTest, AssignmentErrorsNameTheColumn) {
     auto out = ApplyAssignments(*list, Rows(), TableSchema());
     return out.ok() ? "" : out.status().message();
   };
-  EXPECT_NE(apply("n = salary / 3").find("SET n = salary / 3: cannot store the value in column 'n' of type int"),
+  EXPECT_NE(apply("n = salary / 3")
+                .find("SET n = salary / 3: cannot store the value in column 'n' of type int"),
             std::string::npos)
       << apply("n = salary / 3");
   EXPECT_NE(apply("id = NULL").find("column 'id' is required but the value is NULL for 3 row(s)"),

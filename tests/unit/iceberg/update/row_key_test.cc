@@ -9,10 +9,10 @@ namespace floe::iceberg::row_level_internal {
 namespace {
 
 std::shared_ptr<arrow::RecordBatch> Batch() {
-  auto schema = arrow::schema({arrow::field("a", arrow::utf8()), arrow::field("b", arrow::utf8()),
-                               arrow::field("n", arrow::int64()),
-                               arrow::field("d", arrow::decimal128(9, 2)),
-                               arrow::field("ts", arrow::timestamp(arrow::TimeUnit::MICRO))});
+  auto schema =
+      arrow::schema({arrow::field("a", arrow::utf8()), arrow::field("b", arrow::utf8()),
+                     arrow::field("n", arrow::int64()), arrow::field("d", arrow::decimal128(9, 2)),
+                     arrow::field("ts", arrow::timestamp(arrow::TimeUnit::MICRO))});
   auto col = [&](int i, const char* json) {
     return *arrow::json::ArrayFromJSONString(schema->field(i)->type(), json);
   };
