@@ -16,6 +16,8 @@ std::string ErrorKindDetail::ToString() const {
       return "commit conflict";
     case ErrorKind::kCommitStateUnknown:
       return "commit state unknown";
+    case ErrorKind::kValidationFailed:
+      return "validation failed";
   }
   return "catalog error";
 }
@@ -32,6 +34,7 @@ arrow::Status MakeError(ErrorKind kind, std::string message) {
       break;
     case ErrorKind::kNamespaceNotEmpty:
     case ErrorKind::kCommitConflict:
+    case ErrorKind::kValidationFailed:
       code = arrow::StatusCode::Invalid;
       break;
     case ErrorKind::kCommitStateUnknown:

@@ -21,6 +21,21 @@ inline constexpr const char* kParquetPageSizeBytes = "write.parquet.page-size-by
 inline constexpr const char* kParquetDictSizeBytes = "write.parquet.dict-size-bytes";
 inline constexpr const char* kWriteDataPath = "write.data.path";
 inline constexpr int64_t kDefaultTargetFileSizeBytes = 512LL * 1024 * 1024;
+
+// Row-level operations (Java's TableProperties DELETE_/UPDATE_/MERGE_ ISOLATION_LEVEL and
+// MODE); parsed by RowLevelSettings in metadata/row_level_settings.h.
+inline constexpr const char* kDeleteIsolationLevel = "write.delete.isolation-level";
+inline constexpr const char* kUpdateIsolationLevel = "write.update.isolation-level";
+inline constexpr const char* kMergeIsolationLevel = "write.merge.isolation-level";
+inline constexpr const char* kDeleteMode = "write.delete.mode";
+inline constexpr const char* kUpdateMode = "write.update.mode";
+inline constexpr const char* kMergeMode = "write.merge.mode";
+inline constexpr const char* kIsolationSerializable = "serializable";
+inline constexpr const char* kIsolationSnapshot = "snapshot";
+inline constexpr const char* kModeCopyOnWrite = "copy-on-write";
+inline constexpr const char* kModeMergeOnRead = "merge-on-read";
+inline constexpr const char* kDefaultIsolationLevel = kIsolationSerializable;
+inline constexpr const char* kDefaultRowLevelMode = kModeCopyOnWrite;
 }  // namespace property
 
 }  // namespace floe::iceberg

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "floe/iceberg/manifest/manifest_list.h"
+#include "floe/iceberg/manifest/manifest_reader.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/util/properties.h"
@@ -10,17 +11,56 @@
 
 namespace floe::iceberg {
 
+namespace {
+
+// A deletion vector's bytes are its blob, not the whole Puffin file it shares with others
+// (Java's ScanTaskUtil.contentSizeInBytes).
+int64_t ContentSize(const DataFile& file) {
+  if (file.is_deletion_vector() && file.content_size_in_bytes) return *file.content_size_in_bytes;
+  return file.file_size_in_bytes;
+}
+
+}  // namespace
+
 void SnapshotChanges::Added(const DataFile& file, const std::string& partition_path) {
-  ++added_data_files;
-  added_records += file.record_count;
-  added_files_size += file.file_size_in_bytes;
+  added_files_size += ContentSize(file);
+  switch (file.content) {
+    case DataFileContent::kData:
+      ++added_data_files;
+      added_records += file.record_count;
+      break;
+    case DataFileContent::kPositionDeletes:
+      ++added_delete_files;
+      ++(file.is_deletion_vector() ? added_dvs : added_position_delete_files);
+      added_position_deletes += file.record_count;
+      break;
+    case DataFileContent::kEqualityDeletes:
+      ++added_delete_files;
+      ++added_equality_delete_files;
+      added_equality_deletes += file.record_count;
+      break;
+  }
   changed_partitions.insert(partition_path);
 }
 
 void SnapshotChanges::Deleted(const DataFile& file, const std::string& partition_path) {
-  ++deleted_data_files;
-  deleted_records += file.record_count;
-  removed_files_size += file.file_size_in_bytes;
+  removed_files_size += ContentSize(file);
+  switch (file.content) {
+    case DataFileContent::kData:
+      ++deleted_data_files;
+      deleted_records += file.record_count;
+      break;
+    case DataFileContent::kPositionDeletes:
+      ++removed_delete_files;
+      ++(file.is_deletion_vector() ? removed_dvs : removed_position_delete_files);
+      removed_position_deletes += file.record_count;
+      break;
+    case DataFileContent::kEqualityDeletes:
+      ++removed_delete_files;
+      ++removed_equality_delete_files;
+      removed_equality_deletes += file.record_count;
+      break;
+  }
   changed_partitions.insert(partition_path);
 }
 
@@ -66,19 +106,27 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::CurrentManifests(
 
 arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
     const TableMetadata& base, int64_t snapshot_id, const std::vector<DataFile>& files) {
-  std::map<int32_t, std::vector<const DataFile*>> by_spec;
-  for (const auto& f : files) by_spec[f.spec_id].push_back(&f);
+  // Keyed by spec id, then content: data files and delete files never share a manifest.
+  std::map<std::pair<int32_t, ManifestContent>, std::vector<const DataFile*>> by_spec;
+  for (const auto& f : files) {
+    auto content =
+        f.content == DataFileContent::kData ? ManifestContent::kData : ManifestContent::kDeletes;
+    by_spec[{f.spec_id, content}].push_back(&f);
+  }
   auto schema = base.CurrentSchema();
   std::vector<ManifestFile> out;
-  for (const auto& [spec_id, spec_files] : by_spec) {
+  for (const auto& [key, spec_files] : by_spec) {
+    const auto& [spec_id, content] = key;
     const PartitionSpec* spec = base.SpecById(spec_id);
     if (spec == nullptr) {
       return arrow::Status::Invalid("table ", table_->identifier().ToString(),
                                     ": data file has unknown partition spec id ", spec_id);
     }
+    ManifestWriter::Options options;
+    options.content = content;
     ARROW_ASSIGN_OR_RAISE(
         auto writer, ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
-                                          *spec, *schema, nullptr, snapshot_id));
+                                          *spec, *schema, nullptr, snapshot_id, options));
     for (const DataFile* f : spec_files) ARROW_RETURN_NOT_OK(writer->Add(*f));
     ARROW_ASSIGN_OR_RAISE(auto manifest, writer->Close());
     out.push_back(std::move(manifest));
@@ -107,6 +155,55 @@ arrow::Status SnapshotProducer::PlanAppendedFiles(const TableMetadata& base, int
   return arrow::Status::OK();
 }
 
+arrow::Result<std::vector<ManifestFile>> SnapshotProducer::RemoveFiles(
+    const TableMetadata& base, int64_t snapshot_id, const std::vector<ManifestFile>& manifests,
+    const std::set<std::string>& paths, SnapshotPlan& plan, std::vector<ManifestEntry>* removed) {
+  std::vector<ManifestFile> out;
+  if (paths.empty()) return manifests;
+  auto schema = base.CurrentSchema();
+  io::FileIO& io = *table_->io();
+  for (const auto& manifest : manifests) {
+    if (manifest.added_files_count == 0 && manifest.existing_files_count == 0) {
+      out.push_back(manifest);
+      continue;
+    }
+    const PartitionSpec* spec = base.SpecById(manifest.partition_spec_id);
+    if (spec == nullptr) {
+      return arrow::Status::Invalid("manifest ", manifest.manifest_path,
+                                    " uses unknown partition spec ", manifest.partition_spec_id);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto partition_type, spec->PartitionType(*schema));
+    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest, partition_type));
+    bool hit = false;
+    for (const auto& e : entries) {
+      hit |= e.status != ManifestEntryStatus::kDeleted && paths.count(e.data_file.file_path);
+    }
+    if (!hit) {
+      out.push_back(manifest);
+      continue;
+    }
+    ManifestWriter::Options options;
+    options.content = manifest.content;
+    ARROW_ASSIGN_OR_RAISE(auto writer,
+                          ManifestWriter::Make(io, NewManifestLocation(base, snapshot_id), *spec,
+                                               *schema, partition_type, snapshot_id, options));
+    for (const auto& e : entries) {
+      if (e.status == ManifestEntryStatus::kDeleted) continue;  // dropped, as Java does
+      if (paths.count(e.data_file.file_path)) {
+        ARROW_RETURN_NOT_OK(writer->AddDeleted(e));
+        plan.changes.Deleted(e.data_file, spec->PartitionPath(e.data_file.partition));
+        if (removed != nullptr) removed->push_back(e);
+      } else {
+        ARROW_RETURN_NOT_OK(writer->AddExisting(e));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto rewritten, writer->Close());
+    plan.attempt_files.push_back(rewritten.manifest_path);
+    out.push_back(std::move(rewritten));
+  }
+  return out;
+}
+
 namespace {
 
 // Summary totals carry forward from the parent snapshot (Java's SnapshotSummary.Builder).
@@ -120,11 +217,15 @@ void SetTotal(std::map<std::string, std::string>& summary, const Snapshot* paren
     if (!total.ok()) return;  // a malformed total stays unknown too
     previous = *total;
   }
-  summary[key] = std::to_string(previous + added - removed);
+  int64_t total = previous + added - removed;
+  if (total >= 0) summary[key] = std::to_string(total);  // a negative total is unknown (Java)
 }
 
-std::map<std::string, std::string> BuildSummary(const char* operation, const SnapshotChanges& c,
-                                                const Snapshot* parent) {
+}  // namespace
+
+std::map<std::string, std::string> BuildSnapshotSummary(const char* operation,
+                                                        const SnapshotChanges& c,
+                                                        const Snapshot* parent) {
   std::map<std::string, std::string> s;
   s["operation"] = operation;
   auto put = [&](const char* key, int64_t v) {
@@ -136,17 +237,29 @@ std::map<std::string, std::string> BuildSummary(const char* operation, const Sna
   put("deleted-data-files", c.deleted_data_files);
   put("deleted-records", c.deleted_records);
   put("removed-files-size", c.removed_files_size);
+  put("added-delete-files", c.added_delete_files);
+  put("added-position-delete-files", c.added_position_delete_files);
+  put("added-equality-delete-files", c.added_equality_delete_files);
+  put("added-dvs", c.added_dvs);
+  put("removed-delete-files", c.removed_delete_files);
+  put("removed-position-delete-files", c.removed_position_delete_files);
+  put("removed-equality-delete-files", c.removed_equality_delete_files);
+  put("removed-dvs", c.removed_dvs);
+  put("added-position-deletes", c.added_position_deletes);
+  put("removed-position-deletes", c.removed_position_deletes);
+  put("added-equality-deletes", c.added_equality_deletes);
+  put("removed-equality-deletes", c.removed_equality_deletes);
   s["changed-partition-count"] = std::to_string(c.changed_partitions.size());
   SetTotal(s, parent, "total-records", c.added_records, c.deleted_records);
   SetTotal(s, parent, "total-files-size", c.added_files_size, c.removed_files_size);
   SetTotal(s, parent, "total-data-files", c.added_data_files, c.deleted_data_files);
-  SetTotal(s, parent, "total-delete-files", 0, 0);
-  SetTotal(s, parent, "total-position-deletes", 0, 0);
-  SetTotal(s, parent, "total-equality-deletes", 0, 0);
+  SetTotal(s, parent, "total-delete-files", c.added_delete_files, c.removed_delete_files);
+  SetTotal(s, parent, "total-position-deletes", c.added_position_deletes,
+           c.removed_position_deletes);
+  SetTotal(s, parent, "total-equality-deletes", c.added_equality_deletes,
+           c.removed_equality_deletes);
   return s;
 }
-
-}  // namespace
 
 arrow::Status SnapshotProducer::Apply(TableMetadataBuilder& builder) {
   const TableMetadata& base = builder.current();
@@ -159,7 +272,7 @@ arrow::Status SnapshotProducer::Apply(TableMetadataBuilder& builder) {
   }
   ARROW_ASSIGN_OR_RAISE(SnapshotPlan plan, Plan(base, snapshot_id_));
   attempt_files_ = plan.attempt_files;
-  if (plan.changes.added_data_files == 0 && plan.changes.deleted_data_files == 0 && !allow_empty_) {
+  if (plan.changes.empty() && !allow_empty_) {
     return arrow::Status::OK();  // nothing to commit
   }
   const Snapshot* parent = ParentSnapshot(base);
@@ -169,7 +282,7 @@ arrow::Status SnapshotProducer::Apply(TableMetadataBuilder& builder) {
   snap.sequence_number = base.last_sequence_number + 1;
   snap.timestamp_ms = std::max(NowMs(), base.last_updated_ms);
   snap.schema_id = base.current_schema_id;
-  snap.summary = BuildSummary(operation(), plan.changes, parent);
+  snap.summary = BuildSnapshotSummary(operation(), plan.changes, parent);
   for (const auto& [k, v] : summary_extra_) snap.summary[k] = v;
   snap.manifest_list = io::JoinLocation(
       base.location, "metadata/snap-" + std::to_string(snap.snapshot_id) + "-" +

@@ -19,19 +19,50 @@
 namespace floe::iceberg {
 
 /// Counts a snapshot adds to and removes from the table, for its summary (spec: "Snapshot
-/// Summary"; field names as Java writes them).
+/// Summary"; field names and meaning as Java's SnapshotSummary writes them). Data files and
+/// delete files are both counted: delete files by content (position deletes, deletion vectors,
+/// equality deletes), with their record counts as the numbers of deletes.
 struct SnapshotChanges {
   int64_t added_data_files = 0;
   int64_t added_records = 0;
+  /// Bytes of every added file, data and delete (a deletion vector counts its blob only).
   int64_t added_files_size = 0;
   int64_t deleted_data_files = 0;
   int64_t deleted_records = 0;
   int64_t removed_files_size = 0;
+
+  int64_t added_delete_files = 0;
+  int64_t added_position_delete_files = 0;  ///< not counting deletion vectors
+  int64_t added_equality_delete_files = 0;
+  int64_t added_dvs = 0;
+  int64_t removed_delete_files = 0;
+  int64_t removed_position_delete_files = 0;
+  int64_t removed_equality_delete_files = 0;
+  int64_t removed_dvs = 0;
+  int64_t added_position_deletes = 0;  ///< rows deleted by added position deletes and DVs
+  int64_t removed_position_deletes = 0;
+  int64_t added_equality_deletes = 0;
+  int64_t removed_equality_deletes = 0;
+
   std::set<std::string> changed_partitions;
 
+  /// Counts a file (data or delete) the snapshot adds / removes.
   void Added(const DataFile& file, const std::string& partition_path);
   void Deleted(const DataFile& file, const std::string& partition_path);
+
+  /// True when no file, data or delete, is added or removed.
+  bool empty() const {
+    return added_data_files == 0 && deleted_data_files == 0 && added_delete_files == 0 &&
+           removed_delete_files == 0;
+  }
 };
+
+/// The snapshot summary for `changes` (spec: "Snapshot Summary"): the operation, the counts
+/// that are not zero, the changed partition count, and the totals carried forward from
+/// `parent`'s (a total the parent lacks stays unknown; with no parent, totals start at 0).
+std::map<std::string, std::string> BuildSnapshotSummary(const char* operation,
+                                                        const SnapshotChanges& changes,
+                                                        const Snapshot* parent);
 
 /// The manifests of a new snapshot, and what it changed.
 struct SnapshotPlan {
@@ -78,16 +109,24 @@ class SnapshotProducer : public PendingUpdate {
   const Snapshot* ParentSnapshot(const TableMetadata& base) const;
   /// The live manifests of ParentSnapshot(base) (none for an empty branch).
   arrow::Result<std::vector<ManifestFile>> CurrentManifests(const TableMetadata& base);
-  /// Writes `files` as ADDED entries into new manifests (one per partition spec).
+  /// Writes `files` as ADDED entries into new manifests: one per partition spec and content,
+  /// data files into data manifests, delete files into delete manifests.
   arrow::Result<std::vector<ManifestFile>> WriteAddedManifests(const TableMetadata& base,
                                                                int64_t snapshot_id,
                                                                const std::vector<DataFile>& files);
-  /// Adds `files` to `plan` as appended: counted in its changes and listed in new manifests,
-  /// placed first. The manifests are written once into `written` (reused by later attempts,
-  /// removed if the change fails).
+  /// Adds `files` (data or delete files) to `plan` as appended: counted in its changes and
+  /// listed in new manifests, placed first. The manifests are written once into `written` (reused
+  /// by later attempts, removed if the change fails).
   arrow::Status PlanAppendedFiles(const TableMetadata& base, int64_t snapshot_id,
                                   const std::vector<DataFile>& files,
                                   std::vector<ManifestFile>& written, SnapshotPlan& plan);
+  /// Removes the live files named in `paths` (data or delete files) from `manifests`: each
+  /// manifest holding one is rewritten with it marked DELETED (the rest kept EXISTING) and
+  /// counted in `plan.changes`; manifests without one are kept. Returns the new manifest list
+  /// (rewritten manifests are attempt files of `plan`); `removed` gets the entries removed.
+  arrow::Result<std::vector<ManifestFile>> RemoveFiles(
+      const TableMetadata& base, int64_t snapshot_id, const std::vector<ManifestFile>& manifests,
+      const std::set<std::string>& paths, SnapshotPlan& plan, std::vector<ManifestEntry>* removed);
   /// A new manifest location under `<table>/metadata/`.
   std::string NewManifestLocation(const TableMetadata& base, int64_t snapshot_id);
 
