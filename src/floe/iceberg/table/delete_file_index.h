@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "floe/iceberg/data/delete_filter.h"
 #include "floe/iceberg/expression/expression.h"
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/metadata/table_metadata.h"
@@ -16,10 +17,6 @@
 #include "floe/io/file_io.h"
 
 namespace floe::iceberg {
-
-/// Field ids of the position delete file columns (spec: "Position Delete Files").
-inline constexpr int32_t kDeleteFilePathFieldId = 2147483546;
-inline constexpr int32_t kDeleteFilePosFieldId = 2147483545;
 
 /// The data file a position delete file or deletion vector deletes rows from, when it names
 /// only one: its referenced_data_file, or — as Java's ContentFileUtil infers it — the
