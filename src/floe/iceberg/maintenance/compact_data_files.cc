@@ -75,9 +75,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> Dedupe(const std::shared_ptr<arrow:
   }
   order.emplace_back(latest_by, arrow::compute::SortOrder::Descending);
   ARROW_ASSIGN_OR_RAISE(auto combined, rows->CombineChunks());
-  ARROW_ASSIGN_OR_RAISE(auto indices,
-                        arrow::compute::SortIndices(arrow::Datum(combined),
-                                                    arrow::compute::SortOptions(order)));
+  ARROW_ASSIGN_OR_RAISE(
+      auto indices,
+      arrow::compute::SortIndices(arrow::Datum(combined), arrow::compute::SortOptions(order)));
   ARROW_ASSIGN_OR_RAISE(auto sorted_datum, arrow::compute::Take(combined, indices));
   ARROW_ASSIGN_OR_RAISE(auto sorted, sorted_datum.table()->CombineChunks());
   std::vector<std::shared_ptr<arrow::Array>> key_columns;

@@ -52,8 +52,8 @@ struct CompactionResult {
   int64_t removed_delete_files = 0;
   int64_t rewritten_bytes = 0;
   int64_t added_bytes = 0;
-  int64_t rows_read = 0;     ///< after deletes were applied
-  int64_t rows_written = 0;  ///< less duplicates dropped
+  int64_t rows_read = 0;               ///< after deletes were applied
+  int64_t rows_written = 0;            ///< less duplicates dropped
   std::optional<int64_t> snapshot_id;  ///< the replace snapshot, when one was committed
 };
 

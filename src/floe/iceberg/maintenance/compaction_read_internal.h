@@ -16,9 +16,8 @@ namespace floe::iceberg {
 /// residual not (a compaction rewrites whole files) — in `schema`, batch by batch. `deletes`
 /// is shared by the tasks of one compaction, so each delete file is read once.
 inline arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> OpenLiveRows(
-    const std::shared_ptr<io::FileIO>& io, const TableMetadata& metadata,
-    const FileScanTask& task, const std::shared_ptr<const Schema>& schema,
-    const std::shared_ptr<DeleteLoader>& deletes) {
+    const std::shared_ptr<io::FileIO>& io, const TableMetadata& metadata, const FileScanTask& task,
+    const std::shared_ptr<const Schema>& schema, const std::shared_ptr<DeleteLoader>& deletes) {
   TaskReadOptions options;
   ARROW_ASSIGN_OR_RAISE(options.data, DataReadOptionsFromProperties(metadata.properties));
   options.apply_residual = false;

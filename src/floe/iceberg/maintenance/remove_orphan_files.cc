@@ -52,8 +52,7 @@ arrow::Result<std::string> NormalizedLocation(std::string_view location) {
   return path;
 }
 
-arrow::Result<OrphanFilesResult> RemoveOrphanFiles(Table& table,
-                                                   const OrphanFileOptions& options) {
+arrow::Result<OrphanFilesResult> RemoveOrphanFiles(Table& table, const OrphanFileOptions& options) {
   io::FileIO& io = *table.io();
   const std::string table_location = table.metadata().location;
   const std::string location = options.location.value_or(table_location);
@@ -86,8 +85,8 @@ arrow::Result<OrphanFilesResult> RemoveOrphanFiles(Table& table,
   for (const auto& file : referenced) {
     auto normal = NormalizedLocation(file);
     if (!normal.ok()) {
-      return arrow::Status::Invalid("table ", table.identifier().ToString(), " references ",
-                                    file, ", which floe cannot compare with listed files (",
+      return arrow::Status::Invalid("table ", table.identifier().ToString(), " references ", file,
+                                    ", which floe cannot compare with listed files (",
                                     normal.status().message(), "); nothing was deleted");
     }
     valid.insert(std::move(*normal));

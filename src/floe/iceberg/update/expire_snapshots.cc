@@ -144,8 +144,8 @@ arrow::Result<ExpiredFiles> FilesNoLongerReachable(io::FileIO& io, const TableSt
 }
 
 arrow::Status ExpireSnapshots::CheckGcEnabled() const {
-  ARROW_ASSIGN_OR_RAISE(bool gc, util::BoolProperty(table_->metadata().properties,
-                                                    property::kGcEnabled, true));
+  ARROW_ASSIGN_OR_RAISE(
+      bool gc, util::BoolProperty(table_->metadata().properties, property::kGcEnabled, true));
   if (!gc && clean_files_) {
     return arrow::Status::Invalid("cannot expire snapshots of table ",
                                   table_->identifier().ToString(), ": ", property::kGcEnabled,
@@ -195,9 +195,9 @@ arrow::Result<ExpireSnapshotsResult> ExpireSnapshots::Commit() {
   // Content before the manifests naming it, manifests before their lists: a cleanup that
   // stops half-way leaves files nothing references, found later by remove-orphan-files.
   io::FileIO& io = *table_->io();
-  for (const auto* kind : {&result.files.data_files, &result.files.delete_files,
-                           &result.files.summary_files, &result.files.statistics_files,
-                           &result.files.manifests, &result.files.manifest_lists}) {
+  for (const auto* kind :
+       {&result.files.data_files, &result.files.delete_files, &result.files.summary_files,
+        &result.files.statistics_files, &result.files.manifests, &result.files.manifest_lists}) {
     if (kind->empty()) continue;
     arrow::Status deleted = io.DeleteFiles(*kind);
     if (!deleted.ok()) {

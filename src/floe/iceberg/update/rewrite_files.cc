@@ -101,8 +101,8 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
     ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, m));
     bool touched = false;
     for (const auto& e : entries) {
-      touched |= e.status != ManifestEntryStatus::kDeleted &&
-                 to_remove.count(EntryKey(e.data_file)) > 0;
+      touched |=
+          e.status != ManifestEntryStatus::kDeleted && to_remove.count(EntryKey(e.data_file)) > 0;
     }
     if (!touched) {
       plan.manifests.push_back(m);

@@ -11,14 +11,12 @@
 
 namespace floe::iceberg {
 
-arrow::Result<SnapshotPlan> RewriteManifests::Plan(const TableMetadata& base,
-                                                   int64_t snapshot_id) {
+arrow::Result<SnapshotPlan> RewriteManifests::Plan(const TableMetadata& base, int64_t snapshot_id) {
   replaced_ = created_ = kept_ = 0;
   SnapshotPlan plan;
   ARROW_ASSIGN_OR_RAISE(std::vector<ManifestFile> current, CurrentManifests(base));
-  const int64_t target =
-      util::IntPropertyOr(base.properties, property::kManifestTargetSizeBytes,
-                          property::kDefaultManifestTargetSizeBytes, 1);
+  const int64_t target = util::IntPropertyOr(base.properties, property::kManifestTargetSizeBytes,
+                                             property::kDefaultManifestTargetSizeBytes, 1);
   std::map<std::pair<ManifestContent, int32_t>, std::vector<const ManifestFile*>> groups;
   for (const auto& m : current) groups[{m.content, m.partition_spec_id}].push_back(&m);
 
@@ -63,9 +61,9 @@ arrow::Result<SnapshotPlan> RewriteManifests::Plan(const TableMetadata& base,
     options.format_version = base.format_version;
     options.content = key.first;
     for (size_t start = 0; start < entries.size(); start += per_manifest) {
-      ARROW_ASSIGN_OR_RAISE(auto writer, ManifestWriter::Make(
-                                             *table_->io(), NewManifestLocation(base, snapshot_id),
-                                             *spec, *schema, nullptr, snapshot_id, options));
+      ARROW_ASSIGN_OR_RAISE(
+          auto writer, ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
+                                            *spec, *schema, nullptr, snapshot_id, options));
       plan.attempt_files.push_back(writer->location());
       const size_t end = std::min(entries.size(), start + per_manifest);
       for (size_t i = start; i < end; ++i) {

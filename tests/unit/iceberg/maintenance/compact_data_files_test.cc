@@ -39,8 +39,8 @@ class CompactDataFilesTest : public ::testing::Test {
                       NestedField{3, "version", Type::Long(), false, ""}});
     auto spec = ParsePartitionText("part", schema);
     ASSERT_TRUE(spec.ok());
-    auto md = NewTableMetadata(schema, *spec, SortOrder::Unsorted(),
-                               (dir_ / "db.db" / "t").string(), {});
+    auto md =
+        NewTableMetadata(schema, *spec, SortOrder::Unsorted(), (dir_ / "db.db" / "t").string(), {});
     ASSERT_TRUE(md.ok()) << md.status().ToString();
     auto location = WriteMetadataFile(*io_, *md, "");
     ASSERT_TRUE(location.ok());

@@ -47,15 +47,15 @@ class RemoveOrphanFilesTest : public ::testing::Test {
     io_ = *io::MakeFileIO(dir_.string());
     Schema schema(0, {NestedField{1, "id", Type::Long(), true, ""}});
     // The table location as Java's Hadoop paths write it: file:/…
-    auto md = NewTableMetadata(schema, PartitionSpec::Unpartitioned(), SortOrder::Unsorted(),
-                               "file:" + location_,
-                               {{"write.metadata.previous-versions-max", "1"}});
+    auto md =
+        NewTableMetadata(schema, PartitionSpec::Unpartitioned(), SortOrder::Unsorted(),
+                         "file:" + location_, {{"write.metadata.previous-versions-max", "1"}});
     ASSERT_TRUE(md.ok()) << md.status().ToString();
     auto metadata_location = WriteMetadataFile(*io_, *md, "");
     ASSERT_TRUE(metadata_location.ok());
     TableState state{std::make_shared<const TableMetadata>(std::move(*md)), *metadata_location};
-    table_ = std::make_shared<Table>(std::make_shared<testing::LocalTableOperations>(io_, state),
-                                     state);
+    table_ =
+        std::make_shared<Table>(std::make_shared<testing::LocalTableOperations>(io_, state), state);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -78,7 +78,8 @@ class RemoveOrphanFilesTest : public ::testing::Test {
 
   void AgeEverything(std::chrono::hours age) {
     for (const auto& e : fs::recursive_directory_iterator(location_)) {
-      if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - age);
+      if (e.is_regular_file())
+        fs::last_write_time(e.path(), fs::file_time_type::clock::now() - age);
     }
   }
 

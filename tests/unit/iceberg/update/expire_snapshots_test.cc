@@ -281,8 +281,7 @@ TEST_F(ExpireSnapshotsTest, RandomHistoriesNeverLoseAReachableFile) {
       int kind = std::uniform_int_distribution<int>(0, 9)(rng);
       if (md.snapshots.empty()) kind = 0;
       auto any_snapshot = [&] {
-        return md.snapshots[std::uniform_int_distribution<size_t>(0, md.snapshots.size() - 1)(
-                                rng)]
+        return md.snapshots[std::uniform_int_distribution<size_t>(0, md.snapshots.size() - 1)(rng)]
             .snapshot_id;
       };
       if (kind <= 4) {
@@ -290,7 +289,8 @@ TEST_F(ExpireSnapshotsTest, RandomHistoriesNeverLoseAReachableFile) {
         Append(next_id, next_id + n);
         next_id += n;
       } else if (kind == 5) {
-        int64_t below = std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(next_id, 1))(rng);
+        int64_t below =
+            std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(next_id, 1))(rng);
         Overwrite overwrite(table_, Lt("id", Literal::Long(below)));
         ASSERT_TRUE(overwrite.Commit().ok());
       } else if (kind == 6) {

@@ -46,14 +46,14 @@ class RewriteManifestsTest : public ::testing::Test {
     auto spec = partition_by.empty() ? arrow::Result<PartitionSpec>(PartitionSpec::Unpartitioned())
                                      : ParsePartitionText(partition_by, schema);
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
-    auto md = NewTableMetadata(schema, *spec, SortOrder::Unsorted(),
-                               (dir_ / "db.db" / "t").string(), {});
+    auto md =
+        NewTableMetadata(schema, *spec, SortOrder::Unsorted(), (dir_ / "db.db" / "t").string(), {});
     ASSERT_TRUE(md.ok()) << md.status().ToString();
     auto location = WriteMetadataFile(*io_, *md, "");
     ASSERT_TRUE(location.ok());
     TableState state{std::make_shared<const TableMetadata>(std::move(*md)), *location};
-    table_ = std::make_shared<Table>(std::make_shared<testing::LocalTableOperations>(io_, state),
-                                     state);
+    table_ =
+        std::make_shared<Table>(std::make_shared<testing::LocalTableOperations>(io_, state), state);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -153,15 +153,15 @@ TEST_F(RewriteManifestsTest, ClustersEntriesByPartitionIntoTargetSizedManifests)
   Make("part");
   // Files of four partitions appended in interleaved order, one manifest each.
   for (int round = 0; round < 3; ++round) {
-    for (int64_t part : {3, 1, 2, 0}) Append(round * 100 + part * 10, round * 100 + part * 10 + 5, part);
+    for (int64_t part : {3, 1, 2, 0})
+      Append(round * 100 + part * 10, round * 100 + part * 10 + 5, part);
   }
   ASSERT_EQ(Manifests().size(), 12u);
   const auto rows = Rows();
   // Room for about three entries per manifest.
   const int64_t per_entry = Manifests()[0].manifest_length;
-  ASSERT_TRUE(SetTableProperties(table_,
-                                 {{property::kManifestTargetSizeBytes, std::to_string(3 * per_entry)}},
-                                 {})
+  ASSERT_TRUE(SetTableProperties(
+                  table_, {{property::kManifestTargetSizeBytes, std::to_string(3 * per_entry)}}, {})
                   .ok());
   RewriteManifests rewrite(table_);
   ASSERT_TRUE(rewrite.Commit().ok());
