@@ -6,6 +6,7 @@
 #include "cli/cli_context.h"
 #include "cli/inspect.h"
 #include "cli/output.h"
+#include "cli/maintenance_commands.h"
 #include "cli/snapshot_commands.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/type/schema_json_internal.h"
@@ -290,6 +291,7 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
   AddInspectCommands(*group, ctx, run);
   AddAlterCommand(*group, ctx, run);
   AddSnapshotCommands(*group, ctx, run);
+  AddMaintenanceCommands(*group, ctx, run);
 }
 
 }  // namespace floe::cli

@@ -65,6 +65,12 @@ arrow::Result<IngestLedger> IngestLedger::Load(const IngestTables& tables) {
   ledger.data_location_ = md.location;
   ledger.io_ = tables.data->io();
   for (const auto& s : md.snapshots) ledger.known_snapshots_.insert(s.snapshot_id);
+  ARROW_ASSIGN_OR_RAISE(ledger.checkpoint_, ReadLedgerCheckpoint(*ledger.io_, md));
+  if (ledger.checkpoint_) {
+    ledger.checkpoint_location_ = md.properties.at(kLedgerCheckpointProperty);
+    ledger.committed_jobs_ = ledger.checkpoint_->committed_jobs;
+    for (const auto& f : ledger.checkpoint_->files) ledger.files_[f.file.identity] = f;
+  }
   auto in_rejects = tables.rejects ? BatchesInHistory(tables.rejects->metadata())
                                    : std::map<std::string, std::map<std::string, std::string>>{};
   auto in_metadata = BatchesInHistory(tables.metadata->metadata());
@@ -72,13 +78,15 @@ arrow::Result<IngestLedger> IngestLedger::Load(const IngestTables& tables) {
     auto id = s->summary.find(kSummaryBatchId);
     auto file = s->summary.find(kSummaryBatchFile);
     if (id == s->summary.end() || file == s->summary.end()) continue;
+    if (ledger.checkpoint_ && ledger.checkpoint_->covered_batches.count(id->second)) continue;
     ARROW_ASSIGN_OR_RAISE(IngestBatch batch, ReadBatch(*ledger.io_, file->second));
     ledger.committed_jobs_.insert(batch.job_id);
     for (const auto& f : batch.files) ledger.files_[f.file.identity] = f;
     if (tables.rejects && batch.total_rejects() > 0 && !in_rejects.count(id->second)) {
       ledger.missing_rejects_.push_back(batch);
     }
-    if (!in_metadata.count(id->second)) ledger.missing_metadata_.push_back(std::move(batch));
+    if (!in_metadata.count(id->second)) ledger.missing_metadata_.push_back(batch);
+    ledger.uncovered_.push_back(std::move(batch));
   }
   return ledger;
 }

@@ -14,6 +14,7 @@
 #include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/ingest/ingest_batch.h"
 #include "floe/ingest/ingest_tables.h"
+#include "floe/ingest/ledger_checkpoint.h"
 #include "floe/ingest/source_reader.h"
 
 namespace floe::ingest {
@@ -32,7 +33,8 @@ struct FilePlan {
 };
 
 /// What the tables say has been ingested, read from their snapshot histories (never from the
-/// processing-metadata rows, which are reconciled to it).
+/// processing-metadata rows, which are reconciled to it): the ledger checkpoint, if the data
+/// table has one (ledger_checkpoint.h), plus the batch records it does not cover.
 class IngestLedger {
  public:
   static arrow::Result<IngestLedger> Load(const IngestTables& tables);
@@ -52,6 +54,11 @@ class IngestLedger {
   const std::vector<IngestBatch>& missing_metadata() const { return missing_metadata_; }
   /// Job ids of every batch in the data table's history.
   const std::set<std::string>& committed_jobs() const { return committed_jobs_; }
+  /// The checkpoint loaded (none if the data table has none) and where it was.
+  const std::optional<LedgerCheckpoint>& checkpoint() const { return checkpoint_; }
+  const std::string& checkpoint_location() const { return checkpoint_location_; }
+  /// The batch records of the current ancestry the checkpoint does not cover, oldest first.
+  const std::vector<IngestBatch>& uncovered_batches() const { return uncovered_; }
 
   /// Where a new batch's record goes: `<data table>/metadata/floe-ingest/floe-<batch id>.json`
   /// (its name starts with its run's file prefix).
@@ -70,6 +77,9 @@ class IngestLedger {
   std::set<std::string> committed_jobs_;
   std::vector<IngestBatch> missing_rejects_;
   std::vector<IngestBatch> missing_metadata_;
+  std::optional<LedgerCheckpoint> checkpoint_;
+  std::string checkpoint_location_;
+  std::vector<IngestBatch> uncovered_;
 };
 
 /// batch id → the snapshot summary of the table's current ancestry that recorded it.

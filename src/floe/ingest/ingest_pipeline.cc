@@ -24,6 +24,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Batch records a run folds into the ledger checkpoint once this many are not covered.
+constexpr int64_t kCheckpointEveryBatches = 32;
+
 // Processing-metadata rows for the folders of a batch.
 arrow::Result<std::shared_ptr<arrow::Table>> MetadataRows(const std::vector<FolderResult>& folders,
                                                           const std::string& job_id) {
@@ -370,6 +373,12 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
       ARROW_ASSIGN_OR_RAISE(report.recovered_batches,
                             Recover(tables, *ledger, RunFilePrefix(report.job_id)));
       report.commits += report.recovered_batches;
+      // Keeps loading the ledger cheap as the history grows (and ready for expiry).
+      auto checkpointed = CheckpointLedger(tables, kCheckpointEveryBatches);
+      if (!checkpointed.ok()) {
+        report.warnings.push_back("cannot checkpoint the ingest ledger (" +
+                                  checkpointed.status().message() + "); the next run tries again");
+      }
     }
   }
 

@@ -22,6 +22,12 @@ inline constexpr const char* kDelete = "delete";
 /// deletes these files too.
 inline constexpr std::array<std::string_view, 1> kSummaryFileKeys = {"floe.ingest.batch-file"};
 
+/// Table property keys whose value is the location of a file that belongs to the table though
+/// no snapshot names it: the ingest ledger checkpoint, which must outlive the snapshots whose
+/// batch records it folds together. Purging and orphan-file removal count these files too.
+inline constexpr std::array<std::string_view, 1> kPropertyFileKeys = {
+    "floe.ingest.ledger-checkpoint"};
+
 /// A table state (spec: "Snapshots"). The operation lives in summary["operation"].
 struct Snapshot {
   int64_t snapshot_id = 0;

@@ -399,6 +399,10 @@ arrow::Status TableMetadataBuilder::RemoveSnapshots(const std::vector<int64_t>& 
     if (remove.count(ref.snapshot_id)) dangling.push_back(name);
   }
   for (const auto& name : dangling) ARROW_RETURN_NOT_OK(RemoveRef(name));
+  // Statistics of a removed snapshot describe nothing left (Java's removeStatistics).
+  for (auto* stats : {&metadata_.statistics, &metadata_.partition_statistics}) {
+    std::erase_if(*stats, [&](const StatisticsFile& f) { return remove.count(f.snapshot_id); });
+  }
   if (metadata_.current_snapshot_id && remove.count(*metadata_.current_snapshot_id)) {
     metadata_.current_snapshot_id.reset();
   }

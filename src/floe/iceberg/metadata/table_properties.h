@@ -11,6 +11,13 @@ inline constexpr const char* kCommitNumRetries = "commit.retry.num-retries";
 inline constexpr const char* kCommitMinRetryWaitMs = "commit.retry.min-wait-ms";
 inline constexpr const char* kCommitMaxRetryWaitMs = "commit.retry.max-wait-ms";
 inline constexpr const char* kCommitTotalRetryTimeMs = "commit.retry.total-timeout-ms";
+// Snapshot expiry and file garbage collection (Java's RemoveSnapshots, DeleteOrphanFiles).
+inline constexpr const char* kMaxSnapshotAgeMs = "history.expire.max-snapshot-age-ms";
+inline constexpr const char* kMinSnapshotsToKeep = "history.expire.min-snapshots-to-keep";
+inline constexpr const char* kMaxRefAgeMs = "history.expire.max-ref-age-ms";
+inline constexpr const char* kGcEnabled = "gc.enabled";
+inline constexpr const char* kManifestTargetSizeBytes = "commit.manifest.target-size-bytes";
+inline constexpr int64_t kDefaultManifestTargetSizeBytes = 8LL * 1024 * 1024;
 inline constexpr const char* kMetadataPreviousVersionsMax = "write.metadata.previous-versions-max";
 inline constexpr const char* kParquetCompressionCodec = "write.parquet.compression-codec";
 inline constexpr const char* kParquetCompressionLevel = "write.parquet.compression-level";

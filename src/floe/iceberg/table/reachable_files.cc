@@ -48,6 +48,10 @@ arrow::Result<ReachableFiles> ListReachableFiles(io::FileIO& io, const TableStat
   for (const auto& entry : md.metadata_log) seen.Add(out.metadata_files, entry.metadata_file);
   AddStatisticsFiles(md.statistics, seen, out.statistics_files);
   AddStatisticsFiles(md.partition_statistics, seen, out.statistics_files);
+  for (std::string_view key : kPropertyFileKeys) {
+    auto it = md.properties.find(std::string(key));
+    if (it != md.properties.end()) seen.Add(out.summary_files, it->second);
+  }
 
   for (const auto& snapshot : md.snapshots) {
     for (std::string_view key : kSummaryFileKeys) {
@@ -60,7 +64,12 @@ arrow::Result<ReachableFiles> ListReachableFiles(io::FileIO& io, const TableStat
       // Manifests carry over from snapshot to snapshot: only a new one is read.
       if (!seen.Add(out.manifests, manifest.manifest_path)) continue;
       ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest));
-      for (const auto& entry : entries) seen.Add(out.content_files, entry.data_file.file_path);
+      for (const auto& entry : entries) {
+        if (seen.Add(out.content_files, entry.data_file.file_path) &&
+            entry.data_file.content != DataFileContent::kData) {
+          out.delete_files.push_back(entry.data_file.file_path);
+        }
+      }
     }
   }
   return out;

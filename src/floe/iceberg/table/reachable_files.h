@@ -18,11 +18,14 @@ struct ReachableFiles {
   /// Data and delete files: every entry of every manifest, DELETED entries included (older
   /// snapshots still reference them).
   std::vector<std::string> content_files;
+  /// Those of content_files that hold deletes (position, equality, deletion vectors).
+  std::vector<std::string> delete_files;
   std::vector<std::string> manifests;
   std::vector<std::string> manifest_lists;
   /// Statistics and partition-statistics files.
   std::vector<std::string> statistics_files;
-  /// Files named by snapshot summaries under kSummaryFileKeys.
+  /// Files named by snapshot summaries under kSummaryFileKeys and by table properties under
+  /// kPropertyFileKeys.
   std::vector<std::string> summary_files;
   /// The current metadata file and every entry of the metadata log.
   std::vector<std::string> metadata_files;
