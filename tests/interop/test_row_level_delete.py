@@ -200,3 +200,18 @@ def test_concurrent_append_elsewhere_is_fine_under_serializable(floe, tmp_path, 
     assert code == 0, err
     expected = [r for r in rows if r["region"] != "eu"] + racing
     check_readers(floe, pyiceberg_catalog, duck, "iso.e", expected)
+
+
+@pytest.mark.parametrize("mode", ["copy-on-write", "merge-on-read"])
+def test_spark_reads_floe_deletes_like_pyiceberg(floe, tmp_path, warehouse, spark,
+                                                 pyiceberg_catalog, mode):
+    from servers.spark import as_multiset, spark_catalog, spark_multiset
+
+    rows = create(floe, tmp_path, "sp.t", True, mode, batches=2)
+    floe.run("delete", "sp.t", "--where", "score > 12 or region = 'ap'")
+    expected = [r for r in rows if not (r["score"] > 12 or r["region"] == "ap")]
+    columns = ["id", "region", "score", "note"]
+    cat = spark_catalog(spark, warehouse)
+    assert spark_multiset(spark, f"{cat}.sp.t", columns) == as_multiset(expected, columns)
+    got = pyiceberg_catalog.load_table("sp.t").scan().to_arrow().to_pylist()
+    assert as_multiset(got, columns) == as_multiset(expected, columns)
