@@ -49,6 +49,7 @@ using Action = std::function<arrow::Status()>;
 void AddNamespaceCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddDeleteCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddReportCommands(CLI::App& app, CliContext& ctx, Action* run);

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   AddNamespaceCommands(app, ctx, &run);
   AddTableCommands(app, ctx, &run);
   AddAppendCommand(app, ctx, &run);
+  AddDeleteCommand(app, ctx, &run);
   AddScanCommand(app, ctx, &run);
   AddIngestCommand(app, ctx, &run);
   AddReportCommands(app, ctx, &run);

@@ -1,8 +1,13 @@
 #include "floe/util/failpoint.h"
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
 
 namespace floe::util {
 namespace {
@@ -26,6 +31,22 @@ bool FailpointArmed(const char* name, std::string_view subject) {
   return spec.size() > point.size() && spec.substr(0, point.size()) == point &&
          spec[point.size()] == ':' &&
          subject.find(spec.substr(point.size() + 1)) != std::string_view::npos;
+}
+
+void PausePoint(const char* name) {
+  static const char* armed = std::getenv("FLOE_PAUSEPOINT");
+  if (armed == nullptr) return;
+  const std::string spec(armed);
+  const std::string point(name);
+  if (spec.size() <= point.size() + 1 || spec.compare(0, point.size(), point) != 0 ||
+      spec[point.size()] != ':') {
+    return;
+  }
+  const std::string path = spec.substr(point.size() + 1);
+  if (FILE* f = std::fopen((path + ".waiting").c_str(), "w")) std::fclose(f);
+  for (int i = 0; i < 6000 && !std::filesystem::exists(path); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace floe::util

@@ -13,4 +13,9 @@ void Failpoint(const char* name);
 /// location, say), so a test can aim at one input.
 bool FailpointArmed(const char* name, std::string_view subject);
 
+/// Interleaving hook for tests of concurrent writers: when FLOE_PAUSEPOINT is `name:PATH`, the
+/// process creates PATH.waiting and waits (up to a minute) until PATH exists, so that a test
+/// can commit another change at exactly this point. Costs one cached lookup.
+void PausePoint(const char* name);
+
 }  // namespace floe::util

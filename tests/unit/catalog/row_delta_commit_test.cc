@@ -115,12 +115,12 @@ TEST_F(RowDeltaCommitTest, DeleteFilesGoToDeleteManifestsAndAreCounted) {
   }
   EXPECT_EQ(delete_manifests, 1);
 
-  // Removing the data file and its deletes together: an overwrite that brings totals to 0.
+  // Removing the data file and its deletes together brings the totals to 0.
   RowDelta cleanup(Load());
   cleanup.RemoveRows(a).RemoveDeletes(PositionDeletes(a, 3));
   auto cleaned = cleanup.Commit();
   ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
-  EXPECT_EQ(cleaned->summary.at("operation"), "overwrite");
+  EXPECT_EQ(cleaned->summary.at("operation"), "delete");  // files removed, nothing added
   EXPECT_EQ(cleaned->summary.at("removed-delete-files"), "1");
   EXPECT_EQ(cleaned->summary.at("removed-position-delete-files"), "1");
   EXPECT_EQ(cleaned->summary.at("removed-position-deletes"), "3");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "floe/iceberg/data/delete_filter.h"
 #include "floe/iceberg/data/position_set.h"
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/metadata/table_metadata.h"
@@ -20,10 +21,7 @@ namespace floe::iceberg {
 
 class DataWriter;
 
-/// Field ids and names of the position delete file columns (spec: "Position Delete Files";
-/// Java's MetadataColumns.DELETE_FILE_PATH / DELETE_FILE_POS).
-inline constexpr int32_t kDeleteFilePathFieldId = 2147483546;
-inline constexpr int32_t kDeleteFilePosFieldId = 2147483545;
+/// Names of the position delete file columns (their ids are in delete_filter.h).
 inline constexpr const char* kDeleteFilePathName = "file_path";
 inline constexpr const char* kDeleteFilePosName = "pos";
 

@@ -1,5 +1,6 @@
 #include "floe/iceberg/update/conflict_validation.h"
 
+#include "floe/iceberg/data/delete_filter.h"
 #include "floe/iceberg/errors.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_list.h"
@@ -201,11 +202,20 @@ bool DeleteMayApply(const DataFile& delete_file, const DataFile& data_file,
     return false;
   }
   // file_path bounds (single-value serialization of a string: its UTF-8 bytes).
-  auto lower = delete_file.lower_bounds.find(2147483546);
-  auto upper = delete_file.upper_bounds.find(2147483546);
+  auto lower = delete_file.lower_bounds.find(kDeleteFilePathFieldId);
+  auto upper = delete_file.upper_bounds.find(kDeleteFilePathFieldId);
   if (lower != delete_file.lower_bounds.end() && data_file.file_path < lower->second) return false;
   if (upper != delete_file.upper_bounds.end() && data_file.file_path > upper->second) return false;
   return true;
+}
+
+bool DeleteFileOnlyFor(const DataFile& delete_file, const std::string& data_file_path) {
+  if (delete_file.content != DataFileContent::kPositionDeletes) return false;
+  if (delete_file.referenced_data_file) return *delete_file.referenced_data_file == data_file_path;
+  auto lower = delete_file.lower_bounds.find(kDeleteFilePathFieldId);
+  auto upper = delete_file.upper_bounds.find(kDeleteFilePathFieldId);
+  return lower != delete_file.lower_bounds.end() && upper != delete_file.upper_bounds.end() &&
+         lower->second == data_file_path && upper->second == data_file_path;
 }
 
 }  // namespace floe::iceberg

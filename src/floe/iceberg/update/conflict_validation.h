@@ -86,4 +86,9 @@ class ConflictValidator {
 bool DeleteMayApply(const DataFile& delete_file, const DataFile& data_file,
                     const TableMetadata& metadata);
 
+/// Whether a delete file applies to the data file at `data_file_path` alone, so that it goes
+/// when that file goes: a DV or position delete file naming just it (by referenced_data_file,
+/// or by file_path bounds that are both its path, as Java's ContentFileUtil reads them).
+bool DeleteFileOnlyFor(const DataFile& delete_file, const std::string& data_file_path);
+
 }  // namespace floe::iceberg

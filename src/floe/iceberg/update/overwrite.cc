@@ -7,7 +7,10 @@
 #include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
+#include "floe/iceberg/table/delete_file_index.h"
+#include "floe/iceberg/table/file_scan_task_reader.h"
 #include "floe/iceberg/update/append_data.h"
+#include "floe/iceberg/update/conflict_validation.h"
 
 namespace floe::iceberg {
 namespace {
@@ -20,16 +23,25 @@ struct FileDecision {
   std::shared_ptr<arrow::Table> remaining;  ///< rows to keep when rewriting
 };
 
-// Reads the file and splits it by the filter: rows where the filter is true are removed, rows
-// where it is false or unknown (null) stay.
-arrow::Result<FileDecision> Decide(io::FileIO& io, const DataFile& file, const Schema& schema,
+// Reads the file with its delete files applied and splits it by the filter: rows where the
+// filter is true are removed, rows where it is false or unknown (null) stay.
+arrow::Result<FileDecision> Decide(const std::shared_ptr<io::FileIO>& io, const TableMetadata& md,
+                                   const FileScanTask& task,
+                                   const std::shared_ptr<const Schema>& schema,
                                    const ExprPtr& bound) {
-  ARROW_ASSIGN_OR_RAISE(auto batches, ReadDataFile(io, file, schema));
+  TaskReadOptions options;
+  ARROW_ASSIGN_OR_RAISE(options.data, DataReadOptionsFromProperties(md.properties));
+  options.apply_residual = false;
+  options.residual_schema = schema;
+  ARROW_ASSIGN_OR_RAISE(auto reader, ReadTask(io, md, task, schema, options));
   std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
   int64_t removed = 0, total = 0;
-  for (const auto& batch : batches) {
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    ARROW_RETURN_NOT_OK(reader->ReadNext(&batch));
+    if (batch == nullptr) break;
     total += batch->num_rows();
-    ARROW_ASSIGN_OR_RAISE(auto matches, FilterMask(bound, schema, *batch));
+    ARROW_ASSIGN_OR_RAISE(auto matches, FilterMask(bound, *schema, *batch));
     // The mask is never null: rows where the filter is unknown are kept.
     ARROW_ASSIGN_OR_RAISE(auto keep_mask, arrow::compute::Invert(matches));
     ARROW_ASSIGN_OR_RAISE(auto keep, arrow::compute::Filter(batch, keep_mask));
@@ -63,11 +75,19 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
   ARROW_ASSIGN_OR_RAISE(auto bound, Bind(filter_, *schema));
   bound = RewriteNot(bound);
   ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
-  ARROW_RETURN_NOT_OK(CheckNoDeleteFiles(table_->identifier(), manifests));
+  // Rows are read with their deletes applied; a removed or rewritten file's deletes that name
+  // only it are removed with it.
+  ARROW_ASSIGN_OR_RAISE(auto deletes, DeleteFileIndex::Build(io, base, manifests, schema, bound));
+  std::vector<ManifestFile> delete_manifests;
+  std::set<std::string> dangling;
   ManifestGroup group(io, base, schema, bound);
   std::vector<DataFile> rewritten;
 
   for (const auto& manifest : manifests) {
+    if (manifest.content == ManifestContent::kDeletes) {
+      delete_manifests.push_back(manifest);
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(PlannedManifest planned, group.Plan(manifest));
     if (planned.skipped) {
       plan.manifests.push_back(manifest);
@@ -81,8 +101,19 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
       const ManifestEntry& entry = planned.entries[i];
       Fate fate = Fate::kKeep;
       if (planned.matches[i]) {
-        ARROW_ASSIGN_OR_RAISE(auto decision, Decide(io, entry.data_file, *schema, bound));
+        FileScanTask task;
+        task.file = entry.data_file;
+        task.data_sequence_number = entry.sequence_number.value_or(0);
+        task.deletes = deletes.ForDataFile(task.data_sequence_number, entry.data_file);
+        ARROW_ASSIGN_OR_RAISE(auto decision, Decide(table_->io(), base, task, schema, bound));
         fate = decision.fate;
+        if (fate != Fate::kKeep) {
+          for (const auto& d : task.deletes) {
+            if (DeleteFileOnlyFor(d.file, entry.data_file.file_path)) {
+              dangling.insert(d.file.file_path);
+            }
+          }
+        }
         if (fate == Fate::kRewrite) {
           ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table_, *decision.remaining));
           for (auto& f : files) {
@@ -114,6 +145,10 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
     plan.attempt_files.push_back(rewritten_manifest.manifest_path);
     plan.manifests.push_back(std::move(rewritten_manifest));
   }
+
+  ARROW_ASSIGN_OR_RAISE(auto kept_deletes,
+                        RemoveFiles(base, snapshot_id, delete_manifests, dangling, plan, nullptr));
+  plan.manifests.insert(plan.manifests.end(), kept_deletes.begin(), kept_deletes.end());
 
   if (!rewritten.empty()) {
     ARROW_ASSIGN_OR_RAISE(auto written, WriteAddedManifests(base, snapshot_id, rewritten));

@@ -10,8 +10,10 @@ namespace floe::iceberg {
 
 /// Replaces the rows that match a row filter with new data files, copy-on-write (operation
 /// "overwrite"): files whose rows all match are removed, files where some rows match are
-/// rewritten without them, files that cannot match stay. On a commit conflict the plan is made
-/// again against the new table, so rows appended meanwhile are filtered too.
+/// rewritten without them, files that cannot match stay. Rows are read with their delete files
+/// applied, and a removed or rewritten file's delete files that name only it are removed in
+/// the same commit. On a commit conflict the plan is made again against the new table, so
+/// rows appended meanwhile are filtered too.
 class Overwrite final : public SnapshotProducer {
  public:
   /// `filter` is unbound (by column name); Expression::True() replaces the whole table.

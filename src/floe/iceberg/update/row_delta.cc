@@ -57,6 +57,8 @@ const char* RowDelta::operation() const {
   const bool adds_deletes = !added_deletes_.empty();
   if (adds_data && !adds_deletes && removed_data_.empty()) return operation::kAppend;
   if (adds_deletes && !adds_data) return operation::kDelete;
+  // Only removing data files deletes their rows (Java's DeleteFiles).
+  if (!adds_data && !adds_deletes && !removed_data_.empty()) return operation::kDelete;
   return operation::kOverwrite;
 }
 

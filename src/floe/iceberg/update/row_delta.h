@@ -17,7 +17,8 @@ namespace floe::iceberg {
 /// merge, or a copy-on-write one (which removes the files it rewrote).
 ///
 /// Its operation is "append" when it only adds data files, "delete" when it adds delete files
-/// and no data files, and "overwrite" otherwise (as Java).
+/// and no data files (as Java's BaseRowDelta) or only removes data files (as Java's
+/// DeleteFiles), and "overwrite" otherwise.
 ///
 /// At every commit attempt it plans against the table as it is then, and validates the
 /// snapshots committed since ValidateFromSnapshot (the snapshot the change read) with the

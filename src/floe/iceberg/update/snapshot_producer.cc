@@ -321,18 +321,4 @@ arrow::Result<Snapshot> SnapshotProducer::Commit() {
   return *head;
 }
 
-arrow::Status CheckNoDeleteFiles(const TableIdentifier& id,
-                                 const std::vector<ManifestFile>& manifests) {
-  for (const auto& m : manifests) {
-    if (m.content == ManifestContent::kDeletes &&
-        (m.added_files_count > 0 || m.existing_files_count > 0)) {
-      return arrow::Status::Invalid(
-          "table ", id.ToString(), " has row-level delete files (manifest ", m.manifest_path,
-          "); floe cannot apply delete files yet, so it refuses to read or rewrite this table "
-          "rather than return deleted rows");
-    }
-  }
-  return arrow::Status::OK();
-}
-
 }  // namespace floe::iceberg

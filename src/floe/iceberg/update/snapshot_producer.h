@@ -142,9 +142,4 @@ class SnapshotProducer : public PendingUpdate {
   std::optional<Snapshot> planned_;
 };
 
-/// Fails clearly when the table's current snapshot holds delete files, which floe cannot yet
-/// apply: reading or rewriting such a table without them would return deleted rows.
-arrow::Status CheckNoDeleteFiles(const TableIdentifier& id,
-                                 const std::vector<ManifestFile>& manifests);
-
 }  // namespace floe::iceberg
