@@ -54,7 +54,7 @@ demo: build
 # generated 1 GB corpus; writes bench/results/<date>-<host>.md and .json (see bench/README.md).
 # BENCH_ARGS passes options to bench/run_bench.py (e.g. BENCH_ARGS='--skip-ray --runs 1').
 bench: build
-	$(PY) -m pip install -q --cache-dir .cache/pip -r bench/requirements.txt
+	$(PY) -m pip install -q --cache-dir $${XDG_CACHE_HOME:-$$HOME/.cache}/floe/pip -r bench/requirements.txt
 	$(PY) bench/run_bench.py --floe $(abspath $(FLOE)) \
 	  --parse-bound $(abspath $(BUILD))/bench/parse_bound $(BENCH_ARGS)
 

@@ -4,7 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="$root/.cache"
-mkdir -p "$cache/apt/partial" "$cache/pip"
+# pip's cache is per user, not per clone: a second clone on this machine reuses the wheels (pyspark
+# alone is a 434 MB download, built into a wheel once).
+pip_cache="${XDG_CACHE_HOME:-$HOME/.cache}/floe/pip"
+mkdir -p "$cache/apt/partial" "$pip_cache"
 
 apt_packages=(
   build-essential cmake ninja-build pkg-config python3-venv time ccache
@@ -32,8 +35,8 @@ venv="$root/.venv"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$root/requirements-dev.txt" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  "$venv/bin/pip" install -q --cache-dir "$cache/pip" --upgrade pip
-  "$venv/bin/pip" install -q --cache-dir "$cache/pip" -r "$root/requirements-dev.txt"
+  "$venv/bin/pip" install -q --cache-dir "$pip_cache" --upgrade pip
+  "$venv/bin/pip" install -q --cache-dir "$pip_cache" -r "$root/requirements-dev.txt"
   "$venv/bin/python" -c "import pyarrow; pyarrow.create_library_symlinks()"
   echo "$want" >"$stamp"
 fi

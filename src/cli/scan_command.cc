@@ -48,13 +48,16 @@ void PrintPlanStats(const CliContext& ctx, const iceberg::TableScan::PlanStats& 
                           {"manifests_skipped", stats.manifests_skipped},
                           {"files_total", stats.files_total},
                           {"files_skipped", stats.files_skipped},
+                          {"delete_files", stats.delete_files},
+                          {"delete_files_applied", stats.delete_files_applied},
                           {"rows", rows}};
     std::cerr << doc.dump() << "\n";
     return;
   }
   std::cerr << "manifests: " << stats.manifests_total << " total, " << stats.manifests_skipped
             << " skipped; data files in the rest: " << stats.files_total << " total, "
-            << stats.files_skipped << " skipped; rows: " << rows << "\n";
+            << stats.files_skipped << " skipped; delete files: " << stats.delete_files
+            << " total, " << stats.delete_files_applied << " applied; rows: " << rows << "\n";
 }
 
 arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
@@ -82,10 +85,11 @@ arrow::Status RunScan(CliContext& ctx, const ScanArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto scan, iceberg::TableScan::Make(*table, std::move(options)));
-  ARROW_ASSIGN_OR_RAISE(auto rows, scan.ToArrowTable());
   ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
-  ARROW_RETURN_NOT_OK(WriteTable(*rows, *format, args.output, storage));
-  if (args.stats) PrintPlanStats(ctx, scan.plan_stats(), rows->num_rows());
+  // Batches go to the output as they are read: memory stays bounded whatever the table's size.
+  ARROW_ASSIGN_OR_RAISE(auto rows, scan.ToRecordBatchReader());
+  ARROW_ASSIGN_OR_RAISE(int64_t written, WriteBatches(*rows, *format, args.output, storage));
+  if (args.stats) PrintPlanStats(ctx, scan.plan_stats(), written);
   return arrow::Status::OK();
 }
 

@@ -97,11 +97,10 @@ class TextSink {
   std::string buffer_;
 };
 
-// Calls `fn(batch, writers)` for each run of rows that all columns hold in one chunk, with
-// one cell writer per column made once for the run.
+// Calls `fn(batch, writers)` for each batch as it comes, with one cell writer per column made
+// once for the batch.
 template <typename Fn>
-arrow::Status ForEachBatch(const arrow::Table& table, Fn&& fn) {
-  arrow::TableBatchReader reader(table);
+arrow::Status ForEachBatch(arrow::RecordBatchReader& reader, Fn&& fn) {
   std::shared_ptr<arrow::RecordBatch> batch;
   while (true) {
     ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
@@ -186,8 +185,10 @@ void AppendPadded(std::string_view cell, int32_t width, int32_t column_width, bo
   if (!right && !last) out->append(column_width - width, ' ');
 }
 
-arrow::Status WriteAlignedTable(const arrow::Table& table, TextSink* sink) {
-  const int num_columns = table.num_columns();
+arrow::Status WriteAlignedTable(arrow::RecordBatchReader& table, TextSink* sink,
+                                int64_t* rows_written) {
+  const int num_columns = table.schema()->num_fields();
+  int64_t num_rows = 0;
   std::vector<DisplayColumn> columns(num_columns);
   std::vector<DisplayColumn> header(num_columns);
   std::string scratch;
@@ -198,6 +199,7 @@ arrow::Status WriteAlignedTable(const arrow::Table& table, TextSink* sink) {
   ARROW_RETURN_NOT_OK(ForEachBatch(
       table, [&](const arrow::RecordBatch& batch,
                  const std::vector<std::unique_ptr<CellWriter>>& writers) {
+        num_rows += batch.num_rows();
         for (int c = 0; c < num_columns; ++c) {
           const CellWriter& writer = *writers[c];
           DisplayColumn& column = columns[c];
@@ -215,8 +217,8 @@ arrow::Status WriteAlignedTable(const arrow::Table& table, TextSink* sink) {
         return arrow::Status::OK();
       }));
 
+  *rows_written = num_rows;
   std::string* out = sink->buffer();
-  const int64_t num_rows = table.num_rows();
   for (int c = 0; c < num_columns; ++c) {
     if (c > 0) out->append("  ");
     AppendPadded(header[c].Cell(0), header[c].widths[0], columns[c].max_width,
@@ -263,9 +265,9 @@ void AppendCsvField(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-arrow::Status WriteCsv(const arrow::Table& table, TextSink* sink) {
+arrow::Status WriteCsv(arrow::RecordBatchReader& table, TextSink* sink, int64_t* rows_written) {
   std::string* out = sink->buffer();
-  const int num_columns = table.num_columns();
+  const int num_columns = table.schema()->num_fields();
   for (int c = 0; c < num_columns; ++c) {
     if (c > 0) out->push_back(',');
     AppendCsvField(table.schema()->field(c)->name(), out);
@@ -290,15 +292,17 @@ arrow::Status WriteCsv(const arrow::Table& table, TextSink* sink) {
       out->push_back('\n');
       ARROW_RETURN_NOT_OK(sink->MaybeFlush());
     }
+    *rows_written += batch.num_rows();
     return arrow::Status::OK();
   });
 }
 
 // ---- jsonl ----
 
-arrow::Status WriteJsonLines(const arrow::Table& table, TextSink* sink) {
+arrow::Status WriteJsonLines(arrow::RecordBatchReader& table, TextSink* sink,
+                             int64_t* rows_written) {
   std::string* out = sink->buffer();
-  const int num_columns = table.num_columns();
+  const int num_columns = table.schema()->num_fields();
   std::vector<std::string> keys(num_columns);
   for (int c = 0; c < num_columns; ++c) {
     AppendJsonString(table.schema()->field(c)->name(), &keys[c]);
@@ -321,37 +325,44 @@ arrow::Status WriteJsonLines(const arrow::Table& table, TextSink* sink) {
       out->append("}\n");
       ARROW_RETURN_NOT_OK(sink->MaybeFlush());
     }
+    *rows_written += batch.num_rows();
     return arrow::Status::OK();
   });
 }
 
 // ---- parquet ----
 
-arrow::Status WriteParquet(const arrow::Table& table, const std::string& path,
-                           const io::FileIOProperties& properties) {
+arrow::Status WriteParquet(arrow::RecordBatchReader& reader, const std::string& path,
+                           const io::FileIOProperties& properties, int64_t* rows_written) {
   ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
   pq::ParquetWriteOptions options;
   options.compression = "zstd";
   ARROW_ASSIGN_OR_RAISE(auto writer,
-                        pq::ParquetFileWriter::Open(*io, path, table.schema(), options));
-  arrow::TableBatchReader reader(table);
+                        pq::ParquetFileWriter::Open(*io, path, reader.schema(), options));
   std::shared_ptr<arrow::RecordBatch> batch;
   while (true) {
     ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
     if (batch == nullptr) break;
     ARROW_RETURN_NOT_OK(writer->Write(*batch));
+    *rows_written += batch->num_rows();
   }
   return writer->Close().status();
 }
 
 // ---- arrow ----
 
-arrow::Status WriteArrowFile(const arrow::Table& table, const std::string& path,
-                             const io::FileIOProperties& properties) {
+arrow::Status WriteArrowFile(arrow::RecordBatchReader& reader, const std::string& path,
+                             const io::FileIOProperties& properties, int64_t* rows_written) {
   ARROW_ASSIGN_OR_RAISE(auto io, io::MakeFileIO(path, properties));
   ARROW_ASSIGN_OR_RAISE(auto out, io->OpenOutput(path));
-  ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeFileWriter(out, table.schema()));
-  ARROW_RETURN_NOT_OK(writer->WriteTable(table));
+  ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeFileWriter(out, reader.schema()));
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (batch == nullptr) break;
+    ARROW_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
+    *rows_written += batch->num_rows();
+  }
   ARROW_RETURN_NOT_OK(writer->Close());
   return out->Close();
 }
@@ -373,41 +384,53 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name) {
 
 arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path,
                          const io::FileIOProperties& properties) {
+  arrow::TableBatchReader reader(table);
+  return WriteBatches(reader, format, path, properties).status();
+}
+
+arrow::Result<int64_t> WriteBatches(arrow::RecordBatchReader& rows, OutputFormat format,
+                                    const std::string& path,
+                                    const io::FileIOProperties& properties) {
+  int64_t written = 0;
   if (format == OutputFormat::kParquet) {
     if (IsStdout(path)) {
       return arrow::Status::Invalid("parquet output needs a file (--output FILE), not stdout");
     }
-    return WriteParquet(table, path, properties);
+    ARROW_RETURN_NOT_OK(WriteParquet(rows, path, properties, &written));
+    return written;
   }
   if (format == OutputFormat::kArrow) {
     if (IsStdout(path)) {
       return arrow::Status::Invalid("arrow output needs a file (--output FILE), not stdout");
     }
-    return WriteArrowFile(table, path, properties);
+    ARROW_RETURN_NOT_OK(WriteArrowFile(rows, path, properties, &written));
+    return written;
   }
   ARROW_ASSIGN_OR_RAISE(auto sink, TextSink::Open(path, properties));
   switch (format) {
     case OutputFormat::kTable:
-      ARROW_RETURN_NOT_OK(WriteAlignedTable(table, sink.get()));
+      ARROW_RETURN_NOT_OK(WriteAlignedTable(rows, sink.get(), &written));
       break;
     case OutputFormat::kCsv:
-      ARROW_RETURN_NOT_OK(WriteCsv(table, sink.get()));
+      ARROW_RETURN_NOT_OK(WriteCsv(rows, sink.get(), &written));
       break;
     case OutputFormat::kJsonl:
-      ARROW_RETURN_NOT_OK(WriteJsonLines(table, sink.get()));
+      ARROW_RETURN_NOT_OK(WriteJsonLines(rows, sink.get(), &written));
       break;
     case OutputFormat::kParquet:
     case OutputFormat::kArrow:
       break;
   }
-  return sink->Close();
+  ARROW_RETURN_NOT_OK(sink->Close());
+  return written;
 }
 
 arrow::Result<nlohmann::json> TableToJson(const arrow::Table& table) {
   nlohmann::json rows = nlohmann::json::array();
   std::string cell;
+  arrow::TableBatchReader reader(table);
   ARROW_RETURN_NOT_OK(
-      ForEachBatch(table, [&](const arrow::RecordBatch& batch,
+      ForEachBatch(reader, [&](const arrow::RecordBatch& batch,
                               const std::vector<std::unique_ptr<CellWriter>>& writers) {
         for (int64_t row = 0; row < batch.num_rows(); ++row) {
           nlohmann::json object = nlohmann::json::object();

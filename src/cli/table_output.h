@@ -37,6 +37,14 @@ arrow::Result<OutputFormat> ParseOutputFormat(const std::string& name);
 arrow::Status WriteTable(const arrow::Table& table, OutputFormat format, const std::string& path,
                          const io::FileIOProperties& properties = {});
 
+/// The same for rows that arrive as batches, each written out as it comes so that memory
+/// stays bounded by a batch and the output buffer — except the table format, which needs
+/// every cell's width before printing the first row and so keeps all cells' text. Returns the
+/// number of rows written.
+arrow::Result<int64_t> WriteBatches(arrow::RecordBatchReader& rows, OutputFormat format,
+                                    const std::string& path,
+                                    const io::FileIOProperties& properties = {});
+
 /// The rows as a JSON array of objects keyed by column name (printed in key order, as
 /// nlohmann::json keeps objects), cells as CellToJson gives them: the jsonl format's objects.
 arrow::Result<nlohmann::json> TableToJson(const arrow::Table& table);

@@ -136,3 +136,20 @@ def rest_proxy(rest_server):
     proxy = RestProxy(rest_server.port)
     yield proxy
     proxy.close()
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """A local Spark 4 session with Iceberg's runtime (servers/spark.py), started by the first
+    test that asks for it and stopped at the end of the run. Register a warehouse with
+    `servers.spark.spark_catalog(spark, warehouse)`. When Spark cannot start, its tests fail
+    with the reason: they are never skipped."""
+    from servers.spark import start_spark
+
+    try:
+        session = start_spark(tmp_path_factory.mktemp("spark"))
+    except Exception as e:  # noqa: BLE001 — any failure to start is reported the same way
+        pytest.fail(f"Spark could not start ({type(e).__name__}: {e}); scripts/setup.sh installs "
+                    "pyspark and Java 17, and the jars come from Maven Central", pytrace=False)
+    yield session
+    session.stop()

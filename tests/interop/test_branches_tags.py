@@ -6,6 +6,8 @@ import json
 import pyarrow as pa
 import pytest
 
+from servers.spark import spark_catalog
+
 
 def _write_jsonl(path, ids):
     path.write_text("".join(json.dumps({"id": i, "tag": f"r{i}"}) + "\n" for i in ids))
@@ -133,3 +135,24 @@ def test_refs_pyiceberg_makes_read_the_same_in_floe_which_keeps_writing(
     table = pyiceberg_catalog.load_table("py.t")
     assert _ids(table.scan().to_arrow()) == [1, 2, 8]
     assert table.current_snapshot().parent_snapshot_id == first
+
+
+def test_spark_reads_the_refs_floe_makes(floe, refs_table, warehouse, spark, pyiceberg_catalog):
+    cat = spark_catalog(spark, warehouse)
+    t = f"{cat}.{refs_table}"
+    spark.sql(f"REFRESH TABLE {t}")
+    refs = {r["name"]: (r["type"], r["snapshot_id"], r["max_reference_age_in_ms"],
+                        r["min_snapshots_to_keep"], r["max_snapshot_age_in_ms"])
+            for r in spark.sql(f"SELECT * FROM {t}.refs").collect()}
+    table = pyiceberg_catalog.load_table(refs_table)
+    assert refs == {
+        name: (str(ref.snapshot_ref_type).upper(), ref.snapshot_id, ref.max_ref_age_ms,
+               ref.min_snapshots_to_keep, ref.max_snapshot_age_ms)
+        for name, ref in table.refs().items()}
+    expected = {"main": [1, 2, 5, 6], "v1": [1, 2], "audit": [1, 2, 3, 4]}
+    for ref, ids in expected.items():
+        got = spark.sql(f"SELECT id FROM {t} VERSION AS OF '{ref}'").collect()
+        assert sorted(r["id"] for r in got) == ids, ref
+    assert sorted(r["id"] for r in spark.sql(f"SELECT id FROM {t}.branch_audit").collect()) == [
+        1, 2, 3, 4]
+    assert sorted(r["id"] for r in spark.sql(f"SELECT id FROM {t}").collect()) == [1, 2, 5, 6]

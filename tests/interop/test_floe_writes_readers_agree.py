@@ -11,6 +11,7 @@ from pyiceberg.types import LongType
 
 from metadata_tables_expect import assert_metadata_tables_agree
 from scan_plan_expect import column_bounds, expected_plan, floe_scan_with_stats, partition_values
+from servers.spark import as_multiset, spark_catalog, spark_multiset
 
 SCHEMA = ("id long not null, ts timestamptz, level string, app string, amount double, "
           "day date, price decimal(10, 2)")
@@ -220,3 +221,22 @@ def test_overwrite_by_filter_reads_identically(floe, events, tmp_path, pyiceberg
     # The snapshot before the overwrite is still readable.
     before = floe.json("table", "snapshots", "logs.events")[-2]["snapshot_id"]
     assert len(floe.scan_rows("logs.events", "--snapshot", before, "--select", "id")) == 750
+
+
+def test_spark_reads_the_partitioned_table_and_its_metadata(floe, events, warehouse, spark,
+                                                            pyiceberg_catalog):
+    cat = spark_catalog(spark, warehouse)
+    rows = [r for batch in events for r in batch]
+    columns = list(rows[0])
+    assert spark_multiset(spark, f"{cat}.logs.events", columns) == as_multiset(rows, columns)
+    assert spark_multiset(spark, f"{cat}.logs.events", columns, where="id = 42") == as_multiset(
+        [r for r in rows if r["id"] == 42], columns)
+    table = pyiceberg_catalog.load_table("logs.events")
+    snapshots = spark.sql(f"SELECT snapshot_id, operation, summary FROM {cat}.logs.events.snapshots "
+                          "ORDER BY committed_at").collect()
+    assert [(s["snapshot_id"], s["operation"], s["summary"]["added-records"]) for s in snapshots] \
+        == [(s.snapshot_id, s.summary.operation.value, s.summary["added-records"])
+            for s in table.snapshots()]
+    files = spark.sql(f"SELECT file_path, record_count FROM {cat}.logs.events.files").collect()
+    assert sorted((f["file_path"], f["record_count"]) for f in files) == sorted(
+        (f["file_path"], f["record_count"]) for f in table.inspect.files().to_pylist())

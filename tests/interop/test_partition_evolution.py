@@ -2,6 +2,7 @@
 reader sees every row; scans prune the files of each spec by that spec; a sort order floe sets
 is the table's order for PyIceberg and every later data file is sorted by it; a table PyIceberg
 evolved is read and appended to by floe."""
+import collections
 import datetime as dt
 import json
 import random
@@ -16,6 +17,7 @@ from pyiceberg.transforms import BucketTransform, DayTransform, IdentityTransfor
 from pyiceberg.types import LongType, NestedField, StringType, TimestamptzType
 
 from scan_plan_expect import floe_scan_with_stats
+from servers.spark import as_multiset, spark_catalog, spark_multiset
 
 SCHEMA = "id long not null, ts timestamptz, level string"
 LEVELS = ["INFO", "WARN", "ERROR"]
@@ -301,3 +303,24 @@ def test_evolving_back_to_an_earlier_spec_makes_it_the_default_again(floe, evolv
     table = pyiceberg_catalog.load_table("ev.t")
     assert {spec_id for spec_id, _, path, _ in live_files(table)
             if min(r["id"] for r in pq.read_table(path_of(path)).to_pylist()) >= 800} == {2}
+
+
+def test_spark_reads_every_spec_and_prunes_by_each(floe, evolved, warehouse, spark,
+                                                    pyiceberg_catalog):
+    cat = spark_catalog(spark, warehouse)
+    rows = [r for b in evolved for r in b]
+    columns = ["id", "ts", "level"]
+    assert spark_multiset(spark, f"{cat}.ev.t", columns) == as_multiset(rows, columns)
+    # A filter on the day and one on the id, across the three specs' files.
+    day3 = [r for r in rows if r["ts"] is not None
+            and START + dt.timedelta(days=3) <= r["ts"] < START + dt.timedelta(days=4)]
+    assert spark_multiset(spark, f"{cat}.ev.t", columns,
+                          where="ts >= TIMESTAMP '2025-07-04 00:00:00' AND "
+                                "ts < TIMESTAMP '2025-07-05 00:00:00'") == as_multiset(day3, columns)
+    assert spark_multiset(spark, f"{cat}.ev.t", columns, where="id = 500") == as_multiset(
+        [r for r in rows if r["id"] == 500], columns)
+    # Spark's files metadata table sees each file's spec as PyIceberg does.
+    spark_specs = collections.Counter(
+        r["spec_id"] for r in spark.sql(f"SELECT spec_id FROM {cat}.ev.t.files").collect())
+    table = pyiceberg_catalog.load_table("ev.t")
+    assert spark_specs == collections.Counter(spec for spec, _, _, _ in live_files(table))

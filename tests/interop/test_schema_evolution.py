@@ -11,6 +11,8 @@ from pyiceberg.schema import Schema
 from pyiceberg.types import (DecimalType, DoubleType, FloatType, IntegerType, LongType,
                              NestedField, StringType, StructType)
 
+from servers.spark import as_multiset, spark_catalog, spark_multiset
+
 BASE_SCHEMA = ("id long not null, name string, n int, score float, price decimal(9, 2), "
                "loc struct<lat: double, lon: double>")
 
@@ -101,6 +103,26 @@ def check_readers(floe, pyiceberg_catalog, duck, table_name, expected):
 
 def test_floe_evolved_table_reads_identically_in_pyiceberg_and_duckdb(
         floe, pyiceberg_catalog, duck, tmp_path):
+    evolve_with_floe(floe, pyiceberg_catalog, tmp_path,
+                     lambda expected: check_readers(floe, pyiceberg_catalog, duck, "ev.t", expected))
+
+
+def test_spark_reads_the_floe_evolved_table_at_every_step(floe, pyiceberg_catalog, tmp_path,
+                                                          warehouse, spark):
+    cat = spark_catalog(spark, warehouse)
+
+    def check(expected):
+        got = spark_multiset(spark, f"{cat}.ev.t", expected.columns)
+        assert spark.table(f"{cat}.ev.t").columns == expected.columns
+        assert got == as_multiset(expected.rows, expected.columns)
+        return pyiceberg_catalog.load_table("ev.t")
+
+    evolve_with_floe(floe, pyiceberg_catalog, tmp_path, check)
+
+
+def evolve_with_floe(floe, pyiceberg_catalog, tmp_path, check):
+    """ev.t evolved by `floe table alter` step by step, with rows appended after each step and
+    `check(expected)` (returning the PyIceberg table) run on them."""
     floe.run("namespace", "create", "ev")
     floe.run("table", "create", "ev.t", "--schema", BASE_SCHEMA)
     # The same evolution done by PyIceberg on a twin table: its schema is the expected one.
@@ -111,7 +133,7 @@ def test_floe_evolved_table_reads_identically_in_pyiceberg_and_duckdb(
     def step(rows, name):
         append_jsonl(floe, tmp_path, "ev.t", rows, name)
         expected.append(rows)
-        table = check_readers(floe, pyiceberg_catalog, duck, "ev.t", expected)
+        table = check(expected)
         assert str(table.schema()) == str(twin.refresh().schema())
         assert table.schema().as_struct() == twin.schema().as_struct()
         assert table.schema().identifier_field_ids == twin.schema().identifier_field_ids

@@ -14,7 +14,6 @@ namespace (`unshare -rn`, loopback only) and a relay on 127.0.0.1 reaches into t
 nothing outside this machine's loopback can talk to it.
 """
 import ctypes
-import hashlib
 import os
 import pathlib
 import shutil
@@ -24,11 +23,11 @@ import threading
 import time
 import urllib.request
 
+from servers import jars
 from servers.net import free_port
 
 ICEBERG_VERSION = "1.10.0"
-MAVEN = "https://repo1.maven.org/maven2"
-CACHE = pathlib.Path.home() / ".cache" / "floe" / "jars" / f"iceberg-rest-fixture-{ICEBERG_VERSION}"
+CACHE_FOLDER = f"iceberg-rest-fixture-{ICEBERG_VERSION}"  # in ~/.cache/floe/jars
 
 # (group, artifact, version, classifier, sha1)
 JARS = [
@@ -81,37 +80,9 @@ AWS_BUNDLE = [
 SERVER_PORT = 8181  # inside the server's own network namespace; nothing else listens there
 
 
-def _jar_name(artifact, version, classifier):
-    return f"{artifact}-{version}{'-' + classifier if classifier else ''}.jar"
-
-
-def _sha1(path: pathlib.Path) -> str:
-    h = hashlib.sha1()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fetch_jars(with_aws: bool = False) -> list:
     """The server's classpath, downloading what the cache lacks (each jar checked by SHA-1)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for group, artifact, version, classifier, sha1 in JARS + (AWS_BUNDLE if with_aws else []):
-        name = _jar_name(artifact, version, classifier)
-        path = CACHE / name
-        if not path.exists() or _sha1(path) != sha1:
-            url = f"{MAVEN}/{group.replace('.', '/')}/{artifact}/{version}/{name}"
-            tmp = path.with_suffix(".part")
-            with urllib.request.urlopen(url, timeout=120) as response, open(tmp, "wb") as out:
-                shutil.copyfileobj(response, out)
-            got = _sha1(tmp)
-            if got != sha1:
-                tmp.unlink()
-                raise RuntimeError(f"{url}: SHA-1 {got}, expected {sha1}")
-            tmp.rename(path)
-        paths.append(path)
-    return paths
+    return jars.fetch_jars(CACHE_FOLDER, JARS + (AWS_BUNDLE if with_aws else []))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)

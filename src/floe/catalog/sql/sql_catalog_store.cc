@@ -37,6 +37,9 @@ Namespace NamespaceFromString(const std::string& text) {
 namespace {
 
 constexpr std::chrono::milliseconds kBusyTimeout{30000};
+// How long an open waits for other clients to let go of the file to switch it to WAL; a busy
+// file is used in its old mode rather than delaying every command.
+constexpr std::chrono::milliseconds kJournalSwitchWait{200};
 // The reserved property that marks a namespace created without properties (PyIceberg, Java).
 constexpr const char* kExistsKey = "exists";
 
@@ -208,6 +211,7 @@ arrow::Result<std::unique_ptr<SqlCatalogStore>> SqlCatalogStore::Open(
   impl->catalog_name = catalog_name;
   ARROW_ASSIGN_OR_RAISE(impl->conn, SqliteConnection::Open(db_path, kBusyTimeout));
   SqliteConnection* conn = impl->conn.get();
+  ARROW_RETURN_NOT_OK(conn->UseWriteAheadLog(kJournalSwitchWait).status());
 
   ARROW_ASSIGN_OR_RAISE(auto present,
                         conn->Query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "

@@ -61,11 +61,18 @@ struct PropertiesUpdateSummary {
 /// compare-and-swap, so exactly one of several racing commits on one table wins. One instance
 /// may be shared between threads (calls are serialized on its single connection).
 ///
-/// Journal mode: the file's journal mode is left as it is (PyIceberg creates files in the default
-/// rollback-journal mode). WAL is a persistent property of the file and needs shared memory
-/// between all clients, so switching to it would break clients that open the catalog over a
-/// network file system; catalog transactions are a few rows each, so the reader/writer
-/// overlap that WAL buys is not worth that.
+/// Journal mode: every open switches the file to write-ahead logging (WAL) unless it already uses
+/// it, so readers never block a commit and a commit never blocks readers. In the rollback journal
+/// PyIceberg creates files with, a client that keeps a read transaction open makes every other
+/// client's commit fail with "database is locked". (Iceberg 1.10's JdbcCatalog on sqlite-jdbc
+/// does, from the check that creates missing catalog tables at its start until its JVM exits;
+/// in WAL that connection keeps reading the file as of that moment, so Spark sharing the file
+/// sets jdbc.init-catalog-tables=false: see the README.) WAL is a persistent property of the file that PyIceberg
+/// (sqlite3) and Java (sqlite-jdbc) follow on their own; it keeps two files beside the catalog,
+/// <file>-wal and <file>-shm, and its shared memory needs every client on the same host (never a
+/// network file system, where SQLite's locks are unreliable in any mode). The switch needs the
+/// file to itself: when another client holds it, the open goes on in the old mode and a later
+/// open switches it.
 ///
 /// Schema: tables are created when absent with the same DDL as PyIceberg 0.12 (which adds the
 /// iceberg_type column of the Java "V1" layout). A file from an older writer without

@@ -29,18 +29,39 @@ arrow::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
-  return std::unique_ptr<SqliteConnection>(new SqliteConnection(db, path));
+  return std::unique_ptr<SqliteConnection>(new SqliteConnection(db, path, busy_timeout));
 }
 
 SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+
+arrow::Result<std::string> SqliteConnection::UseWriteAheadLog(std::chrono::milliseconds wait) {
+  ARROW_ASSIGN_OR_RAISE(auto mode, Query("PRAGMA journal_mode"));
+  journal_mode_ = !mode.empty() && mode[0][0].has_value() ? *mode[0][0] : "";
+  if (journal_mode_ == "wal") return journal_mode_;
+  sqlite3_busy_timeout(db_, static_cast<int>(wait.count()));
+  auto switched = Query("PRAGMA journal_mode=WAL");
+  sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
+  // A busy file (another client mid-transaction) stays in its mode until a later open.
+  if (switched.ok() && !switched->empty() && (*switched)[0][0].has_value()) {
+    journal_mode_ = *(*switched)[0][0];
+  }
+  return journal_mode_;
+}
 
 arrow::Status SqliteConnection::Error(int rc, const std::string& what) const {
   std::string why = sqlite3_errmsg(db_);
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    // In a rollback journal every open read transaction blocks a commit; WAL lets them overlap.
+    std::string hint =
+        journal_mode_.empty() || journal_mode_ == "wal"
+            ? ""
+            : "; the file is in '" + journal_mode_ +
+                  "' journal mode, where any client holding a read transaction blocks commits: "
+                  "close the other clients once so floe can switch it to WAL";
     return arrow::Status::IOError("catalog database ", path_, ": ", what,
                                   ": still locked by another connection after the busy timeout (",
-                                  why, ")");
+                                  why, ")", hint);
   }
   return arrow::Status::IOError("catalog database ", path_, ": ", what, ": ", why,
                                 " (sqlite code ", rc, ")");

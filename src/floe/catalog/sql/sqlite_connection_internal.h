@@ -39,15 +39,24 @@ class SqliteConnection {
   arrow::Result<std::vector<SqlRow>> Query(const std::string& sql,
                                            const std::vector<SqlParam>& params = {});
 
+  /// Switches the file to write-ahead logging (PRAGMA journal_mode=WAL) unless it already uses
+  /// it, waiting at most `wait` for other connections (the switch needs the file to itself).
+  /// Returns the journal mode the file is in afterwards ("wal", or the old mode when another
+  /// connection kept it busy); the busy timeout of Open applies again afterwards.
+  arrow::Result<std::string> UseWriteAheadLog(std::chrono::milliseconds wait);
+
   /// An error naming the database file, `what` was being done and SQLite's explanation.
   arrow::Status Error(int rc, const std::string& what) const;
 
  private:
-  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteConnection(sqlite3* db, std::string path, std::chrono::milliseconds busy_timeout)
+      : db_(db), path_(std::move(path)), busy_timeout_(busy_timeout) {}
   arrow::Result<std::vector<SqlRow>> Run(const std::string& sql,
                                          const std::vector<SqlParam>& params, int* changes);
   sqlite3* db_;
   std::string path_;
+  std::chrono::milliseconds busy_timeout_;
+  std::string journal_mode_;  // as last read; empty until UseWriteAheadLog
 };
 
 /// A transaction that rolls back unless committed. Immediate transactions take the write lock

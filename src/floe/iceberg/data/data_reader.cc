@@ -234,6 +234,13 @@ arrow::Result<DataReadOptions> DataReadOptionsFromProperties(
 
 DataFileReader::~DataFileReader() = default;
 
+bool DataFileReader::HasColumn(int32_t field_id) const {
+  for (const Column& column : columns_) {
+    if (column.field->id == field_id) return column.batch_index >= 0;
+  }
+  return false;
+}
+
 arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     io::FileIO& io, const std::string& location, std::shared_ptr<const Schema> projected,
     const DataReadOptions& options) {
@@ -279,17 +286,26 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     out->columns_.push_back(std::move(column));
   }
 
-  if (file_columns.empty()) {
-    // Nothing to read but the row count.
+  {
     const int groups = out->reader_->num_row_groups();
+    std::vector<int64_t> starts(groups + 1, 0);
     for (int g = 0; g < groups; ++g) {
-      bool wanted = options.row_groups.empty() ||
-                    std::find(options.row_groups.begin(), options.row_groups.end(), g) !=
-                        options.row_groups.end();
-      if (wanted) out->null_rows_left_ += out->reader_->row_group_num_rows(g);
+      starts[g + 1] = starts[g] + out->reader_->row_group_num_rows(g);
     }
-    return out;
+    std::vector<int> order = options.row_groups;
+    if (order.empty()) {
+      for (int g = 0; g < groups; ++g) order.push_back(g);
+    }
+    for (int g : order) {
+      if (g < 0 || g >= groups) {
+        return arrow::Status::IndexError("data file ", location, " has no row group ", g,
+                                         " (it has ", groups, ")");
+      }
+      out->runs_.push_back(Run{starts[g], starts[g + 1] - starts[g]});
+    }
   }
+  // Nothing to read but the row count when no projected column is in the file.
+  if (file_columns.empty()) return out;
   ARROW_ASSIGN_OR_RAISE(out->stream_,
                         out->reader_->ReadBatches(file_columns, options.row_groups));
   return out;
@@ -316,24 +332,47 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Project(
   return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(arrays));
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
+// The next batch as the file gives it (no columns when none is in the file), not yet cut at
+// row group boundaries; nullptr at the end.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::NextFileBatch() {
+  if (pending_) return std::move(pending_);
   if (!stream_) {
-    if (null_rows_left_ == 0) return nullptr;
-    int64_t n = std::min(null_rows_left_, batch_size_);
-    null_rows_left_ -= n;
-    std::vector<std::shared_ptr<arrow::Array>> arrays;
-    for (const Column& column : columns_) {
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(column.target, n));
-      arrays.push_back(std::move(nulls));
-    }
-    return arrow::RecordBatch::Make(arrow_schema_, n, std::move(arrays));
+    int64_t rows_left = -run_consumed_;
+    for (size_t r = run_; r < runs_.size(); ++r) rows_left += runs_[r].rows;
+    if (rows_left <= 0) return nullptr;
+    int64_t n = std::min(rows_left, batch_size_);
+    return arrow::RecordBatch::Make(arrow::schema({}), n, arrow::ArrayVector{});
   }
   auto next = stream_->Next();
   if (!next.ok()) {
     return arrow::Status::IOError("data file ", location_, ": ", next.status().message());
   }
-  if (*next == nullptr) return nullptr;
-  return Project(**next);
+  return std::move(*next);
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
+  std::shared_ptr<arrow::RecordBatch> batch;
+  do {
+    ARROW_ASSIGN_OR_RAISE(batch, NextFileBatch());
+    if (batch == nullptr) return nullptr;
+  } while (batch->num_rows() == 0);
+  while (run_ < runs_.size() && run_consumed_ >= runs_[run_].rows) {
+    ++run_;
+    run_consumed_ = 0;
+  }
+  if (run_ >= runs_.size()) {
+    return arrow::Status::IOError("data file ", location_,
+                                  " returned more rows than its row groups hold");
+  }
+  // Cut at the row group's end, so that the batch's rows have consecutive positions.
+  const int64_t left_in_run = runs_[run_].rows - run_consumed_;
+  if (batch->num_rows() > left_in_run) {
+    pending_ = batch->Slice(left_in_run);
+    batch = batch->Slice(0, left_in_run);
+  }
+  batch_position_ = runs_[run_].start + run_consumed_;
+  run_consumed_ += batch->num_rows();
+  return Project(*batch);
 }
 
 arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadDataFile(

@@ -46,13 +46,21 @@ class DataFileReader {
 
   /// The Arrow form of the projected schema (ToArrowSchema).
   const std::shared_ptr<arrow::Schema>& schema() const { return arrow_schema_; }
-  /// The next batch, or nullptr at the end.
+  /// Whether the file holds the projected top-level field with this id (else it reads as
+  /// nulls).
+  bool HasColumn(int32_t field_id) const;
+  /// The next batch, or nullptr at the end. A batch never spans two row groups, so its rows
+  /// sit at consecutive positions of the file.
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Next();
+  /// The position in the file (0-based, over all row groups) of the first row of the batch
+  /// Next last returned; what position deletes (spec: "Position Delete Files") refer to.
+  int64_t batch_position() const { return batch_position_; }
 
  private:
   struct Column;
   DataFileReader() = default;
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Project(const arrow::RecordBatch& batch);
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> NextFileBatch();
 
   std::string location_;
   std::shared_ptr<const Schema> projected_;
@@ -61,8 +69,18 @@ class DataFileReader {
   std::unique_ptr<pq::ParquetFileReader> reader_;
   std::unique_ptr<arrow::RecordBatchReader> stream_;
   std::vector<Column> columns_;
-  // When no projected column is in the file: rows still to emit as all-null batches.
-  int64_t null_rows_left_ = 0;
+  // The row groups read, in reading order: the file position of each one's first row and
+  // its row count; and how far reading got (run, rows of it consumed).
+  struct Run {
+    int64_t start = 0;
+    int64_t rows = 0;
+  };
+  std::vector<Run> runs_;
+  size_t run_ = 0;
+  int64_t run_consumed_ = 0;
+  // The rest of a file batch that crossed into the next row group.
+  std::shared_ptr<arrow::RecordBatch> pending_;
+  int64_t batch_position_ = 0;
   int64_t batch_size_ = 0;
 };
 

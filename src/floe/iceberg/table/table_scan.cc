@@ -3,14 +3,17 @@
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
+#include <map>
 #include <set>
 
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_reader.h"
 #include "floe/iceberg/expression/arrow_filter.h"
+#include "floe/iceberg/expression/residual_evaluator.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_list.h"
-#include "floe/iceberg/update/snapshot_producer.h"
+#include "floe/iceberg/table/delete_file_index.h"
+#include "floe/iceberg/table/file_scan_task_reader.h"
 
 namespace floe::iceberg {
 namespace {
@@ -37,16 +40,52 @@ arrow::Result<std::shared_ptr<const Schema>> Project(const Schema& schema,
   return std::make_shared<const Schema>(schema.schema_id(), fields);
 }
 
+// The residual filter of each data file, with one evaluator per partition spec.
+class ResidualCache {
+ public:
+  ResidualCache(const TableMetadata& metadata, std::shared_ptr<const Schema> schema,
+                ExprPtr filter)
+      : metadata_(metadata), schema_(std::move(schema)), filter_(std::move(filter)) {}
+
+  arrow::Result<ExprPtr> For(const DataFile& file) {
+    if (filter_->op() == Op::kTrue) return filter_;
+    auto it = by_spec_.find(file.spec_id);
+    if (it == by_spec_.end()) {
+      const PartitionSpec* spec = metadata_.SpecById(file.spec_id);
+      if (spec == nullptr) {
+        return arrow::Status::Invalid("data file ", file.file_path, " uses unknown partition spec ",
+                                      file.spec_id);
+      }
+      ARROW_ASSIGN_OR_RAISE(auto eval, ResidualEvaluator::Make(*spec, *schema_, filter_));
+      it = by_spec_.emplace(file.spec_id, std::move(eval)).first;
+    }
+    return it->second.ResidualFor(file.partition);
+  }
+
+ private:
+  const TableMetadata& metadata_;
+  std::shared_ptr<const Schema> schema_;
+  ExprPtr filter_;
+  std::map<int32_t, ResidualEvaluator> by_spec_;
+};
+
 }  // namespace
 
 arrow::Result<TableScan> TableScan::Make(const Table& table, ScanOptions options) {
+  return Make(table.metadata_ptr(), table.io(), std::move(options), table.identifier().ToString());
+}
+
+arrow::Result<TableScan> TableScan::Make(std::shared_ptr<const TableMetadata> metadata,
+                                         std::shared_ptr<io::FileIO> io, ScanOptions options,
+                                         std::string table_name) {
   TableScan scan;
-  scan.table_ = &table;
-  scan.metadata_ = table.metadata_ptr();
+  scan.io_ = std::move(io);
+  scan.table_name_ = std::move(table_name);
+  scan.metadata_ = std::move(metadata);
   const TableMetadata& md = *scan.metadata_;
-  const std::string name = table.identifier().ToString();
-  int selectors = options.snapshot_id.has_value() + options.as_of_ms.has_value() +
-                  options.ref.has_value();
+  const std::string& name = scan.table_name_;
+  int selectors =
+      options.snapshot_id.has_value() + options.as_of_ms.has_value() + options.ref.has_value();
   if (selectors > 1) {
     return arrow::Status::Invalid("choose one of snapshot id, as-of time and ref");
   }
@@ -95,56 +134,118 @@ arrow::Result<std::vector<FileScanTask>> TableScan::PlanFiles() const {
   *stats_ = PlanStats{};
   std::vector<FileScanTask> tasks;
   if (snapshot_ == nullptr) return tasks;
-  io::FileIO& io = *table_->io();
+  io::FileIO& io = *io_;
   ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, snapshot_->manifest_list));
-  ARROW_RETURN_NOT_OK(CheckNoDeleteFiles(table_->identifier(), manifests));
+  ARROW_ASSIGN_OR_RAISE(auto deletes,
+                        DeleteFileIndex::Build(io, *metadata_, manifests, schema_, bound_filter_));
   ManifestGroup group(io, *metadata_, schema_, bound_filter_);
-  ARROW_ASSIGN_OR_RAISE(auto files, group.PlanFiles(manifests));
-  for (auto& file : files) tasks.push_back(FileScanTask{std::move(file)});
+  ResidualCache residuals(*metadata_, schema_, bound_filter_);
+  std::set<std::string> applied;
+  for (const auto& manifest : manifests) {
+    if (manifest.content != ManifestContent::kData) continue;
+    ARROW_ASSIGN_OR_RAISE(PlannedManifest planned, group.Plan(manifest));
+    for (size_t i = 0; i < planned.entries.size(); ++i) {
+      if (!planned.matches[i]) continue;
+      ManifestEntry& entry = planned.entries[i];
+      FileScanTask task;
+      task.data_sequence_number = entry.sequence_number.value_or(0);
+      task.deletes = deletes.ForDataFile(task.data_sequence_number, entry.data_file);
+      for (const auto& d : task.deletes) applied.insert(d.file.file_path);
+      ARROW_ASSIGN_OR_RAISE(task.residual, residuals.For(entry.data_file));
+      task.file = std::move(entry.data_file);
+      tasks.push_back(std::move(task));
+    }
+  }
   const ManifestGroup::Stats& counts = group.stats();
-  *stats_ = PlanStats{counts.manifests_total, counts.manifests_skipped, counts.files_total,
-                      counts.files_skipped};
+  *stats_ = PlanStats{counts.manifests_total,
+                      counts.manifests_skipped,
+                      counts.files_total,
+                      counts.files_skipped,
+                      static_cast<int64_t>(deletes.files().size()),
+                      static_cast<int64_t>(applied.size())};
   return tasks;
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> TableScan::ToArrowTable() const {
+namespace {
+
+// Streams the rows of a scan's tasks, one task (one data file) open at a time.
+class ScanReader final : public arrow::RecordBatchReader {
+ public:
+  ScanReader(std::shared_ptr<arrow::Schema> schema, std::vector<FileScanTask> tasks,
+             std::shared_ptr<io::FileIO> io, std::shared_ptr<const TableMetadata> metadata,
+             std::shared_ptr<const Schema> projection, TaskReadOptions options, int64_t limit)
+      : schema_(std::move(schema)),
+        tasks_(std::move(tasks)),
+        io_(std::move(io)),
+        metadata_(std::move(metadata)),
+        projection_(std::move(projection)),
+        options_(std::move(options)),
+        remaining_(limit) {}
+
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* out) override {
+    *out = nullptr;
+    while (remaining_ > 0) {
+      if (!current_) {
+        if (next_task_ >= tasks_.size()) return arrow::Status::OK();
+        ARROW_ASSIGN_OR_RAISE(current_,
+                              ReadTask(io_, *metadata_, tasks_[next_task_], projection_, options_));
+        tasks_[next_task_] = FileScanTask{};  // its metadata is no longer needed
+        ++next_task_;
+      }
+      std::shared_ptr<arrow::RecordBatch> batch;
+      ARROW_RETURN_NOT_OK(current_->ReadNext(&batch));
+      if (!batch) {
+        current_.reset();
+        continue;
+      }
+      if (batch->num_rows() > remaining_) batch = batch->Slice(0, remaining_);
+      remaining_ -= batch->num_rows();
+      // Same columns, but with the scan's field names and metadata.
+      *out = arrow::RecordBatch::Make(schema_, batch->num_rows(), batch->columns());
+      return arrow::Status::OK();
+    }
+    current_.reset();
+    return arrow::Status::OK();
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> schema_;
+  std::vector<FileScanTask> tasks_;
+  std::shared_ptr<io::FileIO> io_;
+  std::shared_ptr<const TableMetadata> metadata_;
+  std::shared_ptr<const Schema> projection_;
+  TaskReadOptions options_;
+  int64_t remaining_;
+  size_t next_task_ = 0;
+  std::unique_ptr<arrow::RecordBatchReader> current_;
+};
+
+}  // namespace
+
+arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> TableScan::ToRecordBatchReader() const {
   ARROW_ASSIGN_OR_RAISE(auto out_schema, ToArrowSchema(*projection_));
   ARROW_ASSIGN_OR_RAISE(auto tasks, PlanFiles());
-  // Read the projected columns plus those the filter needs, filter, then drop the extras.
-  std::vector<NestedField> read_fields = projection_->fields();
-  std::set<int32_t> have;
-  for (const auto& f : read_fields) have.insert(f.id);
-  for (int32_t id : ReferencedFieldIds(bound_filter_)) {
-    for (const auto& f : schema_->fields()) {
-      // A filter on a nested field needs its top-level struct.
-      bool contains = f.id == id || (f.type->is_nested() && !FieldPath(*schema_, id).empty() &&
-                                     FieldPath(*schema_, id).front() == f.name);
-      if (contains && have.insert(f.id).second) read_fields.push_back(f);
-    }
-  }
-  Schema read_schema(schema_->schema_id(), read_fields);
-  ARROW_ASSIGN_OR_RAISE(auto read_options, DataReadOptionsFromProperties(metadata_->properties));
-  const bool filtering = bound_filter_->op() != Op::kTrue;
-  int64_t remaining = options_.limit.value_or(INT64_MAX);
+  TaskReadOptions options;
+  ARROW_ASSIGN_OR_RAISE(options.data, DataReadOptionsFromProperties(metadata_->properties));
+  options.residual_schema = schema_;
+  options.delete_loader = std::make_shared<DeleteLoader>(io_);
+  return std::make_unique<ScanReader>(std::move(out_schema), std::move(tasks), io_, metadata_,
+                                      projection_, std::move(options),
+                                      options_.limit.value_or(INT64_MAX));
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> TableScan::ToArrowTable() const {
+  ARROW_ASSIGN_OR_RAISE(auto reader, ToRecordBatchReader());
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-  for (const auto& task : tasks) {
-    if (remaining <= 0) break;
-    ARROW_ASSIGN_OR_RAISE(auto file_batches, ReadDataFile(*table_->io(), task.file, read_schema, read_options));
-    for (auto& batch : file_batches) {
-      if (remaining <= 0) break;
-      if (filtering) {
-        ARROW_ASSIGN_OR_RAISE(batch, FilterRecordBatch(bound_filter_, *schema_, batch));
-      }
-      // Keep only the projected columns, in projection order.
-      std::vector<std::shared_ptr<arrow::Array>> columns(
-          batch->columns().begin(), batch->columns().begin() + projection_->fields().size());
-      auto projected = arrow::RecordBatch::Make(out_schema, batch->num_rows(), columns);
-      if (projected->num_rows() > remaining) projected = projected->Slice(0, remaining);
-      remaining -= projected->num_rows();
-      if (projected->num_rows() > 0) batches.push_back(std::move(projected));
-    }
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    ARROW_RETURN_NOT_OK(reader->ReadNext(&batch));
+    if (!batch) break;
+    batches.push_back(std::move(batch));
   }
-  return arrow::Table::FromRecordBatches(out_schema, batches);
+  return arrow::Table::FromRecordBatches(reader->schema(), batches);
 }
 
 }  // namespace floe::iceberg

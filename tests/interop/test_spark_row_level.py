@@ -1,0 +1,60 @@
+"""floe reads the row-level changes Spark makes in merge-on-read mode: position delete files
+(format v2) and deletion vectors (format v3) from DELETE, UPDATE and MERGE INTO. After every
+statement `floe scan` returns exactly what Spark returns, and both what the Python model of
+the rows says (spark_row_level.py)."""
+import collections
+
+import pytest
+
+from spark_row_level import COLUMNS, SparkRowLevelTable, make_rows, merge_source
+
+POSITION_DELETES, EQUALITY_DELETES = 1, 2
+
+
+def floe_multiset(floe, table, *args):
+    return collections.Counter(tuple(r[c] for c in COLUMNS) for r in floe.scan_rows(table, *args))
+
+
+def assert_readers_agree(floe, t, pyiceberg_catalog=None):
+    expected = t.model.multiset(COLUMNS)
+    assert t.spark_multiset() == expected
+    assert floe_multiset(floe, t.name) == expected
+    if pyiceberg_catalog is not None:
+        rows = pyiceberg_catalog.load_table(t.name).scan().to_arrow().to_pylist()
+        assert collections.Counter(tuple(r[c] for c in COLUMNS) for r in rows) == expected
+    # A filter: the deleted rows stay deleted, the updated ones read in their new version.
+    where = {r["id"]: r for r in t.model.rows.values() if r["category"] == "games"}
+    assert floe_multiset(floe, t.name, "--where", "category = 'games'") == collections.Counter(
+        tuple(r[c] for c in COLUMNS) for r in where.values())
+
+
+@pytest.fixture
+def spark_table(spark, warehouse, request):
+    version, partitioned = request.param
+    t = SparkRowLevelTable(spark, warehouse, f"rl.v{version}", format_version=version,
+                           partitioned=partitioned)
+    t.append(make_rows(0, 300, 1))
+    t.append(make_rows(300, 300, 2))
+    return t
+
+
+@pytest.mark.parametrize("spark_table", [(2, True), (2, False)], indirect=True,
+                         ids=["partitioned", "unpartitioned"])
+def test_floe_reads_spark_position_deletes(floe, spark_table, pyiceberg_catalog):
+    t = spark_table
+    t.delete_where_id_mod(10, 3)
+    files = t.delete_files()
+    assert files and {(c, f) for c, f, _ in files} == {(POSITION_DELETES, "PARQUET")}
+    assert_readers_agree(floe, t, pyiceberg_catalog)
+
+    t.update_where_id_mod(7, 0)
+    assert_readers_agree(floe, t, pyiceberg_catalog)
+
+    t.merge(merge_source(range(0, 600, 9), range(1000, 1020), seed=3))
+    assert_readers_agree(floe, t, pyiceberg_catalog)
+    assert len(t.delete_files()) > len(files)
+
+    # A second delete over rows already deleted once, and an append after all of it.
+    t.delete_where_id_mod(4, 1)
+    t.append(make_rows(2000, 50, 4))
+    assert_readers_agree(floe, t, pyiceberg_catalog)
