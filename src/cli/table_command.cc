@@ -26,6 +26,7 @@ struct TableArgs {
   std::vector<std::string> properties;
   std::vector<std::string> remove;
   bool purge = false;
+  int format_version = 0;  ///< create: 0 means the default (2)
 };
 
 arrow::Result<iceberg::TableIdentifier> ParseTableName(const std::string& text) {
@@ -47,6 +48,10 @@ arrow::Status Create(CliContext& ctx, const TableArgs& args) {
   }
   request.location = args.location;
   ARROW_ASSIGN_OR_RAISE(request.properties, ParseKeyValues(args.properties));
+  if (args.format_version != 0) {
+    // The reserved property picks the version, as in Java and PyIceberg.
+    request.properties["format-version"] = std::to_string(args.format_version);
+  }
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->CreateTable(id, request));
   if (ctx.options.json) {
@@ -255,6 +260,8 @@ void AddTableCommands(CLI::App& app, CliContext& ctx, Action* run) {
                      "Partition transforms, e.g. 'day(ts), bucket(16, id)'");
   create->add_option("--location", args->location, "Table location (default under warehouse)");
   create->add_option("--property", args->properties, "KEY=VALUE table property (repeatable)");
+  create->add_option("--format-version", args->format_version, "Iceberg format version (2 or 3)")
+      ->check(CLI::Range(2, 3));
   bind(create, &Create);
 
   auto* list = group->add_subcommand("list", "List tables (of one namespace, if given)");
