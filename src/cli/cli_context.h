@@ -54,6 +54,7 @@ void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddReportCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddCatalogCommands(CLI::App& app, CliContext& ctx, Action* run);
+void AddParquetCommands(CLI::App& app, CliContext& ctx, Action* run);
 
 
 /// Adds --warehouse/--catalog/--catalog-uri/--catalog-property/--json to a (sub)command.

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   AddReportCommands(app, ctx, &run);
   AddGenCommand(app, ctx, &run);
   AddCatalogCommands(app, ctx, &run);
+  AddParquetCommands(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
