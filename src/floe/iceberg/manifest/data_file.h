@@ -92,6 +92,9 @@ struct ManifestFile {
   int64_t deleted_rows_count = 0;
   std::vector<PartitionFieldSummary> partitions;
   std::optional<std::string> key_metadata;
+  /// v3 data manifests: the row id of the first row of the manifest's first file without a
+  /// first_row_id of its own; assigned by the manifest list writer (spec: "Row Lineage").
+  std::optional<int64_t> first_row_id;
 };
 
 }  // namespace floe::iceberg

@@ -177,12 +177,13 @@ std::optional<int64_t> IntegerOf(const Literal::Storage& v) {
 
 arrow::Result<AvroSchemaPtr> ManifestEntryAvroSchema(const Type& partition_type,
                                                      int format_version) {
-  if (format_version != 1 && format_version != 2) {
+  if (format_version < 1 || format_version > 3) {
     return arrow::Status::Invalid("unsupported manifest format version ", format_version);
   }
   namespace id = field_id;
   ARROW_ASSIGN_OR_RAISE(auto partition, PartitionRecord(partition_type));
-  const bool v2 = format_version == 2;
+  const bool v2 = format_version >= 2;
+  const bool v3 = format_version >= 3;
   auto long_t = Prim(AvroType::kLong);
   auto bytes_t = Prim(AvroType::kBytes);
 
@@ -208,6 +209,16 @@ arrow::Result<AvroSchemaPtr> ManifestEntryAvroSchema(const Type& partition_type,
         Optional("equality_ids", id::kEqualityIds, List(136, Prim(AvroType::kInt))));
   }
   df.push_back(Optional("sort_order_id", id::kSortOrderId, Prim(AvroType::kInt)));
+  // The field order of Java's V2Metadata / V3Metadata file types.
+  if (v3) df.push_back(Optional("first_row_id", id::kFirstRowId, long_t));
+  if (v2) {
+    df.push_back(
+        Optional("referenced_data_file", id::kReferencedDataFile, Prim(AvroType::kString)));
+  }
+  if (v3) {
+    df.push_back(Optional("content_offset", id::kContentOffset, long_t));
+    df.push_back(Optional("content_size_in_bytes", id::kContentSizeInBytes, long_t));
+  }
   auto data_file = avro::MakeRecord("r2", std::move(df));
 
   std::vector<AvroField> entry;
@@ -259,6 +270,7 @@ AvroSchemaPtr ManifestFileAvroSchema(int format_version) {
   f.push_back(count("deleted_rows_count", id::kDeletedRowsCount, long_t));
   f.push_back(Optional("partitions", id::kPartitions, List(id::kPartitionsElement, summary)));
   f.push_back(Optional("key_metadata", id::kListKeyMetadata, bytes_t));
+  if (format_version >= 3) f.push_back(Optional("first_row_id", id::kListFirstRowId, long_t));
   return avro::MakeRecord("manifest_file", std::move(f));
 }
 

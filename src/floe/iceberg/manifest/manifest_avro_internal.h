@@ -42,6 +42,11 @@ inline constexpr int32_t kContent = 134;
 inline constexpr int32_t kEqualityIds = 135;
 inline constexpr int32_t kNanValueCounts = 137;
 inline constexpr int32_t kSortOrderId = 140;
+// v3 row lineage and deletion vectors (referenced_data_file is written from v2 on, as Java does)
+inline constexpr int32_t kFirstRowId = 142;
+inline constexpr int32_t kReferencedDataFile = 143;
+inline constexpr int32_t kContentOffset = 144;
+inline constexpr int32_t kContentSizeInBytes = 145;
 
 inline constexpr int32_t kManifestPath = 500;
 inline constexpr int32_t kManifestLength = 501;
@@ -63,6 +68,7 @@ inline constexpr int32_t kMinSequenceNumber = 516;
 inline constexpr int32_t kManifestContent = 517;
 inline constexpr int32_t kContainsNan = 518;
 inline constexpr int32_t kListKeyMetadata = 519;
+inline constexpr int32_t kListFirstRowId = 520;  // v3
 }  // namespace field_id
 
 /// Block size v1 writers must store in the deprecated block_size_in_bytes field.

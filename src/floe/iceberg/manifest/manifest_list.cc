@@ -1,10 +1,10 @@
 #include "floe/iceberg/manifest/manifest_list.h"
 
-#include <map>
-#include <utility>
-
 #include <arrow/buffer.h>
 #include <arrow/io/memory.h>
+
+#include <map>
+#include <utility>
 
 #include "floe/iceberg/manifest/manifest_avro_internal.h"
 
@@ -43,9 +43,13 @@ arrow::Result<std::unique_ptr<ManifestListWriter>> ManifestListWriter::Make(
 arrow::Result<std::unique_ptr<ManifestListWriter>> ManifestListWriter::Make(
     std::shared_ptr<arrow::io::OutputStream> out, std::string location, int64_t snapshot_id,
     std::optional<int64_t> parent_snapshot_id, int64_t sequence_number, Options options) {
-  if (options.format_version != 1 && options.format_version != 2) {
+  if (options.format_version < 1 || options.format_version > 3) {
     return arrow::Status::Invalid("manifest list ", location, ": cannot write format version ",
                                   options.format_version);
+  }
+  if (options.format_version >= 3 && !options.first_row_id) {
+    return arrow::Status::Invalid("manifest list ", location,
+                                  ": a v3 manifest list needs the snapshot's first-row-id");
   }
   // Java and Python both write the text "null" when there is no parent.
   std::map<std::string, std::string> metadata = {
@@ -55,6 +59,7 @@ arrow::Result<std::unique_ptr<ManifestListWriter>> ManifestListWriter::Make(
       {"format-version", std::to_string(options.format_version)},
   };
   if (options.format_version >= 2) metadata["sequence-number"] = std::to_string(sequence_number);
+  if (options.format_version >= 3) metadata["first-row-id"] = std::to_string(*options.first_row_id);
   auto container =
       avro::ContainerWriter::Open(out, internal::ManifestFileAvroSchema(options.format_version),
                                   std::move(metadata), options.codec);
@@ -67,6 +72,7 @@ arrow::Result<std::unique_ptr<ManifestListWriter>> ManifestListWriter::Make(
   w->snapshot_id_ = snapshot_id;
   w->sequence_number_ = sequence_number;
   w->options_ = options;
+  if (options.format_version >= 3) w->next_row_id_ = options.first_row_id;
   return w;
 }
 
@@ -115,6 +121,18 @@ arrow::Status ManifestListWriter::Add(const ManifestFile& m) {
   row.push_back(AvroValue::Long(m.deleted_rows_count));
   row.push_back(AvroValue::Array(std::move(partitions)));
   row.push_back(OptionalBytes(m.key_metadata));
+  if (options_.format_version >= 3) {
+    std::optional<int64_t> first_row_id;
+    if (m.content == ManifestContent::kData) {
+      first_row_id = m.first_row_id;
+      if (!first_row_id) {
+        // Room for existing rows too: files from pre-v3 snapshots have no row ids yet.
+        first_row_id = *next_row_id_;
+        *next_row_id_ += m.added_rows_count + m.existing_rows_count;
+      }
+    }
+    row.push_back(first_row_id ? AvroValue::Long(*first_row_id) : AvroValue::Null());
+  }
   arrow::Status st = writer_->Append(AvroValue::Record(std::move(row)));
   if (!st.ok()) {
     return arrow::Status::Invalid("manifest list ", location_, ": manifest ", m.manifest_path,
@@ -199,6 +217,7 @@ arrow::Result<std::vector<ManifestFile>> ReadManifestListData(std::string data,
     if (auto* v = row.Get(id::kExistingRowsCount)) m.existing_rows_count = v->integer;
     if (auto* v = row.Get(id::kDeletedRowsCount)) m.deleted_rows_count = v->integer;
     if (auto* v = row.Get(id::kListKeyMetadata)) m.key_metadata = v->bytes;
+    if (auto* v = row.Get(id::kListFirstRowId)) m.first_row_id = v->integer;
     if (auto* list = row.Get(id::kPartitions)) {
       const AvroSchema* list_schema = row.SchemaOf(id::kPartitions);
       if (list_schema->items == nullptr) {

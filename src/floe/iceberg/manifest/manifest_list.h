@@ -1,14 +1,14 @@
 #pragma once
 
+#include <arrow/io/interfaces.h>
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/io/interfaces.h>
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 #include "floe/format/avro/avro_container.h"
 #include "floe/iceberg/manifest/data_file.h"
@@ -23,6 +23,8 @@ class ManifestListWriter {
   struct Options {
     int format_version = 2;
     avro::Codec codec = avro::Codec::kDeflate;
+    /// v3 (required there): the new snapshot's first-row-id, the table's next-row-id.
+    std::optional<int64_t> first_row_id;
   };
 
   /// Writes to `location` through `io`; the file appears whole when Close() succeeds.
@@ -48,6 +50,11 @@ class ManifestListWriter {
   /// been added by this snapshot.
   arrow::Status Add(const ManifestFile& manifest);
   arrow::Status Add(const std::vector<ManifestFile>& manifests);
+  /// v3 (spec: "First Row ID Assignment", Java's ManifestListWriter.V3Writer): each data
+  /// manifest without a first_row_id is given the next row id, which then advances by the
+  /// manifest's added and existing row counts; delete manifests never have one. After the
+  /// last Add, next_row_id() - first_row_id is the snapshot's added-rows.
+  std::optional<int64_t> next_row_id() const { return next_row_id_; }
 
   /// Finishes the file; returns its length in bytes.
   arrow::Result<int64_t> Close();
@@ -64,10 +71,11 @@ class ManifestListWriter {
   int64_t snapshot_id_ = 0;
   int64_t sequence_number_ = 0;
   Options options_;
+  std::optional<int64_t> next_row_id_;
   bool closed_ = false;
 };
 
-/// Reads a manifest list (v1 or v2), resolving fields by field id. v1 lists get the v2
+/// Reads a manifest list (v1, v2 or v3), resolving fields by field id. v1 lists get the v2
 /// defaults: content data, sequence numbers 0, and counts the file leaves out read as 0.
 /// Errors name the location.
 arrow::Result<std::vector<ManifestFile>> ReadManifestList(io::FileIO& io,

@@ -129,7 +129,7 @@ arrow::Result<std::unique_ptr<ManifestReader>> ManifestReader::Open(std::string 
 
   if (const std::string* v = meta_of("format-version")) {
     auto fv = ParseInt(*v);
-    if (!fv || *fv < 1 || *fv > 2) return fail("unsupported format-version '", *v, "'");
+    if (!fv || *fv < 1 || *fv > 3) return fail("unsupported format-version '", *v, "'");
     r->format_version_ = static_cast<int>(*fv);
   } else {
     // v1 writers did not always record the version; v2 adds sequence numbers and content.
@@ -189,6 +189,14 @@ arrow::Result<std::vector<ManifestEntry>> ManifestReader::Entries() {
   const AvroSchema& schema = *impl_->reader->schema();
   std::vector<ManifestEntry> entries;
   AvroValue datum;
+  // First row ID inheritance (spec: "Row Lineage"): live data files without a first_row_id
+  // take the manifest's, advanced by the record counts of those before them.
+  std::optional<int64_t> next_row_id =
+      manifest_.content == ManifestContent::kData ? manifest_.first_row_id : std::nullopt;
+  // A committed manifest without one predates row lineage (a v2 manifest in a table
+  // upgraded to v3): its files have no row ids, whatever an old writer put in them.
+  const bool clear_row_ids =
+      !manifest_.first_row_id && manifest_.sequence_number != kUnassignedSequenceNumber;
   while (true) {
     auto more = impl_->reader->Next(&datum);
     if (!more.ok()) return Named(path, more.status());
@@ -252,6 +260,10 @@ arrow::Result<std::vector<ManifestEntry>> ManifestReader::Entries() {
       ReadList(df, id::kSplitOffsets, &f.split_offsets);
       ReadList(df, id::kEqualityIds, &f.equality_ids);
       if (auto* v = df.Get(id::kSortOrderId)) f.sort_order_id = v->AsInt();
+      if (auto* v = df.Get(id::kFirstRowId)) f.first_row_id = v->integer;
+      if (auto* v = df.Get(id::kReferencedDataFile)) f.referenced_data_file = v->bytes;
+      if (auto* v = df.Get(id::kContentOffset)) f.content_offset = v->integer;
+      if (auto* v = df.Get(id::kContentSizeInBytes)) f.content_size_in_bytes = v->integer;
       return e;
     }();
     if (!entry.ok()) return Named(path, entry.status());
@@ -266,6 +278,13 @@ arrow::Result<std::vector<ManifestEntry>> ManifestReader::Entries() {
     if (!e.sequence_number && inherit) e.sequence_number = seq;
     if (!e.file_sequence_number && inherit) e.file_sequence_number = seq;
     e.data_file.spec_id = manifest_.partition_spec_id;
+    if (next_row_id && e.status != ManifestEntryStatus::kDeleted &&
+        e.data_file.content == DataFileContent::kData && !e.data_file.first_row_id) {
+      e.data_file.first_row_id = *next_row_id;
+      *next_row_id += e.data_file.record_count;
+    } else if (clear_row_ids) {
+      e.data_file.first_row_id.reset();
+    }
     entries.push_back(std::move(e));
   }
   return entries;

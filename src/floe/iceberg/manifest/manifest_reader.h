@@ -1,12 +1,12 @@
 #pragma once
 
+#include <arrow/result.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
 
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/type/type.h"
@@ -14,10 +14,11 @@
 
 namespace floe::iceberg {
 
-/// Reads a manifest (v1 or v2, written by floe, Java or Python). Fields are resolved by
+/// Reads a manifest (v1, v2 or v3, written by floe, Java or Python). Fields are resolved by
 /// field id from the file's own Avro schema, v1 files get their v2 defaults (spec Appendix
 /// E), and null snapshot ids and sequence numbers are inherited from the manifest list row
-/// (spec: "Sequence Number Inheritance"). Every error names the manifest path.
+/// (spec: "Sequence Number Inheritance"), and v3 data files without a first_row_id inherit
+/// one from the manifest's (spec: "Row Lineage"). Every error names the manifest path.
 class ManifestReader {
  public:
   /// Opens `manifest.manifest_path`. `partition_type`, when given (the spec's partition type
@@ -32,7 +33,7 @@ class ManifestReader {
                                                              TypePtr partition_type = nullptr);
   ~ManifestReader();
 
-  /// 1 or 2: from the "format-version" header key, else from the fields present.
+  /// 1, 2 or 3: from the "format-version" header key, else from the fields present.
   int format_version() const { return format_version_; }
   /// From the "content" header key, else the manifest list row's content.
   ManifestContent content() const { return content_; }

@@ -1,11 +1,11 @@
 #include "floe/iceberg/manifest/manifest_writer.h"
 
+#include <arrow/buffer.h>
+#include <arrow/io/memory.h>
+
 #include <cmath>
 #include <map>
 #include <utility>
-
-#include <arrow/buffer.h>
-#include <arrow/io/memory.h>
 
 #include "floe/iceberg/manifest/manifest_avro_internal.h"
 #include "floe/iceberg/type/schema_json_internal.h"
@@ -138,7 +138,7 @@ arrow::Result<std::unique_ptr<ManifestWriter>> ManifestWriter::Make(
   auto fail = [&](const arrow::Status& st) {
     return arrow::Status::Invalid("manifest ", location, ": ", st.message());
   };
-  if (options.format_version != 1 && options.format_version != 2) {
+  if (options.format_version < 1 || options.format_version > 3) {
     return arrow::Status::Invalid("manifest ", location, ": cannot write format version ",
                                   options.format_version);
   }
@@ -217,6 +217,11 @@ arrow::Status ManifestWriter::Write(const ManifestEntry& e) {
   if (closed_) return arrow::Status::Invalid("manifest ", location_, ": writer is closed");
   const DataFile& f = e.data_file;
   const bool v2 = options_.format_version >= 2;
+  const bool v3 = options_.format_version >= 3;
+  if (f.is_deletion_vector() && !v3) {
+    return arrow::Status::Invalid("manifest ", location_, ": deletion vector ", f.file_path,
+                                  " needs format version 3");
+  }
   // Only ADDED entries may leave sequence numbers to inheritance (spec: "Sequence Number
   // Inheritance"); carried-over and deleted entries must state theirs.
   if (v2 && e.status != ManifestEntryStatus::kAdded && !e.sequence_number) {
@@ -267,6 +272,21 @@ arrow::Status ManifestWriter::Write(const ManifestEntry& e) {
   df.push_back(NumberList(f.split_offsets));
   if (v2) df.push_back(NumberList(f.equality_ids));
   df.push_back(f.sort_order_id ? AvroValue::Int(*f.sort_order_id) : AvroValue::Null());
+  // Java's V2Metadata / V3Metadata: first_row_id only for data files (null on ADDED files,
+  // inherited at read time), referenced_data_file only for position deletes.
+  if (v3) {
+    df.push_back(f.content == DataFileContent::kData ? OptionalLong(f.first_row_id)
+                                                     : AvroValue::Null());
+  }
+  if (v2) {
+    df.push_back(f.content == DataFileContent::kPositionDeletes && f.referenced_data_file
+                     ? AvroValue::String(*f.referenced_data_file)
+                     : AvroValue::Null());
+  }
+  if (v3) {
+    df.push_back(OptionalLong(f.content_offset));
+    df.push_back(OptionalLong(f.content_size_in_bytes));
+  }
 
   std::vector<AvroValue> entry;
   entry.push_back(AvroValue::Int(static_cast<int32_t>(e.status)));

@@ -31,6 +31,12 @@ struct Snapshot {
   std::string manifest_list;
   std::map<std::string, std::string> summary;
   std::optional<int32_t> schema_id;
+  /// v3 row lineage (spec: "Row Lineage"): the first row id of the rows this snapshot added,
+  /// and how many ids it assigned (an upper bound of the rows added).
+  std::optional<int64_t> first_row_id;
+  std::optional<int64_t> added_rows;
+  /// v3 encryption: the id of the key that encrypts the manifest list, carried through.
+  std::optional<std::string> key_id;
 
   std::string operation() const {
     auto it = summary.find("operation");

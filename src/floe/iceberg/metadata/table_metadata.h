@@ -29,13 +29,20 @@ struct StatisticsFile {
   std::string json;  ///< the whole entry, as read
 };
 
+/// An entry of the v3 "encryption-keys" list (spec: "Encryption Keys"). floe does not encrypt;
+/// it carries each entry through as its JSON text.
+struct EncryptionKey {
+  std::string key_id;
+  std::string json;  ///< the whole entry, as read
+};
+
 struct MetadataLogEntry {
   int64_t timestamp_ms = 0;
   std::string metadata_file;
 };
 
-/// The table metadata file (spec: "Table Metadata"). floe writes format version 2 and reads
-/// versions 1 and 2. Immutable once built; changes go through table operations that produce a
+/// The table metadata file (spec: "Table Metadata"). floe reads and writes format versions 1,
+/// 2 and 3. Immutable once built; changes go through table operations that produce a
 /// new TableMetadata.
 struct TableMetadata {
   int32_t format_version = 2;
@@ -60,6 +67,11 @@ struct TableMetadata {
   /// Statistics files are carried through unchanged (floe does not write them).
   std::vector<StatisticsFile> statistics;
   std::vector<StatisticsFile> partition_statistics;
+  /// v3: the row id the next snapshot's first-row-id starts at (spec: "Row Lineage"); 0 for
+  /// tables below v3 and tables just upgraded.
+  int64_t next_row_id = 0;
+  /// v3: carried through unchanged (floe does not encrypt).
+  std::vector<EncryptionKey> encryption_keys;
 
   std::shared_ptr<const Schema> CurrentSchema() const;
   std::shared_ptr<const Schema> SchemaById(int32_t schema_id) const;
@@ -71,11 +83,17 @@ struct TableMetadata {
   const Snapshot* SnapshotAsOf(int64_t timestamp_ms) const;
   /// The snapshot a branch or tag points at, or nullptr.
   const Snapshot* SnapshotForRef(const std::string& ref) const;
+  /// The format version of the manifests and manifest lists written for this table: its own
+  /// from v2 on (v1 tables get v2 files, as floe has always written).
+  int32_t ManifestFormatVersion() const { return format_version >= 3 ? format_version : 2; }
   /// A table property, or the fallback.
   std::string Property(const std::string& key, const std::string& fallback) const;
 };
 
-/// Parses table metadata JSON (v1 or v2). Errors name `location` and what is wrong.
+/// The highest table format version floe reads and writes.
+inline constexpr int32_t kMaxFormatVersion = 3;
+
+/// Parses table metadata JSON (v1, v2 or v3). Errors name `location` and what is wrong.
 arrow::Result<std::shared_ptr<const TableMetadata>> ParseTableMetadata(
     std::string_view json, const std::string& location);
 /// Serializes to the JSON of the metadata's format version, with every field the spec

@@ -108,10 +108,15 @@ arrow::Status TableMetadataBuilder::UpgradeFormatVersion(int32_t format_version)
     return Fail("cannot downgrade format version " + std::to_string(metadata_.format_version) +
                 " to " + std::to_string(format_version));
   }
-  if (format_version > 2) {
+  if (format_version > kMaxFormatVersion) {
     return Fail("format version " + std::to_string(format_version) +
-                " is not supported; floe writes version 2");
+                " is not supported; floe writes versions up to " +
+                std::to_string(kMaxFormatVersion));
   }
+  // Java's TableMetadata.Builder.upgradeFormatVersion: nothing else changes. A table reaching
+  // v3 starts row lineage at next-row-id 0; its older snapshots and manifests carry no row ids
+  // (spec: "Row Lineage", upgrading).
+  if (metadata_.format_version < 3 && format_version >= 3) metadata_.next_row_id = 0;
   metadata_.format_version = format_version;
   updates_.push_back(iceberg::UpgradeFormatVersion{format_version});
   return arrow::Status::OK();
@@ -318,6 +323,20 @@ arrow::Status TableMetadataBuilder::AddSnapshot(const Snapshot& snapshot) {
     return Fail("snapshot " + std::to_string(snapshot.snapshot_id) + " has unknown schema id " +
                 std::to_string(*snapshot.schema_id));
   }
+  if (metadata_.format_version >= 3) {
+    // spec: "Row Lineage" — a v3 snapshot starts at the table's next-row-id, which then
+    // advances by the ids the snapshot assigned (Java's Builder.addSnapshot checks the same).
+    const std::string id = "snapshot " + std::to_string(snapshot.snapshot_id);
+    if (!snapshot.first_row_id || !snapshot.added_rows) {
+      return Fail(id + " has no first-row-id or added-rows, which format version 3 requires");
+    }
+    if (*snapshot.first_row_id < metadata_.next_row_id) {
+      return Fail(id + " has first-row-id " + std::to_string(*snapshot.first_row_id) +
+                  ", behind the table's next-row-id " + std::to_string(metadata_.next_row_id));
+    }
+    if (*snapshot.added_rows < 0) return Fail(id + " has negative added-rows");
+    metadata_.next_row_id = *snapshot.first_row_id + *snapshot.added_rows;
+  }
   metadata_.snapshots.push_back(snapshot);
   metadata_.last_sequence_number =
       std::max(metadata_.last_sequence_number, snapshot.sequence_number);
@@ -476,11 +495,12 @@ arrow::Result<TableMetadataBuilder> NewTable(const Schema& schema, const Partiti
   int32_t format_version = 2;
   auto version = properties.find(property::kFormatVersion);
   if (version != properties.end()) {
-    if (version->second != "2") {
+    if (version->second != "2" && version->second != "3") {
       return arrow::Status::Invalid("format-version ", version->second,
-                                    " requested; floe creates format version 2 tables");
+                                    " requested; floe creates format version 2 or 3 tables");
     }
-    properties.erase(version);
+    format_version = std::stoi(version->second);
+    properties.erase(version);  // reserved: a metadata field, not a property
   }
   TableMetadataBuilder builder = TableMetadataBuilder::ForCreate(format_version);
   ARROW_RETURN_NOT_OK(builder.AssignUuid(util::RandomUuid()));

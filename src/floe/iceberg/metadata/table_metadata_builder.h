@@ -37,6 +37,8 @@ class TableMetadataBuilder {
   arrow::Status ApplyAll(const std::vector<TableUpdate>& updates);
 
   arrow::Status AssignUuid(const std::string& uuid);
+  /// Raises the format version (1 -> 2 -> 3, or straight to 3); never lowers it. Reaching v3
+  /// starts row lineage at next-row-id 0.
   arrow::Status UpgradeFormatVersion(int32_t format_version);
   /// Adds a schema (field ids as given) or finds an equal one; returns its id. The schema id
   /// given is ignored: a new schema gets one past the highest. `last_column_id` may not move
@@ -53,7 +55,9 @@ class TableMetadataBuilder {
   arrow::Result<int32_t> AddSortOrder(const SortOrder& order);
   arrow::Status SetDefaultSortOrder(int32_t order_id);
   /// Adds a snapshot (not yet referenced by any branch). Its id must be new, its sequence
-  /// number above the table's last one (v2), its parent (if any) a snapshot of the table.
+  /// number above the table's last one (v2), its parent (if any) a snapshot of the table. In
+  /// v3 it must carry first-row-id (at or past the table's next-row-id) and added-rows, and
+  /// the table's next-row-id moves to first-row-id + added-rows.
   arrow::Status AddSnapshot(const Snapshot& snapshot);
   /// Creates or moves a branch or tag. Moving `main` makes the snapshot current and adds it to
   /// the snapshot log.
@@ -98,7 +102,7 @@ class TableMetadataBuilder {
 /// set-current-schema, add-spec, set-default-spec, add-sort-order, set-default-sort-order,
 /// set-location, set-properties), applied to a builder. Field ids of the schema are kept;
 /// the spec and sort order are numbered as the table's first (spec id 0; order id 1 if sorted,
-/// else 0). The `format-version` property, if given, picks the version (floe writes 2) and is
+/// else 0). The `format-version` property, if given, picks the version (2, the default, or 3) and is
 /// not stored among the properties.
 arrow::Result<TableMetadataBuilder> NewTable(const Schema& schema, const PartitionSpec& spec,
                                              const SortOrder& sort_order,

@@ -1,12 +1,12 @@
-// Table metadata files (spec: "Table Metadata" and Appendix C): parsing of format versions 1
-// and 2, and serialization in the metadata's own version.
+// Table metadata files (spec: "Table Metadata" and Appendix C): parsing of format versions 1,
+// 2 and 3, and serialization in the metadata's own version.
 
 #include <set>
 
-#include "floe/iceberg/type/json_internal.h"
-#include "floe/iceberg/type/schema_json_internal.h"
 #include "floe/iceberg/metadata/table_metadata.h"
 #include "floe/iceberg/metadata/table_metadata_json_internal.h"
+#include "floe/iceberg/type/json_internal.h"
+#include "floe/iceberg/type/schema_json_internal.h"
 
 namespace floe::iceberg {
 
@@ -111,6 +111,11 @@ arrow::Result<Snapshot> SnapshotFromJson(const Json& json, const std::string& wh
     ARROW_ASSIGN_OR_RAISE(snapshot.summary, StringMapFromJson(*summary, Path(where, "summary")));
   }
   ARROW_ASSIGN_OR_RAISE(snapshot.schema_id, GetOptionalInt(json, "schema-id", where));
+  ARROW_ASSIGN_OR_RAISE(snapshot.first_row_id, GetOptionalLong(json, "first-row-id", where));
+  ARROW_ASSIGN_OR_RAISE(snapshot.added_rows, GetOptionalLong(json, "added-rows", where));
+  if (Find(json, "key-id") != nullptr) {
+    ARROW_ASSIGN_OR_RAISE(snapshot.key_id, GetString(json, "key-id", where));
+  }
   return snapshot;
 }
 
@@ -284,9 +289,9 @@ arrow::Status ParseInto(const Json& json, TableMetadata* md) {
   ARROW_RETURN_NOT_OK(CheckObject(json, ""));
   ARROW_ASSIGN_OR_RAISE(md->format_version, GetInt(json, "format-version", ""));
   const int version = md->format_version;
-  if (version != 1 && version != 2) {
+  if (version < 1 || version > kMaxFormatVersion) {
     return arrow::Status::Invalid("unsupported format-version ", version,
-                                         " (floe reads format versions 1 and 2)");
+                                  " (floe reads format versions 1, 2 and 3)");
   }
   if (version >= 2) {
     ARROW_ASSIGN_OR_RAISE(md->table_uuid, GetString(json, "table-uuid", ""));
@@ -308,6 +313,20 @@ arrow::Status ParseInto(const Json& json, TableMetadata* md) {
     ARROW_ASSIGN_OR_RAISE(md->properties, StringMapFromJson(*properties, "properties"));
   }
   ARROW_RETURN_NOT_OK(ParseSnapshots(json, md));
+  if (version >= 3) {
+    ARROW_ASSIGN_OR_RAISE(md->next_row_id, GetLong(json, "next-row-id", ""));
+  }
+  ARROW_ASSIGN_OR_RAISE(const Json* keys, GetOptionalArray(json, "encryption-keys", ""));
+  if (keys != nullptr) {
+    for (size_t i = 0; i < keys->size(); ++i) {
+      std::string at = Index("encryption-keys", i);
+      ARROW_RETURN_NOT_OK(CheckObject((*keys)[i], at));
+      EncryptionKey key;
+      ARROW_ASSIGN_OR_RAISE(key.key_id, GetString((*keys)[i], "key-id", at));
+      key.json = (*keys)[i].dump();
+      md->encryption_keys.push_back(std::move(key));
+    }
+  }
 
   ARROW_ASSIGN_OR_RAISE(const Json* metadata_log, GetOptionalArray(json, "metadata-log", ""));
   if (metadata_log != nullptr) {
@@ -356,6 +375,9 @@ OJson SnapshotToJson(const Snapshot& snapshot, int version) {
   out["summary"] = std::move(summary);
   out["manifest-list"] = snapshot.manifest_list;
   if (snapshot.schema_id) out["schema-id"] = *snapshot.schema_id;
+  if (snapshot.first_row_id) out["first-row-id"] = *snapshot.first_row_id;
+  if (snapshot.added_rows) out["added-rows"] = *snapshot.added_rows;
+  if (snapshot.key_id) out["key-id"] = *snapshot.key_id;
   return out;
 }
 
@@ -434,8 +456,21 @@ std::string SerializeTableMetadata(const TableMetadata& md) {
   out["properties"] = std::move(properties);
 
   // -1 for "no current snapshot", as Java writes for v1 and v2 and older readers require
-  // the field; PyIceberg and Java read -1 as absent.
-  out["current-snapshot-id"] = md.current_snapshot_id.value_or(-1);
+  // the field; PyIceberg and Java read -1 as absent. From v3 on it is null (Java's
+  // MIN_NULL_CURRENT_SNAPSHOT_VERSION).
+  if (md.current_snapshot_id) {
+    out["current-snapshot-id"] = *md.current_snapshot_id;
+  } else if (version >= 3) {
+    out["current-snapshot-id"] = nullptr;
+  } else {
+    out["current-snapshot-id"] = -1;
+  }
+  if (version >= 3) out["next-row-id"] = md.next_row_id;
+  if (!md.encryption_keys.empty()) {
+    OJson keys = OJson::array();
+    for (const auto& key : md.encryption_keys) keys.push_back(OJson::parse(key.json));
+    out["encryption-keys"] = std::move(keys);
+  }
 
   OJson refs = OJson::object();
   for (const auto& [name, ref] : md.refs) refs[name] = RefToJson(ref);

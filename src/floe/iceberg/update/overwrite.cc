@@ -101,7 +101,8 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
     // The manifest changes: kept files stay EXISTING, removed ones are marked DELETED.
     ARROW_ASSIGN_OR_RAISE(auto writer,
                           ManifestWriter::Make(io, NewManifestLocation(base, snapshot_id), *spec,
-                                               *schema, partition_type, snapshot_id));
+                                               *schema, partition_type, snapshot_id,
+                                               {.format_version = base.ManifestFormatVersion()}));
     for (const auto& [entry, fate] : fates) {
       if (fate == Fate::kKeep) {
         ARROW_RETURN_NOT_OK(writer->AddExisting(*entry));

@@ -78,7 +78,8 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::WriteAddedManifests(
     }
     ARROW_ASSIGN_OR_RAISE(
         auto writer, ManifestWriter::Make(*table_->io(), NewManifestLocation(base, snapshot_id),
-                                          *spec, *schema, nullptr, snapshot_id));
+                                          *spec, *schema, nullptr, snapshot_id,
+                                          {.format_version = base.ManifestFormatVersion()}));
     for (const DataFile* f : spec_files) ARROW_RETURN_NOT_OK(writer->Add(*f));
     ARROW_ASSIGN_OR_RAISE(auto manifest, writer->Close());
     out.push_back(std::move(manifest));
@@ -174,12 +175,21 @@ arrow::Status SnapshotProducer::Apply(TableMetadataBuilder& builder) {
   snap.manifest_list = io::JoinLocation(
       base.location, "metadata/snap-" + std::to_string(snap.snapshot_id) + "-" +
                          std::to_string(snap.sequence_number) + "-" + commit_uuid_ + ".avro");
+  ManifestListWriter::Options list_options;
+  list_options.format_version = base.ManifestFormatVersion();
+  if (base.format_version >= 3) list_options.first_row_id = base.next_row_id;
   ARROW_ASSIGN_OR_RAISE(
       auto list, ManifestListWriter::Make(*table_->io(), snap.manifest_list, snap.snapshot_id,
-                                          snap.parent_snapshot_id, snap.sequence_number));
+                                          snap.parent_snapshot_id, snap.sequence_number,
+                                          list_options));
   attempt_files_.push_back(snap.manifest_list);
   ARROW_RETURN_NOT_OK(list->Add(plan.manifests));
   ARROW_RETURN_NOT_OK(list->Close().status());
+  if (base.format_version >= 3) {
+    // spec: "Row Lineage" — the snapshot's rows take ids from the table's next-row-id on.
+    snap.first_row_id = base.next_row_id;
+    snap.added_rows = *list->next_row_id() - base.next_row_id;
+  }
   ARROW_RETURN_NOT_OK(builder.AddSnapshot(snap));
   // The branch keeps its retention settings; a new branch starts with none.
   SnapshotRef ref;

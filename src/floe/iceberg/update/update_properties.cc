@@ -20,10 +20,14 @@ arrow::Status UpdateProperties::Apply(TableMetadataBuilder& builder) {
   std::map<std::string, std::string> set = set_;
   auto version = set.find(property::kFormatVersion);
   if (version != set.end()) {
-    if (version->second != std::to_string(builder.current().format_version)) {
+    // As Java's TableMetadata.replaceProperties: the reserved property upgrades the format
+    // version (as `ALTER TABLE … SET TBLPROPERTIES ('format-version'='3')` does in Spark).
+    const std::string& text = version->second;
+    if (text.size() != 1 || text[0] < '1' || text[0] > '9') {
       return arrow::Status::Invalid("table ", table_->identifier().ToString(),
-                                    ": floe keeps tables at format version 2");
+                                    ": format-version '", text, "' is not a format version");
     }
+    ARROW_RETURN_NOT_OK(builder.UpgradeFormatVersion(text[0] - '0'));
     set.erase(version);  // reserved: a metadata field, not a property
   }
   std::vector<std::string> remove;

@@ -10,8 +10,9 @@
 namespace floe::iceberg {
 
 /// Sets and removes table properties (no snapshot is made): set-properties and
-/// remove-properties. `format-version` is a metadata field, not a property: setting it to 2
-/// is accepted and ignored, other versions are refused.
+/// remove-properties. `format-version` is a metadata field, not a property: setting it to a
+/// higher version upgrades the table (as Java's TableMetadata.replaceProperties does), to
+/// the current one changes nothing, to a lower one is refused.
 class UpdateProperties final : public PendingUpdate {
  public:
   explicit UpdateProperties(std::shared_ptr<Table> table) : PendingUpdate(std::move(table)) {}

@@ -309,7 +309,7 @@ TEST(TableMetadataBuilderTest, PropertiesLocationUuidAndFormatVersion) {
   EXPECT_FALSE(builder.AssignUuid("another").ok()) << "a table keeps its uuid";
   ASSERT_TRUE(builder.AssignUuid(base.table_uuid).ok());
   EXPECT_FALSE(builder.UpgradeFormatVersion(1).ok());
-  EXPECT_FALSE(builder.UpgradeFormatVersion(3).ok());
+  EXPECT_FALSE(builder.UpgradeFormatVersion(4).ok());
   ASSERT_TRUE(builder.SetLocation("s3://b/t/").ok());
   EXPECT_EQ(builder.current().location, "s3://b/t");
   EXPECT_EQ(Actions(builder.updates()),
