@@ -57,6 +57,7 @@ void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddCatalogCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddUpdateCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddMergeCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddParquetCommands(CLI::App& app, CliContext& ctx, Action* run);
 
 
 /// Adds --warehouse/--catalog/--catalog-uri/--catalog-property/--json to a (sub)command.

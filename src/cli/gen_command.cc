@@ -9,6 +9,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "cli/parquet_inputs.h"
 #include "floe/testing/corpus_generator.h"
 
 namespace floe::cli {
@@ -19,37 +20,6 @@ struct GenArgs {
   std::string size = "16MiB";
   int64_t records = 0;
 };
-
-// "100MB", "1.5GiB", "512k", "4096": KB/MB/GB count powers of 1000, KiB/MiB/GiB (and bare
-// K/M/G) powers of 1024.
-arrow::Result<int64_t> ParseSize(const std::string& text) {
-  size_t pos = 0;
-  while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
-                               text[pos] == '.')) {
-    ++pos;
-  }
-  double number = 0;
-  const auto parsed = std::from_chars(text.data(), text.data() + pos, number);
-  if (pos == 0 || parsed.ec != std::errc() || parsed.ptr != text.data() + pos) {
-    return UsageError("--size: '" + text + "' is not a size such as 100MB or 2GiB");
-  }
-  std::string unit;
-  for (char c : text.substr(pos)) {
-    if (c != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  double scale = 0;
-  if (unit.empty() || unit == "b") scale = 1;
-  if (unit == "kb") scale = 1e3;
-  if (unit == "mb") scale = 1e6;
-  if (unit == "gb") scale = 1e9;
-  if (unit == "k" || unit == "kib") scale = 1024.0;
-  if (unit == "m" || unit == "mib") scale = 1024.0 * 1024;
-  if (unit == "g" || unit == "gib") scale = 1024.0 * 1024 * 1024;
-  if (scale == 0) return UsageError("--size: unknown unit in '" + text + "'");
-  const double bytes = number * scale;
-  if (!(bytes >= 1) || bytes > 1e15) return UsageError("--size: '" + text + "' is out of range");
-  return static_cast<int64_t>(bytes);
-}
 
 void PrintSummary(const GlobalOptions& global, const testing::CorpusSummary& s,
                   const std::string& output, double seconds) {
@@ -91,7 +61,7 @@ arrow::Status RunGen(CliContext& ctx, GenArgs& args) {
   if (args.records > 0) {
     args.options.records_per_pod = args.records;
   } else {
-    ARROW_ASSIGN_OR_RAISE(args.options.target_bytes, ParseSize(args.size));
+    ARROW_ASSIGN_OR_RAISE(args.options.target_bytes, ParseByteSize("--size", args.size));
   }
   const auto start = std::chrono::steady_clock::now();
   auto summary = testing::GenerateCorpus(args.options);
@@ -112,8 +82,7 @@ void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run) {
   auto& o = args->options;
   auto* cmd = app.add_subcommand(
       "gen", "Write a synthetic corpus of Spark-on-Kubernetes Fluent Bit logs (deterministic)");
-  cmd->add_option("output", o.output, "Folder to create (must not exist or be empty)")
-      ->required();
+  cmd->add_option("output", o.output, "Folder to create (must not exist or be empty)")->required();
   cmd->add_option("--seed", o.seed, "Random seed; the same seed writes the same bytes")
       ->capture_default_str();
   cmd->add_option("--apps", o.apps, "spark-<hex> app folders")->capture_default_str();
@@ -121,9 +90,9 @@ void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run) {
       ->capture_default_str();
   cmd->add_option("--files-per-pod", o.files_per_pod, "About this many files per pod")
       ->capture_default_str();
-  auto* size = cmd->add_option("--size", args->size,
-                               "Total uncompressed line bytes (100MB, 2GiB, …)")
-                   ->capture_default_str();
+  auto* size =
+      cmd->add_option("--size", args->size, "Total uncompressed line bytes (100MB, 2GiB, …)")
+          ->capture_default_str();
   cmd->add_option("--records", args->records, "Exactly N lines per pod instead of --size")
       ->excludes(size);
   cmd->add_option("--bad-rate", o.bad_line_rate, "Chance that a line is bad (every kind dealt)")

@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
   AddCatalogCommands(app, ctx, &run);
   AddUpdateCommand(app, ctx, &run);
   AddMergeCommand(app, ctx, &run);
+  AddParquetCommands(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

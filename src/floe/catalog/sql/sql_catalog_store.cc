@@ -1,13 +1,12 @@
 #include "floe/catalog/sql/sql_catalog_store.h"
 
-#include "floe/iceberg/table/table_identifier.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <utility>
 
 #include "floe/catalog/sql/sqlite_connection_internal.h"
+#include "floe/iceberg/table/table_identifier.h"
 
 namespace floe::catalog {
 
@@ -129,14 +128,14 @@ struct SqlCatalogStore::Impl {
     ARROW_ASSIGN_OR_RAISE(bool exists, NamespaceExists(NamespaceToString(ns)));
     if (!exists) {
       return MakeError(ErrorKind::kNoSuchNamespace,
-                          Where() + "namespace " + NamespaceToString(ns) + " does not exist");
+                       Where() + "namespace " + NamespaceToString(ns) + " does not exist");
     }
     return arrow::Status::OK();
   }
 
   // The row of `ns`.`name`: {metadata_location, iceberg_type}; tables only unless `any_type`.
   arrow::Result<std::optional<internal::SqlRow>> FindRow(const Namespace& ns,
-                                                        const std::string& name, bool any_type) {
+                                                         const std::string& name, bool any_type) {
     std::string sql = std::string("SELECT metadata_location, ") +
                       (has_iceberg_type ? "iceberg_type" : "NULL") +
                       " FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND "
@@ -149,7 +148,7 @@ struct SqlCatalogStore::Impl {
 
   arrow::Status NoSuchTable(const Namespace& ns, const std::string& name) const {
     return MakeError(ErrorKind::kNoSuchTable,
-                        Where() + "table " + TableString(ns, name) + " does not exist");
+                     Where() + "table " + TableString(ns, name) + " does not exist");
   }
 
   // AlreadyExists when any row (table or view) holds the name.
@@ -159,7 +158,7 @@ struct SqlCatalogStore::Impl {
     const auto& type = (*row)[1];
     std::string what = type.has_value() && *type != "TABLE" ? "a " + *type + " named " : "table ";
     return MakeError(ErrorKind::kAlreadyExists,
-                        Where() + what + TableString(ns, name) + " already exists");
+                     Where() + what + TableString(ns, name) + " already exists");
   }
 
   arrow::Result<Properties> ReadProperties(const std::string& ns) {
@@ -178,9 +177,10 @@ struct SqlCatalogStore::Impl {
   arrow::Status InsertProperty(const std::string& ns, const std::string& key,
                                const std::string& value) {
     return conn
-        ->Execute("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, "
-                  "property_key, property_value) VALUES (?, ?, ?, ?)",
-                  {catalog_name, ns, key, value})
+        ->Execute(
+            "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, "
+            "property_key, property_value) VALUES (?, ?, ?, ?)",
+            {catalog_name, ns, key, value})
         .status();
   }
 };
@@ -244,7 +244,7 @@ arrow::Status SqlCatalogStore::CreateNamespace(const Namespace& ns, const Proper
   ARROW_ASSIGN_OR_RAISE(bool exists, impl_->NamespaceExists(name));
   if (exists) {
     return MakeError(ErrorKind::kAlreadyExists,
-                        impl_->Where() + "namespace " + name + " already exists");
+                     impl_->Where() + "namespace " + name + " already exists");
   }
   ARROW_RETURN_NOT_OK(impl_->InsertProperty(name, kExistsKey, "true"));
   for (const auto& [key, value] : properties) {
@@ -304,8 +304,8 @@ arrow::Status SqlCatalogStore::DropNamespace(const Namespace& ns) {
     }
     if (tables.size() > 5) names += ", ...";
     return MakeError(ErrorKind::kNamespaceNotEmpty,
-                        impl_->Where() + "namespace " + name + " is not empty: it holds " +
-                            std::to_string(tables.size()) + " table(s) (" + names + ")");
+                     impl_->Where() + "namespace " + name + " is not empty: it holds " +
+                         std::to_string(tables.size()) + " table(s) (" + names + ")");
   }
   ARROW_ASSIGN_OR_RAISE(auto children, conn->Query("SELECT table_namespace FROM iceberg_tables "
                                                    "WHERE catalog_name = ?1 AND "
@@ -316,9 +316,9 @@ arrow::Status SqlCatalogStore::DropNamespace(const Namespace& ns) {
                                                    "substr(namespace, 1, length(?2)) = ?2 LIMIT 1",
                                                    {impl_->catalog_name, name + "."}));
   if (!children.empty()) {
-    return MakeError(ErrorKind::kNamespaceNotEmpty,
-                        impl_->Where() + "namespace " + name +
-                            " is not empty: it holds namespace " + children[0][0].value_or(""));
+    return MakeError(ErrorKind::kNamespaceNotEmpty, impl_->Where() + "namespace " + name +
+                                                        " is not empty: it holds namespace " +
+                                                        children[0][0].value_or(""));
   }
   ARROW_RETURN_NOT_OK(conn->Execute("DELETE FROM iceberg_namespace_properties WHERE "
                                     "catalog_name = ? AND namespace = ?",
@@ -363,9 +363,10 @@ arrow::Result<PropertiesUpdateSummary> SqlCatalogStore::UpdateNamespacePropertie
   // Delete-then-insert per key, as PyIceberg does: portable and atomic inside the transaction.
   auto delete_key = [&](const std::string& key) {
     return conn
-        ->Execute("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND "
-                  "namespace = ? AND property_key = ?",
-                  {impl_->catalog_name, name, key})
+        ->Execute(
+            "DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND "
+            "namespace = ? AND property_key = ?",
+            {impl_->catalog_name, name, key})
         .status();
   };
   for (const auto& key : removals) {
@@ -403,20 +404,20 @@ arrow::Status SqlCatalogStore::CreateTable(const Namespace& ns, const std::strin
   ARROW_RETURN_NOT_OK(impl_->RequireNamespace(ns));
   ARROW_RETURN_NOT_OK(impl_->RequireNameFree(ns, name));
   if (impl_->has_iceberg_type) {
-    ARROW_RETURN_NOT_OK(conn->Execute("INSERT INTO iceberg_tables (catalog_name, table_namespace, "
-                                      "table_name, metadata_location, "
-                                      "previous_metadata_location, iceberg_type) VALUES "
-                                      "(?, ?, ?, ?, NULL, 'TABLE')",
-                                      {impl_->catalog_name, NamespaceToString(ns), name,
-                                       metadata_location})
-                            .status());
+    ARROW_RETURN_NOT_OK(
+        conn->Execute("INSERT INTO iceberg_tables (catalog_name, table_namespace, "
+                      "table_name, metadata_location, "
+                      "previous_metadata_location, iceberg_type) VALUES "
+                      "(?, ?, ?, ?, NULL, 'TABLE')",
+                      {impl_->catalog_name, NamespaceToString(ns), name, metadata_location})
+            .status());
   } else {
-    ARROW_RETURN_NOT_OK(conn->Execute("INSERT INTO iceberg_tables (catalog_name, table_namespace, "
-                                      "table_name, metadata_location, "
-                                      "previous_metadata_location) VALUES (?, ?, ?, ?, NULL)",
-                                      {impl_->catalog_name, NamespaceToString(ns), name,
-                                       metadata_location})
-                            .status());
+    ARROW_RETURN_NOT_OK(
+        conn->Execute("INSERT INTO iceberg_tables (catalog_name, table_namespace, "
+                      "table_name, metadata_location, "
+                      "previous_metadata_location) VALUES (?, ?, ?, ?, NULL)",
+                      {impl_->catalog_name, NamespaceToString(ns), name, metadata_location})
+            .status());
   }
   return txn.Commit();
 }
@@ -461,11 +462,10 @@ arrow::Status SqlCatalogStore::DropTable(const Namespace& ns, const std::string&
   ARROW_RETURN_NOT_OK(ValidateTable(ns, name));
   std::lock_guard lock(impl_->mu);
   ARROW_ASSIGN_OR_RAISE(
-      int changed,
-      impl_->conn->Execute("DELETE FROM iceberg_tables WHERE catalog_name = ? AND "
-                           "table_namespace = ? AND table_name = ?" +
-                               impl_->TableFilter(),
-                           {impl_->catalog_name, NamespaceToString(ns), name}));
+      int changed, impl_->conn->Execute("DELETE FROM iceberg_tables WHERE catalog_name = ? AND "
+                                        "table_namespace = ? AND table_name = ?" +
+                                            impl_->TableFilter(),
+                                        {impl_->catalog_name, NamespaceToString(ns), name}));
   if (changed == 0) return impl_->NoSuchTable(ns, name);
   return arrow::Status::OK();
 }
@@ -517,10 +517,9 @@ arrow::Status SqlCatalogStore::CommitMetadataLocation(const Namespace& ns, const
   ARROW_ASSIGN_OR_RAISE(auto row, impl_->FindRow(ns, name, /*any_type=*/false));
   if (!row) return impl_->NoSuchTable(ns, name);
   return MakeError(ErrorKind::kCommitConflict,
-                      impl_->Where() + "commit to table " + TableString(ns, name) +
-                          " conflicts with a concurrent commit: expected metadata location " +
-                          expected_current + " but it is now " +
-                          (*row)[0].value_or("NULL"));
+                   impl_->Where() + "commit to table " + TableString(ns, name) +
+                       " conflicts with a concurrent commit: expected metadata location " +
+                       expected_current + " but it is now " + (*row)[0].value_or("NULL"));
 }
 
 }  // namespace floe::catalog

@@ -1,8 +1,8 @@
-#include "floe/catalog/sql/sqlite_connection_internal.h"
-
 #include <sqlite3.h>
 
 #include <utility>
+
+#include "floe/catalog/sql/sqlite_connection_internal.h"
 
 namespace floe::catalog::internal {
 
@@ -19,9 +19,8 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtCloser>;
 arrow::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, std::chrono::milliseconds busy_timeout) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -63,8 +62,8 @@ arrow::Status SqliteConnection::Error(int rc, const std::string& what) const {
                                   ": still locked by another connection after the busy timeout (",
                                   why, ")", hint);
   }
-  return arrow::Status::IOError("catalog database ", path_, ": ", what, ": ", why,
-                                " (sqlite code ", rc, ")");
+  return arrow::Status::IOError("catalog database ", path_, ": ", what, ": ", why, " (sqlite code ",
+                                rc, ")");
 }
 
 arrow::Result<std::vector<SqlRow>> SqliteConnection::Run(const std::string& sql,

@@ -3,14 +3,14 @@
 // A thin arrow::Status wrapper over one SQLite connection, private to the SQL catalog store.
 // Every value the catalog binds or reads is text, so that is all this supports.
 
+#include <arrow/result.h>
+#include <arrow/status.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <arrow/result.h>
-#include <arrow/status.h>
 
 struct sqlite3;
 
