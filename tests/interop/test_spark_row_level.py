@@ -58,3 +58,25 @@ def test_floe_reads_spark_position_deletes(floe, spark_table, pyiceberg_catalog)
     t.delete_where_id_mod(4, 1)
     t.append(make_rows(2000, 50, 4))
     assert_readers_agree(floe, t, pyiceberg_catalog)
+
+
+@pytest.mark.parametrize("spark_table", [(3, True), (3, False)], indirect=True,
+                         ids=["partitioned", "unpartitioned"])
+def test_floe_reads_spark_deletion_vectors(floe, spark_table):
+    """Format v3: Spark writes deletion vectors (Puffin blobs), one per data file, replacing
+    the file's earlier vector at every later statement."""
+    t = spark_table
+    t.delete_where_id_mod(10, 3)
+    files = t.delete_files()
+    assert files and {(c, f) for c, f, _ in files} == {(POSITION_DELETES, "PUFFIN")}
+    assert_readers_agree(floe, t)
+
+    t.update_where_id_mod(7, 0)
+    assert_readers_agree(floe, t)
+
+    t.merge(merge_source(range(0, 600, 9), range(1000, 1020), seed=3))
+    assert_readers_agree(floe, t)
+
+    t.delete_where_id_mod(4, 1)
+    t.append(make_rows(2000, 50, 4))
+    assert_readers_agree(floe, t)
