@@ -215,3 +215,57 @@ def test_spark_reads_floe_deletes_like_pyiceberg(floe, tmp_path, warehouse, spar
     assert spark_multiset(spark, f"{cat}.sp.t", columns) == as_multiset(expected, columns)
     got = pyiceberg_catalog.load_table("sp.t").scan().to_arrow().to_pylist()
     assert as_multiset(got, columns) == as_multiset(expected, columns)
+
+
+@pytest.mark.parametrize("partitioned", [True, False], ids=["partitioned", "unpartitioned"])
+def test_merge_on_read_on_v3_writes_deletion_vectors(floe, tmp_path, warehouse, spark, duck,
+                                                     pyiceberg_catalog, partitioned):
+    """Format v3 takes deletion vectors, never position delete files: one vector per data file,
+    and a later delete of the same file replaces its vector with one holding both."""
+    from servers.spark import as_multiset, spark_catalog, spark_multiset
+
+    rows = create(floe, tmp_path, "dv.t", partitioned, "merge-on-read",
+                  extra=["--format-version", "3"])
+    columns = ["id", "region", "score", "note"]
+    cat = spark_catalog(spark, warehouse)
+
+    def delete_files():
+        spark.sql(f"REFRESH TABLE {cat}.dv.t")
+        return spark.sql(f"SELECT file_format, referenced_data_file, record_count "
+                         f"FROM {cat}.dv.t.delete_files").collect()
+
+    def check(expected):
+        assert sorted(key(r) for r in floe.scan_rows("dv.t")) == sorted(key(r) for r in expected)
+        assert spark_multiset(spark, f"{cat}.dv.t", columns) == as_multiset(expected, columns)
+        assert duckdb_rows(duck, pyiceberg_catalog, "dv.t") == sorted(key(r) for r in expected)
+
+    out = floe.json("delete", "dv.t", "--where", "score > 12")
+    expected = [r for r in rows if not r["score"] > 12]
+    assert out["rows_deleted"] == len(rows) - len(expected)
+    files = delete_files()
+    assert files and {f["file_format"] for f in files} == {"PUFFIN"}
+    referenced = [f["referenced_data_file"] for f in files]
+    assert len(referenced) == len(set(referenced))  # one vector per data file
+    assert sum(f["record_count"] for f in files) == len(rows) - len(expected)
+    summary = current_summary(pyiceberg_catalog, "dv.t")
+    assert int(summary["added-dvs"]) == len(files)
+    check(expected)
+
+    # The same data files again: their vectors are replaced, never doubled.
+    out = floe.json("delete", "dv.t", "--where", "note is null")
+    expected2 = [r for r in expected if r["note"] is not None]
+    assert out["rows_deleted"] == len(expected) - len(expected2)
+    files = delete_files()
+    referenced = [f["referenced_data_file"] for f in files]
+    assert len(referenced) == len(set(referenced))
+    assert sum(f["record_count"] for f in files) == len(rows) - len(expected2)
+    check(expected2)
+
+    # An update merge-on-read: vectors for the old rows, new data files for the new ones.
+    floe.run("update", "dv.t", "--set", "score = score + 100", "--where", "id < 30",
+             "--mode", "merge-on-read")
+    expected3 = [dict(r, score=r["score"] + 100) if r["id"] < 30 else r for r in expected2]
+    files = delete_files()
+    assert {f["file_format"] for f in files} == {"PUFFIN"}
+    assert len({f["referenced_data_file"] for f in files}) == len(files)
+    check(expected3)

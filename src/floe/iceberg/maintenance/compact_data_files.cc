@@ -52,11 +52,6 @@ arrow::Result<Limits> ResolveLimits(const TableMetadata& md, const CompactionOpt
   return l;
 }
 
-// An entry of a manifest: its path and, for a deletion vector, its blob's offset.
-std::string DeleteKey(const DataFile& f) {
-  return f.content_offset ? f.file_path + "@" + std::to_string(*f.content_offset) : f.file_path;
-}
-
 // Keeps, for every value of the key columns, the row with the greatest `latest_by` (the
 // last such row when several tie). Null keys count as one value.
 arrow::Result<std::shared_ptr<arrow::Table>> Dedupe(const std::shared_ptr<arrow::Table>& rows,
@@ -235,7 +230,7 @@ arrow::Result<CompactionResult> CompactDataFiles(const std::shared_ptr<Table>& t
   std::unordered_set<std::string> still_needed;
   for (const auto& t : live) {
     if (inputs.count(t.file.file_path)) continue;
-    for (const auto& d : t.deletes) still_needed.insert(DeleteKey(d.file));
+    for (const auto& d : t.deletes) still_needed.insert(ContentFileKey(d.file));
   }
   ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(*table->io(), snapshot->manifest_list));
   ARROW_ASSIGN_OR_RAISE(auto deletes, DeleteFileIndex::Build(*table->io(), md, manifests));
@@ -264,7 +259,7 @@ arrow::Result<CompactionResult> CompactDataFiles(const std::shared_ptr<Table>& t
     }
   }
   for (const auto& d : deletes.files()) {
-    if (still_needed.count(DeleteKey(d.file))) continue;
+    if (still_needed.count(ContentFileKey(d.file))) continue;
     rewrite.RemoveDeleteFile(d.file);
     ++result.removed_delete_files;
   }

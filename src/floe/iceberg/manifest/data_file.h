@@ -47,6 +47,12 @@ struct DataFile {
   }
 };
 
+/// What tells one manifest entry's file from another: its path, and for a deletion vector also
+/// its blob's offset, because one Puffin file holds the vectors of many data files.
+inline std::string ContentFileKey(const DataFile& f) {
+  return f.content_offset ? f.file_path + "@" + std::to_string(*f.content_offset) : f.file_path;
+}
+
 /// spec: manifest_entry.status
 enum class ManifestEntryStatus : int32_t { kExisting = 0, kAdded = 1, kDeleted = 2 };
 

@@ -1,5 +1,7 @@
 #include "floe/iceberg/update/delete_rows.h"
 
+#include "floe/iceberg/update/row_level_deletes_internal.h"
+
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
@@ -12,6 +14,7 @@
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/conflict_validation.h"
 #include "floe/iceberg/update/row_delta.h"
+#include "floe/iceberg/update/row_level_deletes_internal.h"
 #include "floe/util/failpoint.h"
 
 namespace floe::iceberg {
@@ -120,8 +123,8 @@ arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, 
 
   RowDelta delta(table);
   std::vector<std::string> written;  // removed again if the commit fails
-  ARROW_ASSIGN_OR_RAISE(auto position_deletes, PositionDeleteWriter::Make(io, md, {"", name}));
-  std::vector<std::string> referenced;
+  // Position delete files (v2) or deletion vectors (v3), created only for merge-on-read.
+  std::unique_ptr<row_level_internal::RowDeleteWriter> position_deletes;
   auto remove_whole = [&](const FileScanTask& task) {
     delta.RemoveRows(task.file);
     ++result.data_files_removed;
@@ -175,19 +178,30 @@ arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, 
         ++result.data_files_added;
       }
     } else {
-      ARROW_RETURN_NOT_OK(position_deletes->Delete(task.file, split->positions));
-      referenced.push_back(task.file.file_path);
+      if (!position_deletes) {
+        ARROW_ASSIGN_OR_RAISE(position_deletes, row_level_internal::RowDeleteWriter::Make(table, md));
+      }
+      ARROW_RETURN_NOT_OK(position_deletes->Delete(task, split->positions));
     }
   }
-  auto delete_files = position_deletes->Close();
-  if (!delete_files.ok()) {
-    cleanup();
-    return delete_files.status();
-  }
-  for (auto& f : *delete_files) {
-    written.push_back(f.file_path);
-    delta.AddDeletes(std::move(f));
-    ++result.delete_files_added;
+  std::vector<std::string> referenced;
+  if (position_deletes) {
+    auto delete_files = position_deletes->Close();
+    if (!delete_files.ok()) {
+      (void)position_deletes->Abort();
+      cleanup();
+      return delete_files.status();
+    }
+    for (auto& f : delete_files->added) {
+      written.push_back(f.file_path);
+      delta.AddDeletes(std::move(f));
+      ++result.delete_files_added;
+    }
+    for (auto& f : delete_files->removed) {
+      delta.RemoveDeletes(std::move(f));
+      ++result.delete_files_removed;
+    }
+    referenced = std::move(delete_files->referenced_data_files);
   }
   if (result.rows_deleted == 0) return result;
 

@@ -110,7 +110,7 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
         if (fate != Fate::kKeep) {
           for (const auto& d : task.deletes) {
             if (DeleteFileOnlyFor(d.file, entry.data_file.file_path)) {
-              dangling.insert(d.file.file_path);
+              dangling.insert(ContentFileKey(d.file));
             }
           }
         }

@@ -9,15 +9,6 @@
 #include "floe/iceberg/table/delete_file_index.h"
 
 namespace floe::iceberg {
-namespace {
-
-// One deletion-vector Puffin file holds the vectors of many data files: an entry is its path
-// and, for a vector, its blob's offset.
-std::string EntryKey(const DataFile& f) {
-  return f.content_offset ? f.file_path + "@" + std::to_string(*f.content_offset) : f.file_path;
-}
-
-}  // namespace
 
 RewriteFiles& RewriteFiles::RemoveDataFile(DataFile file) {
   removed_data_.push_back(std::move(file));
@@ -93,7 +84,7 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
   ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
   std::unordered_map<std::string, const DataFile*> to_remove;
   for (const auto* list : {&removed_data_, &removed_deletes_}) {
-    for (const auto& f : *list) to_remove[EntryKey(f)] = &f;
+    for (const auto& f : *list) to_remove[ContentFileKey(f)] = &f;
   }
   std::unordered_set<std::string> found;
   std::vector<ManifestEntry> removed;  // data files, with their sequence numbers
@@ -102,7 +93,7 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
     bool touched = false;
     for (const auto& e : entries) {
       touched |=
-          e.status != ManifestEntryStatus::kDeleted && to_remove.count(EntryKey(e.data_file)) > 0;
+          e.status != ManifestEntryStatus::kDeleted && to_remove.count(ContentFileKey(e.data_file)) > 0;
     }
     if (!touched) {
       plan.manifests.push_back(m);
@@ -122,7 +113,7 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
     plan.attempt_files.push_back(writer->location());
     for (const auto& e : entries) {
       if (e.status == ManifestEntryStatus::kDeleted) continue;  // recorded by older snapshots
-      const std::string key = EntryKey(e.data_file);
+      const std::string key = ContentFileKey(e.data_file);
       if (!to_remove.count(key)) {
         ARROW_RETURN_NOT_OK(writer->AddExisting(e));
         continue;

@@ -119,15 +119,15 @@ arrow::Result<SnapshotPlan> RowDelta::Plan(const TableMetadata& base, int64_t sn
   SnapshotPlan plan;
   ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
   std::set<std::string> remove;
-  for (const auto& f : removed_data_) remove.insert(f.file_path);
-  for (const auto& f : removed_deletes_) remove.insert(f.file_path);
+  for (const auto& f : removed_data_) remove.insert(ContentFileKey(f));
+  for (const auto& f : removed_deletes_) remove.insert(ContentFileKey(f));
   std::vector<ManifestEntry> removed;
   ARROW_ASSIGN_OR_RAISE(plan.manifests,
                         RemoveFiles(base, snapshot_id, manifests, remove, plan, &removed));
-  if (removed.size() != remove.size()) {
+  for (const auto& e : removed) remove.erase(ContentFileKey(e.data_file));
+  if (!remove.empty()) {
     // A file this change removes is gone: a concurrent change removed it (Java's
     // failMissingDeletePaths); the rows it rewrote may have changed.
-    for (const auto& e : removed) remove.erase(e.data_file.file_path);
     return ValidationFailed("table " + table_->identifier().ToString() + ": file " +
                             *remove.begin() +
                             " that this change removes is no longer in the table (a concurrent "

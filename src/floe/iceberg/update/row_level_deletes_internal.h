@@ -1,8 +1,8 @@
 #pragma once
 
-// Writes the deletes of a merge-on-read change: position delete files (format v2). Format v3
-// takes deletion vectors instead (spec: "Deletion Vectors"), which are refused here until the
-// deletion vector writer is wired in. Internal to floe_iceberg.
+// Writes the deletes of a merge-on-read change: position delete files in format v2, deletion
+// vectors in format v3 (spec: "Deletion Vectors": one Puffin file per change, one vector per
+// data file, merged with the file's earlier vector). Internal to floe_iceberg.
 
 #include <arrow/result.h>
 
@@ -42,8 +42,15 @@ class RowDeleteWriter {
  private:
   RowDeleteWriter() = default;
   std::shared_ptr<Table> table_;
-  std::unique_ptr<PositionDeleteWriter> positions_;
+  std::unique_ptr<PositionDeleteWriter> positions_;  ///< format v2
   std::vector<std::string> referenced_;  ///< data files given deletes
+  // Format v3: the positions per data file, the data files, and the vectors they replace.
+  bool deletion_vectors_ = false;
+  std::string data_location_;
+  std::map<std::string, PositionSet> deleted_;
+  std::map<std::string, DataFile> data_files_;
+  std::vector<DataFile> replaced_;
+  std::vector<DataFile> written_;
 };
 
 }  // namespace floe::iceberg::row_level_internal

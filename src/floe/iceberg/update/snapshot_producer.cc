@@ -177,7 +177,7 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::RemoveFiles(
     ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, manifest, partition_type));
     bool hit = false;
     for (const auto& e : entries) {
-      hit |= e.status != ManifestEntryStatus::kDeleted && paths.count(e.data_file.file_path);
+      hit |= e.status != ManifestEntryStatus::kDeleted && paths.count(ContentFileKey(e.data_file));
     }
     if (!hit) {
       out.push_back(manifest);
@@ -191,7 +191,7 @@ arrow::Result<std::vector<ManifestFile>> SnapshotProducer::RemoveFiles(
                                                *schema, partition_type, snapshot_id, options));
     for (const auto& e : entries) {
       if (e.status == ManifestEntryStatus::kDeleted) continue;  // dropped, as Java does
-      if (paths.count(e.data_file.file_path)) {
+      if (paths.count(ContentFileKey(e.data_file))) {
         ARROW_RETURN_NOT_OK(writer->AddDeleted(e));
         plan.changes.Deleted(e.data_file, spec->PartitionPath(e.data_file.partition));
         if (removed != nullptr) removed->push_back(e);

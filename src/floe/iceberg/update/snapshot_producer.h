@@ -120,7 +120,8 @@ class SnapshotProducer : public PendingUpdate {
   arrow::Status PlanAppendedFiles(const TableMetadata& base, int64_t snapshot_id,
                                   const std::vector<DataFile>& files,
                                   std::vector<ManifestFile>& written, SnapshotPlan& plan);
-  /// Removes the live files named in `paths` (data or delete files) from `manifests`: each
+  /// Removes the live files whose ContentFileKey is in `paths` (data or delete files; a
+  /// deletion vector is its Puffin file's path and blob offset) from `manifests`: each
   /// manifest holding one is rewritten with it marked DELETED (the rest kept EXISTING) and
   /// counted in `plan.changes`; manifests without one are kept. Returns the new manifest list
   /// (rewritten manifests are attempt files of `plan`); `removed` gets the entries removed.
