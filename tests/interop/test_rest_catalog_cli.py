@@ -113,7 +113,9 @@ def test_two_processes_25_cli_appends_each_make_50_snapshots(tmp_path, cli_env, 
                                                              pyiceberg_rest, ns):
     env = rest_env(cli_env, rest_server.uri)
     floe(env, "namespace", "create", ns)
-    floe(env, "table", "create", f"{ns}.race", "--schema", "id long not null, writer string")
+    # Enough retries that a loaded machine (each process's attempt slowed) cannot run out.
+    floe(env, "table", "create", f"{ns}.race", "--schema", "id long not null, writer string",
+         "--property", "commit.retry.num-retries=20")
     failures = []
 
     def writer(name):
