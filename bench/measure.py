@@ -217,3 +217,11 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: str | None = None,
             tree_cpu_sampled_s=(sum(sampler.cpu_ticks.values()) / _TICKS) if sampler else None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"))
+
+
+def tree_cpu_s(root: int | None = None) -> float:
+    """User + system CPU seconds used so far by `root` (default this process) and its live
+    descendants: what a long-lived process (a Python peer and the JVM it started) spent, read
+    before and after one operation."""
+    root = os.getpid() if root is None else root
+    return sum(_cpu_ticks(p) for p in _descendants(root)) / _TICKS

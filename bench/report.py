@@ -158,18 +158,106 @@ def targets_section(targets: dict) -> list[str]:
     return out
 
 
-def render(results: dict) -> str:
-    cfg = results["config"]
-    lines = [f'# floe ingest benchmark — {results["date"]} on {results["machine"]["host"]}', ""]
-    lines += [
-        f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} runs '
-        f'per system, Ray 1 run; {cfg["threads"]} threads for every system that takes a '
-        f'thread count). All systems read the same corpus from a warm page cache and write '
-        f'zstd Parquet; records/s and MB/s are per wall-clock second, records/CPU-s per second of '
-        f'user + system CPU of the whole process tree, MB are 10^6 bytes of uncompressed log text. '
-        f'"check" compares each system\'s output (records and a timestamp checksum, read back '
-        f'from what it wrote) with the parse-only bound\'s.', ""]
-    lines += ["## Machine", ""] + machine_section(results["machine"]) + [""]
+ROW_LEVEL_OPS = [
+    ("delete", "Delete 1 % of the rows (`status = 'terminated'`)"),
+    ("update", "Update 1 % of the rows (`SET salary = salary * 1.1 WHERE status = 'on-leave'`)"),
+    ("merge", "Merge (upsert) a tenth of the table's size in keys, half matched, half new"),
+]
+
+
+def _engine_cells(r: dict, floe: dict | None) -> str:
+    if r.get("na"):
+        return f'– | n/a: {r["na"]} | – | – | – | – | – | – |'
+    if r.get("error"):
+        return f'– | **{r["error"]}** | – | – | – | – | – | – |'
+    faster = cheaper = None
+    if floe and r is not floe and floe.get("rows_per_s") and r.get("rows_per_s"):
+        faster = floe["rows_per_s"] / r["rows_per_s"]
+        cheaper = floe["rows_per_cpu_s"] / r["rows_per_cpu_s"]
+    check = r["check"] if r["check"] == "ok" else f'**{r["check"]}**'
+    return (f'{_n(r["data_files_after"])} / {_n(r.get("delete_files_after"))} | {check} | {_n(r["wall_s"], 2)} | '
+            f'{_n(r["cpu_s"], 2)} | {_n(r.get("rows_per_s"))} | {_n(r.get("rows_per_cpu_s"))} | '
+            f'{_ratio(faster)} | {_ratio(cheaper)} |')
+
+
+def row_level_section(rl: dict) -> list[str]:
+    """floe and its peers changing rows of the same table (bench/row_level.py)."""
+    d = rl["data"]
+    load = rl.get("load", {})
+    out = [f'One table `hr.employees` ({_n(d["rows"])} rows: id, name, email, department, '
+           f'status, salary, updated_at; partitioned by department, 8 values), generated as '
+           f'{len(d["files"])} zstd Parquet files ({_n(d["bytes_on_disk"] / 1e6, 1)} MB) and '
+           f'loaded by one `floe append` ({_n(load.get("wall_s"), 1)} s wall, '
+           f'{_n(load.get("cpu_s"), 1)} CPU-s, {_n(load.get("data_files"))} data files, check '
+           f'{load.get("check", "–")}). Every engine changes the same table; after each '
+           f'statement PyIceberg reads it back and its row count and column checksums are '
+           f'compared with the ones pyarrow computes from the generated files ("check"), then '
+           f'the table is set back to the loaded snapshot. rows/s and rows/CPU-s count the rows '
+           f'the statement changes (deleted, updated, or source rows merged). A statement '
+           f'may take {rl["cap_s"]:.0f} s before it is stopped and recorded as over the cap.', ""]
+    if rl.get("startup"):
+        parts = []
+        for name, s in rl["startup"].items():
+            if "error" in s:
+                parts.append(f'{name}: **{s["error"]}**')
+            else:
+                text = f'{name} {s["startup_wall_s"]:.1f} s wall / {s["startup_cpu_s"]:.1f} CPU-s'
+                warm = s.get("warmup")
+                if warm and warm.get("error"):
+                    text += f' (warm-up failed: {warm["error"]})'
+                elif warm:
+                    text += (f' and a warm-up of every statement on a 1,000-row table, '
+                             f'{warm["wall_s"]:.1f} s wall / {warm["cpu_s"]:.1f} CPU-s')
+                parts.append(text)
+        out += ["Peers run as one long-lived process each, timed around each statement (CPU: "
+                "the process tree's user + system time from /proc, the JVM included); their "
+                "start-up, not counted in the rows below: " + "; ".join(parts) + ". floe runs "
+                "one process per statement, start-up included.", ""]
+    header = ["| mode | engine | data / delete files after | check | wall s | CPU s | rows/s | "
+              "rows/CPU-s | floe faster (wall) | floe cheaper (CPU) |",
+              "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for op, title in ROW_LEVEL_OPS:
+        rows = [r for r in rl["statements"] if r["op"] == op]
+        if not rows:
+            continue
+        changed = next((r["rows_changed"] for r in rows if r.get("rows_changed")), None)
+        out += [f"### {title}", "", f"Rows changed: {_n(changed)}.", ""] + header
+        for mode in ("copy-on-write", "merge-on-read"):
+            floe = next((r for r in rows if r["mode"] == mode and r["engine"] == "floe"
+                         and r.get("check") == "ok"), None)
+            for r in (r for r in rows if r["mode"] == mode):
+                out.append(f'| {mode} | {r["label"]} | {_engine_cells(r, floe)}')
+        out.append("")
+    comp = rl.get("compaction") or []
+    if comp:
+        first = next((r for r in comp if r.get("data_files_before")), {})
+        out += ["### Compaction of many small files with deletes", "",
+                f'`hr.employees_small`: the same rows appended one generated file at a time '
+                f'({len(d["files"])} appends, {_n(first.get("data_files_before"))} data files), '
+                f'then a merge-on-read delete of 1 % '
+                f'({_n(first.get("delete_files_before"))} position delete files); '
+                f'compacted to 512 MB files (`floe table compact`, Spark\'s '
+                f'`rewrite_data_files`), deletes applied. MB are 10^6 bytes of the Parquet '
+                f'data files rewritten; MB per CPU-s is the throughput per core.', "",
+                "| engine | data / delete files after | check | rewritten MB | wall s | CPU s | MB/s | "
+                "MB per CPU-s | rows/CPU-s |",
+                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in comp:
+            if r.get("na") or r.get("error"):
+                why = f'n/a: {r["na"]}' if r.get("na") else f'**{r["error"]}**'
+                out.append(f'| {r["label"]} | – | {why} | – | – | – | – | – | – |')
+                continue
+            check = r["check"] if r["check"] == "ok" else f'**{r["check"]}**'
+            mb = r["bytes_rewritten"] / 1e6 if r.get("bytes_rewritten") else None
+            files = f'{_n(r["data_files_after"])} / {_n(r.get("delete_files_after"))}'
+            out.append(f'| {r["label"]} | {files} | {check} | {_n(mb, 1)} | '
+                       f'{_n(r["wall_s"], 2)} | {_n(r["cpu_s"], 2)} | {_n(r.get("mb_per_s"), 1)} | '
+                       f'{_n(r.get("mb_per_cpu_s"), 1)} | {_n(r.get("rows_per_cpu_s"))} |')
+    return out
+
+
+def ingest_sections(results: dict) -> list[str]:
+    lines = []
     lines += ["## Corpora (`floe gen --bad-rate 0`)", ""] + corpus_section(results["corpora"])
     lines += ["", "## Targets", ""] + targets_section(results["targets"]) + [""]
     lines += ["## Plain JSON Lines corpus", ""] + systems_section(results["systems"], "plain")
@@ -210,6 +298,31 @@ def render(results: dict) -> str:
             lines.append(f'| {r["source"]} | {r["threads"]} | {_n(r["records"])} | '
                          f'{_n(med["wall_s"], 2)} | {_n(med["cpu_s"], 2)} | '
                          f'{_n(med["records_per_cpu_s"])} | {lrate} | {_n(med["peak_mb"])} |')
+    return lines
+
+
+def render(results: dict) -> str:
+    cfg = results["config"]
+    if not results.get("systems"):
+        lines = [f'# floe row-level benchmark — {results["date"]} on {results["machine"]["host"]}',
+                 "", "One run of `bench/run_bench.py --skip-ingest`: the row-level section alone.",
+                 ""]
+    else:
+        lines = [f'# floe ingest benchmark — {results["date"]} on {results["machine"]["host"]}', ""]
+        lines += [
+            f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} runs '
+            f'per system, Ray 1 run; {cfg["threads"]} threads for every system that takes a '
+            f'thread count). All systems read the same corpus from a warm page cache and write '
+            f'zstd Parquet; records/s and MB/s are per wall-clock second, records/CPU-s per second of '
+            f'user + system CPU of the whole process tree, MB are 10^6 bytes of uncompressed log text. '
+            f'"check" compares each system\'s output (records and a timestamp checksum, read back '
+            f'from what it wrote) with the parse-only bound\'s.', ""]
+    lines += ["## Machine", ""] + machine_section(results["machine"]) + [""]
+    if results.get("systems"):
+        lines += ingest_sections(results)
+    if results.get("row_level"):
+        lines += ["", "## Row-level changes: delete, update, merge, compaction", ""]
+        lines += row_level_section(results["row_level"])
     prof = results.get("profile")
     if prof:
         lines += ["", "## Where floe's time goes (profile)", ""]

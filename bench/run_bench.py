@@ -28,6 +28,7 @@ sys.path.insert(0, PEERS)
 
 import measure  # noqa: E402
 import report  # noqa: E402
+import row_level  # noqa: E402
 
 GB = 1_000_000_000
 BOM = b"\xef\xbb\xbf"
@@ -74,6 +75,9 @@ def parse_args(argv=None):
     p.add_argument("--name", default=None, help="results file name (default <date>-<host>)")
     p.add_argument("--floe-commit", default=None,
                    help="commit the floe binary was built from (default: this tree's HEAD)")
+    p.add_argument("--skip-ingest", action="store_true",
+                   help="leave the ingest section out (e.g. to run the row-level section alone)")
+    row_level.add_args(p)
     return p.parse_args(argv)
 
 
@@ -105,7 +109,7 @@ def machine_info(args) -> dict:
             if line.startswith("MemTotal:"):
                 mem_kb = int(line.split()[1])
     versions = {}
-    for pkg in ("pyarrow", "duckdb", "pyiceberg", "ray"):
+    for pkg in ("pyarrow", "duckdb", "pyiceberg", "ray", "pyspark"):
         try:
             from importlib.metadata import version
             versions[pkg] = version(pkg)
@@ -574,25 +578,8 @@ def _callgrind_top(text: str, n: int) -> str:
 
 # ---------------------------------------------------------------------------------------------
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    args.floe = os.path.abspath(args.floe)
-    if not os.path.exists(args.floe):
-        raise SystemExit(f"floe binary not found: {args.floe} (run `make build`)")
-    for d in (args.work_dir, args.out_dir):
-        os.makedirs(d, exist_ok=True)
-    if not measure.become_subreaper():
-        log("warning: cannot become a child subreaper; orphaned Ray workers go uncounted")
-    wanted = set(args.systems.split(","))
-    if args.skip_ray:
-        wanted.discard("ray")
-    machine = machine_info(args)
-    date = datetime.date.today().isoformat()
-    results = {"date": date, "machine": machine, "corpora": {}, "systems": [], "scaling": [],
-               "gzip_vs_plain": [], "huge": [], "notes": [],
-               "config": {"scale": args.scale, "runs": args.runs, "threads": args.threads,
-                          "apps": args.apps, "seed": args.seed}}
-
+def ingest(args, results: dict, machine: dict, wanted: set) -> None:
+    """The ingest section: every system on the corpora, floe's tables, targets, profile."""
     base = int(GB * args.scale)
     plain = ensure_corpus(args, base, 0.0)
     results["corpora"]["plain"] = plain
@@ -719,6 +706,31 @@ def main(argv=None) -> int:
         results["corpora"][small["key"]] = small
         log("profiling floe")
         results["profile"] = profile_floe(args, plain, small)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    args.floe = os.path.abspath(args.floe)
+    if not os.path.exists(args.floe):
+        raise SystemExit(f"floe binary not found: {args.floe} (run `make build`)")
+    for d in (args.work_dir, args.out_dir):
+        os.makedirs(d, exist_ok=True)
+    if not measure.become_subreaper():
+        log("warning: cannot become a child subreaper; orphaned Ray workers go uncounted")
+    wanted = set(args.systems.split(","))
+    if args.skip_ray:
+        wanted.discard("ray")
+    machine = machine_info(args)
+    date = datetime.date.today().isoformat()
+    results = {"date": date, "machine": machine, "corpora": {}, "systems": [], "scaling": [],
+               "gzip_vs_plain": [], "huge": [], "notes": [],
+               "config": {"scale": args.scale, "runs": args.runs, "threads": args.threads,
+                          "apps": args.apps, "seed": args.seed}}
+
+    if not args.skip_ingest:
+        ingest(args, results, machine, wanted)
+    if not args.skip_row_level:
+        results["row_level"] = row_level.run(args)
 
     machine["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     name = args.name or f"{date}-{machine['host']}"

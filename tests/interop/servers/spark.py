@@ -41,9 +41,10 @@ appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 """
 
 
-def start_spark(workdir: pathlib.Path):
+def start_spark(workdir: pathlib.Path, driver_memory: str = "1g", app_name: str = "floe-interop"):
     """A new local SparkSession whose scratch files live in `workdir`. Raises with the reason
-    when Spark cannot start (no pyspark, no Java, jars not downloadable)."""
+    when Spark cannot start (no pyspark, no Java, jars not downloadable). The benchmark
+    (bench/peers/spark_row_level.py) asks for more driver memory than the tests' 1 GB."""
     from pyspark.sql import SparkSession
 
     workdir = pathlib.Path(workdir)
@@ -54,9 +55,9 @@ def start_spark(workdir: pathlib.Path):
     java_opts = f"-Dlog4j2.configurationFile=file:{log4j}"
     builder = (
         SparkSession.builder.master("local[2]")
-        .appName("floe-interop")
+        .appName(app_name)
         .config("spark.jars", classpath)
-        .config("spark.driver.memory", "1g")
+        .config("spark.driver.memory", driver_memory)
         .config("spark.driver.extraJavaOptions", java_opts)
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
