@@ -175,7 +175,8 @@ def _engine_cells(r: dict, floe: dict | None) -> str:
         faster = floe["rows_per_s"] / r["rows_per_s"]
         cheaper = floe["rows_per_cpu_s"] / r["rows_per_cpu_s"]
     check = r["check"] if r["check"] == "ok" else f'**{r["check"]}**'
-    return (f'{_n(r["data_files_after"])} / {_n(r.get("delete_files_after"))} | {check} | {_n(r["wall_s"], 2)} | '
+    files = f'{_n(r["data_files_after"])} / {_n(r.get("delete_files_after"))}'
+    return (f'{files} | {check} | {_n(r["wall_s"], 2)} | '
             f'{_n(r["cpu_s"], 2)} | {_n(r.get("rows_per_s"))} | {_n(r.get("rows_per_cpu_s"))} | '
             f'{_ratio(faster)} | {_ratio(cheaper)} |')
 
@@ -239,8 +240,8 @@ def row_level_section(rl: dict) -> list[str]:
                 f'compacted to 512 MB files (`floe table compact`, Spark\'s '
                 f'`rewrite_data_files`), deletes applied. MB are 10^6 bytes of the Parquet '
                 f'data files rewritten; MB per CPU-s is the throughput per core.', "",
-                "| engine | data / delete files after | check | rewritten MB | wall s | CPU s | MB/s | "
-                "MB per CPU-s | rows/CPU-s |",
+                "| engine | data / delete files after | check | rewritten MB | wall s | CPU s | "
+                "MB/s | MB per CPU-s | rows/CPU-s |",
                 "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in comp:
             if r.get("na") or r.get("error"):
@@ -303,20 +304,20 @@ def ingest_sections(results: dict) -> list[str]:
 
 def render(results: dict) -> str:
     cfg = results["config"]
+    where = f'{results["date"]} on {results["machine"]["host"]}'
     if not results.get("systems"):
-        lines = [f'# floe row-level benchmark — {results["date"]} on {results["machine"]["host"]}',
-                 "", "One run of `bench/run_bench.py --skip-ingest`: the row-level section alone.",
-                 ""]
+        lines = [f"# floe row-level benchmark — {where}", "",
+                 "One run of `bench/run_bench.py --skip-ingest`: the row-level section alone.", ""]
     else:
-        lines = [f'# floe ingest benchmark — {results["date"]} on {results["machine"]["host"]}', ""]
-        lines += [
-            f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} runs '
-            f'per system, Ray 1 run; {cfg["threads"]} threads for every system that takes a '
+        lines = [f"# floe ingest benchmark — {where}", "", (
+            f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} '
+            f'runs per system, Ray 1 run; {cfg["threads"]} threads for every system that takes a '
             f'thread count). All systems read the same corpus from a warm page cache and write '
-            f'zstd Parquet; records/s and MB/s are per wall-clock second, records/CPU-s per second of '
-            f'user + system CPU of the whole process tree, MB are 10^6 bytes of uncompressed log text. '
-            f'"check" compares each system\'s output (records and a timestamp checksum, read back '
-            f'from what it wrote) with the parse-only bound\'s.', ""]
+            f'zstd Parquet; records/s and MB/s are per wall-clock second, records/CPU-s per '
+            f'second of user + system CPU of the whole process tree, MB are 10^6 bytes of '
+            f'uncompressed log text. "check" compares each system\'s output (records and a '
+            f'timestamp checksum, read back from what it wrote) with the parse-only bound\'s.'),
+            ""]
     lines += ["## Machine", ""] + machine_section(results["machine"]) + [""]
     if results.get("systems"):
         lines += ingest_sections(results)

@@ -155,7 +155,8 @@ def ensure_data(args) -> dict:
     kept = base.filter(pc.invert(pc.is_in(base.column("id"), value_set=pa.array(matched_ids))))
     merged = pa.concat_tables([kept, source])
     stats = {
-        "key": key, "path": path, "files": files, "source": os.path.join(path, "merge-source.parquet"),
+        "key": key, "path": path, "files": files,
+        "source": os.path.join(path, "merge-source.parquet"),
         "rows": n, "source_rows": source.num_rows, "source_matched": len(matched_ids),
         "bytes_on_disk": sum(os.path.getsize(os.path.join(tmp, os.path.basename(f)))
                              for f in files),

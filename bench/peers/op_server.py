@@ -36,7 +36,8 @@ def serve(handlers: dict, start_wall: float, setup=None) -> int:
             answer = {"result": result}
         except Exception as e:  # noqa: BLE001 - the driver records it as the row's error
             traceback.print_exc()
-            answer = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}"}
+            first = str(e).splitlines()[0][:300] if str(e) else ""
+            answer = {"error": f"{type(e).__name__}: {first}"}
         answer["wall_s"] = time.perf_counter() - wall0
         answer["cpu_s"] = measure.tree_cpu_s() - cpu0
         reply.write(json.dumps(answer, default=str) + "\n")
