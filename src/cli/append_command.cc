@@ -3,6 +3,7 @@
 #include <arrow/table.h>
 
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_context.h"
 #include "cli/input_files.h"
@@ -19,7 +20,8 @@ namespace {
 struct AppendArgs {
   std::string table;
   std::vector<std::string> files;
-  std::string where;  ///< overwrite only: the rows to replace
+  std::string where;                       ///< overwrite only: the rows to replace
+  std::string isolation = "serializable";  ///< overwrite only: or snapshot, or none
   std::string branch = iceberg::kMainBranch;
 };
 
@@ -60,8 +62,8 @@ arrow::Status RunAppend(CliContext& ctx, const AppendArgs& args) {
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(),
-                                               args.files, storage));
+  ARROW_ASSIGN_OR_RAISE(auto rows,
+                        ReadInputs(*table->metadata().CurrentSchema(), args.files, storage));
   if (rows->num_rows() == 0) {
     if (!ctx.options.json) std::cout << "no rows to append; nothing committed\n";
     return arrow::Status::OK();
@@ -80,11 +82,20 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
     if (!parsed.ok()) return UsageError("--where: " + parsed.status().message());
     filter = *parsed;
   }
+  std::optional<iceberg::IsolationLevel> isolation;
+  if (args.isolation == "serializable") {
+    isolation = iceberg::IsolationLevel::kSerializable;
+  } else if (args.isolation == "snapshot") {
+    isolation = iceberg::IsolationLevel::kSnapshot;
+  } else if (args.isolation != "none") {
+    return UsageError("--isolation: '" + args.isolation +
+                      "' is none of serializable, snapshot and none");
+  }
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
   ARROW_ASSIGN_OR_RAISE(auto storage, ctx.StorageProperties());
-  ARROW_ASSIGN_OR_RAISE(auto rows, ReadInputs(*table->metadata().CurrentSchema(),
-                                               args.files, storage));
+  ARROW_ASSIGN_OR_RAISE(auto rows,
+                        ReadInputs(*table->metadata().CurrentSchema(), args.files, storage));
   std::vector<iceberg::DataFile> files;
   if (rows->num_rows() > 0) {
     ARROW_ASSIGN_OR_RAISE(files, iceberg::WriteDataFiles(*table, *rows));
@@ -92,6 +103,7 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
   iceberg::Overwrite overwrite(table, filter);
   overwrite.AddFiles(files);
   overwrite.ToBranch(args.branch);
+  if (isolation) overwrite.Isolation(*isolation);
   auto snapshot = overwrite.Commit();
   if (!snapshot.ok()) {
     if (!iceberg::IsCommitStateUnknown(snapshot.status())) {
@@ -121,6 +133,9 @@ void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run) {
   over->add_option("files", args->files, "Input files (Parquet or JSON Lines)");
   over->add_option("--where", args->where, "Rows to replace, e.g. \"day = '2025-07-01'\"");
   over->add_option("--branch", args->branch, "Commit to this branch (default main)");
+  over->add_option("--isolation", args->isolation,
+                   "Concurrent commits: serializable (default) fails on data added meanwhile "
+                   "that --where covers, snapshot keeps it; none plans again, replacing it too");
   over->fallthrough();
   over->callback([&ctx, run, args] { *run = [&ctx, args] { return RunOverwrite(ctx, *args); }; });
 }

@@ -131,6 +131,52 @@ def test_deleting_whole_partitions_is_metadata_only(floe, tmp_path, warehouse, p
     check_readers(floe, pyiceberg_catalog, duck, "meta.t", expected)
 
 
+@pytest.mark.parametrize("mode", ["copy-on-write", "merge-on-read"])
+def test_delete_proven_by_column_metrics_reads_no_data_file(floe, tmp_path, warehouse, spark,
+                                                           pyiceberg_catalog, duck, mode):
+    """Unpartitioned appends of disjoint id ranges: a delete covering one append's range drops
+    its file on its column bounds alone — the file is removed from storage first, so reading it
+    would fail — and writes nothing; a file the filter covers in part is still handled by the
+    mode. Spark, PyIceberg, DuckDB and floe read what the expectation keeps."""
+    from servers.spark import as_multiset, spark_catalog, spark_multiset
+
+    floe.run("namespace", "create", "strict", check=False)
+    floe.run("table", "create", "strict.t", "--schema",
+             "id long not null, region string, score int, note string",
+             "--property", f"write.delete.mode={mode}")
+    rows, files = [], []
+    for b in range(3):
+        before = set(warehouse.rglob("*.parquet"))
+        batch = make_rows(b * 40, 40)
+        floe.run("append", "strict.t", write_jsonl(tmp_path / f"strict-{b}.jsonl", batch))
+        files.append(set(warehouse.rglob("*.parquet")) - before)
+        rows += batch
+    assert [len(f) for f in files] == [1, 1, 1]
+    (middle,) = files[1]
+    middle.unlink()
+
+    out = floe.json("delete", "strict.t", "--where", "id >= 40 and id < 80")
+    expected = [r for r in rows if not 40 <= r["id"] < 80]
+    assert out["rows_deleted"] == 40
+    assert out["data_files_removed"] == 1
+    assert out["data_files_rewritten"] == 0 and out["delete_files_added"] == 0
+    summary = current_summary(pyiceberg_catalog, "strict.t")
+    assert summary.operation.value == "delete"
+    assert summary["deleted-data-files"] == "1"
+    check_readers(floe, pyiceberg_catalog, duck, "strict.t", expected)
+
+    # Rows 0..39 and 80..119 are whole files; ids 30..89 cover only part of each.
+    parquet_before = set(warehouse.rglob("*.parquet"))
+    out = floe.json("delete", "strict.t", "--where", "id >= 30 and id < 90")
+    expected = [r for r in expected if not 30 <= r["id"] < 90]
+    assert out["rows_deleted"] == 20 and out["data_files_removed"] == 0
+    assert set(warehouse.rglob("*.parquet")) != parquet_before
+    check_readers(floe, pyiceberg_catalog, duck, "strict.t", expected)
+    columns = ["id", "region", "score", "note"]
+    cat = spark_catalog(spark, warehouse)
+    assert spark_multiset(spark, f"{cat}.strict.t", columns) == as_multiset(expected, columns)
+
+
 def test_no_matching_row_commits_nothing(floe, tmp_path, pyiceberg_catalog):
     create(floe, tmp_path, "none.t", True, "merge-on-read", batches=1)
     before = len(pyiceberg_catalog.load_table("none.t").snapshots())

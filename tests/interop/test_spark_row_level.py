@@ -80,3 +80,35 @@ def test_floe_reads_spark_deletion_vectors(floe, spark_table):
     t.delete_where_id_mod(4, 1)
     t.append(make_rows(2000, 50, 4))
     assert_readers_agree(floe, t)
+
+
+@pytest.mark.parametrize("spark_table", [(2, True), (2, False), (3, True)], indirect=True,
+                         ids=["v2-partitioned", "v2-unpartitioned", "v3-deletion-vectors"])
+def test_floe_compacts_spark_deletes_away(floe, spark_table, pyiceberg_catalog, duck):
+    """Spark's merge-on-read DELETE and UPDATE leave delete files (or deletion vectors);
+    `floe table compact` applies them and removes every one, counting them, and Spark, floe,
+    PyIceberg (v2) and DuckDB read the same rows as before."""
+    t = spark_table
+    t.delete_where_id_mod(10, 3)
+    t.update_where_id_mod(7, 0)
+    live = t.delete_files()
+    assert live and {c for c, _, _ in live} == {POSITION_DELETES}
+    assert_readers_agree(floe, t, pyiceberg_catalog if "v2" in t.name else None)
+
+    out = floe.json("table", "compact", t.name, "--min-input-files", "1")
+    assert out["removed_delete_files"] == len(live)
+    if "v3" in t.name:
+        assert out["removed_dvs"] == len(live) and out["removed_position_delete_files"] == 0
+    else:
+        assert out["removed_position_delete_files"] == len(live) and out["removed_dvs"] == 0
+    assert out["removed_equality_delete_files"] == 0
+    assert t.delete_files() == []
+    t.spark.sql(f"REFRESH TABLE {t.ident}")
+    summary = t.spark.sql(f"SELECT summary FROM {t.ident}.snapshots "
+                          f"ORDER BY committed_at DESC LIMIT 1").collect()[0]["summary"]
+    assert summary["removed-delete-files"] == str(len(live))
+    assert summary["total-delete-files"] == "0"
+    assert_readers_agree(floe, t, pyiceberg_catalog if "v2" in t.name else None)
+    location = floe.json("table", "describe", t.name)["metadata_location"]
+    got = duck.execute(f"SELECT id, category, amount, note FROM iceberg_scan('{location}')")
+    assert collections.Counter(tuple(r) for r in got.fetchall()) == t.model.multiset(COLUMNS)

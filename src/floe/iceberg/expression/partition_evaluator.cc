@@ -52,8 +52,7 @@ bool EvaluatePredicate(const Expression& pred, const Literal& value) {
 
 namespace {
 
-bool Eval(const Expression& e, const std::vector<int32_t>& ids,
-          const std::vector<Literal>& tuple) {
+bool Eval(const Expression& e, const std::vector<int32_t>& ids, const std::vector<Literal>& tuple) {
   return internal::MightMatch(e, [&](const Expression& pred) {
     for (size_t i = 0; i < ids.size(); ++i) {
       if (ids[i] == pred.ref().field_id) return EvaluatePredicate(pred, tuple[i]);
@@ -78,6 +77,21 @@ PartitionEvaluator::PartitionEvaluator(const PartitionSpec& spec, ExprPtr partit
 
 bool PartitionEvaluator::MightMatch(const std::vector<Literal>& partition) const {
   if (partition.size() != field_ids_.size()) return true;
+  return Eval(*filter_, field_ids_, partition);
+}
+
+arrow::Result<StrictPartitionEvaluator> StrictPartitionEvaluator::Make(
+    const PartitionSpec& spec, const Schema& schema, const ExprPtr& bound_row_filter) {
+  ARROW_ASSIGN_OR_RAISE(auto projected, ProjectStrict(bound_row_filter, spec, schema));
+  std::vector<int32_t> ids;
+  for (const PartitionField& f : spec.fields()) ids.push_back(f.field_id);
+  return StrictPartitionEvaluator(std::move(ids), std::move(projected));
+}
+
+bool StrictPartitionEvaluator::MustMatch(const std::vector<Literal>& partition) const {
+  if (partition.size() != field_ids_.size()) return false;
+  // The projection has no NOT and names only fields of the spec, so "might match" on the
+  // tuple is an exact evaluation here.
   return Eval(*filter_, field_ids_, partition);
 }
 

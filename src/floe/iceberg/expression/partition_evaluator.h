@@ -1,11 +1,11 @@
 #pragma once
 
-#include <vector>
-
 #include <arrow/result.h>
 
-#include "floe/iceberg/manifest/data_file.h"
+#include <vector>
+
 #include "floe/iceberg/expression/expression.h"
+#include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/type/literal.h"
 #include "floe/iceberg/type/partition_spec.h"
 #include "floe/iceberg/type/schema.h"
@@ -38,6 +38,29 @@ class PartitionEvaluator {
 
  private:
   std::vector<int32_t> field_ids_;  // partition field id at each tuple position
+  ExprPtr filter_;
+};
+
+/// Decides from a data file's partition tuple whether every row of it matches a row filter:
+/// the filter is projected strictly onto the spec (ProjectStrict) and evaluated on the tuple.
+class StrictPartitionEvaluator {
+ public:
+  /// `bound_row_filter` is bound to `schema`; `spec` is the spec the files were written with.
+  static arrow::Result<StrictPartitionEvaluator> Make(const PartitionSpec& spec,
+                                                      const Schema& schema,
+                                                      const ExprPtr& bound_row_filter);
+
+  /// true only when the partition values prove every row matches. Tuples that do not fit the
+  /// spec (wrong arity) prove nothing.
+  bool MustMatch(const std::vector<Literal>& partition) const;
+  bool MustMatch(const DataFile& file) const { return MustMatch(file.partition); }
+
+  const ExprPtr& partition_filter() const { return filter_; }
+
+ private:
+  StrictPartitionEvaluator(std::vector<int32_t> field_ids, ExprPtr filter)
+      : field_ids_(std::move(field_ids)), filter_(std::move(filter)) {}
+  std::vector<int32_t> field_ids_;
   ExprPtr filter_;
 };
 

@@ -28,4 +28,21 @@ namespace floe::iceberg {
 arrow::Result<ExprPtr> ProjectInclusive(const ExprPtr& bound_filter, const PartitionSpec& spec,
                                         const Schema& schema);
 
+/// Strict projection of a row filter onto a partition spec (Java's Projections.strict): a
+/// filter on partition values that, when it holds for a partition, holds for every row in it,
+/// with SQL's null rules (a null row matches only IS NULL). Each predicate becomes the OR of
+/// its projections through the partition fields of its column, and false when none can prove
+/// it:
+/// - identity keeps the predicate (with NOT NULL, and NOT NAN for comparisons of floats);
+/// - bucket proves only != and NOT IN (a different bucket is a different value);
+/// - truncate and year / month / day / hour prove ranges on the partition value strictly
+///   beyond the transformed literal (ts >= X → day(ts) > day(X - 1µs)), and != / NOT IN;
+///   strings truncated prove STARTS WITH by the partition value itself; a negative time
+///   partition proves no lower bound or difference, since older Java writers rounded
+///   pre-1970 values toward zero;
+/// - IS NULL / NOT NULL carry over to every non-void transform.
+/// The result is bound to the partition type, like ProjectInclusive's.
+arrow::Result<ExprPtr> ProjectStrict(const ExprPtr& bound_filter, const PartitionSpec& spec,
+                                     const Schema& schema);
+
 }  // namespace floe::iceberg

@@ -262,6 +262,13 @@ arrow::Result<CompactionResult> CompactDataFiles(const std::shared_ptr<Table>& t
     if (still_needed.count(ContentFileKey(d.file))) continue;
     rewrite.RemoveDeleteFile(d.file);
     ++result.removed_delete_files;
+    if (d.file.content == DataFileContent::kEqualityDeletes) {
+      ++result.removed_equality_delete_files;
+      result.removed_equality_deletes += d.file.record_count;
+    } else {
+      ++(d.file.is_deletion_vector() ? result.removed_dvs : result.removed_position_delete_files);
+      result.removed_position_deletes += d.file.record_count;
+    }
   }
   if (md.format_version >= 2) rewrite.DataSequenceNumber(start_sequence);
   rewrite.ValidateFromSnapshot(start_id);

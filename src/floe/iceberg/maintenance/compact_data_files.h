@@ -49,7 +49,14 @@ struct CompactionResult {
   std::vector<CompactionGroup> groups;
   int64_t rewritten_data_files = 0;
   int64_t added_data_files = 0;
+  /// Delete files removed because no live data file needs them any more, by kind (as the
+  /// snapshot summary's removed-* keys count them), and the deletes they held.
   int64_t removed_delete_files = 0;
+  int64_t removed_position_delete_files = 0;
+  int64_t removed_dvs = 0;
+  int64_t removed_equality_delete_files = 0;
+  int64_t removed_position_deletes = 0;
+  int64_t removed_equality_deletes = 0;
   int64_t rewritten_bytes = 0;
   int64_t added_bytes = 0;
   int64_t rows_read = 0;               ///< after deletes were applied

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "floe/iceberg/expression/evaluator_internal.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 
 namespace floe::iceberg {
@@ -53,6 +54,55 @@ bool PathWithinBounds(const DataFile& deletes, const std::string& path) {
   return true;
 }
 
+std::optional<int64_t> Count(const std::map<int32_t, int64_t>& counts, int32_t id) {
+  auto it = counts.find(id);
+  if (it == counts.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Literal> Bound(const std::map<int32_t, std::string>& bounds, int32_t id,
+                             const TypePtr& type) {
+  auto it = bounds.find(id);
+  if (it == bounds.end()) return std::nullopt;
+  auto v = internal::DecodeBound(type, it->second);
+  if (v && internal::IsNaN(*v)) return std::nullopt;
+  return v;
+}
+
+// Whether an equality delete file may delete rows of `data` by the two files' metrics (Java's
+// DeleteFileIndex.canContainEqDeletesForFile): a row is deleted only when every equality
+// column matches, so one column whose values cannot meet rules the file out — value ranges
+// that do not overlap, or nulls only on one side and none on the other (null keys match only
+// nulls). Columns with nulls possible on both sides, or without metrics, prove nothing.
+bool EqualityDeleteMayApply(const DataFile& deletes, const DataFile& data,
+                            const std::map<int32_t, TypePtr>& types) {
+  for (int32_t id : deletes.equality_ids) {
+    auto type = types.find(id);
+    if (type == types.end() || !type->second->is_primitive()) continue;
+    auto data_nulls = Count(data.null_value_counts, id);
+    auto delete_nulls = Count(deletes.null_value_counts, id);
+    const bool data_may_null = !data_nulls || *data_nulls > 0;
+    const bool delete_may_null = !delete_nulls || *delete_nulls > 0;
+    if (data_may_null && delete_may_null) continue;
+    auto data_values = Count(data.value_counts, id);
+    auto delete_values = Count(deletes.value_counts, id);
+    if (data_values && data_nulls && *data_values == *data_nulls && !delete_may_null) return false;
+    if (delete_values && delete_nulls && *delete_values == *delete_nulls && !data_may_null) {
+      return false;
+    }
+    // Nulls are on one side at most, so only the non-null ranges can meet.
+    auto data_lower = Bound(data.lower_bounds, id, type->second);
+    auto data_upper = Bound(data.upper_bounds, id, type->second);
+    auto delete_lower = Bound(deletes.lower_bounds, id, type->second);
+    auto delete_upper = Bound(deletes.upper_bounds, id, type->second);
+    if (!data_lower || !data_upper || !delete_lower || !delete_upper) continue;
+    if (data_lower->Compare(*delete_upper) > 0 || delete_lower->Compare(*data_upper) > 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string ReferencedDataFile(const DataFile& delete_file) {
@@ -72,6 +122,8 @@ struct DeleteFileIndex::Impl {
   std::map<PartitionKey, Scope, PartitionKeyLess> position_by_partition;
   std::unordered_map<std::string, Scope> position_by_path;
   std::unordered_map<std::string, const DeleteFile*> vector_by_path;
+  /// Equality field id → its type (the current schema's, else the newest schema having it).
+  std::map<int32_t, TypePtr> equality_types;
 };
 
 DeleteFileIndex::DeleteFileIndex() : impl_(std::make_unique<Impl>()) {}
@@ -115,6 +167,9 @@ arrow::Result<DeleteFileIndex> DeleteFileIndex::FromFiles(const TableMetadata& m
                                                           std::vector<DeleteFile> files) {
   DeleteFileIndex index;
   index.files_ = std::move(files);
+  std::vector<std::shared_ptr<const Schema>> schemas;
+  if (auto current = metadata.CurrentSchema()) schemas.push_back(current);
+  schemas.insert(schemas.end(), metadata.schemas.rbegin(), metadata.schemas.rend());
   // files_ no longer changes size: the scopes may point into it.
   for (const DeleteFile& file : index.files_) {
     const PartitionSpec* spec = metadata.SpecById(file.file.spec_id);
@@ -149,6 +204,15 @@ arrow::Result<DeleteFileIndex> DeleteFileIndex::FromFiles(const TableMetadata& m
           return arrow::Status::Invalid("equality delete file ", file.file.file_path,
                                         " has no equality_ids");
         }
+        for (int32_t id : file.file.equality_ids) {
+          if (index.impl_->equality_types.count(id)) continue;
+          for (const auto& schema : schemas) {
+            const NestedField* field = schema ? schema->FindFieldById(id) : nullptr;
+            if (field == nullptr) continue;
+            index.impl_->equality_types.emplace(id, field->type);
+            break;
+          }
+        }
         if (spec->is_unpartitioned()) {
           index.impl_->global_equality.push_back(&file);
         } else {
@@ -175,11 +239,17 @@ std::vector<DeleteFile> DeleteFileIndex::ForDataFile(int64_t data_sequence_numbe
   std::vector<DeleteFile> out;
   if (files_.empty()) return out;
   PartitionKey key{data_file.spec_id, data_file.partition};
-  // Equality deletes: strictly newer than the data file.
+  // Equality deletes: strictly newer than the data file, with values it may hold.
   AppendFrom(impl_->global_equality, data_sequence_number + 1, out);
   if (auto it = impl_->equality_by_partition.find(key); it != impl_->equality_by_partition.end()) {
     AppendFrom(it->second, data_sequence_number + 1, out);
   }
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const DeleteFile& f) {
+                             return !EqualityDeleteMayApply(f.file, data_file,
+                                                            impl_->equality_types);
+                           }),
+            out.end());
   // A deletion vector replaces the position delete files of its data file.
   if (auto it = impl_->vector_by_path.find(data_file.file_path);
       it != impl_->vector_by_path.end() &&

@@ -32,7 +32,8 @@ std::string ReferencedDataFile(const DataFile& delete_file);
 ///   in the same spec and partition, and only to its referenced data file when it has one;
 /// - an equality delete file applies to data files whose data sequence number is strictly
 ///   lower, in the same spec and partition — or to every data file when its spec is
-///   unpartitioned (a global delete).
+///   unpartitioned (a global delete) — unless the column metrics of the two files show that
+///   no equality column's values can meet (ranges apart, or nulls only on one side).
 class DeleteFileIndex {
  public:
   /// Reads the live entries of the delete manifests among `manifests` (a snapshot's manifest

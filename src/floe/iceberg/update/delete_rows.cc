@@ -1,7 +1,5 @@
 #include "floe/iceberg/update/delete_rows.h"
 
-#include "floe/iceberg/update/row_level_deletes_internal.h"
-
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
@@ -15,6 +13,7 @@
 #include "floe/iceberg/update/conflict_validation.h"
 #include "floe/iceberg/update/row_delta.h"
 #include "floe/iceberg/update/row_level_deletes_internal.h"
+#include "floe/iceberg/update/whole_file_match_internal.h"
 #include "floe/util/failpoint.h"
 
 namespace floe::iceberg {
@@ -63,27 +62,6 @@ arrow::Result<FileSplit> Split(const std::shared_ptr<io::FileIO>& io, const Tabl
   return split;
 }
 
-// Live rows of a data file, its deletes applied (for the count of a file removed whole).
-arrow::Result<int64_t> LiveRows(const std::shared_ptr<io::FileIO>& io, const TableMetadata& md,
-                                const FileScanTask& task,
-                                const std::shared_ptr<DeleteLoader>& loader) {
-  if (task.deletes.empty()) return task.file.record_count;
-  TaskReadOptions options;
-  options.apply_residual = false;
-  options.delete_loader = loader;
-  // No column is needed to count rows.
-  auto none = std::make_shared<const Schema>(0, std::vector<NestedField>{});
-  ARROW_ASSIGN_OR_RAISE(auto reader, ReadTask(io, md, task, none, options));
-  int64_t rows = 0;
-  while (true) {
-    std::shared_ptr<arrow::RecordBatch> batch;
-    ARROW_RETURN_NOT_OK(reader->ReadNext(&batch));
-    if (batch == nullptr) break;
-    rows += batch->num_rows();
-  }
-  return rows;
-}
-
 }  // namespace
 
 arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, ExprPtr filter,
@@ -118,6 +96,8 @@ arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, 
   auto schema = md.CurrentSchema();
   ARROW_ASSIGN_OR_RAISE(auto bound, Bind(filter, *schema));
   bound = RewriteNot(bound);
+  ARROW_ASSIGN_OR_RAISE(auto whole_files,
+                        row_level_internal::WholeFileMatcher::Make(md, *schema, bound));
   auto io = table->io();
   auto loader = std::make_shared<DeleteLoader>(io);
 
@@ -141,9 +121,9 @@ arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, 
 
   for (const auto& task : tasks) {
     if (task.residual != nullptr && task.residual->op() == Op::kFalse) continue;
-    if (task.residual != nullptr && task.residual->op() == Op::kTrue) {
-      // The partition proves every row matches: drop the file without reading it.
-      auto live = LiveRows(io, md, task, loader);
+    if (whole_files.AllRowsMatch(task.file, task.residual)) {
+      // The partition or the metrics prove every row matches: drop the file unread.
+      auto live = row_level_internal::LiveRows(io, md, task, loader);
       if (!live.ok()) return live.status();
       result.rows_deleted += *live;
       remove_whole(task);
@@ -179,7 +159,8 @@ arrow::Result<DeleteRowsResult> DeleteRows(const std::shared_ptr<Table>& table, 
       }
     } else {
       if (!position_deletes) {
-        ARROW_ASSIGN_OR_RAISE(position_deletes, row_level_internal::RowDeleteWriter::Make(table, md));
+        ARROW_ASSIGN_OR_RAISE(position_deletes,
+                              row_level_internal::RowDeleteWriter::Make(table, md));
       }
       ARROW_RETURN_NOT_OK(position_deletes->Delete(task, split->positions));
     }

@@ -26,7 +26,7 @@ struct DeleteRowsResult {
   std::optional<Snapshot> snapshot;
   int64_t rows_deleted = 0;
   /// Data files dropped whole: every live row matched (metadata-only when their partition
-  /// alone proves it).
+  /// or column metrics prove it).
   int64_t data_files_removed = 0;
   /// Copy-on-write: data files replaced by a copy without the deleted rows.
   int64_t data_files_rewritten = 0;
@@ -41,9 +41,10 @@ struct DeleteRowsResult {
 
 /// Deletes the rows matching `filter` (unbound, by column name) from a branch of the table —
 /// the library operation behind `floe delete` (Java / Spark's DELETE FROM):
-/// - a data file whose partition proves every row matches (residual true), or all of whose
-///   live rows match, is removed with the delete files that name only it, without writing
-///   data;
+/// - a data file whose partition values or column metrics prove every row matches (strict
+///   projection and StrictMetricsEvaluator) is removed with the delete files that name only
+///   it without being read (unless equality deletes apply to it: then it is read to count its
+///   live rows); a file all of whose live rows turn out to match when read goes the same way;
 /// - otherwise, by the mode: copy-on-write rewrites the file without the matching rows (its
 ///   existing deletes applied); merge-on-read writes position delete files for the matching
 ///   rows' positions, per partition.

@@ -4,6 +4,7 @@
 #include <arrow/table.h>
 
 #include "floe/iceberg/data/data_reader.h"
+#include "floe/iceberg/errors.h"
 #include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/manifest/manifest_group.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
@@ -11,6 +12,7 @@
 #include "floe/iceberg/table/file_scan_task_reader.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/conflict_validation.h"
+#include "floe/iceberg/update/whole_file_match_internal.h"
 
 namespace floe::iceberg {
 namespace {
@@ -68,12 +70,42 @@ Overwrite& Overwrite::AddFiles(std::vector<DataFile> files) {
   return *this;
 }
 
+Overwrite& Overwrite::Isolation(IsolationLevel level) {
+  isolation_ = level;
+  return *this;
+}
+
+arrow::Status Overwrite::Validate(const TableMetadata& base) const {
+  const Snapshot* parent = ParentSnapshot(base);
+  if (parent == nullptr) return arrow::Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto validator,
+                        ConflictValidator::Make(*table_->io(), base, parent, starting_snapshot_id_,
+                                                table_->identifier().ToString()));
+  // Under any isolation: the files it replaces must be as it read them.
+  ARROW_RETURN_NOT_OK(validator.ValidateDataFilesExist(removed_paths_, false, filter_));
+  ARROW_RETURN_NOT_OK(validator.ValidateNoNewDeletesForDataFiles(filter_, removed_));
+  ARROW_RETURN_NOT_OK(validator.ValidateNoNewDeleteFiles(filter_));
+  if (*isolation_ == IsolationLevel::kSerializable) {
+    ARROW_RETURN_NOT_OK(validator.ValidateNoConflictingDataFiles(filter_));
+  }
+  return arrow::Status::OK();
+}
+
 arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t snapshot_id) {
+  // With an isolation level, later attempts keep the first plan and validate what changed.
+  const bool replan = !isolation_ || !planned_;
+  if (isolation_ && !planned_) {
+    const Snapshot* parent = ParentSnapshot(base);
+    if (parent != nullptr) starting_snapshot_id_ = parent->snapshot_id;
+  }
+  if (!replan) ARROW_RETURN_NOT_OK(Validate(base));
   SnapshotPlan plan;
   io::FileIO& io = *table_->io();
   auto schema = base.CurrentSchema();
   ARROW_ASSIGN_OR_RAISE(auto bound, Bind(filter_, *schema));
   bound = RewriteNot(bound);
+  ARROW_ASSIGN_OR_RAISE(auto whole_files,
+                        row_level_internal::WholeFileMatcher::Make(base, *schema, bound));
   ARROW_ASSIGN_OR_RAISE(auto manifests, CurrentManifests(base));
   // Rows are read with their deletes applied; a removed or rewritten file's deletes that name
   // only it are removed with it.
@@ -82,6 +114,7 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
   std::set<std::string> dangling;
   ManifestGroup group(io, base, schema, bound);
   std::vector<DataFile> rewritten;
+  size_t still_live = 0;  // of removed_paths_, when keeping the first plan
 
   for (const auto& manifest : manifests) {
     if (manifest.content == ManifestContent::kDeletes) {
@@ -100,12 +133,33 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
     for (size_t i = 0; i < planned.entries.size(); ++i) {
       const ManifestEntry& entry = planned.entries[i];
       Fate fate = Fate::kKeep;
-      if (planned.matches[i]) {
+      if (!replan) {
+        // Files added since the first plan are kept (snapshot isolation allows them).
+        if (removed_paths_.count(entry.data_file.file_path)) {
+          fate = Fate::kDelete;
+          ++still_live;
+        }
+        if (fate != Fate::kKeep) {
+          auto task_deletes =
+              deletes.ForDataFile(entry.sequence_number.value_or(0), entry.data_file);
+          for (const auto& d : task_deletes) {
+            if (DeleteFileOnlyFor(d.file, entry.data_file.file_path)) {
+              dangling.insert(ContentFileKey(d.file));
+            }
+          }
+        }
+      } else if (planned.matches[i]) {
         FileScanTask task;
         task.file = entry.data_file;
         task.data_sequence_number = entry.sequence_number.value_or(0);
         task.deletes = deletes.ForDataFile(task.data_sequence_number, entry.data_file);
-        ARROW_ASSIGN_OR_RAISE(auto decision, Decide(table_->io(), base, task, schema, bound));
+        FileDecision decision;
+        if (whole_files.AllRowsMatch(entry.data_file, nullptr)) {
+          // The partition or the metrics prove every row matches: removed unread.
+          decision.fate = Fate::kDelete;
+        } else {
+          ARROW_ASSIGN_OR_RAISE(decision, Decide(table_->io(), base, task, schema, bound));
+        }
         fate = decision.fate;
         if (fate != Fate::kKeep) {
           for (const auto& d : task.deletes) {
@@ -117,9 +171,18 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
         if (fate == Fate::kRewrite) {
           ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table_, *decision.remaining));
           for (auto& f : files) {
-            plan.attempt_files.push_back(f.file_path);
+            // Kept for every attempt when the plan is, else written again by each.
+            if (isolation_) {
+              change_files().push_back(f.file_path);
+            } else {
+              plan.attempt_files.push_back(f.file_path);
+            }
             rewritten.push_back(std::move(f));
           }
+        }
+        if (fate != Fate::kKeep && isolation_) {
+          removed_paths_.insert(entry.data_file.file_path);
+          removed_.push_back(entry.data_file);
         }
       }
       changed |= fate != Fate::kKeep;
@@ -151,6 +214,19 @@ arrow::Result<SnapshotPlan> Overwrite::Plan(const TableMetadata& base, int64_t s
                         RemoveFiles(base, snapshot_id, delete_manifests, dangling, plan, nullptr));
   plan.manifests.insert(plan.manifests.end(), kept_deletes.begin(), kept_deletes.end());
 
+  if (!replan && still_live != removed_paths_.size()) {
+    return ValidationFailed("table " + table_->identifier().ToString() +
+                            ": a data file this overwrite replaces is no longer in the table (a "
+                            "concurrent change removed it); run the overwrite again");
+  }
+  if (isolation_) {
+    if (replan) {
+      rewritten_ = rewritten;
+      planned_ = true;
+    } else {
+      rewritten = rewritten_;
+    }
+  }
   if (!rewritten.empty()) {
     ARROW_ASSIGN_OR_RAISE(auto written, WriteAddedManifests(base, snapshot_id, rewritten));
     for (auto& m : written) {

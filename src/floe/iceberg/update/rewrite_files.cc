@@ -92,8 +92,8 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
     ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifestEntries(io, m));
     bool touched = false;
     for (const auto& e : entries) {
-      touched |=
-          e.status != ManifestEntryStatus::kDeleted && to_remove.count(ContentFileKey(e.data_file)) > 0;
+      touched |= e.status != ManifestEntryStatus::kDeleted &&
+                 to_remove.count(ContentFileKey(e.data_file)) > 0;
     }
     if (!touched) {
       plan.manifests.push_back(m);
@@ -120,10 +120,9 @@ arrow::Result<SnapshotPlan> RewriteFiles::Plan(const TableMetadata& base, int64_
       }
       ARROW_RETURN_NOT_OK(writer->AddDeleted(e));
       found.insert(key);
-      if (e.data_file.content == DataFileContent::kData) {
-        plan.changes.Deleted(e.data_file, spec->PartitionPath(e.data_file.partition));
-        removed.push_back(e);
-      }
+      // Delete files removed count too: the summary's removed-* keys and its totals.
+      plan.changes.Deleted(e.data_file, spec->PartitionPath(e.data_file.partition));
+      if (e.data_file.content == DataFileContent::kData) removed.push_back(e);
     }
     ARROW_ASSIGN_OR_RAISE(auto manifest, writer->Close());
     plan.manifests.push_back(std::move(manifest));

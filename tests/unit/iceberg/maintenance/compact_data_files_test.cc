@@ -13,14 +13,17 @@
 
 #include "../table/local_table_operations.h"
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/expression/expression_parser.h"
 #include "floe/iceberg/manifest/manifest_list.h"
 #include "floe/iceberg/manifest/manifest_reader.h"
 #include "floe/iceberg/metadata/table_metadata_builder.h"
 #include "floe/iceberg/table/table_scan.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/iceberg/update/append_data.h"
+#include "floe/iceberg/update/delete_rows.h"
 #include "floe/iceberg/update/overwrite.h"
 #include "floe/iceberg/update/rewrite_files.h"
+#include "floe/iceberg/update/update_format_version.h"
 
 namespace floe::iceberg {
 namespace {
@@ -227,6 +230,49 @@ TEST_F(CompactDataFilesTest, AConcurrentAppendIsKeptAndAConcurrentRemovalFailsTh
   EXPECT_NE(failed.status().message().find("no longer in the table"), std::string::npos)
       << failed.status().ToString();
   EXPECT_EQ(Rows(), (std::multiset<Row>{{0, 0, 1}, {1, 0, 1}, {2, 0, 1}, {7, 0, 1}}));
+}
+
+// Merge-on-read deletes of every input file: the compaction applies them and removes the
+// delete files, and counts them in its result and in the summary (Java's removed-* keys).
+TEST_F(CompactDataFilesTest, CountsTheDeleteFilesItRemoves) {
+  for (int version : {2, 3}) {
+    if (version == 3) {
+      TearDown();
+      SetUp();
+      UpdateFormatVersion upgrade(table_, 3);
+      ASSERT_TRUE(upgrade.Commit().ok());
+    }
+    for (int64_t i = 0; i < 3; ++i) Append(table_, {{i * 2, 0, 1}, {i * 2 + 1, 0, 1}});
+    DeleteRowsOptions merge_on_read;
+    merge_on_read.mode = RowLevelMode::kMergeOnRead;
+    auto deleted = DeleteRows(table_, *ParseFilter("id = 0 OR id = 3 OR id = 5"), merge_on_read);
+    ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+    ASSERT_EQ(deleted->delete_files_added, version == 2 ? 1 : 3) << "version " << version;
+
+    CompactionOptions options;
+    options.min_input_files = 2;
+    auto result = CompactDataFiles(table_, options);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->removed_delete_files, deleted->delete_files_added);
+    EXPECT_EQ(result->removed_position_delete_files, version == 2 ? 1 : 0);
+    EXPECT_EQ(result->removed_dvs, version == 2 ? 0 : 3);
+    EXPECT_EQ(result->removed_position_deletes, 3);
+    EXPECT_EQ(result->removed_equality_delete_files, 0);
+    const auto& summary = table_->metadata().CurrentSnapshot()->summary;
+    EXPECT_EQ(summary.at("operation"), "replace");
+    EXPECT_EQ(summary.at("removed-delete-files"), std::to_string(deleted->delete_files_added));
+    EXPECT_EQ(summary.at("removed-position-deletes"), "3");
+    if (version == 2) {
+      EXPECT_EQ(summary.at("removed-position-delete-files"), "1");
+      EXPECT_EQ(summary.count("removed-dvs"), 0u);
+    } else {
+      EXPECT_EQ(summary.at("removed-dvs"), "3");
+      EXPECT_EQ(summary.count("removed-position-delete-files"), 0u);
+    }
+    EXPECT_EQ(summary.at("total-delete-files"), "0");
+    EXPECT_EQ(summary.at("total-position-deletes"), "0");
+    EXPECT_EQ(Rows(), (std::multiset<Row>{{1, 0, 1}, {2, 0, 1}, {4, 0, 1}}));
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "../manifest/manifest_test_util.h"
 #include "floe/iceberg/expression/expression_parser.h"
 #include "floe/iceberg/manifest/manifest_writer.h"
+#include "floe/iceberg/type/single_value.h"
 
 namespace floe::iceberg {
 namespace {
@@ -211,6 +212,45 @@ TEST_F(DeleteFileIndexTest, BuildReadsOnlyLiveEntriesOfDeleteManifestsWithInheri
   ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
   ASSERT_EQ(pruned->files().size(), 1u);
   EXPECT_EQ(pruned->files()[0].file.file_path, dir / "pos-us.parquet");
+}
+
+// Java's canContainEqDeletesForFile: an equality delete file is pruned for a data file when
+// one equality column's values cannot meet, by bounds or by null counts.
+TEST_F(DeleteFileIndexTest, EqualityDeletesWhoseKeysCannotMeetTheDataAreSkipped) {
+  auto ser = [](int64_t v) { return *SerializeValue(Literal::Long(v)); };
+  auto with_ids = [&](DataFile f, int64_t lo, int64_t hi, int64_t nulls) {
+    f.value_counts[1] = 10;
+    f.null_value_counts[1] = nulls;
+    f.lower_bounds[1] = ser(lo);
+    f.upper_bounds[1] = ser(hi);
+    return f;
+  };
+  DeleteFile low = Equality("eq-low", 5, 0, {});
+  low.file = with_ids(low.file, 1, 10, 0);
+  DeleteFile high = Equality("eq-high", 5, 0, {});
+  high.file = with_ids(high.file, 100, 200, 0);
+  DeleteFile nulls = Equality("eq-nulls", 5, 0, {});
+  nulls.file.value_counts[1] = 3;
+  nulls.file.null_value_counts[1] = 3;              // deletes only null keys
+  DeleteFile bare = Equality("eq-bare", 5, 0, {});  // no metrics: always applies
+  auto index = Index({low, high, nulls, bare});
+
+  DataFile middle = with_ids(Data("middle", 1, {Literal::String("eu")}), 20, 50, 0);
+  EXPECT_EQ(Applying(index, 2, middle), (Names{"eq-bare"}));
+  DataFile touching = with_ids(Data("touching", 1, {Literal::String("eu")}), 10, 100, 0);
+  EXPECT_EQ(Applying(index, 2, touching), (Names{"eq-bare", "eq-high", "eq-low"}));
+  // Data with nulls meets the null-key deletes; their ranges still rule the others out.
+  DataFile with_nulls = with_ids(Data("with-nulls", 1, {Literal::String("eu")}), 20, 50, 2);
+  EXPECT_EQ(Applying(index, 2, with_nulls), (Names{"eq-bare", "eq-nulls"}));
+  // Nulls on both sides prove nothing, even when the non-null ranges are apart.
+  DeleteFile mixed = Equality("eq-mixed", 5, 0, {});
+  mixed.file = with_ids(mixed.file, 100, 200, 1);
+  auto mixed_index = Index({mixed});
+  EXPECT_EQ(Applying(mixed_index, 2, with_nulls), (Names{"eq-mixed"}));
+  EXPECT_EQ(Applying(mixed_index, 2, middle), (Names{}));
+  // A data file without metrics gets every delete.
+  EXPECT_EQ(Applying(index, 2, Data("bare", 1, {Literal::String("eu")})),
+            (Names{"eq-bare", "eq-high", "eq-low", "eq-nulls"}));
 }
 
 }  // namespace
