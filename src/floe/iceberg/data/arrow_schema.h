@@ -30,7 +30,8 @@ arrow::Result<std::shared_ptr<arrow::Schema>> ToArrowSchema(const Schema& schema
 /// `PARQUET:field_id` metadata and must be present on every field at every depth.
 /// Accepts the usual Arrow variants: int8/16/32 and uint8/16 → int, uint32 / int64 → long,
 /// large and view strings / binaries, timestamps in s / ms / us (with a UTC zone →
-/// timestamptz) and ns (timestamp_ns / timestamptz_ns), null → unknown, large lists, dictionary-encoded values, arrow.uuid.
+/// timestamptz) and ns (timestamp_ns / timestamptz_ns), null → unknown, large lists,
+/// dictionary-encoded values, arrow.uuid.
 arrow::Result<TypePtr> FromArrowType(const arrow::DataType& type);
 arrow::Result<std::shared_ptr<const Schema>> FromArrowSchema(const arrow::Schema& schema,
                                                              int32_t schema_id = 0);
