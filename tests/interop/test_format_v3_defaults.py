@@ -14,6 +14,7 @@ last two limits are asserted so that a reader that learns them shows up.
 A variant column (Spark 4 writes them in v3 tables) is refused by floe naming the column."""
 import collections
 import json
+import struct
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -190,6 +191,16 @@ def test_nanosecond_timestamps_read_alike(floe, warehouse, tmp_path, spark, pyic
         for i in ids.to_pylist():
             days[i] = task.file.partition[0]
     assert days == {1: 17486, 2: None, 3: 19782}
+    # Column bounds are the spec's binary single values: 8-byte little-endian nanoseconds.
+    bounds = [(struct.unpack("<q", t.file.lower_bounds[2])[0],
+               struct.unpack("<q", t.file.upper_bounds[2])[0])
+              for t in table.scan().plan_files() if 2 in t.file.lower_bounds]
+    assert sorted(bounds) == [(-1, -1), (1510871468123456789, 1510871468123456789)]
+    # floe binds a filter to the ns column and prunes by those bounds.
+    hit = floe.run("scan", "ns.t", "--where", "ts > '2017-11-16T22:31:08.123456788'", "--stats",
+                   "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in hit.stdout.splitlines()] == [1]
+    assert "data files in the rest: 3 total, 2 skipped" in hit.stderr
 
     location = table.metadata_location
     # DuckDB 1.4.4's iceberg extension does not know the v3 nanosecond types yet.
