@@ -1,6 +1,6 @@
 // The schema verbs of `floe table alter`: add-column, drop-column, rename-column,
-// update-column, move-column, set-identifier-fields. Each builds one UpdateSchema and checks it
-// against the table as loaded, so a broken rule is reported before anything is written.
+// update-column, set-default, move-column, set-identifier-fields. Each builds one UpdateSchema and
+// checks it against the table as loaded, so a broken rule is reported before anything is written.
 #include <memory>
 #include <sstream>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "cli/alter_command.h"
 #include "cli/output.h"
+#include "floe/iceberg/type/literal_conversion.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/iceberg/update/update_schema.h"
 
@@ -20,6 +21,18 @@ arrow::Result<iceberg::TypePtr> ParseType(const std::string& text) {
   auto type = iceberg::ParseTypeText(text);
   if (!type.ok()) return UsageError(type.status().message());
   return type;
+}
+
+// A default as typed on the command line, read as a value of the column's type. Nested and
+// unknown columns take no default; UpdateSchema says so, naming the column.
+arrow::Result<iceberg::Literal> ParseDefault(const std::string& text,
+                                             const iceberg::TypePtr& type) {
+  if (!type->is_primitive() || type->id() == iceberg::TypeId::kUnknown) {
+    return iceberg::Literal::String(text);
+  }
+  auto value = iceberg::ParseValueText(text, type);
+  if (!value.ok()) return UsageError("default value " + value.status().message());
+  return value;
 }
 
 // The position options shared by add-column and move-column.
@@ -65,6 +78,7 @@ const bool kAddColumn = RegisterAlterVerb(
     "add-column", "Add a column (nested: parent.name)", [](CLI::App* cmd) -> MakeChange {
       struct Args {
         std::string name, type, doc;
+        std::optional<std::string> default_text;
         bool required = false;
         Position position;
       };
@@ -74,16 +88,23 @@ const bool kAddColumn = RegisterAlterVerb(
           ->required();
       cmd->add_option("--doc", args->doc, "Column documentation");
       cmd->add_flag("--required", args->required,
-                    "Make it required (only while the table has no rows)");
+                    "Make it required (only while the table has no rows, or with --default)");
+      cmd->add_option("--default", args->default_text,
+                      "Format v3: the value older rows read and writers fill in when they "
+                      "leave the column out (its initial- and write-default)");
       args->position.Define(cmd);
       return [args](std::shared_ptr<iceberg::Table> table) {
         return [&]() -> arrow::Result<std::unique_ptr<iceberg::PendingUpdate>> {
           ARROW_ASSIGN_OR_RAISE(auto type, ParseType(args->type));
+          std::optional<iceberg::Literal> default_value;
+          if (args->default_text) {
+            ARROW_ASSIGN_OR_RAISE(default_value, ParseDefault(*args->default_text, type));
+          }
           auto update = std::make_unique<UpdateSchema>(std::move(table));
           if (args->required) {
-            update->AddRequiredColumn(args->name, type, args->doc);
+            update->AddRequiredColumn(args->name, type, args->doc, default_value);
           } else {
-            update->AddColumn(args->name, type, args->doc);
+            update->AddColumn(args->name, type, args->doc, default_value);
           }
           args->position.Apply(*update, args->name);
           return Checked(std::move(update));
@@ -140,6 +161,36 @@ const bool kUpdateColumn = RegisterAlterVerb(
           }
           if (args->optional) update->MakeColumnOptional(args->name);
           if (args->doc) update->UpdateColumnDoc(args->name, *args->doc);
+          return Checked(std::move(update));
+        }();
+      };
+    });
+
+const bool kSetDefault = RegisterAlterVerb(
+    "set-default", "Format v3: set or clear the value writers fill in for a left-out column",
+    [](CLI::App* cmd) -> MakeChange {
+      struct Args {
+        std::string name;
+        std::optional<std::string> value;
+        bool clear = false;
+      };
+      auto args = std::make_shared<Args>();
+      cmd->add_option("name", args->name, "Column (dotted path for nested columns)")->required();
+      auto* value_opt = cmd->add_option("value", args->value, "Its new write-default");
+      cmd->add_flag("--clear", args->clear, "Remove the write-default")->excludes(value_opt);
+      return [args](std::shared_ptr<iceberg::Table> table) {
+        return [&]() -> arrow::Result<std::unique_ptr<iceberg::PendingUpdate>> {
+          if (!args->value && !args->clear) return UsageError("give a value or --clear");
+          iceberg::Literal value = iceberg::Literal::Null();
+          if (args->value) {
+            const auto* field = table->metadata().CurrentSchema()->FindFieldByName(args->name);
+            if (field == nullptr) {
+              return UsageError("cannot update column '" + args->name + "': not found");
+            }
+            ARROW_ASSIGN_OR_RAISE(value, ParseDefault(*args->value, field->type));
+          }
+          auto update = std::make_unique<UpdateSchema>(std::move(table));
+          update->UpdateColumnDefault(args->name, std::move(value));
           return Checked(std::move(update));
         }();
       };

@@ -28,6 +28,8 @@ std::string GlueTypeString(const iceberg::Type& type) {
       return "string";
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       return "timestamp";
     case TypeId::kFixed:
     case TypeId::kBinary:

@@ -4,6 +4,7 @@
 #include <arrow/compute/api.h>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/default_array.h"
 #include "floe/iceberg/data/name_match_internal.h"
 
 namespace floe::iceberg {
@@ -27,13 +28,16 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformToSchema(
     const auto& field = target->field(i);
     int index = FindColumn(*data->schema(), field->name());
     if (index < 0) {
-      if (!field->nullable()) {
+      // A column the data does not supply gets its write-default (spec: "Default values").
+      const auto& write_default = schema.fields()[i].write_default;
+      if (!field->nullable() && !write_default) {
         return arrow::Status::Invalid(source, ": required column '", field->name(),
                                       "' is missing");
       }
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(field->type(), data->num_rows()));
-      columns.push_back(std::make_shared<arrow::ChunkedArray>(
-          arrow::ArrayVector{nulls}, field->type()));
+      ARROW_ASSIGN_OR_RAISE(auto filled,
+                            MakeDefaultArray(write_default, field->type(), data->num_rows()));
+      columns.push_back(
+          std::make_shared<arrow::ChunkedArray>(arrow::ArrayVector{filled}, field->type()));
       continue;
     }
     used[index] = true;

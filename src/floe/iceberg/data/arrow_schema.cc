@@ -60,11 +60,14 @@ arrow::Result<TypePtr> PrimitiveFromArrow(const arrow::DataType& type) {
       return Type::Time();
     case arrow::Type::TIMESTAMP: {
       const auto& ts = static_cast<const arrow::TimestampType&>(type);
-      if (ts.unit() == arrow::TimeUnit::NANO) break;  // needs format v3 timestamp_ns
-      if (ts.timezone().empty()) return Type::Timestamp();
-      if (IsUtc(ts.timezone())) return Type::TimestampTz();
+      // Nanoseconds are the format v3 types; tables of older versions refuse them.
+      const bool nanos = ts.unit() == arrow::TimeUnit::NANO;
+      if (ts.timezone().empty()) return nanos ? Type::TimestampNs() : Type::Timestamp();
+      if (IsUtc(ts.timezone())) return nanos ? Type::TimestampTzNs() : Type::TimestampTz();
       break;
     }
+    case arrow::Type::NA:
+      return Type::Unknown();
     case arrow::Type::STRING:
     case arrow::Type::LARGE_STRING:
     case arrow::Type::STRING_VIEW:
@@ -190,6 +193,12 @@ arrow::Result<std::shared_ptr<arrow::DataType>> ToArrowType(const Type& type) {
       return arrow::timestamp(arrow::TimeUnit::MICRO);
     case TypeId::kTimestampTz:
       return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+    case TypeId::kTimestampNs:
+      return arrow::timestamp(arrow::TimeUnit::NANO);
+    case TypeId::kTimestampTzNs:
+      return arrow::timestamp(arrow::TimeUnit::NANO, "UTC");
+    case TypeId::kUnknown:
+      return arrow::null();
     case TypeId::kString:
       return arrow::utf8();
     case TypeId::kUuid:

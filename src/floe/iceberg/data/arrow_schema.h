@@ -17,7 +17,8 @@ namespace floe::iceberg {
 ///
 /// boolean → bool, int → int32, long → int64, float → float32, double → float64,
 /// decimal(P,S) → decimal128(P,S), date → date32, time → time64[us],
-/// timestamp → timestamp[us], timestamptz → timestamp[us, UTC], string → utf8,
+/// timestamp → timestamp[us], timestamptz → timestamp[us, UTC], timestamp_ns →
+/// timestamp[ns], timestamptz_ns → timestamp[ns, UTC], unknown → null, string → utf8,
 /// uuid → arrow.uuid (fixed_size_binary(16) storage, written as Parquet UUID like PyIceberg
 /// does), fixed[L] → fixed_size_binary(L), binary → binary, struct / list / map alike.
 /// Required fields are non-nullable.
@@ -29,7 +30,8 @@ arrow::Result<std::shared_ptr<arrow::Schema>> ToArrowSchema(const Schema& schema
 /// `PARQUET:field_id` metadata and must be present on every field at every depth.
 /// Accepts the usual Arrow variants: int8/16/32 and uint8/16 → int, uint32 / int64 → long,
 /// large and view strings / binaries, timestamps in s / ms / us (with a UTC zone →
-/// timestamptz), large lists, dictionary-encoded values, arrow.uuid.
+/// timestamptz) and ns (timestamp_ns / timestamptz_ns), null → unknown, large lists,
+/// dictionary-encoded values, arrow.uuid.
 arrow::Result<TypePtr> FromArrowType(const arrow::DataType& type);
 arrow::Result<std::shared_ptr<const Schema>> FromArrowSchema(const arrow::Schema& schema,
                                                              int32_t schema_id = 0);

@@ -218,6 +218,17 @@ std::optional<Literal> StatValue(const ::parquet::Statistics& stats,
       if (!micros) return std::nullopt;
       return Literal(type, *micros);
     }
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs: {
+      // Bounds of nanosecond columns are nanoseconds; floe writes them as TIMESTAMP(NANOS).
+      const auto& logical = column.logical_type();
+      if (physical != PT::INT64 || !logical || !logical->is_timestamp() ||
+          static_cast<const ::parquet::TimestampLogicalType&>(*logical).time_unit() !=
+              ::parquet::LogicalType::TimeUnit::NANOS) {
+        return std::nullopt;
+      }
+      return Literal(type, MinOrMax<::parquet::Int64Statistics>(stats, is_min));
+    }
     case TypeId::kFloat:
       if (physical != PT::FLOAT) return std::nullopt;
       return Literal(type, MinOrMax<::parquet::FloatStatistics>(stats, is_min));

@@ -11,6 +11,7 @@
 #include <arrow/type.h>
 
 #include "floe/iceberg/data/arrow_schema.h"
+#include "floe/iceberg/data/default_array.h"
 
 namespace floe::iceberg {
 
@@ -73,7 +74,7 @@ class Projector {
           auto file_child = ChildById(file_type, child.id);
           if (file_child) {
             ARROW_RETURN_NOT_OK(Check(*file_child, child));
-          } else if (child.required) {
+          } else if (child.required && !child.initial_default) {
             return Missing(child);
           }
         }
@@ -124,8 +125,10 @@ class Projector {
             if (pq::FieldIdOf(*file_children[j]) == child.id) index = static_cast<int>(j);
           }
           if (index < 0) {
-            ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(child_target, child_length));
-            children.push_back(nulls->data());
+            // A field added after the file was written reads as its initial-default.
+            ARROW_ASSIGN_OR_RAISE(
+                auto filled, MakeDefaultArray(child.initial_default, child_target, child_length));
+            children.push_back(filled->data());
             continue;
           }
           ARROW_ASSIGN_OR_RAISE(auto converted, Convert(data->child_data[index],
@@ -280,7 +283,7 @@ arrow::Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     }
     if (column.file_field) {
       ARROW_RETURN_NOT_OK(projector.Check(*column.file_field, fields[i]));
-    } else if (fields[i].required) {
+    } else if (fields[i].required && !fields[i].initial_default) {
       return projector.Missing(fields[i]);
     }
     out->columns_.push_back(std::move(column));
@@ -317,8 +320,9 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Project(
   std::vector<std::shared_ptr<arrow::Array>> arrays;
   for (const Column& column : columns_) {
     if (column.batch_index < 0) {
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(column.target, batch.num_rows()));
-      arrays.push_back(std::move(nulls));
+      ARROW_ASSIGN_OR_RAISE(auto filled, MakeDefaultArray(column.field->initial_default,
+                                                          column.target, batch.num_rows()));
+      arrays.push_back(std::move(filled));
       continue;
     }
     auto converted = projector.Convert(batch.column(column.batch_index)->data(),

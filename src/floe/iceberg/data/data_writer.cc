@@ -35,6 +35,18 @@ struct DataWriter::Partition {
 
 namespace {
 
+// Top-level columns of type unknown are left out of data files (spec: unknown is omitted in
+// Parquet); readers find no column for the field and read its nulls.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> WithoutUnknownColumns(
+    std::shared_ptr<arrow::RecordBatch> batch) {
+  for (int i = batch->num_columns() - 1; i >= 0; --i) {
+    if (batch->schema()->field(i)->type()->id() == arrow::Type::NA) {
+      ARROW_ASSIGN_OR_RAISE(batch, batch->RemoveColumn(i));
+    }
+  }
+  return batch;
+}
+
 // Rows are handed to a file in slices of at most this many, so files roll close to the
 // target size even when batches are large.
 constexpr int64_t kRowsPerSizeCheck = 64 * 1024;
@@ -425,15 +437,16 @@ arrow::Status DataWriter::FlushSorted(Partition* partition) {
 arrow::Status DataWriter::WriteRows(Partition* partition, const arrow::RecordBatch& rows) {
   for (int64_t offset = 0; offset < rows.num_rows(); offset += kRowsPerSizeCheck) {
     auto slice = rows.Slice(offset, kRowsPerSizeCheck);
+    ARROW_ASSIGN_OR_RAISE(auto stored, WithoutUnknownColumns(slice));
     // A file takes one encoding of each column (dictionary or plain) from its first batch;
     // a batch encoded otherwise starts a new file.
     if (partition->file &&
-        !partition->file->writer->schema()->Equals(*rows.schema(), /*check_metadata=*/false)) {
+        !partition->file->writer->schema()->Equals(*stored->schema(), /*check_metadata=*/false)) {
       ARROW_RETURN_NOT_OK(CloseFile(partition));
     }
     if (!partition->file) {
       std::string location = NextFileLocation(*partition);
-      auto writer = pq::ParquetFileWriter::Open(*io_, location, rows.schema(), parquet_options_);
+      auto writer = pq::ParquetFileWriter::Open(*io_, location, stored->schema(), parquet_options_);
       if (!writer.ok()) {
         (void)io_->Delete(location);  // it may have been created before the failure
         return InTable(writer.status());
@@ -441,7 +454,7 @@ arrow::Status DataWriter::WriteRows(Partition* partition, const arrow::RecordBat
       partition->file = std::make_unique<OpenFile>();
       partition->file->writer = std::move(*writer);
     }
-    ARROW_RETURN_NOT_OK(InTable(partition->file->writer->Write(*slice)));
+    ARROW_RETURN_NOT_OK(InTable(partition->file->writer->Write(*stored)));
     ARROW_RETURN_NOT_OK(CountNaNs(*options_.schema, *slice, &partition->file->nan_counts));
     if (partition->file->writer->EstimatedSize() >= target_file_size_) {
       ARROW_RETURN_NOT_OK(CloseFile(partition));

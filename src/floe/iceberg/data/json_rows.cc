@@ -18,6 +18,7 @@
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/json_node_internal.h"
 #include "floe/iceberg/data/name_match_internal.h"
+#include "floe/iceberg/expression/arrow_filter.h"
 #include "floe/iceberg/type/literal_conversion.h"
 #include "floe/util/hex.h"
 #include "floe/util/uuid.h"
@@ -174,6 +175,11 @@ class RowAppender {
   }
 
   arrow::Status Field(const NestedField& field, const JsonNode* node, arrow::ArrayBuilder* b) {
+    if (node == nullptr && field.write_default) {
+      // A key the row leaves out takes the field's write-default (spec: "Default values").
+      ARROW_ASSIGN_OR_RAISE(auto scalar, LiteralToArrowScalar(*field.write_default));
+      return b->AppendScalar(*scalar);
+    }
     if (node == nullptr || node->kind == JsonNode::Kind::kNull) {
       if (field.required)
         return Error(node == nullptr ? "required, but missing" : "required, but null");
@@ -352,6 +358,19 @@ class RowAppender {
         }
         return static_cast<arrow::TimestampBuilder*>(b)->Append(*v);
       }
+      case TypeId::kTimestampNs:
+      case TypeId::kTimestampTzNs: {
+        bool has_offset = false;
+        auto v = is_string ? ParseTimestampNanosText(text, &has_offset) : std::nullopt;
+        if (!v) return Expected("a timestamp \"YYYY-MM-DDTHH:MM:SS[.fffffffff][+HH:MM]\"", node);
+        if (has_offset && type.id() == TypeId::kTimestampNs) {
+          return Error(DescribeJsonNode(node) +
+                       ": a timestamp without zone takes no offset (timestamptz_ns does)");
+        }
+        return static_cast<arrow::TimestampBuilder*>(b)->Append(*v);
+      }
+      case TypeId::kUnknown:
+        return Error(DescribeJsonNode(node) + ": a column of type unknown holds only nulls");
       case TypeId::kString:
         if (!is_string) return Expected("a string", node);
         return static_cast<arrow::StringBuilder*>(b)->Append(text);

@@ -30,6 +30,8 @@ arrow::Result<std::shared_ptr<arrow::DataType>> ArrowTypeOf(const Type& t) {
     case TypeId::kTime: return arrow::time64(arrow::TimeUnit::MICRO);
     case TypeId::kTimestamp: return arrow::timestamp(arrow::TimeUnit::MICRO);
     case TypeId::kTimestampTz: return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+    case TypeId::kTimestampNs: return arrow::timestamp(arrow::TimeUnit::NANO);
+    case TypeId::kTimestampTzNs: return arrow::timestamp(arrow::TimeUnit::NANO, "UTC");
     case TypeId::kString: return arrow::utf8();
     case TypeId::kUuid: return arrow::fixed_size_binary(16);
     case TypeId::kFixed: return arrow::fixed_size_binary(t.length());
@@ -177,6 +179,8 @@ arrow::Result<std::shared_ptr<arrow::Scalar>> LiteralToArrowScalar(const Literal
       return std::make_shared<arrow::Time64Scalar>(v.AsLong(), type);
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       return std::make_shared<arrow::TimestampScalar>(v.AsLong(), type);
     case TypeId::kFloat:
       return std::make_shared<arrow::FloatScalar>(v.AsFloat());

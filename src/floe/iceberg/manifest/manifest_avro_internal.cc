@@ -95,6 +95,12 @@ arrow::Result<AvroSchemaPtr> PrimitiveToAvro(const Type& type, Names* names) {
     case TypeId::kTimestampTz:
       return Annotated(AvroType::kLong,
                        {{"logicalType", "timestamp-micros"}, {"adjust-to-utc", true}});
+    case TypeId::kTimestampNs:
+      return Annotated(AvroType::kLong,
+                       {{"logicalType", "timestamp-nanos"}, {"adjust-to-utc", false}});
+    case TypeId::kTimestampTzNs:
+      return Annotated(AvroType::kLong,
+                       {{"logicalType", "timestamp-nanos"}, {"adjust-to-utc", true}});
     case TypeId::kUuid:
       return NamedFixed(names->Take("uuid_fixed"), 16, {{"logicalType", "uuid"}});
     case TypeId::kFixed:
@@ -337,6 +343,8 @@ arrow::Result<AvroValue> LiteralToAvro(const Literal& value, const Type& type) {
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       if (auto i = IntegerOf(v)) return AvroValue::Long(*i);
       return mismatch();
     case TypeId::kFloat:
@@ -388,6 +396,8 @@ arrow::Result<Literal> AvroToLiteral(const AvroValue& value, const TypePtr& type
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       if (integral) return Literal(type, static_cast<int64_t>(value.integer));
       break;
     case TypeId::kFloat:

@@ -133,6 +133,9 @@ arrow::Result<int32_t> TableMetadataBuilder::AddSchema(const Schema& schema,
     return Fail("schema uses field id " + std::to_string(schema.HighestFieldId()) +
                 " above last-column-id " + std::to_string(last_column_id));
   }
+  if (auto version = schema.CheckFormatVersion(metadata_.format_version); !version.ok()) {
+    return Fail(version.message());
+  }
   for (int32_t id : schema.identifier_field_ids()) {
     const NestedField* field = schema.FindFieldById(id);
     if (field == nullptr) {

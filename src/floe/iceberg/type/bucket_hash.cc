@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "floe/iceberg/type/bucket_hash_internal.h"
+#include "floe/iceberg/type/temporal.h"
 #include "floe/iceberg/type/transform.h"
 
 namespace floe::iceberg {
@@ -111,7 +112,13 @@ arrow::Result<int32_t> BucketHash(const Literal& value) {
   const auto& v = value.value();
   if (auto* b = std::get_if<bool>(&v)) return HashLong(*b ? 1 : 0);
   if (auto* i = std::get_if<int32_t>(&v)) return HashLong(*i);
-  if (auto* l = std::get_if<int64_t>(&v)) return HashLong(*l);
+  if (auto* l = std::get_if<int64_t>(&v)) {
+    // Nanosecond timestamps hash as their microseconds, as timestamps do (spec Appendix B).
+    if (value.type() && IsNanosTimestamp(value.type()->id())) {
+      return HashLong(FloorDiv(*l, kNanosPerMicro));
+    }
+    return HashLong(*l);
+  }
   if (auto* f = std::get_if<float>(&v)) return HashDouble(*f);
   if (auto* d = std::get_if<double>(&v)) return HashDouble(*d);
   if (auto* s = std::get_if<std::string>(&v)) return Murmur3Hash32(s->data(), s->size());

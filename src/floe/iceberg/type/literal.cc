@@ -177,6 +177,10 @@ std::string Literal::ToString() const {
           return FormatTimestamp(AsLong(), false);
         case TypeId::kTimestampTz:
           return FormatTimestamp(AsLong(), true);
+        case TypeId::kTimestampNs:
+          return FormatTimestampNanos(AsLong(), false);
+        case TypeId::kTimestampTzNs:
+          return FormatTimestampNanos(AsLong(), true);
         case TypeId::kDate:
           return FormatDate(AsLong());
         default:

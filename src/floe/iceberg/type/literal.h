@@ -11,7 +11,8 @@ namespace floe::iceberg {
 /// A single typed value: a partition value, a column bound, or a constant in an expression.
 ///
 /// Storage by type: boolean → bool; int, date (days) → int32_t; long, time (µs),
-/// timestamp / timestamptz (µs since epoch) → int64_t; float, double; string (UTF-8), binary,
+/// timestamp / timestamptz (µs since epoch), timestamp_ns / timestamptz_ns (ns since epoch)
+/// → int64_t; float, double; string (UTF-8), binary,
 /// fixed, uuid (16 big-endian bytes) → std::string of bytes; decimal → unscaled __int128.
 class Literal {
  public:
@@ -29,6 +30,8 @@ class Literal {
   static Literal Time(int64_t micros) { return Literal(Type::Time(), micros); }
   static Literal Timestamp(int64_t micros) { return Literal(Type::Timestamp(), micros); }
   static Literal TimestampTz(int64_t micros) { return Literal(Type::TimestampTz(), micros); }
+  static Literal TimestampNs(int64_t nanos) { return Literal(Type::TimestampNs(), nanos); }
+  static Literal TimestampTzNs(int64_t nanos) { return Literal(Type::TimestampTzNs(), nanos); }
   static Literal String(std::string v) { return Literal(Type::String(), std::move(v)); }
   static Literal Binary(std::string bytes) { return Literal(Type::Binary(), std::move(bytes)); }
   static Literal Fixed(std::string bytes) {

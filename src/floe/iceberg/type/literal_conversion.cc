@@ -266,6 +266,19 @@ arrow::Result<ConvertedLiteral> FromString(const Literal& src, const TypePtr& to
       }
       return Value(Literal::TimestampTz(*ts));
     }
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs: {
+      bool has_offset = false;
+      auto ts = ParseTimestampNanosText(s, &has_offset);
+      if (!ts) {
+        return CannotConvert(src, to, "expected YYYY-MM-DD[THH:MM:SS[.fffffffff]][+HH:MM]");
+      }
+      if (to->id() == TypeId::kTimestampNs) {
+        if (has_offset) return CannotConvert(src, to, "a timestamp without zone takes no offset");
+        return Value(Literal::TimestampNs(*ts));
+      }
+      return Value(Literal::TimestampTzNs(*ts));
+    }
     case TypeId::kUuid: {
       std::string bytes = util::UuidToBytes(s);
       if (bytes.size() != 16) return CannotConvert(src, to, "not a UUID");
@@ -326,6 +339,19 @@ arrow::Result<ConvertedLiteral> ConvertLiteral(const Literal& value, const TypeP
     case TypeId::kTimestampTz:
       if (to == TypeId::kTimestamp) return Value(Literal::Timestamp(value.AsLong()));
       if (to == TypeId::kTimestampTz) return Value(Literal::TimestampTz(value.AsLong()));
+      // Microseconds to nanoseconds is exact (Java's TimestampLiteral.to does the same).
+      if (IsNanosTimestamp(to)) {
+        const int64_t micros = value.AsLong();
+        if (micros > std::numeric_limits<int64_t>::max() / kNanosPerMicro ||
+            micros < std::numeric_limits<int64_t>::min() / kNanosPerMicro) {
+          return CannotConvert(value, target, "out of the nanosecond range");
+        }
+        return Value(Literal(target, micros * kNanosPerMicro));
+      }
+      break;
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
+      if (IsNanosTimestamp(to)) return Value(Literal(target, value.AsLong()));
       break;
     case TypeId::kUuid:
       if (to == TypeId::kUuid) return Value(value);
@@ -373,6 +399,10 @@ std::string FormatFilterLiteral(const Literal& v) {
       return Quote(FormatTimestamp(v.AsLong(), false));
     case TypeId::kTimestampTz:
       return Quote(FormatTimestamp(v.AsLong(), true));
+    case TypeId::kTimestampNs:
+      return Quote(FormatTimestampNanos(v.AsLong(), false));
+    case TypeId::kTimestampTzNs:
+      return Quote(FormatTimestampNanos(v.AsLong(), true));
     case TypeId::kString:
       return Quote(v.AsBytes());
     case TypeId::kUuid:
@@ -435,6 +465,68 @@ std::optional<int64_t> ParseTimestampText(std::string_view text, bool* has_offse
   // Guard the multiplication: ±9 digit years stay far inside int64 µs (±292,000 years).
   if (*days > 106'000'000LL || *days < -106'000'000LL) return std::nullopt;
   return *days * kMicrosPerDay + micros - offset_minutes * 60 * kMicrosPerSecond;
+}
+
+std::optional<int64_t> ParseTimestampNanosText(std::string_view text, bool* has_offset) {
+  // The fraction's digits past microseconds are cut out and added back as nanoseconds.
+  std::string micro_text(text);
+  int64_t extra_nanos = 0;
+  const size_t time_at = micro_text.find_first_of("Tt ");
+  const size_t point = time_at == std::string::npos ? time_at : micro_text.find('.', time_at);
+  if (point != std::string::npos) {
+    size_t end = point + 1;
+    while (end < micro_text.size() && std::isdigit(static_cast<unsigned char>(micro_text[end]))) {
+      ++end;
+    }
+    if (end - point - 1 > 9) return std::nullopt;
+    if (end - point - 1 > 6) {
+      std::string sub = micro_text.substr(point + 7, end - point - 7);
+      sub.resize(3, '0');
+      extra_nanos = std::stoll(sub);
+      micro_text.erase(point + 7, end - point - 7);
+    }
+  }
+  auto micros = ParseTimestampText(micro_text, has_offset);
+  if (!micros) return std::nullopt;
+  if (*micros > std::numeric_limits<int64_t>::max() / kNanosPerMicro - 1 ||
+      *micros < std::numeric_limits<int64_t>::min() / kNanosPerMicro + 1) {
+    return std::nullopt;
+  }
+  return *micros * kNanosPerMicro + extra_nanos;
+}
+
+arrow::Result<Literal> ParseValueText(std::string_view text, const TypePtr& type) {
+  const std::string s(text);
+  auto bad = [&](const char* expected) {
+    return arrow::Status::Invalid("'", s, "' is not a ", type->ToString(), " value: expected ",
+                                  expected);
+  };
+  Literal source = Literal::String(s);
+  switch (type->id()) {
+    case TypeId::kBoolean:
+      if (s == "true" || s == "false") return Literal::Boolean(s == "true");
+      return bad("true or false");
+    case TypeId::kInt:
+    case TypeId::kLong: {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || end != s.data() + s.size()) return bad("an integer");
+      source = Literal::Long(v);
+      break;
+    }
+    case TypeId::kBinary:
+    case TypeId::kFixed: {
+      auto bytes = util::FromHex(s);
+      if (!bytes) return bad("hex bytes");
+      source = Literal::Binary(std::move(*bytes));
+      break;
+    }
+    default:
+      break;
+  }
+  ARROW_ASSIGN_OR_RAISE(ConvertedLiteral converted, ConvertLiteral(source, type));
+  if (converted.kind != ConvertedLiteral::Kind::kValue) return bad("a value in range");
+  return std::move(converted.value);
 }
 
 std::optional<Literal> ParseDecimalText(std::string_view text) {

@@ -56,4 +56,32 @@ bool Schema::SameFields(const Schema& other) const {
 
 std::string Schema::ToString() const { return struct_->ToString(); }
 
+arrow::Status Schema::CheckFormatVersion(int32_t format_version) const {
+  std::vector<int32_t> ids;
+  for (const auto& [id, field] : by_id_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());  // report the first column in id order
+  for (int32_t id : ids) {
+    const NestedField& field = *by_id_.at(id);
+    const std::string name = FindColumnName(id);
+    const TypeId type = field.type->id();
+    // Nested types are checked field by field, so only a primitive's own version counts here.
+    const bool v3_type = field.type->is_primitive() && MinFormatVersion(*field.type) >= 3;
+    if (v3_type && format_version < 3) {
+      return arrow::Status::Invalid("column ", name, " has type ", field.type->ToString(),
+                                    ", which needs format version 3 (the table is version ",
+                                    format_version, ")");
+    }
+    if ((field.initial_default || field.write_default) && format_version < 3) {
+      return arrow::Status::Invalid("column ", name,
+                                    " has a default value, which needs format version 3 (the "
+                                    "table is version ",
+                                    format_version, ")");
+    }
+    if (type == TypeId::kUnknown && field.required) {
+      return arrow::Status::Invalid("column ", name, " has type unknown, which is always optional");
+    }
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace floe::iceberg

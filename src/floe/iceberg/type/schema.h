@@ -36,6 +36,11 @@ class Schema {
   bool SameFields(const Schema& other) const;
   std::string ToString() const;
 
+  /// Checks what a table of `format_version` may hold: the v3 types (timestamp_ns,
+  /// timestamptz_ns, unknown) and field defaults only in v3 and later; unknown columns always
+  /// optional and without defaults. Errors name the column and say what needs which version.
+  arrow::Status CheckFormatVersion(int32_t format_version) const;
+
  private:
   void Index(const NestedField& field, const std::string& prefix);
 

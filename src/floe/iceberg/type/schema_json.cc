@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "floe/iceberg/type/json_internal.h"
+#include "floe/iceberg/type/single_value_json.h"
 
 namespace floe::iceberg {
 
@@ -18,7 +19,27 @@ OJson FieldToJson(const NestedField& field) {
   out["required"] = field.required;
   out["type"] = TypeToJson(*field.type);
   if (!field.doc.empty()) out["doc"] = field.doc;
+  // Defaults were read from their JSON form, so writing them cannot fail.
+  if (field.initial_default) out["initial-default"] = *LiteralToJson(*field.initial_default);
+  if (field.write_default) out["write-default"] = *LiteralToJson(*field.write_default);
   return out;
+}
+
+bool IsUnreadType(const Json& type) {
+  if (!type.is_string()) return false;
+  const auto& name = type.get_ref<const std::string&>();
+  return name == "variant" || name.rfind("geometry", 0) == 0 || name.rfind("geography", 0) == 0;
+}
+
+// A default as the spec's JSON single value; JSON null (or no member) is no default.
+arrow::Result<std::shared_ptr<const Literal>> DefaultFromJson(const Json& json, const char* key,
+                                                              const NestedField& field,
+                                                              const std::string& where) {
+  const Json* value = json_internal::Find(json, key);
+  if (value == nullptr) return nullptr;
+  ARROW_ASSIGN_OR_RAISE(Literal literal,
+                        LiteralFromJson(field.type, *value, json_internal::Path(where, key)));
+  return std::make_shared<const Literal>(std::move(literal));
 }
 
 arrow::Result<NestedField> FieldFromJson(const Json& json, const std::string& where) {
@@ -29,13 +50,20 @@ arrow::Result<NestedField> FieldFromJson(const Json& json, const std::string& wh
   ARROW_ASSIGN_OR_RAISE(field.name, GetString(json, "name", where));
   const Json* type = Find(json, "type");
   if (type == nullptr) return Missing(where, "type");
+  if (IsUnreadType(*type)) {
+    return arrow::Status::NotImplemented(At(where), "column ", field.name, " has type ",
+                                         type->get<std::string>(),
+                                         ", which floe does not read yet");
+  }
   ARROW_ASSIGN_OR_RAISE(field.type, TypeFromJson(*type, Path(where, "type")));
   ARROW_ASSIGN_OR_RAISE(field.required, GetBool(json, "required", where));
   if (const Json* doc = Find(json, "doc")) {
     if (!doc->is_string()) return WrongType(where, "doc", "a string", *doc);
     field.doc = doc->get<std::string>();
   }
-  // "initial-default" / "write-default" (format v3) are accepted and not kept; see header.
+  ARROW_ASSIGN_OR_RAISE(field.initial_default,
+                        DefaultFromJson(json, "initial-default", field, where));
+  ARROW_ASSIGN_OR_RAISE(field.write_default, DefaultFromJson(json, "write-default", field, where));
   return field;
 }
 
@@ -62,6 +90,11 @@ arrow::Result<TypePtr> ListFromJson(const Json& json, const std::string& where) 
   ARROW_ASSIGN_OR_RAISE(element.id, GetInt(json, "element-id", where));
   const Json* type = Find(json, "element");
   if (type == nullptr) return Missing(where, "element");
+  if (IsUnreadType(*type)) {
+    return arrow::Status::NotImplemented(At(where), "a list element has type ",
+                                         type->get<std::string>(),
+                                         ", which floe does not read yet");
+  }
   ARROW_ASSIGN_OR_RAISE(element.type, TypeFromJson(*type, Path(where, "element")));
   ARROW_ASSIGN_OR_RAISE(element.required, GetBool(json, "element-required", where));
   return Type::List(std::move(element));

@@ -8,8 +8,9 @@
 // Readers take nlohmann::json and report errors as "<where>: <what is wrong>", where `where`
 // is the path inside the document ("schemas[1].fields[0]"); callers prefix the file name.
 //
-// Field defaults (`initial-default` / `write-default`, format v3) are accepted on read and
-// dropped: floe reads and writes format versions 1 and 2, which have no defaults.
+// Field defaults (`initial-default` / `write-default`, format v3) are kept on NestedField in
+// the spec's JSON single-value form and written back as read. A field of a type floe does not
+// read yet (variant, geometry, geography) fails the read with an error naming the column.
 
 #include <cstdint>
 #include <memory>

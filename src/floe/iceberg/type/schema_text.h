@@ -10,7 +10,8 @@
 //   loc struct<lat: double, lon: double not null>
 //
 // - Types: boolean int long float double date time timestamp timestamptz string uuid binary
-//   decimal(P, S) fixed[L] list<T> map<K, V> struct<name: T, ...>; aliases bigint->long,
+//   decimal(P, S) fixed[L] list<T> map<K, V> struct<name: T, ...>, and for format v3 tables
+//   timestamp_ns timestamptz_ns unknown; aliases bigint->long,
 //   integer->int, bool->boolean, varchar/text->string, timestamp_tz->timestamptz,
 //   numeric->decimal, array->list, fixed(L)->fixed[L]. Type names are case-insensitive; a
 //   ':' between a name and its type is optional.

@@ -119,6 +119,8 @@ arrow::Result<std::string> SerializeValue(const Literal& value) {
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       if (!integral(&n)) return BadValue(value);
       return LittleEndian(n);
     case TypeId::kFloat:
@@ -167,6 +169,8 @@ arrow::Result<Literal> DeserializeValue(const TypePtr& type, std::string_view by
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:  // nanoseconds, 8 bytes little-endian like the µs types
+    case TypeId::kTimestampTzNs:
       if (bytes.size() != 8) return BadLength(type, bytes, "8 bytes");
       return Literal(type, FromLittleEndian<int64_t>(bytes));
     case TypeId::kFloat: {

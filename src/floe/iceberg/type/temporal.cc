@@ -76,4 +76,26 @@ std::string FormatTimestamp(int64_t micros, bool utc_offset) {
   return out;
 }
 
+std::string FormatTimestampNanos(int64_t nanos, bool utc_offset) {
+  const int64_t micros = FloorDiv(nanos, kNanosPerMicro);
+  const int64_t extra = FloorMod(nanos, kNanosPerMicro);
+  std::string out = FormatDate(FloorDiv(micros, kMicrosPerDay));
+  out += 'T';
+  const int64_t of_day = FloorMod(micros, kMicrosPerDay);
+  const int64_t secs = of_day / kMicrosPerSecond;
+  const int64_t frac = (of_day % kMicrosPerSecond) * kNanosPerMicro + extra;
+  char buf[40];
+  if (frac == 0) {
+    std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d", static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%09lld", static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                  static_cast<long long>(frac));
+  }
+  out += buf;
+  if (utc_offset) out += "+00:00";
+  return out;
+}
+
 }  // namespace floe::iceberg

@@ -11,6 +11,7 @@ namespace floe::iceberg {
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kMicrosPerHour = 3600 * kMicrosPerSecond;
 constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
+constexpr int64_t kNanosPerMicro = 1000;
 
 /// Floor division (rounds toward negative infinity); b > 0.
 constexpr int64_t FloorDiv(int64_t a, int64_t b) {
@@ -43,5 +44,7 @@ std::string FormatTime(int64_t micros_of_day);
 /// "2024-03-01T10:15:30.123456" (fraction as for FormatTime); with `utc_offset`, "+00:00"
 /// is appended.
 std::string FormatTimestamp(int64_t micros, bool utc_offset);
+/// As FormatTimestamp for nanoseconds since epoch; the fraction, when non-zero, has 9 digits.
+std::string FormatTimestampNanos(int64_t nanos, bool utc_offset);
 
 }  // namespace floe::iceberg

@@ -13,7 +13,8 @@ namespace floe::iceberg {
 namespace {
 
 bool IsTemporal(TypeId id) {
-  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz ||
+         IsNanosTimestamp(id);
 }
 
 // Storage of an integral-source identity/truncate result: int and date keep int32 storage.
@@ -64,6 +65,11 @@ namespace internal {
 
 Literal ApplyIntegral(const Transform& t, const TypePtr& source, int64_t v) {
   const TypeId id = source->id();
+  if (IsNanosTimestamp(id) && t.kind() != Transform::Kind::kIdentity) {
+    // Nanosecond timestamps bucket and partition by their microseconds, so they group as the
+    // same instants in timestamp columns do (spec: "Bucket Transform Details").
+    v = FloorDiv(v, kNanosPerMicro);
+  }
   // Days of a date, or days of a timestamp's µs (floored, so pre-1970 instants land on the
   // previous day).
   auto days = [&] { return id == TypeId::kDate ? v : FloorDiv(v, kMicrosPerDay); };
@@ -187,7 +193,7 @@ bool Transform::CanTransform(const Type& source) const {
       return true;
     case Kind::kBucket:
       return param_ > 0 && source.is_primitive() && id != TypeId::kBoolean &&
-             id != TypeId::kFloat && id != TypeId::kDouble;
+             id != TypeId::kFloat && id != TypeId::kDouble && id != TypeId::kUnknown;
     case Kind::kTruncate:
       return param_ > 0 && (id == TypeId::kInt || id == TypeId::kLong ||
                             id == TypeId::kDecimal || id == TypeId::kString ||
@@ -197,7 +203,7 @@ bool Transform::CanTransform(const Type& source) const {
     case Kind::kDay:
       return IsTemporal(id);
     case Kind::kHour:
-      return id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+      return id == TypeId::kTimestamp || id == TypeId::kTimestampTz || IsNanosTimestamp(id);
   }
   return false;
 }
@@ -243,6 +249,8 @@ arrow::Result<Literal> Transform::Apply(const Literal& value) const {
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       if (auto* i = std::get_if<int32_t>(&v)) return internal::ApplyIntegral(*this, source, *i);
       if (auto* l = std::get_if<int64_t>(&v)) return internal::ApplyIntegral(*this, source, *l);
       return mismatch();

@@ -25,6 +25,8 @@ Category CategoryOf(TypeId id) {
     case TypeId::kTime:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
       return Category::kIntegral;
     case TypeId::kFloat:
     case TypeId::kDouble:
@@ -52,6 +54,21 @@ int64_t ToMicrosFactor(arrow::TimeUnit::type unit) {
       return 1;
     case arrow::TimeUnit::NANO:
       return -1000;
+  }
+  return 1;
+}
+
+// The same to nanoseconds, for timestamp_ns / timestamptz_ns columns.
+int64_t ToNanosFactor(arrow::TimeUnit::type unit) {
+  switch (unit) {
+    case arrow::TimeUnit::SECOND:
+      return kMicrosPerSecond * kNanosPerMicro;
+    case arrow::TimeUnit::MILLI:
+      return 1'000'000;
+    case arrow::TimeUnit::MICRO:
+      return kNanosPerMicro;
+    case arrow::TimeUnit::NANO:
+      return 1;
   }
   return 1;
 }
@@ -243,8 +260,13 @@ arrow::Result<std::vector<Literal>> Transform::ApplyArray(const TypePtr& source,
     case arrow::Type::TIMESTAMP:
       // Any zone: Arrow stores instants as UTC, which is what timestamptz holds.
       ARROW_RETURN_NOT_OK(need(Category::kIntegral));
-      applier.Integral<arrow::TimestampArray>(
-          values, ToMicrosFactor(static_cast<const arrow::TimestampType&>(type).unit()));
+      if (IsNanosTimestamp(source->id())) {
+        applier.Integral<arrow::TimestampArray>(
+            values, ToNanosFactor(static_cast<const arrow::TimestampType&>(type).unit()));
+      } else {
+        applier.Integral<arrow::TimestampArray>(
+            values, ToMicrosFactor(static_cast<const arrow::TimestampType&>(type).unit()));
+      }
       break;
     case arrow::Type::FLOAT:
       ARROW_RETURN_NOT_OK(need(Category::kFloating));

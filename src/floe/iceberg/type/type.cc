@@ -1,15 +1,24 @@
 #include "floe/iceberg/type/type.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
+
+#include "floe/iceberg/type/literal.h"
 
 namespace floe::iceberg {
 
 // The doc is part of a field, as in Java's NestedField.equals: a schema that differs only in a
 // doc is a new schema.
+// So are the defaults: changing a write-default is a schema change (Java's UpdateSchema too).
 bool NestedField::Equals(const NestedField& other) const {
+  auto same = [](const std::shared_ptr<const Literal>& a, const std::shared_ptr<const Literal>& b) {
+    if (!a || !b) return !a && !b;
+    return *a == *b;
+  };
   return id == other.id && name == other.name && required == other.required && doc == other.doc &&
-         type->Equals(*other.type);
+         type->Equals(*other.type) && same(initial_default, other.initial_default) &&
+         same(write_default, other.write_default);
 }
 
 Type::Type(TypeId id, int32_t precision, int32_t scale, int32_t length,
@@ -36,6 +45,9 @@ FLOE_SINGLETON(Date, TypeId::kDate)
 FLOE_SINGLETON(Time, TypeId::kTime)
 FLOE_SINGLETON(Timestamp, TypeId::kTimestamp)
 FLOE_SINGLETON(TimestampTz, TypeId::kTimestampTz)
+FLOE_SINGLETON(TimestampNs, TypeId::kTimestampNs)
+FLOE_SINGLETON(TimestampTzNs, TypeId::kTimestampTzNs)
+FLOE_SINGLETON(Unknown, TypeId::kUnknown)
 FLOE_SINGLETON(String, TypeId::kString)
 FLOE_SINGLETON(Uuid, TypeId::kUuid)
 FLOE_SINGLETON(Binary, TypeId::kBinary)
@@ -86,6 +98,9 @@ arrow::Result<TypePtr> Type::FromPrimitiveName(std::string_view raw) {
   if (name == "time") return Time();
   if (name == "timestamp") return Timestamp();
   if (name == "timestamptz") return TimestampTz();
+  if (name == "timestamp_ns") return TimestampNs();
+  if (name == "timestamptz_ns") return TimestampTzNs();
+  if (name == "unknown") return Unknown();
   if (name == "string") return String();
   if (name == "uuid") return Uuid();
   if (name == "binary") return Binary();
@@ -101,6 +116,9 @@ arrow::Result<TypePtr> Type::FromPrimitiveName(std::string_view raw) {
         ParseInt(inner.substr(comma + 1), &s) && p > 0 && p <= 38 && s >= 0 && s <= p) {
       return Decimal(p, s);
     }
+  }
+  if (name == "variant" || name.rfind("geometry", 0) == 0 || name.rfind("geography", 0) == 0) {
+    return arrow::Status::NotImplemented("type ", name, ", which floe does not read yet");
   }
   return arrow::Status::Invalid("unknown Iceberg type '", raw, "'");
 }
@@ -127,6 +145,12 @@ std::string Type::ToString() const {
       return "timestamp";
     case TypeId::kTimestampTz:
       return "timestamptz";
+    case TypeId::kTimestampNs:
+      return "timestamp_ns";
+    case TypeId::kTimestampTzNs:
+      return "timestamptz_ns";
+    case TypeId::kUnknown:
+      return "unknown";
     case TypeId::kString:
       return "string";
     case TypeId::kUuid:
@@ -164,6 +188,22 @@ bool Type::Equals(const Type& other) const {
     if (!fields_[i].Equals(other.fields_[i])) return false;
   }
   return true;
+}
+
+int MinFormatVersion(const Type& type) {
+  switch (type.id()) {
+    case TypeId::kTimestampNs:
+    case TypeId::kTimestampTzNs:
+    case TypeId::kUnknown:
+      return 3;
+    default:
+      break;
+  }
+  int version = 1;
+  for (const auto& field : type.fields()) {
+    version = std::max(version, MinFormatVersion(*field.type));
+  }
+  return version;
 }
 
 int32_t DecimalRequiredBytes(int32_t precision) {

@@ -22,10 +22,13 @@ enum class TypeId {
   kTime,
   kTimestamp,
   kTimestampTz,
+  kTimestampNs,    ///< format v3: nanoseconds since epoch, no zone
+  kTimestampTzNs,  ///< format v3: nanoseconds since epoch, UTC
   kString,
   kUuid,
   kFixed,
   kBinary,
+  kUnknown,  ///< format v3: a column whose values are all null (Arrow's null type)
   kStruct,
   kList,
   kMap,
@@ -33,6 +36,7 @@ enum class TypeId {
 
 class Type;
 using TypePtr = std::shared_ptr<const Type>;
+class Literal;
 
 /// A named, numbered field of a struct, or the element / key / value of a list or map.
 struct NestedField {
@@ -41,6 +45,11 @@ struct NestedField {
   TypePtr type;
   bool required = false;
   std::string doc;
+  /// Format v3 defaults (spec: "Default values"); null when the field has none. The
+  /// initial-default is the value of rows in data files written before the field existed; the
+  /// write-default is written when a writer does not supply the field. Primitive fields only.
+  std::shared_ptr<const Literal> initial_default = nullptr;
+  std::shared_ptr<const Literal> write_default = nullptr;
 
   bool Equals(const NestedField& other) const;
 };
@@ -59,16 +68,20 @@ class Type {
   static TypePtr Time();
   static TypePtr Timestamp();
   static TypePtr TimestampTz();
+  static TypePtr TimestampNs();
+  static TypePtr TimestampTzNs();
   static TypePtr String();
   static TypePtr Uuid();
   static TypePtr Fixed(int32_t length);
   static TypePtr Binary();
+  static TypePtr Unknown();
   static TypePtr Struct(std::vector<NestedField> fields);
   static TypePtr List(NestedField element);
   static TypePtr Map(NestedField key, NestedField value);
 
   /// Parses a primitive type name as written in table metadata JSON:
-  /// "long", "decimal(9, 2)", "fixed[16]", "timestamptz", …
+  /// "long", "decimal(9, 2)", "fixed[16]", "timestamptz", "timestamp_ns", "unknown", …
+  /// The v3 types floe cannot read (variant, geometry, geography) are refused as unsupported.
   static arrow::Result<TypePtr> FromPrimitiveName(std::string_view name);
 
   TypeId id() const { return id_; }
@@ -104,5 +117,14 @@ class Type {
 /// Minimum bytes needed to hold an unscaled decimal of this precision (spec: decimal in Avro
 /// and Parquet fixed, and single-value serialization).
 int32_t DecimalRequiredBytes(int32_t precision);
+
+/// True for timestamp_ns and timestamptz_ns.
+inline bool IsNanosTimestamp(TypeId id) {
+  return id == TypeId::kTimestampNs || id == TypeId::kTimestampTzNs;
+}
+
+/// The lowest table format version that may use this type anywhere inside it: 3 for
+/// timestamp_ns, timestamptz_ns and unknown, else 1.
+int MinFormatVersion(const Type& type);
 
 }  // namespace floe::iceberg

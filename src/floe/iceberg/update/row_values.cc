@@ -23,6 +23,10 @@ std::optional<Literal> ValueAsLiteral(const arrow::Array& array, const TypePtr& 
       return Literal::Timestamp(data.GetValues<int64_t>(1)[row]);
     case TypeId::kTimestampTz:
       return Literal::TimestampTz(data.GetValues<int64_t>(1)[row]);
+    case TypeId::kTimestampNs:
+      return Literal::TimestampNs(data.GetValues<int64_t>(1)[row]);
+    case TypeId::kTimestampTzNs:
+      return Literal::TimestampTzNs(data.GetValues<int64_t>(1)[row]);
     case TypeId::kString:
       return Literal::String(
           std::string(static_cast<const arrow::StringArray&>(array).GetView(row)));

@@ -6,8 +6,12 @@
 #include <set>
 #include <unordered_set>
 
+#include "floe/iceberg/update/schema_rules_internal.h"
+
 namespace floe::iceberg {
 namespace {
+
+using schema_rules::Quoted;
 
 constexpr int32_t kRoot = -1;  // the schema's own struct, as PyIceberg's TABLE_ROOT_ID
 
@@ -19,8 +23,6 @@ struct Move {
 };
 
 arrow::Status Refuse(const std::string& what) { return arrow::Status::Invalid(what); }
-
-std::string Quoted(const std::string& name) { return "'" + name + "'"; }
 
 // Iceberg's fresh-id order (Java TypeUtil.assignFreshIds, PyIceberg assign_fresh_schema_ids):
 // a struct numbers all its fields before descending into their types; a list its element, a
@@ -53,14 +55,6 @@ TypePtr AssignFreshIds(const TypePtr& type, int32_t* next) {
   }
 }
 
-// The valid type promotions of the spec ("Schema Evolution") that floe writes.
-bool CanWiden(const Type& from, const Type& to) {
-  if (from.id() == TypeId::kInt && to.id() == TypeId::kLong) return true;
-  if (from.id() == TypeId::kFloat && to.id() == TypeId::kDouble) return true;
-  return from.id() == TypeId::kDecimal && to.id() == TypeId::kDecimal &&
-         from.scale() == to.scale() && to.precision() > from.precision();
-}
-
 bool TableHasRows(const TableMetadata& metadata) {
   const Snapshot* current = metadata.CurrentSnapshot();
   if (current == nullptr) return false;
@@ -78,7 +72,7 @@ class SchemaChanges {
   }
 
   arrow::Status Add(const std::string& path, const TypePtr& type, const std::string& doc,
-                    bool required) {
+                    bool required, const std::optional<Literal>& default_value) {
     auto dot = path.rfind('.');
     std::string parent_name = dot == std::string::npos ? "" : path.substr(0, dot);
     std::string name = dot == std::string::npos ? path : path.substr(dot + 1);
@@ -106,13 +100,21 @@ class SchemaChanges {
     if ((existing != nullptr && !deletes_.count(existing->id)) || added_name_to_id_.count(path)) {
       return Refuse("cannot add column " + Quoted(path) + ": a column of that name exists");
     }
-    if (required && TableHasRows(base_)) {
+    std::shared_ptr<const Literal> default_literal;
+    if (default_value) {
+      ARROW_ASSIGN_OR_RAISE(default_literal, schema_rules::DefaultFor(path, type, *default_value));
+    }
+    // Older rows read a new column's initial-default; without one they would have no value.
+    if (required && !default_literal && TableHasRows(base_)) {
       return Refuse("cannot add required column " + Quoted(path) +
                     ": the table has rows, which would have no value for it; add it as an "
-                    "optional column");
+                    "optional column or give it a default");
     }
     NestedField field{next_id_++, name, nullptr, required, doc};
     field.type = AssignFreshIds(type, &next_id_);
+    // A default given when a column is added is both its initial- and its write-default (spec).
+    field.initial_default = default_literal;
+    field.write_default = default_literal;
     added_name_to_id_[path] = field.id;
     parent_of_[field.id] = parent_id;
     adds_[parent_id].push_back(std::move(field));
@@ -176,13 +178,20 @@ class SchemaChanges {
     }
     const TypePtr& current = Current(*field).type;
     if (current->Equals(*type)) return arrow::Status::OK();
-    if (!CanWiden(*field->type, *type)) {
+    if (!schema_rules::CanWiden(*field->type, *type)) {
       return Refuse("cannot change the type of " + Quoted(name) + " from " +
                     field->type->ToString() + " to " + type->ToString() +
                     ": types may only widen, int to long, float to double, and decimal(P, S) "
                     "to decimal(P', S) with P' > P");
     }
-    Update(*field).type = type;
+    NestedField& updated = Update(*field);
+    updated.type = type;
+    // Defaults widen with the column (an int 5 becomes a long 5).
+    for (auto* value : {&updated.initial_default, &updated.write_default}) {
+      if (*value) {
+        ARROW_ASSIGN_OR_RAISE(*value, schema_rules::DefaultFor(name, type, **value));
+      }
+    }
     return arrow::Status::OK();
   }
 
@@ -202,6 +211,16 @@ class SchemaChanges {
     ARROW_RETURN_NOT_OK(RefuseDeleted(*field, name, "update"));
     ARROW_RETURN_NOT_OK(RefusePart(*field, name, "document"));
     Update(*field).doc = doc;
+    return arrow::Status::OK();
+  }
+
+  // Changes only the write-default: rows already written keep the values they read as.
+  arrow::Status UpdateDefault(const std::string& name, const Literal& value) {
+    ARROW_ASSIGN_OR_RAISE(const NestedField* field, Find(name, "update"));
+    ARROW_RETURN_NOT_OK(RefuseDeleted(*field, name, "update"));
+    ARROW_RETURN_NOT_OK(RefusePart(*field, name, "set a default of"));
+    ARROW_ASSIGN_OR_RAISE(Update(*field).write_default,
+                          schema_rules::DefaultFor(name, Current(*field).type, value));
     return arrow::Status::OK();
   }
 
@@ -257,7 +276,7 @@ class SchemaChanges {
   arrow::Result<UpdateSchema::Planned> Finish() {
     ARROW_ASSIGN_OR_RAISE(auto fields, ApplyStruct(schema_.fields()));
     ARROW_ASSIGN_OR_RAISE(fields, AddAndMove(kRoot, std::move(fields)));
-    ARROW_RETURN_NOT_OK(CheckNames(*Type::Struct(fields), ""));
+    ARROW_RETURN_NOT_OK(schema_rules::CheckNames(*Type::Struct(fields), ""));
     Schema draft(schema_.schema_id(), fields);
     std::vector<int32_t> identifiers;
     if (explicit_identifiers_) {
@@ -282,7 +301,7 @@ class SchemaChanges {
       }
       identifiers = schema_.identifier_field_ids();
     }
-    for (int32_t id : identifiers) ARROW_RETURN_NOT_OK(CheckIdentifier(draft, id));
+    for (int32_t id : identifiers) ARROW_RETURN_NOT_OK(schema_rules::CheckIdentifier(draft, id));
     for (const auto& field : base_.DefaultSpec().fields()) {
       if (field.transform.kind() == Transform::Kind::kVoid) continue;
       if (draft.FindFieldById(field.source_id) == nullptr) {
@@ -300,7 +319,7 @@ class SchemaChanges {
         }
       }
     }
-    ARROW_RETURN_NOT_OK(CheckPartitionNames(draft));
+    ARROW_RETURN_NOT_OK(schema_rules::CheckPartitionNames(base_, draft));
     int32_t last_column_id = std::max(base_.last_column_id, next_id_ - 1);
     return UpdateSchema::Planned{Schema(schema_.schema_id(), std::move(fields), identifiers),
                                  last_column_id};
@@ -447,64 +466,6 @@ class SchemaChanges {
     return fields;
   }
 
-  // A partition field's name may be a column's only when it is an identity (or void) of that
-  // column, in every spec of the table (PyIceberg's validate_partition_name).
-  arrow::Status CheckPartitionNames(const Schema& draft) const {
-    for (const auto& spec : base_.partition_specs) {
-      for (const auto& field : spec.fields()) {
-        const NestedField* column = draft.FindFieldByName(field.name);
-        if (column == nullptr) continue;
-        auto kind = field.transform.kind();
-        bool same_source = (kind == Transform::Kind::kIdentity || kind == Transform::Kind::kVoid) &&
-                           column->id == field.source_id;
-        if (!same_source) {
-          return Refuse("column " + Quoted(field.name) +
-                        " would have the name of partition field " + Quoted(field.name) +
-                        " (partition spec " + std::to_string(spec.spec_id()) +
-                        "); choose another name");
-        }
-      }
-    }
-    return arrow::Status::OK();
-  }
-
-  // Names stay unique within each struct (renames and adds may not collide).
-  static arrow::Status CheckNames(const Type& type, const std::string& prefix) {
-    std::unordered_set<std::string> names;
-    for (const auto& field : type.fields()) {
-      if (type.id() == TypeId::kStruct && !names.insert(field.name).second) {
-        return Refuse("the new schema would have two columns named " + Quoted(prefix + field.name));
-      }
-      ARROW_RETURN_NOT_OK(CheckNames(*field.type, prefix + field.name + "."));
-    }
-    return arrow::Status::OK();
-  }
-
-  // Spec "Identifier Field IDs": required primitive fields, not float or double, nested in
-  // structs only, and those required too (Java's validateIdentifierField).
-  static arrow::Status CheckIdentifier(const Schema& schema, int32_t id) {
-    std::string name = schema.FindColumnName(id);
-    const NestedField* field = schema.FindFieldById(id);
-    auto refuse = [&](const std::string& why) {
-      return Refuse("cannot use " + Quoted(name) + " as an identifier field: " + why);
-    };
-    if (!field->type->is_primitive()) return refuse("it is not a primitive column");
-    if (field->type->id() == TypeId::kFloat || field->type->id() == TypeId::kDouble) {
-      return refuse("it is a floating-point column");
-    }
-    if (!field->required) return refuse("it is optional");
-    // Every enclosing field, from the top, must be a required struct.
-    for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
-      const NestedField* step = schema.FindFieldByName(name.substr(0, dot));
-      if (step == nullptr) continue;  // a dot inside a field's own name
-      if (step->type->id() != TypeId::kStruct) return refuse("it is inside a list or map");
-      if (!step->required) {
-        return refuse("it is inside optional struct " + Quoted(name.substr(0, dot)));
-      }
-    }
-    return arrow::Status::OK();
-  }
-
   const TableMetadata& base_;
   const Schema& schema_;
   int32_t next_id_;
@@ -523,15 +484,21 @@ class SchemaChanges {
 
 UpdateSchema::UpdateSchema(std::shared_ptr<Table> table) : PendingUpdate(std::move(table)) {}
 
-UpdateSchema& UpdateSchema::AddColumn(const std::string& path, TypePtr type,
-                                      const std::string& doc) {
-  changes_.push_back({Op::kAdd, path, doc, std::move(type), false, {}});
+UpdateSchema& UpdateSchema::AddColumn(const std::string& path, TypePtr type, const std::string& doc,
+                                      std::optional<Literal> default_value) {
+  changes_.push_back({Op::kAdd, path, doc, std::move(type), false, {}, std::move(default_value)});
   return *this;
 }
 
 UpdateSchema& UpdateSchema::AddRequiredColumn(const std::string& path, TypePtr type,
-                                              const std::string& doc) {
-  changes_.push_back({Op::kAdd, path, doc, std::move(type), true, {}});
+                                              const std::string& doc,
+                                              std::optional<Literal> default_value) {
+  changes_.push_back({Op::kAdd, path, doc, std::move(type), true, {}, std::move(default_value)});
+  return *this;
+}
+
+UpdateSchema& UpdateSchema::UpdateColumnDefault(const std::string& name, Literal write_default) {
+  changes_.push_back({Op::kUpdateDefault, name, "", nullptr, false, {}, std::move(write_default)});
   return *this;
 }
 
@@ -588,7 +555,11 @@ arrow::Result<UpdateSchema::Planned> UpdateSchema::Plan(const TableMetadata& bas
       case Op::kAdd:
         if (change.type == nullptr)
           return Refuse("add column " + Quoted(change.name) + ": no type");
-        ARROW_RETURN_NOT_OK(changes.Add(change.name, change.type, change.other, change.required));
+        ARROW_RETURN_NOT_OK(
+            changes.Add(change.name, change.type, change.other, change.required, change.value));
+        break;
+      case Op::kUpdateDefault:
+        ARROW_RETURN_NOT_OK(changes.UpdateDefault(change.name, *change.value));
         break;
       case Op::kDelete:
         ARROW_RETURN_NOT_OK(changes.Delete(change.name));
@@ -621,7 +592,10 @@ arrow::Result<UpdateSchema::Planned> UpdateSchema::Plan(const TableMetadata& bas
         break;
     }
   }
-  return changes.Finish();
+  ARROW_ASSIGN_OR_RAISE(Planned planned, changes.Finish());
+  // New types and defaults need format version 3; say so before anything is written.
+  ARROW_RETURN_NOT_OK(planned.schema.CheckFormatVersion(base.format_version));
+  return planned;
 }
 
 arrow::Status UpdateSchema::Apply(TableMetadataBuilder& builder) {

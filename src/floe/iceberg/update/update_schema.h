@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "floe/iceberg/metadata/table_metadata.h"
+#include "floe/iceberg/type/literal.h"
 #include "floe/iceberg/type/schema.h"
 #include "floe/iceberg/update/pending_update.h"
 
@@ -30,24 +32,34 @@ namespace floe::iceberg {
 /// request that breaks a rule fails Plan / Apply with a message naming the column and the rule.
 ///
 /// Rules: a required column may only be added while the table has no rows (no current snapshot,
-/// or total-records 0), since older rows would have no value; a column used by an identifier
-/// field, the current partition spec or the sort order cannot be dropped; a rename may not take
-/// a name in use in the same struct, and no column may take the name of a partition field other
-/// than an identity of that column; types only widen (int to long, float to double, decimal(P, S)
-/// to decimal(P', S) with P' > P); a column may become optional, never required; moves stay within
-/// one struct; identifier fields are required primitive columns, not float or double, and not
-/// inside a list, a map or an optional struct. Conflicting requests (renaming or updating a
-/// column that is dropped, dropping one that gets new fields) are refused.
+/// or total-records 0), since older rows would have no value, unless it has a default;
+/// defaults and the v3 types (timestamp_ns, timestamptz_ns, unknown) need format version 3; a
+/// column used by an identifier field, the current partition spec or the sort order cannot be
+/// dropped; a rename may not take a name in use in the same struct, and no column may take the
+/// name of a partition field other than an identity of that column; types only widen (int to
+/// long, float to double, decimal(P, S) to decimal(P', S) with P' > P); a column may become
+/// optional, never required; moves stay within one struct; identifier fields are required
+/// primitive columns, not float or double, and not inside a list, a map or an optional struct.
+/// Conflicting requests (renaming or updating a column that is dropped, dropping one that gets
+/// new fields) are refused.
 class UpdateSchema final : public PendingUpdate {
  public:
   explicit UpdateSchema(std::shared_ptr<Table> table);
 
   /// Adds an optional column; `path` "a.b" adds `b` to struct `a` (or to the struct element or
-  /// value of a list or map `a`). Field ids in `type` are ignored and assigned fresh.
-  UpdateSchema& AddColumn(const std::string& path, TypePtr type, const std::string& doc = "");
-  /// Adds a required column (only while the table has no rows).
+  /// value of a list or map `a`). Field ids in `type` are ignored and assigned fresh. A
+  /// `default_value` (format v3, primitive columns) becomes both the initial-default, which
+  /// rows written before read, and the write-default; it is converted to the column type as a
+  /// filter literal is ("5", '2024-01-01').
+  UpdateSchema& AddColumn(const std::string& path, TypePtr type, const std::string& doc = "",
+                          std::optional<Literal> default_value = std::nullopt);
+  /// Adds a required column: only while the table has no rows, or with a default.
   UpdateSchema& AddRequiredColumn(const std::string& path, TypePtr type,
-                                  const std::string& doc = "");
+                                  const std::string& doc = "",
+                                  std::optional<Literal> default_value = std::nullopt);
+  /// Sets a column's write-default (format v3; a null literal removes it). Its initial-default,
+  /// the value of rows written before it was added, never changes.
+  UpdateSchema& UpdateColumnDefault(const std::string& name, Literal write_default);
   UpdateSchema& DeleteColumn(const std::string& name);
   /// Renames a column; `new_name` is its new leaf name (it stays in the same struct).
   UpdateSchema& RenameColumn(const std::string& name, const std::string& new_name);
@@ -83,6 +95,7 @@ class UpdateSchema final : public PendingUpdate {
     kUpdateType,
     kMakeOptional,
     kUpdateDoc,
+    kUpdateDefault,
     kMoveFirst,
     kMoveBefore,
     kMoveAfter,
@@ -95,6 +108,7 @@ class UpdateSchema final : public PendingUpdate {
     TypePtr type;
     bool required = false;
     std::vector<std::string> names;  ///< identifier fields
+    std::optional<Literal> value = std::nullopt;  ///< a default
   };
 
   std::vector<Change> changes_;

@@ -2,12 +2,14 @@
 #include <random>
 
 #include <arrow/api.h>
+#include <arrow/extension_type.h>
 #include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
 #include "floe/format/parquet/parquet_file_writer.h"
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/data/data_reader.h"
+#include "floe/iceberg/type/literal.h"
 #include "fields_test_util.h"
 
 namespace floe::iceberg {
@@ -115,6 +117,76 @@ TEST_F(DataReaderTest, AddedColumnsAreNullAndDroppedColumnsAreNotRead) {
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.status().message().find("added"), std::string::npos);
   EXPECT_NE(result.status().message().find(file), std::string::npos);
+}
+
+// Spec "Default values": a field missing from a data file reads as its initial-default, and
+// a required field with one is readable; the write-default plays no part in reads.
+TEST_F(DataReaderTest, AddedColumnsReadTheirInitialDefault) {
+  std::string file = BaseFile();
+  auto with_defaults = [](NestedField field, Literal initial, Literal write) {
+    field.initial_default = std::make_shared<const Literal>(std::move(initial));
+    field.write_default = std::make_shared<const Literal>(std::move(write));
+    return field;
+  };
+  Schema evolved(2, {
+      Req(1, "id", Type::Long()),
+      with_defaults(Req(10, "level", Type::Int()), Literal::Int(5), Literal::Int(7)),
+      with_defaults(Opt(11, "tag", Type::String()), Literal::String("old"),
+                    Literal::String("new")),
+      with_defaults(Opt(12, "day", Type::Date()), Literal::Date(17486), Literal::Date(0)),
+      with_defaults(Opt(13, "at", Type::TimestampTz()), Literal::TimestampTz(1510871468123456),
+                    Literal::TimestampTz(0)),
+      with_defaults(Opt(14, "price", Type::Decimal(9, 2)), Literal::Decimal(1420, 9, 2),
+                    Literal::Decimal(0, 9, 2)),
+      with_defaults(Opt(15, "key", Type::Uuid()),
+                    Literal::Uuid(std::string("\xf7\x9c\x3e\x09\x67\x7c\x4b\xbd\xa4\x79\x3f\x34"
+                                              "\x9c\xb7\x85\xe7",
+                                              16)),
+                    Literal::Uuid(std::string(16, '\0'))),
+      with_defaults(Opt(16, "ns", Type::TimestampNs()), Literal::TimestampNs(1510871468123456789),
+                    Literal::TimestampNs(0)),
+      Opt(17, "plain", Type::Long()),
+  });
+  auto table = Read(file, evolved);
+  ASSERT_NE(table, nullptr);
+  ExpectColumn(table, 0, "[1, 2, 3]");
+  ExpectColumn(table, 1, "[5, 5, 5]");
+  ExpectColumn(table, 2, R"(["old", "old", "old"])");
+  ExpectColumn(table, 3, "[17486, 17486, 17486]");
+  ExpectColumn(table, 4, "[1510871468123456, 1510871468123456, 1510871468123456]");
+  ExpectColumn(table, 5, R"(["14.20", "14.20", "14.20"])");
+  auto key = table->column(6)->chunk(0);
+  ASSERT_EQ(key->null_count(), 0);
+  auto storage = std::static_pointer_cast<arrow::ExtensionArray>(key)->storage();
+  EXPECT_EQ(std::static_pointer_cast<arrow::FixedSizeBinaryArray>(storage)->GetString(2),
+            std::string("\xf7\x9c\x3e\x09\x67\x7c\x4b\xbd\xa4\x79\x3f\x34\x9c\xb7\x85\xe7", 16));
+  ExpectColumn(table, 7, "[1510871468123456789, 1510871468123456789, 1510871468123456789]");
+  ExpectColumn(table, 8, "[null, null, null]");
+}
+
+TEST_F(DataReaderTest, NestedFieldsAddedToAStructReadTheirInitialDefault) {
+  Schema written(0, {Req(1, "id", Type::Long()),
+                     Opt(2, "s", Type::Struct({Opt(3, "a", Type::Int())}))});
+  std::string file = WriteSchema(written, {R"([{"id": 1, "s": {"a": 1}}, {"id": 2, "s": null}])"});
+  NestedField b = Req(4, "b", Type::String());
+  b.initial_default = std::make_shared<const Literal>(Literal::String("x"));
+  Schema evolved(1, {Req(1, "id", Type::Long()),
+                     Opt(2, "s", Type::Struct({Opt(3, "a", Type::Int()), b}))});
+  auto table = Read(file, evolved);
+  ASSERT_NE(table, nullptr);
+  // The default fills the field; a null struct stays null.
+  ExpectColumn(table, 1, R"([{"a": 1, "b": "x"}, null])");
+}
+
+TEST_F(DataReaderTest, NanosecondTimestampsReadBackExactly) {
+  Schema schema(0, {Opt(1, "ns", Type::TimestampNs()), Opt(2, "tzns", Type::TimestampTzNs())});
+  std::string file = WriteSchema(
+      schema, {R"([{"ns": 1510871468123456789, "tzns": -1}, {"ns": null, "tzns": 7}])"});
+  auto table = Read(file, schema);
+  ASSERT_NE(table, nullptr);
+  EXPECT_TRUE(table->schema()->field(0)->type()->Equals(arrow::timestamp(arrow::TimeUnit::NANO)));
+  ExpectColumn(table, 0, "[1510871468123456789, null]");
+  ExpectColumn(table, 1, "[-1, 7]");
 }
 
 TEST_F(DataReaderTest, PromotedTypesAreCast) {

@@ -12,6 +12,7 @@
 
 #include "fields_test_util.h"
 #include "floe/format/parquet/parquet_file_reader.h"
+#include "floe/iceberg/type/literal.h"
 
 namespace floe::iceberg {
 namespace {
@@ -364,6 +365,52 @@ TEST(JsonRowsTest, StreamsLongLinesAndManyRowsInBatches) {
   auto s = std::static_pointer_cast<arrow::StringArray>(Column(**table, "s"));
   EXPECT_EQ(s->GetView(0), long_value);
   EXPECT_TRUE(s->IsNull(rows - 1));
+}
+
+// Spec "Default values": a field the row leaves out is written as its write-default; an
+// explicit null stays null, and the initial-default plays no part in writes.
+TEST(JsonRowsTest, LeftOutFieldsTakeTheirWriteDefault) {
+  NestedField level = Req(2, "level", Type::Int());
+  level.initial_default = std::make_shared<const Literal>(Literal::Int(1));
+  level.write_default = std::make_shared<const Literal>(Literal::Int(5));
+  NestedField tag = Opt(3, "tag", Type::String());
+  tag.write_default = std::make_shared<const Literal>(Literal::String("none"));
+  NestedField key = Opt(4, "key", Type::Uuid());
+  key.write_default = std::make_shared<const Literal>(Literal::Uuid(std::string(16, '\x01')));
+  NestedField inner = Opt(6, "x", Type::Long());
+  inner.write_default = std::make_shared<const Literal>(Literal::Long(-3));
+  Schema schema(0,
+                {Req(1, "id", Type::Long()), level, tag, key, Opt(5, "s", Type::Struct({inner}))});
+  auto table = Read(schema, R"({"id": 1}
+{"id": 2, "level": 9, "tag": null, "s": {}}
+{"id": 3, "tag": "t", "s": {"x": 4}}
+)");
+  ASSERT_NE(table, nullptr);
+  ExpectColumn(*table, "level", "[5, 9, 5]");
+  ExpectColumn(*table, "tag", R"(["none", null, "t"])");
+  auto keys = std::static_pointer_cast<arrow::FixedSizeBinaryArray>(Column(*table, "key"));
+  EXPECT_EQ(keys->null_count(), 0);
+  EXPECT_EQ(keys->GetString(1), std::string(16, '\x01'));
+  ExpectColumn(*table, "s", R"([null, {"x": -3}, {"x": 4}])");
+  // A required field without a write-default must still be given.
+  EXPECT_NE(ReadError(schema, R"({"level": 1})").find("column id: required, but missing"),
+            std::string::npos);
+}
+
+TEST(JsonRowsTest, NanosecondTimestampsKeepAllNineDigits) {
+  Schema schema(0, {Opt(1, "ns", Type::TimestampNs()), Opt(2, "tz", Type::TimestampTzNs()),
+                    Opt(3, "nothing", Type::Unknown())});
+  auto table =
+      Read(schema, R"({"ns": "2017-11-16T22:31:08.123456789", "tz": "2017-11-16T23:31:08.1+01:00"}
+{"ns": "1969-12-31T23:59:59.999999999", "tz": null, "nothing": null}
+)");
+  ASSERT_NE(table, nullptr);
+  ExpectColumn(*table, "ns", "[1510871468123456789, -1]");
+  ExpectColumn(*table, "tz", "[1510871468100000000, null]");
+  EXPECT_EQ(Column(*table, "nothing")->null_count(), 2);
+  EXPECT_NE(ReadError(schema, R"({"ns": "2017-11-16T22:31:08+01:00"})").find("no offset"),
+            std::string::npos);
+  EXPECT_NE(ReadError(schema, R"({"nothing": 1})").find("only nulls"), std::string::npos);
 }
 
 }  // namespace
