@@ -182,4 +182,32 @@ void KafkaSource::Close() {
   }
 }
 
+arrow::Result<PartitionOffsets> QueryEndOffsets(
+    const std::string& brokers, const std::map<std::string, std::string>& properties,
+    const std::set<TopicPartition>& partitions) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::map<std::string, std::string> settings = {{"bootstrap.servers", brokers},
+                                                 {"isolation.level", "read_committed"}};
+  for (const auto& [k, v] : properties) settings[k] = v;
+  std::string error;
+  for (const auto& [k, v] : settings) {
+    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
+      return arrow::Status::Invalid("kafka property ", k, "=", v, ": ", error);
+    }
+  }
+  std::unique_ptr<RdKafka::Producer> handle(RdKafka::Producer::create(conf.get(), error));
+  if (!handle) return arrow::Status::IOError("kafka: ", error);
+  PartitionOffsets ends;
+  for (const auto& tp : partitions) {
+    int64_t low = 0, high = 0;
+    auto err = handle->query_watermark_offsets(tp.first, tp.second, &low, &high, 10'000);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return arrow::Status::IOError("kafka: end offset of ", tp.first, "[", tp.second,
+                                    "]: ", RdKafka::err2str(err));
+    }
+    ends[tp] = high;
+  }
+  return ends;
+}
+
 }  // namespace floe::stream

@@ -68,4 +68,10 @@ class KafkaSource {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The end offset (high watermark; with read_committed, the last stable offset) of each of
+/// `partitions` on the brokers, for lag.
+arrow::Result<PartitionOffsets> QueryEndOffsets(
+    const std::string& brokers, const std::map<std::string, std::string>& properties,
+    const std::set<TopicPartition>& partitions);
+
 }  // namespace floe::stream

@@ -49,6 +49,7 @@ void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
   std::erase_if(pending_, [&](const Pending& p) { return dropped(p.message); });
   std::erase_if(letters_, [&](const auto& l) { return dropped(l.first); });
   for (const auto& tp : partitions) next_.erase(tp);
+  if (next_.empty()) messages_ = tombstones_ = bytes_ = 0;  // nothing of the batch is left
 }
 
 arrow::Result<StreamBatch> BatchBuilder::Finish() {

@@ -58,6 +58,34 @@ arrow::Result<PartitionOffsets> CommittedOffsets(const iceberg::TableMetadata& m
   return PartitionOffsets{};
 }
 
+arrow::Result<std::vector<StreamState>> StreamStates(const iceberg::TableMetadata& metadata) {
+  static const std::string kPrefix = "floe.stream.";
+  static const std::string kSuffix = ".offsets";
+  std::vector<StreamState> states;
+  std::set<std::string> seen;
+  const iceberg::Snapshot* snapshot = metadata.SnapshotForRef(iceberg::kMainBranch);
+  while (snapshot != nullptr) {
+    for (const auto& [key, value] : snapshot->summary) {
+      if (key.size() <= kPrefix.size() + kSuffix.size() || key.rfind(kPrefix, 0) != 0 ||
+          key.compare(key.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+        continue;
+      }
+      std::string id = key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+      if (!seen.insert(id).second) continue;
+      StreamState state;
+      state.stream_id = id;
+      ARROW_ASSIGN_OR_RAISE(
+          state.offsets, DecodeOffsets(value, "snapshot " + std::to_string(snapshot->snapshot_id)));
+      state.snapshot_id = snapshot->snapshot_id;
+      state.committed_at_ms = snapshot->timestamp_ms;
+      states.push_back(std::move(state));
+    }
+    if (!snapshot->parent_snapshot_id) break;
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
+  }
+  return states;
+}
+
 arrow::Status CheckStartOffsets(const iceberg::TableMetadata& base, const std::string& stream_id,
                                 const std::set<TopicPartition>& partitions,
                                 const PartitionOffsets& started_from) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "floe/iceberg/metadata/table_metadata.h"
 
@@ -33,6 +34,17 @@ arrow::Result<PartitionOffsets> DecodeOffsets(const std::string& text, const std
 /// (none: the stream never committed to this table).
 arrow::Result<PartitionOffsets> CommittedOffsets(const iceberg::TableMetadata& metadata,
                                                  const std::string& stream_id);
+
+/// What the table's history says of one stream: its offsets and when it last committed.
+struct StreamState {
+  std::string stream_id;
+  PartitionOffsets offsets;
+  int64_t snapshot_id = 0;
+  int64_t committed_at_ms = 0;
+};
+
+/// Every stream that committed to the main branch's history, newest commit first.
+arrow::Result<std::vector<StreamState>> StreamStates(const iceberg::TableMetadata& metadata);
 
 /// The commit-time check of a batch that read `partitions` starting at `started_from`: the
 /// offsets committed in `base` for those partitions must be exactly those it started from (a

@@ -72,8 +72,10 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   BatchBuilder builder(&options.mapping, tables.first->metadata().CurrentSchema());
 
   // Each assignment starts from the table's offsets as they are then.
-  auto on_assign = [&](const std::set<TopicPartition>&) -> arrow::Result<PartitionOffsets> {
+  auto on_assign =
+      [&](const std::set<TopicPartition>& partitions) -> arrow::Result<PartitionOffsets> {
     ARROW_RETURN_NOT_OK(committer.Refresh());
+    if (options.on_assign) options.on_assign(partitions);
     return committer.committed();
   };
   auto on_revoke = [&](const std::set<TopicPartition>& partitions) {
@@ -112,6 +114,7 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   while (!(options.stop != nullptr && options.stop->load())) {
     ARROW_ASSIGN_OR_RAISE(auto message, source->Poll(100));
     if (message) {
+      if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
       builder.Add(*message);
       if (!options.dead_letters && builder.dead_letters() > 0) {
         // --on-error fail: stop at the first bad message; nothing of its batch commits.

@@ -37,6 +37,8 @@ struct StreamOptions {
   std::string partition_by;
   /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.
   const std::atomic<bool>* stop = nullptr;
+  /// Told about each partition assignment (for progress output).
+  std::function<void(const std::set<TopicPartition>&)> on_assign;
   /// Told about each commit (for progress output).
   std::function<void(const CommitResult&, const StreamBatch&)> on_commit;
 };

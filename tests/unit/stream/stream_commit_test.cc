@@ -137,6 +137,11 @@ TEST_F(StreamCommitTest, RefusesABatchWhosePartitionsMovedOn) {
   ASSERT_TRUE(other.ok() && other->committed) << other.status().ToString();
   PartitionOffsets expected = {{{"rides", 0}, 2}, {{"rides", 1}, 6}};
   EXPECT_EQ(Offsets(options_.table), expected);
+  auto states = *StreamStates((*catalog_->LoadTable(options_.table))->metadata());
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].stream_id, "s1");
+  EXPECT_EQ(states[0].offsets, expected);
+  EXPECT_EQ(states[0].snapshot_id, other->snapshot->snapshot_id);
   // Once refreshed it continues where the table is.
   ASSERT_TRUE(zombie->Refresh().ok());
   EXPECT_EQ(zombie->committed(), expected);
