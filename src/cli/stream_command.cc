@@ -17,6 +17,7 @@ namespace floe::cli {
 namespace {
 
 struct StreamArgs {
+  std::vector<std::string> words;  ///< NS.T, or status NS.T
   std::string table;
   std::string brokers;
   std::vector<std::string> topics;
@@ -221,7 +222,11 @@ arrow::Status RunStatusCommand(CliContext& ctx, const StatusArgs& args) {
 void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   auto args = std::make_shared<StreamArgs>();
   auto* cmd = app.add_subcommand("stream", "Stream Kafka (Debezium) messages into a table");
-  cmd->add_option("table", args->table, "NAMESPACE.TABLE");
+  cmd->add_option("table", args->words,
+                  "NAMESPACE.TABLE, or `status NAMESPACE.TABLE`: per partition the offset the "
+                  "table holds, with --brokers the end offset and lag")
+      ->required()
+      ->expected(1, 2);
   cmd->add_option("--brokers", args->brokers, "Kafka bootstrap servers (host:port,…)");
   cmd->add_option("--topic", args->topics, "Topic, comma-separated topics, or ^regex");
   cmd->add_option("--group", args->group, "Consumer group (shares partitions among processes)");
@@ -241,8 +246,22 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
                   "dlq: bad messages go to NS.T_dlq (default); fail: stop at the first");
   cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
   cmd->fallthrough();
-  cmd->callback(
-      [&ctx, run, args] { *run = [&ctx, args] { return RunStreamCommand(ctx, *args); }; });
+  // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
+  cmd->callback([&ctx, run, args] {
+    *run = [&ctx, args]() -> arrow::Status {
+      const auto& words = args->words;
+      if (words.size() == 2 && words[0] == "status") {
+        StatusArgs status{words[1], args->brokers, args->stream_id, args->kafka_properties};
+        return RunStatusCommand(ctx, status);
+      }
+      if (words.size() != 1) {
+        return UsageError("give `floe stream NS.T --brokers …` or `floe stream status NS.T`");
+      }
+      auto stream_args = *args;
+      stream_args.table = words[0];
+      return RunStreamCommand(ctx, stream_args);
+    };
+  });
 }
 
 }  // namespace floe::cli

@@ -267,3 +267,42 @@ key: id
     again = run_once(floe, kafka_broker, "db.state", topic, mapping, "--mode", "upsert")
     assert again["rows"] == 0
     assert sorted(floe.scan_rows("db.state"), key=lambda r: r["id"]) == expected
+
+
+def test_envelope_sample_and_on_error_fail(kafka_broker, floe, tmp_path, pyiceberg_catalog):
+    with open(SAMPLE) as f:
+        f.readline()
+        envelope = f.readline().strip()
+    mapping = tmp_path / "envelope.yaml"
+    mapping.write_text("""\
+columns:
+  - {name: id, path: id, type: long, required: true}
+  - {name: booking_value, path: booking_value, type: double, transform: strip_bytes_literal}
+  - {name: updated_at_ts, path: updated_at, type: timestamptz, transform: epoch_us}
+  - {name: op, meta: _op}
+  - {name: source_ts, meta: _source_ts_ms, type: timestamptz, transform: epoch_ms}
+""")
+    topic = kafka_broker.create_topic(topic_name())
+    kafka_broker.produce(topic, [envelope, "not json at all", envelope])
+    # --on-error fail: the bad message stops the stream and nothing of its batch commits.
+    proc = subprocess.run(stream_cmd(floe, kafka_broker, "db.env", topic, mapping, "--once",
+                                     "--on-error", "fail"),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "offset 1" in proc.stderr and "invalid-json" in proc.stderr
+    assert pyiceberg_catalog.load_table("db.env").current_snapshot() is None
+    assert not pyiceberg_catalog.table_exists("db.env_dlq")
+    report = run_once(floe, kafka_broker, "db.env", topic, mapping)
+    assert report["rows"] == 2 and report["dead_letters"] == 1
+    row = {"id": 75204, "booking_value": 1138.0,
+           "updated_at_ts": dt.datetime(2025, 11, 7, 11, 29, 32, 953131, tzinfo=dt.timezone.utc),
+           "op": "r",
+           "source_ts": dt.datetime(2025, 11, 7, 11, 29, 32, 953000, tzinfo=dt.timezone.utc)}
+    assert pyiceberg_rows(pyiceberg_catalog, "db.env") == [row, row]
+
+    status = floe.json("stream", "status", "db.env", "--brokers", kafka_broker.bootstrap)
+    assert [(s["stream_id"], s["topic"], s["partition"], s["committed_offset"], s["end_offset"],
+             s["lag"]) for s in status] == [("g-" + topic, topic, 0, 3, 3, 0)]
+    kafka_broker.produce(topic, [envelope])
+    status = floe.json("stream", "status", "db.env", "--brokers", kafka_broker.bootstrap)
+    assert status[0]["lag"] == 1 and status[0]["end_offset"] == 4
