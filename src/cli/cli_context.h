@@ -52,6 +52,7 @@ void AddAppendCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddDeleteCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddScanCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Action* run);
+void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddReportCommands(CLI::App& app, CliContext& ctx, Action* run);
 void AddGenCommand(CLI::App& app, CliContext& ctx, Action* run);
 void AddCatalogCommands(CLI::App& app, CliContext& ctx, Action* run);

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   AddDeleteCommand(app, ctx, &run);
   AddScanCommand(app, ctx, &run);
   AddIngestCommand(app, ctx, &run);
+  AddStreamCommand(app, ctx, &run);
   AddReportCommands(app, ctx, &run);
   AddGenCommand(app, ctx, &run);
   AddCatalogCommands(app, ctx, &run);

@@ -153,3 +153,15 @@ def spark(tmp_path_factory):
                     "pyspark and Java 17, and the jars come from Maven Central", pytrace=False)
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory):
+    """An Apache Kafka 4.x broker in KRaft mode (servers/kafka.py: `.bootstrap`,
+    `.create_topic()`, `.produce()`, `.end_offsets()`), one per pytest session, started only
+    when a stream test asks for it and stopped at the session's end."""
+    from servers.kafka import start_kafka_broker
+
+    broker = start_kafka_broker(tmp_path_factory.mktemp("kafka"))
+    yield broker
+    broker.stop()

@@ -55,10 +55,11 @@ arrow::Result<std::vector<std::string>> IdentifierColumns(const TableMetadata& m
   return names;
 }
 
-// The last row of each key, in input order.
+// The last row of each key, in input order; `deletes` (one flag per row, or empty) is
+// narrowed to the rows kept.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> LastPerKey(
     const std::shared_ptr<arrow::RecordBatch>& batch, const std::vector<std::string>& keys,
-    const std::string& table) {
+    const std::string& table, std::vector<bool>* deletes) {
   std::vector<bool> has_null;
   ARROW_ASSIGN_OR_RAISE(auto encoded, row_level_internal::EncodeRowKeys(*batch, keys, &has_null));
   std::unordered_map<std::string, int64_t> last;
@@ -73,11 +74,27 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> LastPerKey(
   std::vector<int64_t> rows;
   for (const auto& [key, row] : last) rows.push_back(row);
   std::sort(rows.begin(), rows.end());
+  if (!deletes->empty()) {
+    std::vector<bool> kept;
+    for (int64_t row : rows) kept.push_back((*deletes)[static_cast<size_t>(row)]);
+    *deletes = std::move(kept);
+  }
   arrow::Int64Builder builder;
   ARROW_RETURN_NOT_OK(builder.AppendValues(rows));
   ARROW_ASSIGN_OR_RAISE(auto take, builder.Finish());
   ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(arrow::Datum(batch), take));
   return taken.record_batch();
+}
+
+// The rows of `batch` whose flag in `deletes` is false.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> WithoutDeletes(
+    const std::shared_ptr<arrow::RecordBatch>& batch, const std::vector<bool>& deletes) {
+  if (std::find(deletes.begin(), deletes.end(), true) == deletes.end()) return batch;
+  arrow::BooleanBuilder keep;
+  for (bool d : deletes) ARROW_RETURN_NOT_OK(keep.Append(!d));
+  ARROW_ASSIGN_OR_RAISE(auto mask, keep.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto filtered, cp::Filter(arrow::Datum(batch), mask));
+  return filtered.record_batch();
 }
 
 }  // namespace
@@ -102,13 +119,22 @@ arrow::Result<UpsertResult> UpsertRows(const std::shared_ptr<Table>& table,
   if (rows.num_rows() == 0) return arrow::Status::Invalid(name, ": no rows to upsert");
   ARROW_ASSIGN_OR_RAISE(auto batch, rows.CombineChunksToBatch());
   batch = arrow::RecordBatch::Make(arrow_schema, batch->num_rows(), batch->columns());
-  ARROW_ASSIGN_OR_RAISE(auto deduped, LastPerKey(batch, keys, name));
+  std::vector<bool> deletes = options.deletes;
+  if (!deletes.empty() && static_cast<int64_t>(deletes.size()) != batch->num_rows()) {
+    return arrow::Status::Invalid(name, ": ", deletes.size(), " delete flags for ",
+                                  batch->num_rows(), " upsert rows");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto deduped, LastPerKey(batch, keys, name, &deletes));
+  ARROW_ASSIGN_OR_RAISE(auto inserted, WithoutDeletes(deduped, deletes));
 
   UpsertResult result;
-  result.rows_written = deduped->num_rows();
+  result.rows_written = inserted->num_rows();
   result.rows_deduplicated = batch->num_rows() - deduped->num_rows();
-  ARROW_ASSIGN_OR_RAISE(auto data_table, arrow::Table::FromRecordBatches({deduped}));
-  ARROW_ASSIGN_OR_RAISE(auto data_files, WriteDataFiles(*table, *data_table));
+  std::vector<DataFile> data_files;
+  if (inserted->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto data_table, arrow::Table::FromRecordBatches({inserted}));
+    ARROW_ASSIGN_OR_RAISE(data_files, WriteDataFiles(*table, *data_table));
+  }
 
   std::vector<DataFile> delete_files;
   auto cleanup = [&] {
@@ -144,6 +170,7 @@ arrow::Result<UpsertResult> UpsertRows(const std::shared_ptr<Table>& table,
   for (const auto& f : data_files) delta.AddRows(f);
   for (const auto& f : delete_files) delta.AddDeletes(f);
   for (const auto& [key, value] : options.summary) delta.SetSummary(key, value);
+  if (options.validate) delta.SetValidation(options.validate);
   auto snapshot = delta.Commit();
   if (!snapshot.ok()) {
     if (!IsCommitStateUnknown(snapshot.status())) cleanup();

@@ -4,9 +4,11 @@
 #include <arrow/table.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "floe/iceberg/table/table.h"
 
@@ -15,6 +17,11 @@ namespace floe::iceberg {
 struct UpsertOptions {
   /// Keys added to the snapshot summary (e.g. a source offset for exactly-once delivery).
   std::map<std::string, std::string> summary;
+  /// When not empty, one flag per input row: the row deletes its key and is not inserted (a
+  /// change-data-capture delete). Its key still goes into the equality delete file.
+  std::vector<bool> deletes;
+  /// A check run against the table as it is at every commit attempt (SetValidation).
+  std::function<arrow::Status(const TableMetadata&)> validate;
 };
 
 struct UpsertResult {

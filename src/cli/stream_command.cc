@@ -1,0 +1,267 @@
+// floe stream NS.T --brokers … --topic … --group … --mapping FILE: Kafka into Iceberg,
+// exactly once, with a dead-letter table.
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli_context.h"
+#include "cli/output.h"
+#include "floe/iceberg/type/temporal.h"
+#include "floe/stream/stream_run.h"
+
+namespace floe::cli {
+namespace {
+
+struct StreamArgs {
+  std::vector<std::string> words;  ///< NS.T, or status NS.T
+  std::string table;
+  std::string brokers;
+  std::vector<std::string> topics;
+  std::string group;
+  std::string mapping;
+  std::string mode = "append";
+  std::string stream_id;
+  std::string starting_offsets = "earliest";
+  bool once = false;
+  std::string commit_interval = "10s";
+  int64_t max_records_per_commit = 500'000;
+  std::vector<std::string> kafka_properties;
+  std::string on_error = "dlq";
+  std::string partition_by;
+};
+
+// SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
+// flight, exit 0. A second signal kills at once.
+std::atomic<bool> g_stop{false};
+
+void OnStopSignal(int) { g_stop.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+// "10s", "500ms", "2m", or plain seconds.
+arrow::Result<int64_t> ParseDurationMs(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  const std::string unit = text.substr(digits);
+  int64_t scale = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60'000 : 0;
+  if (digits == 0 || digits > 9 || scale == 0) {
+    return UsageError("--commit-interval " + text + ": give a duration like 10s, 500ms or 2m");
+  }
+  return std::stoll(text.substr(0, digits)) * scale;
+}
+
+arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
+  auto id = iceberg::TableIdentifier::Parse(args.table);
+  if (!id.ok()) return UsageError(id.status().message());
+  if (args.brokers.empty()) return UsageError("--brokers is required");
+  if (args.topics.empty()) return UsageError("--topic is required");
+  if (args.group.empty()) return UsageError("--group is required");
+  if (args.mapping.empty()) return UsageError("--mapping is required");
+  stream::StreamOptions options;
+  options.table = *id;
+  options.kafka.brokers = args.brokers;
+  for (const auto& t : args.topics) {
+    // "--topic a,b" and "--topic a --topic b" alike; a regex starts with '^' and keeps commas.
+    if (!t.empty() && t[0] == '^') {
+      options.kafka.topics.push_back(t);
+      continue;
+    }
+    std::stringstream list(t);
+    std::string one;
+    while (std::getline(list, one, ',')) {
+      if (!one.empty()) options.kafka.topics.push_back(one);
+    }
+  }
+  options.kafka.group = args.group;
+  if (args.starting_offsets != "earliest" && args.starting_offsets != "latest") {
+    return UsageError("--starting-offsets is earliest or latest");
+  }
+  options.kafka.starting_offsets = args.starting_offsets;
+  for (const auto& kv : args.kafka_properties) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return UsageError("--kafka-property " + kv + ": expected KEY=VALUE");
+    }
+    options.kafka.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  std::ifstream in(args.mapping);
+  if (!in) return arrow::Status::IOError("--mapping ", args.mapping, ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  ARROW_ASSIGN_OR_RAISE(options.mapping, stream::StreamMapping::Parse(text.str(), args.mapping));
+  if (args.mode == "append") {
+    options.mode = stream::StreamMode::kAppend;
+  } else if (args.mode == "upsert") {
+    options.mode = stream::StreamMode::kUpsert;
+  } else {
+    return UsageError("--mode is append or upsert");
+  }
+  if (args.on_error != "dlq" && args.on_error != "fail")
+    return UsageError("--on-error is dlq or fail");
+  options.dead_letters = args.on_error == "dlq";
+  options.stream_id = args.stream_id;
+  options.once = args.once;
+  ARROW_ASSIGN_OR_RAISE(options.commit_interval_ms, ParseDurationMs(args.commit_interval));
+  if (args.max_records_per_commit < 1) return UsageError("--max-records-per-commit must be >= 1");
+  options.max_records_per_commit = args.max_records_per_commit;
+  options.partition_by = args.partition_by;
+  options.stop = &g_stop;
+  const bool json = ctx.options.json;
+  options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
+    if (json) return;
+    if (!r.committed) {
+      std::cerr << "floe stream: commit refused, batch dropped: " << r.refused_reason << "\n";
+      return;
+    }
+    std::cerr << "floe stream: committed " << b.messages << " message(s): " << r.rows << " row(s), "
+              << r.dead_letters << " dead letter(s)\n";
+  };
+  options.on_assign = [](const std::set<stream::TopicPartition>& partitions) {
+    std::cerr << "floe stream: assigned " << partitions.size()
+              << " partition(s), reading from the table's offsets\n";
+  };
+  InstallStopHandlers();
+  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+  ARROW_ASSIGN_OR_RAISE(auto report, stream::RunStream(*catalog, options));
+  if (json) {
+    PrintJson(std::cout, {{"commits", report.commits},
+                          {"refused_commits", report.refused_commits},
+                          {"messages", report.messages},
+                          {"rows", report.rows},
+                          {"dead_letters", report.dead_letters},
+                          {"tombstones", report.tombstones}});
+  } else {
+    std::cout << "Streamed " << report.messages << " message(s) into " << id->ToString() << ": "
+              << report.rows << " row(s), " << report.dead_letters << " dead letter(s), "
+              << report.tombstones << " tombstone(s) in " << report.commits << " commit(s)\n";
+  }
+  return arrow::Status::OK();
+}
+
+struct StatusArgs {
+  std::string table;
+  std::string brokers;
+  std::string stream_id;
+  std::vector<std::string> kafka_properties;
+};
+
+// floe stream status NS.T: per stream and partition, the offset the table holds, and with
+// --brokers the broker's end offset and the lag.
+arrow::Status RunStatusCommand(CliContext& ctx, const StatusArgs& args) {
+  auto id = iceberg::TableIdentifier::Parse(args.table);
+  if (!id.ok()) return UsageError(id.status().message());
+  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+  ARROW_ASSIGN_OR_RAISE(auto table, catalog->LoadTable(*id));
+  ARROW_ASSIGN_OR_RAISE(auto states, stream::StreamStates(table->metadata()));
+  std::map<std::string, std::string> properties;
+  for (const auto& kv : args.kafka_properties) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return UsageError("--kafka-property " + kv + ": expected KEY=VALUE");
+    }
+    properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& state : states) {
+    if (!args.stream_id.empty() && state.stream_id != args.stream_id) continue;
+    stream::PartitionOffsets ends;
+    if (!args.brokers.empty()) {
+      std::set<stream::TopicPartition> partitions;
+      for (const auto& [tp, offset] : state.offsets) partitions.insert(tp);
+      ARROW_ASSIGN_OR_RAISE(ends, stream::QueryEndOffsets(args.brokers, properties, partitions));
+    }
+    for (const auto& [tp, offset] : state.offsets) {
+      nlohmann::json row = {{"stream_id", state.stream_id},
+                            {"topic", tp.first},
+                            {"partition", tp.second},
+                            {"committed_offset", offset},
+                            {"last_commit_ms", state.committed_at_ms},
+                            {"snapshot_id", state.snapshot_id}};
+      auto end = ends.find(tp);
+      row["end_offset"] = end == ends.end() ? nlohmann::json(nullptr) : nlohmann::json(end->second);
+      row["lag"] = end == ends.end() ? nlohmann::json(nullptr)
+                                     : nlohmann::json(std::max<int64_t>(0, end->second - offset));
+      out.push_back(std::move(row));
+    }
+  }
+  if (ctx.options.json) {
+    PrintJson(std::cout, out);
+    return arrow::Status::OK();
+  }
+  if (out.empty()) {
+    std::cout << "No stream has committed to " << id->ToString() << "\n";
+    return arrow::Status::OK();
+  }
+  std::printf("%-20s %-24s %9s %16s %16s %12s  %s\n", "stream", "topic", "partition", "committed",
+              "end", "lag", "last commit");
+  for (const auto& row : out) {
+    auto text = [](const nlohmann::json& v) { return v.is_null() ? std::string("-") : v.dump(); };
+    std::printf(
+        "%-20s %-24s %9d %16s %16s %12s  %s\n", row["stream_id"].get<std::string>().c_str(),
+        row["topic"].get<std::string>().c_str(), row["partition"].get<int>(),
+        text(row["committed_offset"]).c_str(), text(row["end_offset"]).c_str(),
+        text(row["lag"]).c_str(),
+        iceberg::FormatTimestamp(row["last_commit_ms"].get<int64_t>() * 1000, true).c_str());
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
+  auto args = std::make_shared<StreamArgs>();
+  auto* cmd = app.add_subcommand("stream", "Stream Kafka (Debezium) messages into a table");
+  cmd->add_option("table", args->words,
+                  "NAMESPACE.TABLE, or `status NAMESPACE.TABLE`: per partition the offset the "
+                  "table holds, with --brokers the end offset and lag")
+      ->required()
+      ->expected(1, 2);
+  cmd->add_option("--brokers", args->brokers, "Kafka bootstrap servers (host:port,…)");
+  cmd->add_option("--topic", args->topics, "Topic, comma-separated topics, or ^regex");
+  cmd->add_option("--group", args->group, "Consumer group (shares partitions among processes)");
+  cmd->add_option("--mapping", args->mapping, "Mapping file (YAML: columns, key)");
+  cmd->add_option("--mode", args->mode, "append (a changelog) or upsert (one row per key)");
+  cmd->add_option("--stream-id", args->stream_id,
+                  "Names the offsets in the table's snapshots (default: the group)");
+  cmd->add_option("--starting-offsets", args->starting_offsets,
+                  "Where partitions the table has not seen start: earliest or latest");
+  cmd->add_flag("--once", args->once, "Consume what is available now, commit, exit");
+  cmd->add_option("--commit-interval", args->commit_interval, "Commit at least this often (10s)");
+  cmd->add_option("--max-records-per-commit", args->max_records_per_commit,
+                  "Commit once a batch has this many messages (500000)");
+  cmd->add_option("--kafka-property", args->kafka_properties,
+                  "librdkafka property KEY=VALUE (security.protocol, sasl.*, ssl.*, …)");
+  cmd->add_option("--on-error", args->on_error,
+                  "dlq: bad messages go to NS.T_dlq (default); fail: stop at the first");
+  cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
+  cmd->fallthrough();
+  // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
+  cmd->callback([&ctx, run, args] {
+    *run = [&ctx, args]() -> arrow::Status {
+      const auto& words = args->words;
+      if (words.size() == 2 && words[0] == "status") {
+        StatusArgs status{words[1], args->brokers, args->stream_id, args->kafka_properties};
+        return RunStatusCommand(ctx, status);
+      }
+      if (words.size() != 1) {
+        return UsageError("give `floe stream NS.T --brokers …` or `floe stream status NS.T`");
+      }
+      auto stream_args = *args;
+      stream_args.table = words[0];
+      return RunStreamCommand(ctx, stream_args);
+    };
+  });
+}
+
+}  // namespace floe::cli

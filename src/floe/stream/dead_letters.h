@@ -1,0 +1,45 @@
+#pragma once
+
+// The dead-letter table `<T>_dlq`: one row per message the stream could not turn into a row
+// (not JSON, a required field missing, a value that does not convert), with the message's
+// exact key and value bytes, so nothing read is ever lost and every bad message can be
+// replayed once its cause is fixed.
+
+#include <arrow/result.h>
+#include <arrow/table.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "floe/iceberg/table/table_identifier.h"
+#include "floe/iceberg/type/schema.h"
+
+namespace floe::stream {
+
+struct DeadLetter {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::optional<int64_t> timestamp_ms;
+  std::optional<std::string> key;    ///< raw bytes
+  std::optional<std::string> value;  ///< raw bytes; none for a tombstone
+  std::string reason;                ///< kReason* of stream_mapping.h
+  std::string error;
+};
+
+/// topic, partition, offset, timestamp, key, value, reason, error, stream_id, failed_at.
+const std::shared_ptr<const iceberg::Schema>& DeadLetterSchema();
+
+/// `NS.T` -> `NS.T_dlq`.
+iceberg::TableIdentifier DeadLetterTableId(const iceberg::TableIdentifier& data);
+
+/// The rows of `letters` in the Arrow form of `schema` (the dead-letter table's current one).
+arrow::Result<std::shared_ptr<arrow::Table>> DeadLetterRows(const std::vector<DeadLetter>& letters,
+                                                            const iceberg::Schema& schema,
+                                                            const std::string& stream_id,
+                                                            int64_t failed_at_ms);
+
+}  // namespace floe::stream

@@ -1,0 +1,213 @@
+#include "floe/stream/kafka_source.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <iostream>
+
+namespace floe::stream {
+
+class KafkaSource::Impl : public RdKafka::RebalanceCb {
+ public:
+  KafkaSourceOptions options;
+  AssignHandler on_assign;
+  RevokeHandler on_revoke;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer;
+  std::set<TopicPartition> assigned;
+  std::set<TopicPartition> at_end;
+  arrow::Status rebalance_error;
+  bool closed = false;
+
+  int64_t StartingOffset() const {
+    return options.starting_offsets == "latest" ? RdKafka::Topic::OFFSET_END
+                                                : RdKafka::Topic::OFFSET_BEGINNING;
+  }
+
+  arrow::Status AssignAt(std::vector<RdKafka::TopicPartition*>& partitions,
+                         const PartitionOffsets& offsets) {
+    for (auto* p : partitions) {
+      auto it = offsets.find({p->topic(), p->partition()});
+      p->set_offset(it == offsets.end() ? StartingOffset() : it->second);
+    }
+    auto err = consumer->assign(partitions);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return arrow::Status::IOError("kafka: assigning partitions: ", RdKafka::err2str(err));
+    }
+    return arrow::Status::OK();
+  }
+
+  void rebalance_cb(RdKafka::KafkaConsumer* c, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    std::set<TopicPartition> tps;
+    for (auto* p : partitions) tps.insert({p->topic(), p->partition()});
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      auto offsets = on_assign(tps);
+      if (!offsets.ok()) {
+        rebalance_error = offsets.status();
+        c->unassign();
+        return;
+      }
+      auto status = AssignAt(partitions, *offsets);
+      if (!status.ok()) {
+        rebalance_error = status;
+        return;
+      }
+      assigned = tps;
+      at_end.clear();
+    } else {
+      on_revoke(tps);
+      c->unassign();
+      assigned.clear();
+      at_end.clear();
+    }
+  }
+};
+
+KafkaSource::KafkaSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+KafkaSource::~KafkaSource() { Close(); }
+
+arrow::Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(const KafkaSourceOptions& options,
+                                                              AssignHandler on_assign,
+                                                              RevokeHandler on_revoke) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->on_assign = std::move(on_assign);
+  impl->on_revoke = std::move(on_revoke);
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::map<std::string, std::string> settings = {
+      {"bootstrap.servers", options.brokers},
+      {"group.id", options.group},
+      // The table holds the offsets; the group's are only written back for monitoring.
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"isolation.level", "read_committed"},
+      {"enable.partition.eof", "true"},
+      {"auto.offset.reset", options.starting_offsets == "latest" ? "latest" : "earliest"},
+  };
+  for (const auto& [k, v] : options.properties) settings[k] = v;
+  std::string error;
+  for (const auto& [k, v] : settings) {
+    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
+      return arrow::Status::Invalid("kafka property ", k, "=", v, ": ", error);
+    }
+  }
+  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(impl.get()), error) !=
+      RdKafka::Conf::CONF_OK) {
+    return arrow::Status::Invalid("kafka: ", error);
+  }
+  impl->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (!impl->consumer) return arrow::Status::IOError("kafka: creating the consumer: ", error);
+  auto err = impl->consumer->subscribe(options.topics);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return arrow::Status::IOError("kafka: subscribing to the topics: ", RdKafka::err2str(err));
+  }
+  return std::unique_ptr<KafkaSource>(new KafkaSource(std::move(impl)));
+}
+
+arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
+  std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(timeout_ms));
+  if (!impl_->rebalance_error.ok()) return impl_->rebalance_error;
+  switch (m->err()) {
+    case RdKafka::ERR_NO_ERROR: {
+      KafkaMessage out;
+      out.topic = m->topic_name();
+      out.partition = m->partition();
+      out.offset = m->offset();
+      auto ts = m->timestamp();
+      if (ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE) {
+        out.timestamp_ms = ts.timestamp;
+      }
+      if (m->key_pointer() != nullptr) {
+        out.key.emplace(static_cast<const char*>(m->key_pointer()), m->key_len());
+      }
+      if (m->payload() != nullptr) {
+        out.value.emplace(static_cast<const char*>(m->payload()), m->len());
+      }
+      impl_->at_end.erase({out.topic, out.partition});
+      return out;
+    }
+    case RdKafka::ERR__TIMED_OUT:
+      return std::nullopt;
+    case RdKafka::ERR__PARTITION_EOF:
+      impl_->at_end.insert({m->topic_name(), m->partition()});
+      return std::nullopt;
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RdKafka::ERR_GROUP_AUTHORIZATION_FAILED:
+      return arrow::Status::IOError("kafka: ", m->errstr());
+    default:
+      if (m->err() == RdKafka::ERR__FATAL) return arrow::Status::IOError("kafka: ", m->errstr());
+      // Transient (a broker restarting, a connection dropped): librdkafka retries.
+      std::cerr << "kafka: " << m->errstr() << "\n";
+      return std::nullopt;
+  }
+}
+
+const std::set<TopicPartition>& KafkaSource::assignment() const { return impl_->assigned; }
+
+bool KafkaSource::AtEnd() const {
+  if (impl_->assigned.empty()) return false;
+  for (const auto& tp : impl_->assigned) {
+    if (!impl_->at_end.count(tp)) return false;
+  }
+  return true;
+}
+
+arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  for (const auto& tp : impl_->assigned) {
+    partitions.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
+  }
+  auto status = impl_->AssignAt(partitions, offsets);
+  RdKafka::TopicPartition::destroy(partitions);
+  impl_->at_end.clear();
+  return status;
+}
+
+void KafkaSource::CommitGroupOffsets(const PartitionOffsets& offsets) {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  for (const auto& [tp, offset] : offsets) {
+    if (!impl_->assigned.count(tp)) continue;
+    partitions.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+  }
+  if (!partitions.empty()) impl_->consumer->commitAsync(partitions);
+  RdKafka::TopicPartition::destroy(partitions);
+}
+
+void KafkaSource::Close() {
+  if (impl_ && !impl_->closed) {
+    impl_->closed = true;
+    impl_->consumer->close();
+  }
+}
+
+arrow::Result<PartitionOffsets> QueryEndOffsets(
+    const std::string& brokers, const std::map<std::string, std::string>& properties,
+    const std::set<TopicPartition>& partitions) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::map<std::string, std::string> settings = {{"bootstrap.servers", brokers},
+                                                 {"isolation.level", "read_committed"}};
+  for (const auto& [k, v] : properties) settings[k] = v;
+  std::string error;
+  for (const auto& [k, v] : settings) {
+    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
+      return arrow::Status::Invalid("kafka property ", k, "=", v, ": ", error);
+    }
+  }
+  std::unique_ptr<RdKafka::Producer> handle(RdKafka::Producer::create(conf.get(), error));
+  if (!handle) return arrow::Status::IOError("kafka: ", error);
+  PartitionOffsets ends;
+  for (const auto& tp : partitions) {
+    int64_t low = 0, high = 0;
+    auto err = handle->query_watermark_offsets(tp.first, tp.second, &low, &high, 10'000);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return arrow::Status::IOError("kafka: end offset of ", tp.first, "[", tp.second,
+                                    "]: ", RdKafka::err2str(err));
+    }
+    ends[tp] = high;
+  }
+  return ends;
+}
+
+}  // namespace floe::stream

@@ -1,0 +1,77 @@
+#pragma once
+
+// The Kafka side of a stream, through librdkafka: a consumer in a group (so partitions are
+// shared among the processes of one stream) whose positions come from the table, never from
+// the group. Kafka's group offsets are written back after each table commit only so the usual
+// lag monitors see progress. Reads are read_committed (transactional producers' aborted
+// records never arrive; offsets may have gaps).
+
+#include <arrow/result.h>
+#include <arrow/status.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "floe/stream/stream_batch.h"
+#include "floe/stream/stream_offsets.h"
+
+namespace floe::stream {
+
+struct KafkaSourceOptions {
+  std::string brokers;
+  /// Topic names; one starting with '^' is a regular expression (librdkafka's subscription).
+  std::vector<std::string> topics;
+  std::string group;
+  /// Where a partition the table has never seen starts: "earliest" or "latest".
+  std::string starting_offsets = "earliest";
+  /// librdkafka properties (security.protocol, sasl.*, ssl.*, …), applied last.
+  std::map<std::string, std::string> properties;
+};
+
+/// Called when the group assigns partitions to this process: returns the offsets to read
+/// from (the table's), reloading them first. Partitions it leaves out start per
+/// `starting_offsets`.
+using AssignHandler =
+    std::function<arrow::Result<PartitionOffsets>(const std::set<TopicPartition>&)>;
+/// Called when partitions are taken away, before the next assignment.
+using RevokeHandler = std::function<void(const std::set<TopicPartition>&)>;
+
+class KafkaSource {
+ public:
+  static arrow::Result<std::unique_ptr<KafkaSource>> Open(const KafkaSourceOptions& options,
+                                                          AssignHandler on_assign,
+                                                          RevokeHandler on_revoke);
+  ~KafkaSource();
+
+  /// The next message, or none when `timeout_ms` passes first (rebalances run in here).
+  arrow::Result<std::optional<KafkaMessage>> Poll(int timeout_ms);
+  /// Partitions assigned now.
+  const std::set<TopicPartition>& assignment() const;
+  /// True once partitions are assigned and every one has been read to its end.
+  bool AtEnd() const;
+  /// Reads the assigned partitions from `offsets` again (after a refused commit).
+  arrow::Status Rewind(const PartitionOffsets& offsets);
+  /// Records the table's offsets as the group's, for lag monitoring (asynchronous).
+  void CommitGroupOffsets(const PartitionOffsets& offsets);
+  /// Leaves the group.
+  void Close();
+
+  class Impl;
+
+ private:
+  explicit KafkaSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The end offset (high watermark; with read_committed, the last stable offset) of each of
+/// `partitions` on the brokers, for lag.
+arrow::Result<PartitionOffsets> QueryEndOffsets(
+    const std::string& brokers, const std::map<std::string, std::string>& properties,
+    const std::set<TopicPartition>& partitions);
+
+}  // namespace floe::stream

@@ -1,0 +1,112 @@
+#include "floe/stream/stream_batch.h"
+
+#include "floe/iceberg/data/json_rows.h"
+#include "floe/stream/debezium.h"
+
+namespace floe::stream {
+
+void BatchBuilder::AddDeadLetter(const KafkaMessage& message, std::string reason,
+                                 std::string error) {
+  letters_.push_back({message, {std::move(reason), std::move(error)}});
+}
+
+void BatchBuilder::Add(const KafkaMessage& message) {
+  ++messages_;
+  bytes_ += static_cast<int64_t>(message.value ? message.value->size() : 0);
+  next_[{message.topic, message.partition}] = message.offset + 1;
+  ChangeEvent event;
+  if (auto error = DecodeChangeEvent(message.value, &event)) {
+    AddDeadLetter(message, kReasonInvalidJson, *error);
+    return;
+  }
+  if (event.kind == ChangeEvent::Kind::kTombstone) {
+    // Debezium's tombstone follows the delete event that already carried the row.
+    ++tombstones_;
+    return;
+  }
+  MessageMeta meta;
+  meta.topic = message.topic;
+  meta.partition = message.partition;
+  meta.offset = message.offset;
+  meta.timestamp_ms = message.timestamp_ms;
+  meta.key = message.key;
+  meta.op = event.op;
+  meta.source_ts_ms = event.source_ts_ms;
+  meta.deleted = event.deleted;
+  nlohmann::json row;
+  if (auto error = mapping_->MapRecord(event.record, meta, &row)) {
+    AddDeadLetter(message, error->reason, error->message);
+    return;
+  }
+  pending_.push_back(
+      {message, row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), event.deleted});
+}
+
+void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
+  auto dropped = [&](const KafkaMessage& m) {
+    return partitions.count({m.topic, m.partition}) > 0;
+  };
+  std::erase_if(pending_, [&](const Pending& p) { return dropped(p.message); });
+  std::erase_if(letters_, [&](const auto& l) { return dropped(l.first); });
+  for (const auto& tp : partitions) next_.erase(tp);
+  if (next_.empty()) messages_ = tombstones_ = bytes_ = 0;  // nothing of the batch is left
+}
+
+arrow::Result<StreamBatch> BatchBuilder::Finish() {
+  StreamBatch batch;
+  batch.messages = messages_;
+  batch.tombstones = tombstones_;
+  for (const auto& [tp, next] : next_) {
+    batch.partitions.insert(tp);
+    batch.next[tp] = next;
+  }
+  std::string lines;
+  for (const auto& p : pending_) {
+    lines += p.line;
+    lines += '\n';
+  }
+  std::vector<const Pending*> kept;
+  if (!pending_.empty()) {
+    auto rows = iceberg::ReadJsonRows(lines, *schema_, "stream rows");
+    if (rows.ok()) {
+      batch.rows = *rows;
+      for (const auto& p : pending_) kept.push_back(&p);
+    } else {
+      // Some row does not convert: find which, one by one, and keep the others.
+      std::vector<std::shared_ptr<arrow::Table>> good;
+      for (const auto& p : pending_) {
+        auto one = iceberg::ReadJsonRows(p.line + "\n", *schema_, "message");
+        if (one.ok()) {
+          good.push_back(*one);
+          kept.push_back(&p);
+        } else {
+          AddDeadLetter(p.message, kReasonCastFailed, one.status().message());
+        }
+      }
+      if (!good.empty()) {
+        ARROW_ASSIGN_OR_RAISE(batch.rows, arrow::ConcatenateTables(good));
+      }
+    }
+  }
+  for (const auto* p : kept) batch.deletes.push_back(p->deleted);
+  for (auto& [message, why] : letters_) {
+    DeadLetter letter;
+    letter.topic = message.topic;
+    letter.partition = message.partition;
+    letter.offset = message.offset;
+    letter.timestamp_ms = message.timestamp_ms;
+    letter.key = std::move(message.key);
+    letter.value = std::move(message.value);
+    letter.reason = why.first;
+    letter.error = why.second;
+    ++batch.dead_letters_by_reason[letter.reason];
+    batch.dead_letters.push_back(std::move(letter));
+  }
+  pending_.clear();
+  letters_.clear();
+  next_.clear();
+  messages_ = tombstones_ = bytes_ = 0;
+  return batch;
+}
+
+}  // namespace floe::stream

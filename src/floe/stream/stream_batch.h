@@ -1,0 +1,86 @@
+#pragma once
+
+// One micro-batch of a stream: the messages read since the last commit, decoded, mapped and
+// converted into rows of the table schema, with the dead letters and the offsets it covers.
+
+#include <arrow/result.h>
+#include <arrow/table.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "floe/iceberg/type/schema.h"
+#include "floe/stream/dead_letters.h"
+#include "floe/stream/stream_mapping.h"
+#include "floe/stream/stream_offsets.h"
+
+namespace floe::stream {
+
+/// One Kafka message as the source hands it over (no librdkafka types).
+struct KafkaMessage {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::optional<int64_t> timestamp_ms;
+  std::optional<std::string> key;
+  std::optional<std::string> value;  ///< none: a tombstone
+};
+
+struct StreamBatch {
+  /// Partitions the batch read from, and the next offset of each after it.
+  std::set<TopicPartition> partitions;
+  PartitionOffsets next;
+  /// Rows in the table schema's Arrow form (null when there are none), in message order.
+  std::shared_ptr<arrow::Table> rows;
+  /// One flag per row: a Debezium delete (in upsert mode it deletes its key).
+  std::vector<bool> deletes;
+  std::vector<DeadLetter> dead_letters;
+  int64_t messages = 0;
+  int64_t tombstones = 0;
+  /// Dead letters by reason.
+  std::map<std::string, int64_t> dead_letters_by_reason;
+};
+
+class BatchBuilder {
+ public:
+  BatchBuilder(const StreamMapping* mapping, std::shared_ptr<const iceberg::Schema> schema)
+      : mapping_(mapping), schema_(std::move(schema)) {}
+
+  /// Decodes and maps one message into the batch; one that cannot be mapped becomes a dead
+  /// letter.
+  void Add(const KafkaMessage& message);
+  int64_t messages() const { return messages_; }
+  int64_t bytes() const { return bytes_; }
+  /// Messages that became dead letters so far (conversion failures show only in Finish).
+  int64_t dead_letters() const { return static_cast<int64_t>(letters_.size()); }
+  /// Forgets the messages of these partitions (revoked: their new owner reads them again).
+  void DropPartitions(const std::set<TopicPartition>& partitions);
+
+  /// Converts the rows and returns the batch; the builder starts empty again. A row that
+  /// fails conversion (a value the type does not take) becomes a dead letter.
+  arrow::Result<StreamBatch> Finish();
+
+ private:
+  struct Pending {
+    KafkaMessage message;
+    std::string line;  ///< the mapped row as JSON
+    bool deleted = false;
+  };
+  void AddDeadLetter(const KafkaMessage& message, std::string reason, std::string error);
+
+  const StreamMapping* mapping_;
+  std::shared_ptr<const iceberg::Schema> schema_;
+  std::vector<Pending> pending_;
+  std::vector<std::pair<KafkaMessage, std::pair<std::string, std::string>>> letters_;
+  std::map<TopicPartition, int64_t> next_;
+  int64_t messages_ = 0;
+  int64_t tombstones_ = 0;
+  int64_t bytes_ = 0;
+};
+
+}  // namespace floe::stream

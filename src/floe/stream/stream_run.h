@@ -1,0 +1,64 @@
+#pragma once
+
+// `floe stream`: Kafka messages into an Iceberg table, exactly once, with dead letters. The
+// data path in order: KafkaSource (kafka_source.h) hands over messages; BatchBuilder
+// (stream_batch.h) decodes them (debezium.h), maps them (stream_mapping.h) and converts them
+// to rows; StreamCommitter (stream_commit.h) commits each batch with its offsets.
+
+#include <arrow/result.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "floe/catalog/catalog.h"
+#include "floe/iceberg/table/table_identifier.h"
+#include "floe/stream/kafka_source.h"
+#include "floe/stream/stream_commit.h"
+#include "floe/stream/stream_mapping.h"
+
+namespace floe::stream {
+
+struct StreamOptions {
+  iceberg::TableIdentifier table;
+  KafkaSourceOptions kafka;
+  StreamMapping mapping;
+  StreamMode mode = StreamMode::kAppend;
+  /// Names the offsets in the table's snapshots; defaults to the group.
+  std::string stream_id;
+  /// Read what is there now, commit, and return (instead of running until stopped).
+  bool once = false;
+  int64_t commit_interval_ms = 10'000;
+  int64_t max_records_per_commit = 500'000;
+  /// False (--on-error fail): a message that cannot be mapped stops the stream, uncommitted.
+  bool dead_letters = true;
+  /// Partition spec text for a new data table.
+  std::string partition_by;
+  /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.
+  const std::atomic<bool>* stop = nullptr;
+  /// Told about each partition assignment (for progress output).
+  std::function<void(const std::set<TopicPartition>&)> on_assign;
+  /// Told about each commit (for progress output).
+  std::function<void(const CommitResult&, const StreamBatch&)> on_commit;
+};
+
+struct StreamReport {
+  int64_t commits = 0;
+  int64_t refused_commits = 0;
+  int64_t messages = 0;
+  int64_t rows = 0;
+  int64_t dead_letters = 0;
+  int64_t tombstones = 0;
+};
+
+/// Opens (creating if missing, with the namespace) the data table — from the mapping's
+/// schema, key and `partition_by` — and, with dead letters, `<T>_dlq`. An existing data table
+/// must have every mapped column with its type.
+arrow::Result<std::pair<std::shared_ptr<iceberg::Table>, std::shared_ptr<iceberg::Table>>>
+OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options);
+
+/// Runs the stream until `options.stop` is set, or once with `options.once`.
+arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options);
+
+}  // namespace floe::stream
