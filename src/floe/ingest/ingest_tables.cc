@@ -1,5 +1,6 @@
 #include "floe/ingest/ingest_tables.h"
 
+#include "floe/catalog/load_or_create_table.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/ingest/spark_log_schema.h"
@@ -17,32 +18,6 @@ NestedField Optional(int32_t id, const char* name, iceberg::TypePtr type) {
   f.type = std::move(type);
   f.required = false;
   return f;
-}
-
-arrow::Result<std::shared_ptr<iceberg::Table>> LoadOrCreate(
-    catalog::Catalog& catalog, const iceberg::TableIdentifier& id, const iceberg::Schema& schema,
-    const iceberg::PartitionSpec& spec) {
-  ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(id));
-  if (!exists) {
-    catalog::CreateTableRequest request;
-    request.schema = schema;
-    request.spec = spec;
-    auto created = catalog.CreateTable(id, request);
-    // Another ingest may have created it in the meantime: then load theirs.
-    if (created.ok() || !catalog::IsAlreadyExists(created.status())) return created;
-  }
-  ARROW_ASSIGN_OR_RAISE(auto table, catalog.LoadTable(id));
-  auto current = table->metadata().CurrentSchema();
-  for (const auto& field : schema.fields()) {
-    const NestedField* have = current->FindFieldByName(field.name);
-    if (have == nullptr || !have->type->Equals(*field.type)) {
-      return arrow::Status::Invalid("table ", id.ToString(), " exists but its column '",
-                                    field.name, "' is ",
-                                    have ? have->type->ToString() : std::string("missing"),
-                                    ", not ", field.type->ToString());
-    }
-  }
-  return table;
 }
 
 }  // namespace
@@ -100,15 +75,16 @@ arrow::Result<IngestTables> OpenIngestTables(catalog::Catalog& catalog,
     return arrow::Status::Invalid("--partition-by: ", spec.status().message());
   }
   IngestTables tables;
-  ARROW_ASSIGN_OR_RAISE(tables.data, LoadOrCreate(catalog, data_id, log_schema, *spec));
+  const auto unpartitioned = iceberg::PartitionSpec::Unpartitioned();
+  ARROW_ASSIGN_OR_RAISE(tables.data,
+                        catalog::LoadOrCreateTable(catalog, data_id, log_schema, *spec));
   ARROW_ASSIGN_OR_RAISE(tables.metadata,
-                        LoadOrCreate(catalog, MetadataTableId(data_id),
-                                     *ProcessingMetadataSchema(),
-                                     iceberg::PartitionSpec::Unpartitioned()));
+                        catalog::LoadOrCreateTable(catalog, MetadataTableId(data_id),
+                                                   *ProcessingMetadataSchema(), unpartitioned));
   if (rejects) {
     ARROW_ASSIGN_OR_RAISE(tables.rejects,
-                          LoadOrCreate(catalog, RejectsTableId(data_id), *RejectsSchema(),
-                                       iceberg::PartitionSpec::Unpartitioned()));
+                          catalog::LoadOrCreateTable(catalog, RejectsTableId(data_id),
+                                                     *RejectsSchema(), unpartitioned));
   }
   return tables;
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "floe/catalog/load_or_create_table.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
 #include "floe/iceberg/type/schema_text.h"
 
@@ -10,32 +11,6 @@ namespace floe::stream {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-arrow::Result<std::shared_ptr<iceberg::Table>> LoadOrCreate(catalog::Catalog& catalog,
-                                                            const iceberg::TableIdentifier& id,
-                                                            const iceberg::Schema& schema,
-                                                            const iceberg::PartitionSpec& spec) {
-  ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(id));
-  if (!exists) {
-    catalog::CreateTableRequest request;
-    request.schema = schema;
-    request.spec = spec;
-    auto created = catalog.CreateTable(id, request);
-    // Another process of the stream may have created it meanwhile: then load theirs.
-    if (created.ok() || !catalog::IsAlreadyExists(created.status())) return created;
-  }
-  ARROW_ASSIGN_OR_RAISE(auto table, catalog.LoadTable(id));
-  auto current = table->metadata().CurrentSchema();
-  for (const auto& field : schema.fields()) {
-    const iceberg::NestedField* have = current->FindFieldByName(field.name);
-    if (have == nullptr || !have->type->Equals(*field.type)) {
-      return arrow::Status::Invalid("table ", id.ToString(), " exists but its column '", field.name,
-                                    "' is ", have ? have->type->ToString() : std::string("missing"),
-                                    ", not ", field.type->ToString(), " as the mapping says");
-    }
-  }
-  return table;
-}
 
 }  // namespace
 
@@ -55,11 +30,13 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options) {
   auto spec = iceberg::ParsePartitionText(options.partition_by, schema);
   if (!spec.ok()) return arrow::Status::Invalid("--partition-by: ", spec.status().message());
   std::pair<std::shared_ptr<iceberg::Table>, std::shared_ptr<iceberg::Table>> tables;
-  ARROW_ASSIGN_OR_RAISE(tables.first, LoadOrCreate(catalog, options.table, schema, *spec));
+  ARROW_ASSIGN_OR_RAISE(tables.first,
+                        catalog::LoadOrCreateTable(catalog, options.table, schema, *spec));
   if (options.dead_letters) {
-    ARROW_ASSIGN_OR_RAISE(
-        tables.second, LoadOrCreate(catalog, DeadLetterTableId(options.table), *DeadLetterSchema(),
-                                    iceberg::PartitionSpec::Unpartitioned()));
+    ARROW_ASSIGN_OR_RAISE(tables.second, catalog::LoadOrCreateTable(
+                                             catalog, DeadLetterTableId(options.table),
+                                             *DeadLetterSchema(),
+                                             iceberg::PartitionSpec::Unpartitioned()));
   }
   return tables;
 }
