@@ -18,11 +18,25 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
 _PR_SET_CHILD_SUBREAPER = 36
+
+
+def log(*parts):
+    print("[bench]", *parts, file=sys.stderr, flush=True)
+
+
+def sh(cmd, cwd=None) -> str:
+    """A command's stdout, stripped; empty when it cannot run."""
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd,
+                              timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def become_subreaper() -> bool:
