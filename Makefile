@@ -6,9 +6,11 @@ JOBS ?= $(shell nproc)
 PY := .venv/bin/python
 FLOE := $(BUILD)/floe
 # ccache, when installed, makes rebuilds in several clones or worktrees cheap: paths below the
-# clone are hashed relative to it, so a fresh clone elsewhere hits the same cache entries.
+# clone are hashed relative to it, and the working directory is left out of the hash (debug
+# builds would otherwise hash it), so a fresh clone elsewhere hits the same cache entries.
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: setup build build-asan test unit-test interop-test test-minio demo bench bench-smoke format clean
 
