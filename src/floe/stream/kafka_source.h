@@ -20,6 +20,10 @@
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_offsets.h"
 
+namespace RdKafka {
+class KafkaConsumer;
+}  // namespace RdKafka
+
 namespace floe::stream {
 
 struct KafkaSourceOptions {
@@ -29,6 +33,10 @@ struct KafkaSourceOptions {
   std::string group;
   /// Where a partition the table has never seen starts: "earliest" or "latest".
   std::string starting_offsets = "earliest";
+  /// Partitions the offsets handed over leave out start at the group's committed offset
+  /// (Kafka holds the offsets: the console and kafka sinks), falling back to
+  /// `starting_offsets`.
+  bool resume_from_group = false;
   /// librdkafka properties (security.protocol, sasl.*, ssl.*, …), applied last.
   std::map<std::string, std::string> properties;
 };
@@ -58,6 +66,9 @@ class KafkaSource {
   arrow::Status Rewind(const PartitionOffsets& offsets);
   /// Records the table's offsets as the group's, for lag monitoring (asynchronous).
   void CommitGroupOffsets(const PartitionOffsets& offsets);
+  /// The librdkafka consumer, for a transactional producer that commits the group's offsets
+  /// in its transactions (sinks/kafka_sink.h).
+  RdKafka::KafkaConsumer* consumer();
   /// Leaves the group.
   void Close();
 

@@ -17,6 +17,7 @@
 #include "floe/stream/kafka_source.h"
 #include "floe/stream/stream_commit.h"
 #include "floe/stream/stream_mapping.h"
+#include "floe/stream/stream_sink.h"
 
 namespace floe::stream {
 
@@ -60,5 +61,10 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options);
 
 /// Runs the stream until `options.stop` is set, or once with `options.once`.
 arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options);
+
+/// Runs the stream into another sink (sinks/: console, parquet, kafka); `options.table`,
+/// `mode` and `partition_by` are the Iceberg sink's and not used.
+arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
+                                          const StreamOptions& options);
 
 }  // namespace floe::stream
