@@ -1,9 +1,10 @@
 #pragma once
 
 // The Kafka side of a stream, through librdkafka: a consumer in a group (so partitions are
-// shared among the processes of one stream) whose positions come from the table, never from
-// the group. Kafka's group offsets are written back after each table commit only so the usual
-// lag monitors see progress. Reads are read_committed (transactional producers' aborted
+// shared among the processes of one stream) whose positions come from the sink (the table),
+// never from the group, unless the sink keeps its offsets in the group (`resume_from_group`).
+// Kafka's group offsets are written back after each table commit so the usual lag monitors see
+// progress. Reads are read_committed (transactional producers' aborted
 // records never arrive; offsets may have gaps).
 
 #include <arrow/result.h>

@@ -3,7 +3,8 @@
 // `floe stream`: Kafka messages into an Iceberg table, exactly once, with dead letters. The
 // data path in order: KafkaSource (kafka_source.h) hands over messages; BatchBuilder
 // (stream_batch.h) decodes them (debezium.h), maps them (stream_mapping.h) and converts them
-// to rows; StreamCommitter (stream_commit.h) commits each batch with its offsets.
+// to rows; a sink (stream_sink.h; the Iceberg one is StreamCommitter, stream_commit.h) commits
+// each batch with its offsets.
 
 #include <arrow/result.h>
 
