@@ -1,9 +1,12 @@
 #include "floe/stream/sinks/console_sink.h"
 
+#include <librdkafka/rdkafkacpp.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <vector>
+
+#include "floe/stream/kafka_source.h"
 
 namespace floe::stream {
 namespace {
@@ -88,6 +91,20 @@ arrow::Result<CommitResult> ConsoleSink::Commit(StreamBatch batch) {
         << "\n";
   }
   out.flush();
+  if (source_ != nullptr) {
+    // Synchronously, so a run that ends (--once) has its progress recorded when it exits.
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, next] : batch.next) {
+      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
+    }
+    auto err = source_->consumer()->commitSync(offsets);
+    RdKafka::TopicPartition::destroy(offsets);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      // The partitions moved to another consumer: it prints them from the group's offsets.
+      result.committed = false;
+      result.refused_reason = "kafka: committing the group's offsets: " + RdKafka::err2str(err);
+    }
+  }
   return result;
 }
 

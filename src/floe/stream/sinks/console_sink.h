@@ -2,8 +2,8 @@
 
 // The console sink (`--sink console`), for looking at what a mapping makes of a topic: each
 // micro-batch is printed as a table of its first rows with its counts, and nothing is kept.
-// Progress is only the consumer group's committed offsets (written back after each batch,
-// asynchronously), so a restart may print a batch again: at least once, not exactly once.
+// Progress is only the consumer group's committed offsets (committed after each batch is
+// printed), so a crash between the two prints a batch again: at least once, not exactly once.
 
 #include <cstdint>
 #include <memory>
@@ -21,6 +21,10 @@ class ConsoleSink : public StreamSink {
 
   std::shared_ptr<const iceberg::Schema> schema() const override { return schema_; }
   bool resumes_from_group() const override { return true; }
+  arrow::Status Attach(KafkaSource* source) override {
+    source_ = source;
+    return arrow::Status::OK();
+  }
   arrow::Status Refresh() override;
   const PartitionOffsets& committed() const override { return committed_; }
   arrow::Result<CommitResult> Commit(StreamBatch batch) override;
@@ -29,6 +33,7 @@ class ConsoleSink : public StreamSink {
   std::shared_ptr<const iceberg::Schema> schema_;
   std::ostream* out_;
   int64_t max_rows_;
+  KafkaSource* source_ = nullptr;
   int64_t batches_ = 0;
   PartitionOffsets committed_;  ///< what was printed since the last assignment
 };
