@@ -115,7 +115,7 @@ TEST_F(ParquetSinkTest, RefusesABatchAnotherProcessCommitted) {
   ASSERT_TRUE(refused.ok());
   EXPECT_FALSE(refused->committed);
   EXPECT_NE(refused->refused_reason.find("another process"), std::string::npos);
-  EXPECT_EQ(ParquetFiles().size(), 1u);  // b's file was deleted
+  EXPECT_EQ(ParquetFiles().size(), 1u);  // refused before writing anything
   // Other partitions commit on top of a's manifest, keeping its offsets.
   auto other = b->Commit(Batch(2, 5, {R"({"id":9})"}));
   ASSERT_TRUE(other.ok() && other->committed);

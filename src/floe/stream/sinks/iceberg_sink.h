@@ -15,7 +15,8 @@ class IcebergSink : public StreamSink {
  public:
   IcebergSink(std::shared_ptr<iceberg::Table> data, std::shared_ptr<iceberg::Table> dead_letters,
               std::string stream_id, StreamMode mode)
-      : data_(data), committer_(std::move(data), std::move(dead_letters), std::move(stream_id), mode) {}
+      : data_(data),
+        committer_(std::move(data), std::move(dead_letters), std::move(stream_id), mode) {}
 
   std::shared_ptr<const iceberg::Schema> schema() const override {
     return data_->metadata().CurrentSchema();

@@ -58,7 +58,9 @@ KafkaSink::~KafkaSink() {
 }
 
 arrow::Result<std::unique_ptr<KafkaSink>> KafkaSink::Open(KafkaSinkOptions options) {
-  if (options.output_topic.empty()) return arrow::Status::Invalid("--sink kafka needs --output-topic");
+  if (options.output_topic.empty()) {
+    return arrow::Status::Invalid("--sink kafka needs --output-topic");
+  }
   if (options.dead_letter_topic.empty()) options.dead_letter_topic = options.output_topic + "_dlq";
   std::unique_ptr<KafkaSink> sink(new KafkaSink(std::move(options)));
   const auto& o = sink->options_;
@@ -85,7 +87,9 @@ arrow::Result<std::unique_ptr<KafkaSink>> KafkaSink::Open(KafkaSinkOptions optio
     }
   }
   sink->impl_->producer.reset(RdKafka::Producer::create(conf.get(), error));
-  if (!sink->impl_->producer) return arrow::Status::IOError("kafka: creating the producer: ", error);
+  if (!sink->impl_->producer) {
+    return arrow::Status::IOError("kafka: creating the producer: ", error);
+  }
   // Fences an older producer with this id and aborts the transaction it left open.
   auto init = Check(sink->impl_->producer->init_transactions(60'000), "initialising transactions");
   ARROW_RETURN_NOT_OK(init.status);

@@ -148,8 +148,8 @@ arrow::Result<std::string> ParquetSink::WriteFile(const std::string& folder, int
   const std::string name =
       options_.stream_id + "-" + SequenceName(sequence) + "-" + util::RandomUuid() + ".parquet";
   const std::string rel = folder.empty() ? name : folder + "/" + name;
-  ARROW_ASSIGN_OR_RAISE(auto writer, pq::ParquetFileWriter::Open(
-                                         *io_, io::JoinLocation(options_.path, rel), rows.schema()));
+  const std::string location = io::JoinLocation(options_.path, rel);
+  ARROW_ASSIGN_OR_RAISE(auto writer, pq::ParquetFileWriter::Open(*io_, location, rows.schema()));
   arrow::TableBatchReader reader(rows);
   std::shared_ptr<arrow::RecordBatch> batch;
   while (true) {
