@@ -10,6 +10,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "cli/stream_sinks.h"
 #include "floe/iceberg/type/temporal.h"
 #include "floe/stream/stream_run.h"
 
@@ -32,6 +33,7 @@ struct StreamArgs {
   std::vector<std::string> kafka_properties;
   std::string on_error = "dlq";
   std::string partition_by;
+  StreamSinkArgs sink;
 };
 
 // SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
@@ -62,7 +64,8 @@ arrow::Result<int64_t> ParseDurationMs(const std::string& text) {
 }
 
 arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
-  auto id = iceberg::TableIdentifier::Parse(args.table);
+  const bool into_table = args.sink.sink == "iceberg";
+  auto id = iceberg::TableIdentifier::Parse(into_table ? args.table : "floe.unused");
   if (!id.ok()) return UsageError(id.status().message());
   if (args.brokers.empty()) return UsageError("--brokers is required");
   if (args.topics.empty()) return UsageError("--topic is required");
@@ -127,13 +130,19 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     std::cerr << "floe stream: committed " << b.messages << " message(s): " << r.rows << " row(s), "
               << r.dead_letters << " dead letter(s)\n";
   };
-  options.on_assign = [](const std::set<stream::TopicPartition>& partitions) {
-    std::cerr << "floe stream: assigned " << partitions.size()
-              << " partition(s), reading from the table's offsets\n";
+  options.on_assign = [into_table](const std::set<stream::TopicPartition>& partitions) {
+    std::cerr << "floe stream: assigned " << partitions.size() << " partition(s), reading from "
+              << (into_table ? "the table's offsets" : "the sink's offsets") << "\n";
   };
   InstallStopHandlers();
-  ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
-  ARROW_ASSIGN_OR_RAISE(auto report, stream::RunStream(*catalog, options));
+  stream::StreamReport report;
+  if (into_table) {
+    ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
+    ARROW_ASSIGN_OR_RAISE(report, stream::RunStream(*catalog, options));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto sink, MakeStreamSink(ctx, args.sink, options));
+    ARROW_ASSIGN_OR_RAISE(report, stream::RunStreamInto(std::move(sink), options));
+  }
   if (json) {
     PrintJson(std::cout, {{"commits", report.commits},
                           {"refused_commits", report.refused_commits},
@@ -142,7 +151,8 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
                           {"dead_letters", report.dead_letters},
                           {"tombstones", report.tombstones}});
   } else {
-    std::cout << "Streamed " << report.messages << " message(s) into " << id->ToString() << ": "
+    const std::string into = into_table ? id->ToString() : "the " + args.sink.sink + " sink";
+    std::cout << "Streamed " << report.messages << " message(s) into " << into << ": "
               << report.rows << " row(s), " << report.dead_letters << " dead letter(s), "
               << report.tombstones << " tombstone(s) in " << report.commits << " commit(s)\n";
   }
@@ -225,8 +235,7 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("table", args->words,
                   "NAMESPACE.TABLE, or `status NAMESPACE.TABLE`: per partition the offset the "
                   "table holds, with --brokers the end offset and lag")
-      ->required()
-      ->expected(1, 2);
+      ->expected(0, 2);
   cmd->add_option("--brokers", args->brokers, "Kafka bootstrap servers (host:port,…)");
   cmd->add_option("--topic", args->topics, "Topic, comma-separated topics, or ^regex");
   cmd->add_option("--group", args->group, "Consumer group (shares partitions among processes)");
@@ -245,6 +254,7 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("--on-error", args->on_error,
                   "dlq: bad messages go to NS.T_dlq (default); fail: stop at the first");
   cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
+  AddStreamSinkOptions(*cmd, args->sink);
   cmd->fallthrough();
   // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
   cmd->callback([&ctx, run, args] {
@@ -253,6 +263,9 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
       if (words.size() == 2 && words[0] == "status") {
         StatusArgs status{words[1], args->brokers, args->stream_id, args->kafka_properties};
         return RunStatusCommand(ctx, status);
+      }
+      if (words.empty() && args->sink.sink != "iceberg") {
+        return RunStreamCommand(ctx, *args);  // the other sinks need no table
       }
       if (words.size() != 1) {
         return UsageError("give `floe stream NS.T --brokers …` or `floe stream status NS.T`");

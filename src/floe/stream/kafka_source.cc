@@ -18,6 +18,8 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   bool closed = false;
 
   int64_t StartingOffset() const {
+    // OFFSET_STORED falls back to auto.offset.reset, which follows starting_offsets.
+    if (options.resume_from_group) return RdKafka::Topic::OFFSET_STORED;
     return options.starting_offsets == "latest" ? RdKafka::Topic::OFFSET_END
                                                 : RdKafka::Topic::OFFSET_BEGINNING;
   }
@@ -174,6 +176,8 @@ void KafkaSource::CommitGroupOffsets(const PartitionOffsets& offsets) {
   if (!partitions.empty()) impl_->consumer->commitAsync(partitions);
   RdKafka::TopicPartition::destroy(partitions);
 }
+
+RdKafka::KafkaConsumer* KafkaSource::consumer() { return impl_->consumer.get(); }
 
 void KafkaSource::Close() {
   if (impl_ && !impl_->closed) {

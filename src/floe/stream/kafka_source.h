@@ -1,9 +1,10 @@
 #pragma once
 
 // The Kafka side of a stream, through librdkafka: a consumer in a group (so partitions are
-// shared among the processes of one stream) whose positions come from the table, never from
-// the group. Kafka's group offsets are written back after each table commit only so the usual
-// lag monitors see progress. Reads are read_committed (transactional producers' aborted
+// shared among the processes of one stream) whose positions come from the sink (the table),
+// never from the group, unless the sink keeps its offsets in the group (`resume_from_group`).
+// Kafka's group offsets are written back after each table commit so the usual lag monitors see
+// progress. Reads are read_committed (transactional producers' aborted
 // records never arrive; offsets may have gaps).
 
 #include <arrow/result.h>
@@ -20,6 +21,10 @@
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_offsets.h"
 
+namespace RdKafka {
+class KafkaConsumer;
+}  // namespace RdKafka
+
 namespace floe::stream {
 
 struct KafkaSourceOptions {
@@ -29,6 +34,10 @@ struct KafkaSourceOptions {
   std::string group;
   /// Where a partition the table has never seen starts: "earliest" or "latest".
   std::string starting_offsets = "earliest";
+  /// Partitions the offsets handed over leave out start at the group's committed offset
+  /// (Kafka holds the offsets: the console and kafka sinks), falling back to
+  /// `starting_offsets`.
+  bool resume_from_group = false;
   /// librdkafka properties (security.protocol, sasl.*, ssl.*, …), applied last.
   std::map<std::string, std::string> properties;
 };
@@ -58,6 +67,9 @@ class KafkaSource {
   arrow::Status Rewind(const PartitionOffsets& offsets);
   /// Records the table's offsets as the group's, for lag monitoring (asynchronous).
   void CommitGroupOffsets(const PartitionOffsets& offsets);
+  /// The librdkafka consumer, for a transactional producer that commits the group's offsets
+  /// in its transactions (sinks/kafka_sink.h).
+  RdKafka::KafkaConsumer* consumer();
   /// Leaves the group.
   void Close();
 

@@ -88,7 +88,11 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
       }
     }
   }
-  for (const auto* p : kept) batch.deletes.push_back(p->deleted);
+  for (const auto* p : kept) {
+    batch.deletes.push_back(p->deleted);
+    batch.row_json.push_back(p->line);
+    batch.row_keys.push_back(p->message.key);
+  }
   for (auto& [message, why] : letters_) {
     DeadLetter letter;
     letter.topic = message.topic;

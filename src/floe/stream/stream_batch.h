@@ -39,6 +39,9 @@ struct StreamBatch {
   std::shared_ptr<arrow::Table> rows;
   /// One flag per row: a Debezium delete (in upsert mode it deletes its key).
   std::vector<bool> deletes;
+  /// One per row: the mapped row as JSON and its message's key (the kafka and console sinks).
+  std::vector<std::string> row_json;
+  std::vector<std::optional<std::string>> row_keys;
   std::vector<DeadLetter> dead_letters;
   int64_t messages = 0;
   int64_t tombstones = 0;

@@ -6,6 +6,7 @@
 #include "floe/catalog/load_or_create_table.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
 #include "floe/iceberg/type/schema_text.h"
+#include "floe/stream/sinks/iceberg_sink.h"
 
 namespace floe::stream {
 namespace {
@@ -44,9 +45,15 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options) {
 arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto tables, OpenStreamTables(catalog, options));
   const std::string stream_id = options.stream_id.empty() ? options.kafka.group : options.stream_id;
-  StreamCommitter committer(tables.first, tables.second, stream_id, options.mode);
+  return RunStreamInto(
+      std::make_unique<IcebergSink>(tables.first, tables.second, stream_id, options.mode), options);
+}
+
+arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
+                                          const StreamOptions& options) {
+  StreamSink& committer = *sink;
   ARROW_RETURN_NOT_OK(committer.Refresh());
-  BatchBuilder builder(&options.mapping, tables.first->metadata().CurrentSchema());
+  BatchBuilder builder(&options.mapping, committer.schema());
 
   // Each assignment starts from the table's offsets as they are then.
   auto on_assign =
@@ -58,7 +65,10 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   auto on_revoke = [&](const std::set<TopicPartition>& partitions) {
     builder.DropPartitions(partitions);
   };
-  ARROW_ASSIGN_OR_RAISE(auto source, KafkaSource::Open(options.kafka, on_assign, on_revoke));
+  KafkaSourceOptions kafka = options.kafka;
+  kafka.resume_from_group = committer.resumes_from_group();
+  ARROW_ASSIGN_OR_RAISE(auto source, KafkaSource::Open(kafka, on_assign, on_revoke));
+  ARROW_RETURN_NOT_OK(committer.Attach(source.get()));
 
   StreamReport report;
   auto batch_started = Clock::now();

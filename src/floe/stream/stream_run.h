@@ -3,7 +3,8 @@
 // `floe stream`: Kafka messages into an Iceberg table, exactly once, with dead letters. The
 // data path in order: KafkaSource (kafka_source.h) hands over messages; BatchBuilder
 // (stream_batch.h) decodes them (debezium.h), maps them (stream_mapping.h) and converts them
-// to rows; StreamCommitter (stream_commit.h) commits each batch with its offsets.
+// to rows; a sink (stream_sink.h; the Iceberg one is StreamCommitter, stream_commit.h) commits
+// each batch with its offsets.
 
 #include <arrow/result.h>
 
@@ -17,6 +18,7 @@
 #include "floe/stream/kafka_source.h"
 #include "floe/stream/stream_commit.h"
 #include "floe/stream/stream_mapping.h"
+#include "floe/stream/stream_sink.h"
 
 namespace floe::stream {
 
@@ -60,5 +62,10 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options);
 
 /// Runs the stream until `options.stop` is set, or once with `options.once`.
 arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options);
+
+/// Runs the stream into another sink (sinks/: console, parquet, kafka); `options.table`,
+/// `mode` and `partition_by` are the Iceberg sink's and not used.
+arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
+                                          const StreamOptions& options);
 
 }  // namespace floe::stream
