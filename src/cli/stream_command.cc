@@ -119,11 +119,11 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   options.stop = &g_stop;
   const bool json = ctx.options.json;
   options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
-    if (json) return;
     if (!r.committed) {
       std::cerr << "floe stream: commit refused, batch dropped: " << r.refused_reason << "\n";
       return;
     }
+    if (json) return;
     std::cerr << "floe stream: committed " << b.messages << " message(s): " << r.rows << " row(s), "
               << r.dead_letters << " dead letter(s)\n";
   };
