@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "floe/stream/starting_offsets.h"
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_offsets.h"
 
@@ -27,8 +28,8 @@ struct KafkaSourceOptions {
   /// Topic names; one starting with '^' is a regular expression (librdkafka's subscription).
   std::vector<std::string> topics;
   std::string group;
-  /// Where a partition the table has never seen starts: "earliest" or "latest".
-  std::string starting_offsets = "earliest";
+  /// Where a partition the table has never seen starts.
+  StartingOffsets starting_offsets;
   /// librdkafka properties (security.protocol, sasl.*, ssl.*, …), applied last.
   std::map<std::string, std::string> properties;
 };

@@ -124,7 +124,8 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
                                       l.reason, ": ", l.error);
       }
     }
-    bool full = builder.messages() >= options.max_records_per_commit;
+    bool full = builder.messages() >= options.max_records_per_commit ||
+                (options.commit_bytes > 0 && builder.bytes() >= options.commit_bytes);
     bool due = builder.messages() > 0 && Clock::now() - batch_started >=
                                              std::chrono::milliseconds(options.commit_interval_ms);
     bool done = options.once && source->AtEnd();
