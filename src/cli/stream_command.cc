@@ -34,6 +34,7 @@ struct StreamArgs {
   std::vector<std::string> kafka_properties;
   std::string on_error = "dlq";
   std::string partition_by;
+  bool evolve = false;
 };
 
 // SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
@@ -120,6 +121,7 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     ARROW_ASSIGN_OR_RAISE(options.commit_bytes, ParseByteSize("--commit-bytes", args.commit_bytes));
   }
   options.partition_by = args.partition_by;
+  options.evolve = args.evolve;
   options.stop = &g_stop;
   const bool json = ctx.options.json;
   options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
@@ -252,6 +254,8 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("--on-error", args->on_error,
                   "dlq: bad messages go to NS.T_dlq (default); fail: stop at the first");
   cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
+  cmd->add_flag("--evolve", args->evolve,
+                "Unmapped top-level JSON keys become optional columns (type inferred)");
   cmd->fallthrough();
   // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
   cmd->callback([&ctx, run, args] {

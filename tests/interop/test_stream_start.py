@@ -130,3 +130,45 @@ def test_transactional_topic_aborted_messages_never_land(kafka_broker, floe, map
     run_once(floe, kafka_broker, "db.tx", topic, mapping)
     assert_exactly(pyiceberg_catalog, "db.tx", range(55))
 
+
+def test_evolve_adds_columns_for_new_keys(kafka_broker, floe, tmp_path, pyiceberg_catalog):
+    from pyiceberg.types import BooleanType, DoubleType, LongType, StringType
+
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("columns:\n  - {name: id, path: id, type: long, required: true}\n")
+    topic = kafka_broker.create_topic(topic_name())
+    kafka_broker.produce(topic, [json.dumps({"id": 1, "color": "blue"})])
+    run_once(floe, kafka_broker, "db.evolve", topic, partial)  # without --evolve: not a column
+    assert [f.name for f in pyiceberg_catalog.load_table("db.evolve").schema().fields] == ["id"]
+
+    kafka_broker.produce(topic, [
+        json.dumps({"id": 2}),
+        json.dumps({"id": 3, "color": "red", "n": 5, "x": 1.5, "ok": True,
+                    "meta": {"a": [1, 2]}, "gone": None}),
+        json.dumps({"id": 4, "n": "not a number"}),
+    ])
+    report = run_once(floe, kafka_broker, "db.evolve", topic, partial, "--evolve")
+    assert report["rows"] == 2 and report["dead_letters"] == 1
+    table = pyiceberg_catalog.load_table("db.evolve")
+    types = {f.name: f.field_type for f in table.schema().fields}
+    assert types == {"id": LongType(), "color": StringType(), "meta": StringType(),
+                     "n": LongType(), "ok": BooleanType(), "x": DoubleType()}
+    assert all(not f.required for f in table.schema().fields if f.name != "id")
+    rows = sorted(table.scan().to_arrow().to_pylist(), key=lambda r: r["id"])
+    nulls = {"color": None, "meta": None, "n": None, "ok": None, "x": None}
+    assert rows == [
+        {"id": 1, **nulls},
+        {"id": 2, **nulls},
+        {"id": 3, "color": "red", "meta": '{"a":[1,2]}', "n": 5, "ok": True, "x": 1.5},
+    ]
+    [letter] = pyiceberg_catalog.load_table("db.evolve_dlq").scan().to_arrow().to_pylist()
+    assert letter["offset"] == 3 and letter["reason"] == "cast-failed"
+
+    # Later messages fill the added columns; a key still new is added then.
+    kafka_broker.produce(topic, [json.dumps({"id": 5, "color": "green", "late": "yes"})])
+    run_once(floe, kafka_broker, "db.evolve", topic, partial, "--evolve")
+    rows = sorted(pyiceberg_catalog.load_table("db.evolve").scan().to_arrow().to_pylist(),
+                  key=lambda r: r["id"])
+    assert rows[-1] == {"id": 5, "color": "green", "meta": None, "n": None, "ok": None,
+                        "x": None, "late": "yes"}
+    assert rows[0]["late"] is None

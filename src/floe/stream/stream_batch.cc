@@ -38,6 +38,7 @@ void BatchBuilder::Add(const KafkaMessage& message) {
     AddDeadLetter(message, error->reason, error->message);
     return;
   }
+  if (evolver_ != nullptr) evolver_->ExtendRow(event.record, *schema_, &row, &new_columns_);
   pending_.push_back(
       {message, row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), event.deleted});
 }

@@ -70,6 +70,8 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   StreamCommitter committer(tables.first, tables.second, stream_id, options.mode);
   ARROW_RETURN_NOT_OK(committer.Refresh());
   BatchBuilder builder(&options.mapping, tables.first->metadata().CurrentSchema());
+  SchemaEvolver evolver(&options.mapping);
+  if (options.evolve) builder.EnableEvolve(&evolver);
 
   // Each assignment starts from the table's offsets as they are then.
   auto on_assign =
@@ -86,6 +88,11 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   StreamReport report;
   auto batch_started = Clock::now();
   auto commit = [&]() -> arrow::Status {
+    if (!builder.new_columns().empty()) {
+      // The columns are added before the rows that have them are converted and committed.
+      ARROW_ASSIGN_OR_RAISE(auto schema, AddStreamColumns(tables.first, builder.new_columns()));
+      builder.SetSchema(std::move(schema));
+    }
     ARROW_ASSIGN_OR_RAISE(auto batch, builder.Finish());
     batch_started = Clock::now();
     if (batch.partitions.empty()) return arrow::Status::OK();

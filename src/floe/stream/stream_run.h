@@ -35,6 +35,8 @@ struct StreamOptions {
   int64_t commit_bytes = 0;
   /// False (--on-error fail): a message that cannot be mapped stops the stream, uncommitted.
   bool dead_letters = true;
+  /// Unmapped top-level keys become optional columns (stream_evolve.h).
+  bool evolve = false;
   /// Partition spec text for a new data table.
   std::string partition_by;
   /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.
