@@ -134,7 +134,6 @@ def test_partitions_move_between_processes(kafka_broker, floe, mapping, pyiceber
         producer.join()
         for p in procs:
             p.kill()
-    assert produced[0] >= 300
     assert_exactly(pyiceberg_catalog, "db.rides", range(produced[0]))
     # Nobody's batch was lost to the moves: the offsets are at the end of every partition.
     assert committed_offsets(pyiceberg_catalog, "db.rides", "g-" + topic)[topic] == \
