@@ -123,6 +123,10 @@ def test_transactional_topic_aborted_messages_never_land(kafka_broker, floe, map
     transaction(range(20, 40), commit=True)
     run_once(floe, kafka_broker, "db.tx", topic, mapping)
     assert_exactly(pyiceberg_catalog, "db.tx", range(40))
+    # The offsets cover the markers after the last messages: no lag is left.
+    summary = pyiceberg_catalog.load_table("db.tx").current_snapshot().summary
+    assert json.loads(summary[f"floe.stream.g-{topic}.offsets"])[topic] == \
+        {str(p): n for p, n in kafka_broker.end_offsets(topic).items()}
     # Resuming past the transaction markers (offsets no message has) loses nothing.
     transaction(range(1020, 1030), commit=False)
     transaction(range(40, 50), commit=True)

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <iostream>
+#include <utility>
 
 namespace floe::stream {
 
@@ -14,6 +15,7 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::set<TopicPartition> assigned;
   std::set<TopicPartition> at_end;
+  PartitionOffsets ends_reached;
   arrow::Status rebalance_error;
   bool closed = false;
 
@@ -86,11 +88,13 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
       }
       assigned = tps;
       at_end.clear();
+      ends_reached.clear();
     } else {
       on_revoke(tps);
       c->unassign();
       assigned.clear();
       at_end.clear();
+      ends_reached.clear();
     }
   }
 };
@@ -164,6 +168,7 @@ arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
       return std::nullopt;
     case RdKafka::ERR__PARTITION_EOF:
       impl_->at_end.insert({m->topic_name(), m->partition()});
+      impl_->ends_reached[{m->topic_name(), m->partition()}] = m->offset();
       return std::nullopt;
     case RdKafka::ERR__UNKNOWN_TOPIC:
     case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
@@ -188,6 +193,8 @@ bool KafkaSource::AtEnd() const {
   return true;
 }
 
+PartitionOffsets KafkaSource::TakeEndsReached() { return std::exchange(impl_->ends_reached, {}); }
+
 arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   std::vector<RdKafka::TopicPartition*> partitions;
   for (const auto& tp : impl_->assigned) {
@@ -196,6 +203,7 @@ arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   auto status = impl_->AssignAt(partitions, offsets);
   RdKafka::TopicPartition::destroy(partitions);
   impl_->at_end.clear();
+  impl_->ends_reached.clear();
   return status;
 }
 

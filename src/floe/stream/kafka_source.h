@@ -55,6 +55,9 @@ class KafkaSource {
   const std::set<TopicPartition>& assignment() const;
   /// True once partitions are assigned and every one has been read to its end.
   bool AtEnd() const;
+  /// The partitions read to their end since the last call, with the end offset: past the last
+  /// message there may be transaction markers, offsets no message has.
+  PartitionOffsets TakeEndsReached();
   /// Reads the assigned partitions from `offsets` again (after a refused commit).
   arrow::Status Rewind(const PartitionOffsets& offsets);
   /// Records the table's offsets as the group's, for lag monitoring (asynchronous).

@@ -43,6 +43,11 @@ void BatchBuilder::Add(const KafkaMessage& message) {
       {message, row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), event.deleted});
 }
 
+void BatchBuilder::CoverTo(const TopicPartition& partition, int64_t end) {
+  auto it = next_.find(partition);
+  if (it != next_.end() && it->second < end) it->second = end;
+}
+
 void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
   auto dropped = [&](const KafkaMessage& m) {
     return partitions.count({m.topic, m.partition}) > 0;

@@ -68,6 +68,9 @@ class BatchBuilder {
     schema_ = std::move(schema);
     new_columns_.clear();
   }
+  /// A partition of the batch was read to `end`: the batch covers the offsets up to there
+  /// (transaction markers after its last message), so the next batch resumes there.
+  void CoverTo(const TopicPartition& partition, int64_t end);
   /// Forgets the messages of these partitions (revoked: their new owner reads them again).
   void DropPartitions(const std::set<TopicPartition>& partitions);
 

@@ -120,6 +120,7 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
 
   while (!(options.stop != nullptr && options.stop->load())) {
     ARROW_ASSIGN_OR_RAISE(auto message, source->Poll(100));
+    for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
     if (message) {
       if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
       builder.Add(*message);
