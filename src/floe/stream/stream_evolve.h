@@ -40,7 +40,7 @@ class SchemaEvolver {
 };
 
 /// Adds `columns` (those still missing) to `table` as optional columns in one schema change,
-/// and returns the current schema after it.
+/// and returns the current schema after it (with none: the current schema, reloaded).
 arrow::Result<std::shared_ptr<const iceberg::Schema>> AddStreamColumns(
     const std::shared_ptr<iceberg::Table>& table, const NewColumns& columns);
 

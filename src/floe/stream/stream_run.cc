@@ -88,8 +88,9 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   StreamReport report;
   auto batch_started = Clock::now();
   auto commit = [&]() -> arrow::Status {
-    if (!builder.new_columns().empty()) {
-      // The columns are added before the rows that have them are converted and committed.
+    if (options.evolve) {
+      // New columns are added before the rows that have them are converted and committed; the
+      // rows convert to the table's schema as it is now (other processes may have added some).
       ARROW_ASSIGN_OR_RAISE(auto schema, AddStreamColumns(tables.first, builder.new_columns()));
       builder.SetSchema(std::move(schema));
     }
