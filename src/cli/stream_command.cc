@@ -10,6 +10,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "cli/parquet_inputs.h"
 #include "cli/stream_sinks.h"
 #include "floe/iceberg/type/temporal.h"
 #include "floe/stream/stream_run.h"
@@ -30,10 +31,12 @@ struct StreamArgs {
   bool once = false;
   std::string commit_interval = "10s";
   int64_t max_records_per_commit = 500'000;
+  std::string commit_bytes;
   std::vector<std::string> kafka_properties;
   std::string on_error = "dlq";
   std::string partition_by;
   StreamSinkArgs sink;
+  bool evolve = false;
 };
 
 // SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
@@ -87,10 +90,9 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     }
   }
   options.kafka.group = args.group;
-  if (args.starting_offsets != "earliest" && args.starting_offsets != "latest") {
-    return UsageError("--starting-offsets is earliest or latest");
-  }
-  options.kafka.starting_offsets = args.starting_offsets;
+  auto starting = stream::StartingOffsets::Parse(args.starting_offsets);
+  if (!starting.ok()) return UsageError(starting.status().message());
+  options.kafka.starting_offsets = *starting;
   for (const auto& kv : args.kafka_properties) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -118,15 +120,19 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   ARROW_ASSIGN_OR_RAISE(options.commit_interval_ms, ParseDurationMs(args.commit_interval));
   if (args.max_records_per_commit < 1) return UsageError("--max-records-per-commit must be >= 1");
   options.max_records_per_commit = args.max_records_per_commit;
+  if (!args.commit_bytes.empty()) {
+    ARROW_ASSIGN_OR_RAISE(options.commit_bytes, ParseByteSize("--commit-bytes", args.commit_bytes));
+  }
   options.partition_by = args.partition_by;
+  options.evolve = args.evolve;
   options.stop = &g_stop;
   const bool json = ctx.options.json;
   options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
-    if (json) return;
     if (!r.committed) {
       std::cerr << "floe stream: commit refused, batch dropped: " << r.refused_reason << "\n";
       return;
     }
+    if (json) return;
     std::cerr << "floe stream: committed " << b.messages << " message(s): " << r.rows << " row(s), "
               << r.dead_letters << " dead letter(s)\n";
   };
@@ -244,17 +250,22 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("--stream-id", args->stream_id,
                   "Names the offsets in the table's snapshots (default: the group)");
   cmd->add_option("--starting-offsets", args->starting_offsets,
-                  "Where partitions the table has not seen start: earliest or latest");
+                  "Where partitions the table has not seen start: earliest, latest, "
+                  "{\"topic\": {\"0\": OFFSET}}, epoch ms, or an ISO-8601 time");
   cmd->add_flag("--once", args->once, "Consume what is available now, commit, exit");
   cmd->add_option("--commit-interval", args->commit_interval, "Commit at least this often (10s)");
   cmd->add_option("--max-records-per-commit", args->max_records_per_commit,
                   "Commit once a batch has this many messages (500000)");
+  cmd->add_option("--commit-bytes", args->commit_bytes,
+                  "Commit once a batch's message values reach this size (64MB, 1GiB)");
   cmd->add_option("--kafka-property", args->kafka_properties,
                   "librdkafka property KEY=VALUE (security.protocol, sasl.*, ssl.*, …)");
   cmd->add_option("--on-error", args->on_error,
                   "dlq: bad messages go to NS.T_dlq (default); fail: stop at the first");
   cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
   AddStreamSinkOptions(*cmd, args->sink);
+  cmd->add_flag("--evolve", args->evolve,
+                "Unmapped top-level JSON keys become optional columns (type inferred)");
   cmd->fallthrough();
   // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
   cmd->callback([&ctx, run, args] {

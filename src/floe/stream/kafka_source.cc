@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <iostream>
+#include <utility>
 
 namespace floe::stream {
 
@@ -14,22 +15,59 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::set<TopicPartition> assigned;
   std::set<TopicPartition> at_end;
+  PartitionOffsets ends_reached;
   arrow::Status rebalance_error;
   bool closed = false;
 
-  int64_t StartingOffset() const {
-    // OFFSET_STORED falls back to auto.offset.reset, which follows starting_offsets.
-    if (options.resume_from_group) return RdKafka::Topic::OFFSET_STORED;
-    return options.starting_offsets == "latest" ? RdKafka::Topic::OFFSET_END
-                                                : RdKafka::Topic::OFFSET_BEGINNING;
+  // Where each partition in `fresh` (never recorded by the table) starts, per
+  // --starting-offsets; a time is looked up on the brokers (offsets-for-times).
+  arrow::Status SetStartingOffsets(std::vector<RdKafka::TopicPartition*>& fresh) {
+    using Kind = StartingOffsets::Kind;
+    const StartingOffsets& start = options.starting_offsets;
+    if (options.resume_from_group) {
+      // OFFSET_STORED falls back to auto.offset.reset, which follows starting_offsets.
+      for (auto* p : fresh) p->set_offset(RdKafka::Topic::OFFSET_STORED);
+      return arrow::Status::OK();
+    }
+    for (auto* p : fresh) {
+      p->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      if (start.kind == Kind::kLatest) p->set_offset(RdKafka::Topic::OFFSET_END);
+      if (start.kind == Kind::kTimestamp) p->set_offset(start.timestamp_ms);
+      if (start.kind == Kind::kOffsets) {
+        auto it = start.offsets.find({p->topic(), p->partition()});
+        if (it != start.offsets.end()) p->set_offset(it->second);
+      }
+    }
+    if (start.kind != Kind::kTimestamp || fresh.empty()) return arrow::Status::OK();
+    auto err = consumer->offsetsForTimes(fresh, 30'000);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return arrow::Status::IOError("kafka: offsets for time ", start.timestamp_ms, ": ",
+                                    RdKafka::err2str(err));
+    }
+    for (auto* p : fresh) {
+      if (p->err() != RdKafka::ERR_NO_ERROR) {
+        return arrow::Status::IOError("kafka: offset for time ", start.timestamp_ms, " of ",
+                                      p->topic(), "[", p->partition(),
+                                      "]: ", RdKafka::err2str(p->err()));
+      }
+      // No message at or after the time: start at the end.
+      if (p->offset() < 0) p->set_offset(RdKafka::Topic::OFFSET_END);
+    }
+    return arrow::Status::OK();
   }
 
   arrow::Status AssignAt(std::vector<RdKafka::TopicPartition*>& partitions,
                          const PartitionOffsets& offsets) {
+    std::vector<RdKafka::TopicPartition*> fresh;
     for (auto* p : partitions) {
       auto it = offsets.find({p->topic(), p->partition()});
-      p->set_offset(it == offsets.end() ? StartingOffset() : it->second);
+      if (it == offsets.end()) {
+        fresh.push_back(p);
+      } else {
+        p->set_offset(it->second);
+      }
     }
+    ARROW_RETURN_NOT_OK(SetStartingOffsets(fresh));
     auto err = consumer->assign(partitions);
     if (err != RdKafka::ERR_NO_ERROR) {
       return arrow::Status::IOError("kafka: assigning partitions: ", RdKafka::err2str(err));
@@ -55,11 +93,13 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
       }
       assigned = tps;
       at_end.clear();
+      ends_reached.clear();
     } else {
       on_revoke(tps);
       c->unassign();
       assigned.clear();
       at_end.clear();
+      ends_reached.clear();
     }
   }
 };
@@ -84,7 +124,8 @@ arrow::Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(const KafkaSourceO
       {"enable.auto.offset.store", "false"},
       {"isolation.level", "read_committed"},
       {"enable.partition.eof", "true"},
-      {"auto.offset.reset", options.starting_offsets == "latest" ? "latest" : "earliest"},
+      {"auto.offset.reset",
+       options.starting_offsets.kind == StartingOffsets::Kind::kLatest ? "latest" : "earliest"},
   };
   for (const auto& [k, v] : options.properties) settings[k] = v;
   std::string error;
@@ -132,6 +173,7 @@ arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
       return std::nullopt;
     case RdKafka::ERR__PARTITION_EOF:
       impl_->at_end.insert({m->topic_name(), m->partition()});
+      impl_->ends_reached[{m->topic_name(), m->partition()}] = m->offset();
       return std::nullopt;
     case RdKafka::ERR__UNKNOWN_TOPIC:
     case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
@@ -156,6 +198,8 @@ bool KafkaSource::AtEnd() const {
   return true;
 }
 
+PartitionOffsets KafkaSource::TakeEndsReached() { return std::exchange(impl_->ends_reached, {}); }
+
 arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   std::vector<RdKafka::TopicPartition*> partitions;
   for (const auto& tp : impl_->assigned) {
@@ -164,6 +208,7 @@ arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   auto status = impl_->AssignAt(partitions, offsets);
   RdKafka::TopicPartition::destroy(partitions);
   impl_->at_end.clear();
+  impl_->ends_reached.clear();
   return status;
 }
 

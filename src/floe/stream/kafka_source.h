@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "floe/stream/starting_offsets.h"
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_offsets.h"
 
@@ -32,11 +33,11 @@ struct KafkaSourceOptions {
   /// Topic names; one starting with '^' is a regular expression (librdkafka's subscription).
   std::vector<std::string> topics;
   std::string group;
-  /// Where a partition the table has never seen starts: "earliest" or "latest".
-  std::string starting_offsets = "earliest";
+  /// Where a partition the table has never seen starts.
+  StartingOffsets starting_offsets;
   /// Partitions the offsets handed over leave out start at the group's committed offset
   /// (Kafka holds the offsets: the console and kafka sinks), falling back to
-  /// `starting_offsets`.
+  /// `starting_offsets` earliest or latest.
   bool resume_from_group = false;
   /// librdkafka properties (security.protocol, sasl.*, ssl.*, …), applied last.
   std::map<std::string, std::string> properties;
@@ -63,6 +64,9 @@ class KafkaSource {
   const std::set<TopicPartition>& assignment() const;
   /// True once partitions are assigned and every one has been read to its end.
   bool AtEnd() const;
+  /// The partitions read to their end since the last call, with the end offset: past the last
+  /// message there may be transaction markers, offsets no message has.
+  PartitionOffsets TakeEndsReached();
   /// Reads the assigned partitions from `offsets` again (after a refused commit).
   arrow::Status Rewind(const PartitionOffsets& offsets);
   /// Records the table's offsets as the group's, for lag monitoring (asynchronous).

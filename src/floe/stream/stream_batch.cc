@@ -38,8 +38,14 @@ void BatchBuilder::Add(const KafkaMessage& message) {
     AddDeadLetter(message, error->reason, error->message);
     return;
   }
+  if (evolver_ != nullptr) evolver_->ExtendRow(event.record, *schema_, &row, &new_columns_);
   pending_.push_back(
       {message, row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), event.deleted});
+}
+
+void BatchBuilder::CoverTo(const TopicPartition& partition, int64_t end) {
+  auto it = next_.find(partition);
+  if (it != next_.end() && it->second < end) it->second = end;
 }
 
 void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {

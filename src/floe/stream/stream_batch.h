@@ -16,6 +16,7 @@
 
 #include "floe/iceberg/type/schema.h"
 #include "floe/stream/dead_letters.h"
+#include "floe/stream/stream_evolve.h"
 #include "floe/stream/stream_mapping.h"
 #include "floe/stream/stream_offsets.h"
 
@@ -61,6 +62,18 @@ class BatchBuilder {
   int64_t bytes() const { return bytes_; }
   /// Messages that became dead letters so far (conversion failures show only in Finish).
   int64_t dead_letters() const { return static_cast<int64_t>(letters_.size()); }
+  /// --evolve: unmapped keys become columns (stream_evolve.h).
+  void EnableEvolve(const SchemaEvolver* evolver) { evolver_ = evolver; }
+  /// Keys of this batch that are not columns of the schema yet.
+  const NewColumns& new_columns() const { return new_columns_; }
+  /// The table's schema after columns were added; rows convert to it in Finish.
+  void SetSchema(std::shared_ptr<const iceberg::Schema> schema) {
+    schema_ = std::move(schema);
+    new_columns_.clear();
+  }
+  /// A partition of the batch was read to `end`: the batch covers the offsets up to there
+  /// (transaction markers after its last message), so the next batch resumes there.
+  void CoverTo(const TopicPartition& partition, int64_t end);
   /// Forgets the messages of these partitions (revoked: their new owner reads them again).
   void DropPartitions(const std::set<TopicPartition>& partitions);
 
@@ -78,6 +91,8 @@ class BatchBuilder {
 
   const StreamMapping* mapping_;
   std::shared_ptr<const iceberg::Schema> schema_;
+  const SchemaEvolver* evolver_ = nullptr;
+  NewColumns new_columns_;
   std::vector<Pending> pending_;
   std::vector<std::pair<KafkaMessage, std::pair<std::string, std::string>>> letters_;
   std::map<TopicPartition, int64_t> next_;

@@ -6,6 +6,7 @@
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/fast_append.h"
 #include "floe/iceberg/update/upsert.h"
+#include "floe/util/failpoint.h"
 
 namespace floe::stream {
 namespace {
@@ -157,6 +158,8 @@ arrow::Status StreamCommitter::CommitData(const StreamBatch& batch, CommitResult
 arrow::Result<CommitResult> StreamCommitter::Commit(StreamBatch batch) {
   CommitResult result;
   if (batch.partitions.empty()) return result;
+  // Where a test holds a process that is about to commit (and then pauses it, a zombie).
+  util::PausePoint("stream-commit");
   if (!batch.dead_letters.empty()) {
     if (dead_letters_ == nullptr) {
       const auto& l = batch.dead_letters.front();

@@ -53,7 +53,11 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
                                           const StreamOptions& options) {
   StreamSink& committer = *sink;
   ARROW_RETURN_NOT_OK(committer.Refresh());
+  // --evolve: a sink without a schema of its own refuses it here, before reading anything.
+  if (options.evolve) ARROW_RETURN_NOT_OK(committer.AddColumns({}).status());
   BatchBuilder builder(&options.mapping, committer.schema());
+  SchemaEvolver evolver(&options.mapping);
+  if (options.evolve) builder.EnableEvolve(&evolver);
 
   // Each assignment starts from the table's offsets as they are then.
   auto on_assign =
@@ -73,6 +77,12 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
   StreamReport report;
   auto batch_started = Clock::now();
   auto commit = [&]() -> arrow::Status {
+    if (options.evolve) {
+      // New columns are added before the rows that have them are converted and committed; the
+      // rows convert to the table's schema as it is now (other processes may have added some).
+      ARROW_ASSIGN_OR_RAISE(auto schema, committer.AddColumns(builder.new_columns()));
+      builder.SetSchema(std::move(schema));
+    }
     ARROW_ASSIGN_OR_RAISE(auto batch, builder.Finish());
     batch_started = Clock::now();
     if (batch.partitions.empty()) return arrow::Status::OK();
@@ -100,6 +110,7 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
 
   while (!(options.stop != nullptr && options.stop->load())) {
     ARROW_ASSIGN_OR_RAISE(auto message, source->Poll(100));
+    for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
     if (message) {
       if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
       builder.Add(*message);
@@ -111,7 +122,8 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
                                       l.reason, ": ", l.error);
       }
     }
-    bool full = builder.messages() >= options.max_records_per_commit;
+    bool full = builder.messages() >= options.max_records_per_commit ||
+                (options.commit_bytes > 0 && builder.bytes() >= options.commit_bytes);
     bool due = builder.messages() > 0 && Clock::now() - batch_started >=
                                              std::chrono::milliseconds(options.commit_interval_ms);
     bool done = options.once && source->AtEnd();

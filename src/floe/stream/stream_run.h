@@ -33,8 +33,12 @@ struct StreamOptions {
   bool once = false;
   int64_t commit_interval_ms = 10'000;
   int64_t max_records_per_commit = 500'000;
+  /// Commit once the batch's message values reach this many bytes (0: no limit).
+  int64_t commit_bytes = 0;
   /// False (--on-error fail): a message that cannot be mapped stops the stream, uncommitted.
   bool dead_letters = true;
+  /// Unmapped top-level keys become optional columns (stream_evolve.h).
+  bool evolve = false;
   /// Partition spec text for a new data table.
   std::string partition_by;
   /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.

@@ -14,6 +14,7 @@
 #include "floe/iceberg/type/schema.h"
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_commit.h"
+#include "floe/stream/stream_evolve.h"
 #include "floe/stream/stream_offsets.h"
 
 namespace floe::stream {
@@ -42,6 +43,12 @@ class StreamSink {
   /// committed, no error): another consumer committed these partitions meanwhile; the batch is
   /// dropped and read again from the fresh offsets.
   virtual arrow::Result<CommitResult> Commit(StreamBatch batch) = 0;
+  /// --evolve: adds `columns` (those not there yet) as optional columns and returns the
+  /// schema rows convert to now. Only a sink that owns a table schema can.
+  virtual arrow::Result<std::shared_ptr<const iceberg::Schema>> AddColumns(
+      const NewColumns& /*columns*/) {
+    return arrow::Status::Invalid("--evolve needs a table sink: this sink has no schema to evolve");
+  }
 };
 
 }  // namespace floe::stream

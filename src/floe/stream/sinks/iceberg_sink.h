@@ -26,6 +26,10 @@ class IcebergSink : public StreamSink {
   arrow::Result<CommitResult> Commit(StreamBatch batch) override {
     return committer_.Commit(std::move(batch));
   }
+  arrow::Result<std::shared_ptr<const iceberg::Schema>> AddColumns(
+      const NewColumns& columns) override {
+    return AddStreamColumns(data_, columns);
+  }
 
  private:
   std::shared_ptr<iceberg::Table> data_;
