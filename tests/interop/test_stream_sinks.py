@@ -86,6 +86,16 @@ def test_console_prints_batches_and_resumes_from_group_offsets(kafka_broker, map
     assert "Batch:" not in again and "Streamed 0 message(s)" in again
 
 
+def test_evolve_needs_the_iceberg_sink(kafka_broker, mapping):
+    topic = kafka_broker.create_topic(topic_name())
+    kafka_broker.produce(topic, [(b"1", ride(1))])
+    proc = subprocess.run(sink_cmd(kafka_broker, topic, mapping, "--once", "--sink", "console",
+                                   "--evolve"), capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "--evolve needs a table sink" in proc.stderr
+    assert "Batch:" not in proc.stdout  # refused before reading anything
+
+
 def manifest_files(read_text, list_manifests):
     """(data files, dead-letter files, newest offsets) from the manifests."""
     data, letters, newest = [], [], (0, None)
