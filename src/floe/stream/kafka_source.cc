@@ -21,12 +21,23 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
 
   // Where each partition in `fresh` (never recorded by the table) starts, per
   // --starting-offsets; a time is looked up on the brokers (offsets-for-times).
-  arrow::Status SetStartingOffsets(std::vector<RdKafka::TopicPartition*>& fresh) {
+  // `for_seek`: seek() takes no OFFSET_STORED, so the group's offsets are looked up here.
+  arrow::Status SetStartingOffsets(std::vector<RdKafka::TopicPartition*>& fresh, bool for_seek) {
     using Kind = StartingOffsets::Kind;
     const StartingOffsets& start = options.starting_offsets;
     if (options.resume_from_group) {
       // OFFSET_STORED falls back to auto.offset.reset, which follows starting_offsets.
       for (auto* p : fresh) p->set_offset(RdKafka::Topic::OFFSET_STORED);
+      if (!for_seek || fresh.empty()) return arrow::Status::OK();
+      auto err = consumer->committed(fresh, 30'000);
+      if (err != RdKafka::ERR_NO_ERROR) {
+        return arrow::Status::IOError("kafka: the group's offsets: ", RdKafka::err2str(err));
+      }
+      for (auto* p : fresh) {
+        if (p->offset() >= 0) continue;
+        p->set_offset(start.kind == Kind::kLatest ? RdKafka::Topic::OFFSET_END
+                                                  : RdKafka::Topic::OFFSET_BEGINNING);
+      }
       return arrow::Status::OK();
     }
     for (auto* p : fresh) {
@@ -56,8 +67,9 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
     return arrow::Status::OK();
   }
 
-  arrow::Status AssignAt(std::vector<RdKafka::TopicPartition*>& partitions,
-                         const PartitionOffsets& offsets) {
+  // Sets each partition's offset: the table's, or the starting point for one it never saw.
+  arrow::Status SetOffsets(std::vector<RdKafka::TopicPartition*>& partitions,
+                           const PartitionOffsets& offsets, bool for_seek) {
     std::vector<RdKafka::TopicPartition*> fresh;
     for (auto* p : partitions) {
       auto it = offsets.find({p->topic(), p->partition()});
@@ -67,7 +79,12 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
         p->set_offset(it->second);
       }
     }
-    ARROW_RETURN_NOT_OK(SetStartingOffsets(fresh));
+    return SetStartingOffsets(fresh, for_seek);
+  }
+
+  arrow::Status AssignAt(std::vector<RdKafka::TopicPartition*>& partitions,
+                         const PartitionOffsets& offsets) {
+    ARROW_RETURN_NOT_OK(SetOffsets(partitions, offsets, /*for_seek=*/false));
     auto err = consumer->assign(partitions);
     if (err != RdKafka::ERR_NO_ERROR) {
       return arrow::Status::IOError("kafka: assigning partitions: ", RdKafka::err2str(err));
@@ -205,7 +222,14 @@ arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   for (const auto& tp : impl_->assigned) {
     partitions.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
   }
-  auto status = impl_->AssignAt(partitions, offsets);
+  // Seek, never assign: outside the rebalance callback, assign() races a rebalance librdkafka
+  // has already begun (a session that timed out while this process was stalled) and breaks
+  // its assignment state. A seek bumps the partition's fetch version, so messages fetched
+  // before it are dropped; a partition meanwhile revoked is re-assigned from the table.
+  auto status = impl_->SetOffsets(partitions, offsets, /*for_seek=*/true);
+  for (auto* p : partitions) {
+    if (status.ok()) impl_->consumer->seek(*p, 0);
+  }
   RdKafka::TopicPartition::destroy(partitions);
   impl_->at_end.clear();
   impl_->ends_reached.clear();
