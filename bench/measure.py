@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import json
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -239,3 +241,57 @@ def tree_cpu_s(root: int | None = None) -> float:
     before and after one operation."""
     root = os.getpid() if root is None else root
     return sum(_cpu_ticks(p) for p in _descendants(root)) / _TICKS
+
+
+class Peer:
+    """A long-lived peer process (bench/peers/op_server.py protocol), in its own process group
+    so a statement over the cap is stopped with everything it started (Spark's JVM)."""
+
+    def __init__(self, name: str, cmd: list[str], log_path: str, startup_cap_s: float = 600):
+        self.name, self.cmd, self.log_path, self.startup_cap_s = name, cmd, log_path, startup_cap_s
+        self.proc = None
+        self.startup = None
+
+    def start(self):
+        log(f"starting {self.name}")
+        self.log_file = open(self.log_path, "a")
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log_file, text=True, start_new_session=True,
+                                     env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        ready = self._answer(self.startup_cap_s)
+        if not ready or not ready.get("ready"):
+            self.stop()
+            raise RuntimeError(f"{self.name} did not start (see {self.log_path})")
+        self.startup = ready
+
+    def _answer(self, timeout_s: float):
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout_s)
+        if not ready:
+            return None
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line.strip() else {"error": f"{self.name} exited "
+                                                               f"(see {self.log_path})"}
+
+    def request(self, req: dict, cap_s: float) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        answer = self._answer(cap_s)
+        if answer is None:
+            self.stop()
+            return {"error": f"over the {cap_s:.0f} s cap (stopped)", "over_cap": True}
+        if "error" in answer and self.proc.poll() is not None:
+            self.stop()
+        return answer
+
+    def stop(self):
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.proc = None
+        self.log_file.close()

@@ -306,8 +306,11 @@ def render(results: dict) -> str:
     cfg = results["config"]
     where = f'{results["date"]} on {results["machine"]["host"]}'
     if not results.get("systems"):
-        lines = [f"# floe row-level benchmark — {where}", "",
-                 "One run of `bench/run_bench.py --skip-ingest`: the row-level section alone.", ""]
+        sections = [n for n, k in (("row-level", "row_level"), ("streaming", "stream"))
+                    if results.get(k)]
+        lines = [f"# floe {' and '.join(sections)} benchmark — {where}", "",
+                 "One run of `bench/run_bench.py --skip-ingest`: the "
+                 f"{' and '.join(sections)} section{'s' if len(sections) > 1 else ''} alone.", ""]
     else:
         lines = [f"# floe ingest benchmark — {where}", "", (
             f'One run of `bench/run_bench.py` (scale {cfg["scale"]:g}, median of {cfg["runs"]} '
@@ -324,6 +327,10 @@ def render(results: dict) -> str:
     if results.get("row_level"):
         lines += ["", "## Row-level changes: delete, update, merge, compaction", ""]
         lines += row_level_section(results["row_level"])
+    if results.get("stream"):
+        from report_stream import stream_section
+
+        lines += ["", "## Streaming: Kafka into Iceberg", ""] + stream_section(results["stream"])
     prof = results.get("profile")
     if prof:
         lines += ["", "## Where floe's time goes (profile)", ""]

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
-import signal
 import subprocess
 import sys
 
@@ -173,60 +171,6 @@ def ensure_data(args) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Engines
 
-class Peer:
-    """A long-lived peer process (bench/peers/op_server.py protocol), in its own process group
-    so a statement over the cap is stopped with everything it started (Spark's JVM)."""
-
-    def __init__(self, name: str, cmd: list[str], log_path: str, startup_cap_s: float = 600):
-        self.name, self.cmd, self.log_path, self.startup_cap_s = name, cmd, log_path, startup_cap_s
-        self.proc = None
-        self.startup = None
-
-    def start(self):
-        log(f"starting {self.name}")
-        self.log_file = open(self.log_path, "a")
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log_file, text=True, start_new_session=True,
-                                     env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-        ready = self._answer(self.startup_cap_s)
-        if not ready or not ready.get("ready"):
-            self.stop()
-            raise RuntimeError(f"{self.name} did not start (see {self.log_path})")
-        self.startup = ready
-
-    def _answer(self, timeout_s: float):
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout_s)
-        if not ready:
-            return None
-        line = self.proc.stdout.readline()
-        return json.loads(line) if line.strip() else {"error": f"{self.name} exited "
-                                                               f"(see {self.log_path})"}
-
-    def request(self, req: dict, cap_s: float) -> dict:
-        if self.proc is None or self.proc.poll() is not None:
-            self.start()
-        self.proc.stdin.write(json.dumps(req) + "\n")
-        self.proc.stdin.flush()
-        answer = self._answer(cap_s)
-        if answer is None:
-            self.stop()
-            return {"error": f"over the {cap_s:.0f} s cap (stopped)", "over_cap": True}
-        if "error" in answer and self.proc.poll() is not None:
-            self.stop()
-        return answer
-
-    def stop(self):
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        self.proc = None
-        self.log_file.close()
-
-
 def _floe(args, wh, *argv) -> dict:
     proc = subprocess.run([args.floe, "--warehouse", wh, "--json", *argv], capture_output=True,
                           text=True)
@@ -344,10 +288,10 @@ def run(args) -> dict:
     py = sys.executable
     peers = {}
     if "pyiceberg" in wanted:
-        peers["pyiceberg"] = Peer("PyIceberg", [py, os.path.join(PEERS, "pyiceberg_row_level.py"),
+        peers["pyiceberg"] = measure.Peer("PyIceberg", [py, os.path.join(PEERS, "pyiceberg_row_level.py"),
                                                 wh], os.path.join(args.work_dir, "pyiceberg.log"))
     if "spark" in wanted:
-        peers["spark"] = Peer("Spark", [py, os.path.join(PEERS, "spark_row_level.py"), wh,
+        peers["spark"] = measure.Peer("Spark", [py, os.path.join(PEERS, "spark_row_level.py"), wh,
                                         os.path.join(args.work_dir, "spark"), args.spark_memory],
                               os.path.join(args.work_dir, "spark.log"))
     try:

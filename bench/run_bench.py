@@ -23,6 +23,7 @@ sys.path.insert(0, PEERS)
 import measure  # noqa: E402
 import report  # noqa: E402
 import row_level  # noqa: E402
+import stream_section  # noqa: E402
 from ingest_section import ingest  # noqa: E402
 from measure import log, sh as _sh  # noqa: E402
 
@@ -72,6 +73,7 @@ def parse_args(argv=None):
     p.add_argument("--skip-ingest", action="store_true",
                    help="leave the ingest section out (e.g. to run the row-level section alone)")
     row_level.add_args(p)
+    stream_section.add_args(p)
     return p.parse_args(argv)
 
 
@@ -141,6 +143,8 @@ def main(argv=None) -> int:
         ingest(args, results, machine, wanted)
     if not args.skip_row_level:
         results["row_level"] = row_level.run(args)
+    if not args.skip_stream:
+        results["stream"] = stream_section.run(args)
 
     machine["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     name = args.name or f"{date}-{machine['host']}"

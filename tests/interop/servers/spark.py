@@ -41,17 +41,19 @@ appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 """
 
 
-def start_spark(workdir: pathlib.Path, driver_memory: str = "1g", app_name: str = "floe-interop"):
+def start_spark(workdir: pathlib.Path, driver_memory: str = "1g", app_name: str = "floe-interop",
+                extra_jars=()):
     """A new local SparkSession whose scratch files live in `workdir`. Raises with the reason
     when Spark cannot start (no pyspark, no Java, jars not downloadable). The benchmark
-    (bench/peers/spark_row_level.py) asks for more driver memory than the tests' 1 GB."""
+    (bench/peers/spark_*.py) asks for more driver memory than the tests' 1 GB, and its
+    streaming peer for the Kafka source's jars (`extra_jars`, tuples like JARS)."""
     from pyspark.sql import SparkSession
 
     workdir = pathlib.Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     log4j = workdir / "log4j2.properties"
     log4j.write_text(_LOG4J2)
-    classpath = ",".join(str(p) for p in jars.fetch_jars(CACHE_FOLDER, JARS))
+    classpath = ",".join(str(p) for p in jars.fetch_jars(CACHE_FOLDER, JARS + list(extra_jars)))
     java_opts = f"-Dlog4j2.configurationFile=file:{log4j}"
     builder = (
         SparkSession.builder.master("local[2]")
