@@ -6,13 +6,13 @@
 #include <arrow/type.h>
 
 #include "floe/ingest/column_buffer_internal.h"
-#include "floe/ingest/json_scan_internal.h"
 #include "floe/ingest/spark_log_schema.h"
 #include "floe/ingest/timestamp_parse.h"
+#include "floe/util/json_scan.h"
 
 namespace floe::ingest {
 
-using internal::JsonCursor;
+using util::JsonCursor;
 
 namespace {
 
@@ -197,12 +197,12 @@ class SparkLogParser::Impl {
   /// of interest into slots and validating everything else; nothing may follow the object.
   bool WalkLine(std::string_view line) {
     JsonCursor c{line.data(), line.data() + line.size(), arena_.data()};
-    const bool ok = internal::ForEachJsonField(&c, 1, [&](std::string_view key) {
-      if (internal::KeyIs(key, "timestamp")) return ReadSlot(&c, kTimestampColumn, 2);
-      if (internal::KeyIs(key, "log_level")) return ReadSlot(&c, kLogLevelColumn, 2);
-      if (internal::KeyIs(key, "message")) return ReadSlot(&c, kMessageColumn, 2);
-      if (internal::KeyIs(key, "kubernetes")) return WalkKubernetes(&c);
-      return internal::SkipJsonValue(&c, 2);
+    const bool ok = util::ForEachJsonField(&c, 1, [&](std::string_view key) {
+      if (util::KeyIs(key, "timestamp")) return ReadSlot(&c, kTimestampColumn, 2);
+      if (util::KeyIs(key, "log_level")) return ReadSlot(&c, kLogLevelColumn, 2);
+      if (util::KeyIs(key, "message")) return ReadSlot(&c, kMessageColumn, 2);
+      if (util::KeyIs(key, "kubernetes")) return WalkKubernetes(&c);
+      return util::SkipJsonValue(&c, 2);
     });
     c.SkipSpace();
     return ok && c.at_end();
@@ -215,14 +215,14 @@ class SparkLogParser::Impl {
       slots_[col] = Slot{};
     }
     ClearLabels();
-    if (c->peek() != '{') return internal::SkipJsonValue(c, 2);
-    return internal::ForEachJsonField(c, 2, [&](std::string_view key) {
-      if (internal::KeyIs(key, "pod_name")) return ReadSlot(c, kPodNameColumn, 3);
-      if (internal::KeyIs(key, "namespace_name")) return ReadSlot(c, kNamespaceNameColumn, 3);
-      if (internal::KeyIs(key, "labels")) return WalkLabels(c);
-      if (internal::KeyIs(key, "container_name")) return ReadSlot(c, kContainerNameColumn, 3);
-      if (internal::KeyIs(key, "container_image")) return ReadSlot(c, kContainerImageColumn, 3);
-      return internal::SkipJsonValue(c, 3);
+    if (c->peek() != '{') return util::SkipJsonValue(c, 2);
+    return util::ForEachJsonField(c, 2, [&](std::string_view key) {
+      if (util::KeyIs(key, "pod_name")) return ReadSlot(c, kPodNameColumn, 3);
+      if (util::KeyIs(key, "namespace_name")) return ReadSlot(c, kNamespaceNameColumn, 3);
+      if (util::KeyIs(key, "labels")) return WalkLabels(c);
+      if (util::KeyIs(key, "container_name")) return ReadSlot(c, kContainerNameColumn, 3);
+      if (util::KeyIs(key, "container_image")) return ReadSlot(c, kContainerImageColumn, 3);
+      return util::SkipJsonValue(c, 3);
     });
   }
 
@@ -232,16 +232,16 @@ class SparkLogParser::Impl {
 
   bool WalkLabels(JsonCursor* c) {
     ClearLabels();
-    if (c->peek() != '{') return internal::SkipJsonValue(c, 3);
-    return internal::ForEachJsonField(c, 3, [&](std::string_view key) {
-      if (internal::KeyIs(key, "app")) return ReadSlot(c, kAppColumn, 4);
-      if (internal::KeyIs(key, "spark-app-selector")) return ReadSlot(c, kSparkAppSelectorColumn, 4);
-      if (internal::KeyIs(key, "queue")) return ReadSlot(c, kQueueColumn, 4);
-      if (internal::KeyIs(key, "spark-app-name")) return ReadSlot(c, kSparkAppNameColumn, 4);
-      if (internal::KeyIs(key, "spark-role")) return ReadSlot(c, kSparkRoleColumn, 4);
-      if (internal::KeyIs(key, "spark-version")) return ReadSlot(c, kSparkVersionColumn, 4);
-      if (internal::KeyIs(key, "sparkoperator.k8s.io/submission-id")) return ReadSlot(c, kSubmissionIdColumn, 4);
-      return internal::SkipJsonValue(c, 4);
+    if (c->peek() != '{') return util::SkipJsonValue(c, 3);
+    return util::ForEachJsonField(c, 3, [&](std::string_view key) {
+      if (util::KeyIs(key, "app")) return ReadSlot(c, kAppColumn, 4);
+      if (util::KeyIs(key, "spark-app-selector")) return ReadSlot(c, kSparkAppSelectorColumn, 4);
+      if (util::KeyIs(key, "queue")) return ReadSlot(c, kQueueColumn, 4);
+      if (util::KeyIs(key, "spark-app-name")) return ReadSlot(c, kSparkAppNameColumn, 4);
+      if (util::KeyIs(key, "spark-role")) return ReadSlot(c, kSparkRoleColumn, 4);
+      if (util::KeyIs(key, "spark-version")) return ReadSlot(c, kSparkVersionColumn, 4);
+      if (util::KeyIs(key, "sparkoperator.k8s.io/submission-id")) return ReadSlot(c, kSubmissionIdColumn, 4);
+      return util::SkipJsonValue(c, 4);
     });
   }
 
@@ -252,27 +252,27 @@ class SparkLogParser::Impl {
     switch (c->peek()) {
       case '"':
         slot.kind = Kind::kString;
-        return internal::ReadJsonString(c, &slot.text, /*keep=*/true);
+        return util::ReadJsonString(c, &slot.text, /*keep=*/true);
       case 't':
       case 'f':
         slot.kind = Kind::kBool;
-        return internal::ReadJsonLiteral(c, &slot.text);
+        return util::ReadJsonLiteral(c, &slot.text);
       case 'n':
         slot.kind = Kind::kNull;
-        return internal::ReadJsonLiteral(c, &slot.text) && slot.text == "null";
+        return util::ReadJsonLiteral(c, &slot.text) && slot.text == "null";
       case '{':
       case '[': {
         const char* start = c->p;
-        if (!internal::SkipJsonValue(c, depth)) return false;
+        if (!util::SkipJsonValue(c, depth)) return false;
         std::string& text = container_storage_[column];
         text.clear();
-        internal::AppendMinifiedJson(std::string_view(start, c->p - start), &text);
+        util::AppendMinifiedJson(std::string_view(start, c->p - start), &text);
         slot = Slot{Kind::kContainer, text};
         return true;
       }
       default:
         slot.kind = Kind::kNumber;
-        return internal::ReadJsonNumber(c, &slot.text);
+        return util::ReadJsonNumber(c, &slot.text);
     }
   }
 

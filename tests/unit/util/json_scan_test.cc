@@ -1,6 +1,6 @@
 // The JSON scanner's string reading next to the end of readable memory.
 
-#include "floe/ingest/json_scan_internal.h"
+#include "floe/util/json_scan.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-namespace floe::ingest::internal {
+namespace floe::util {
 namespace {
 
 // Strings that end on the last bytes of a page followed by an unreadable page: the scanner
@@ -52,4 +52,4 @@ TEST(JsonScanTest, BytesPastTheLineEndAreIgnored) {
 }
 
 }  // namespace
-}  // namespace floe::ingest::internal
+}  // namespace floe::util

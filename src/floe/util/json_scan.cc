@@ -1,8 +1,8 @@
-#include "floe/ingest/json_scan_internal.h"
+#include "floe/util/json_scan.h"
 
 #include <cstddef>
 
-namespace floe::ingest::internal {
+namespace floe::util {
 namespace {
 
 inline bool IsContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
@@ -243,4 +243,4 @@ void AppendMinifiedJson(std::string_view json, std::string* out) {
   }
 }
 
-}  // namespace floe::ingest::internal
+}  // namespace floe::util

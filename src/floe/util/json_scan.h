@@ -19,7 +19,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace floe::ingest::internal {
+namespace floe::util {
 
 /// Deeper nesting than this is rejected.
 inline constexpr int kMaxJsonDepth = 1024;
@@ -152,4 +152,4 @@ inline bool KeyIs(std::string_view key, const char (&name)[N]) {
 /// Appends `json` — valid JSON text — to *out without the whitespace between tokens.
 void AppendMinifiedJson(std::string_view json, std::string* out);
 
-}  // namespace floe::ingest::internal
+}  // namespace floe::util
