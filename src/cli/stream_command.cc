@@ -30,7 +30,7 @@ struct StreamArgs {
   std::string starting_offsets = "earliest";
   bool once = false;
   std::string commit_interval = "10s";
-  int64_t max_records_per_commit = 500'000;
+  int64_t max_records_per_commit = 100'000;
   std::string commit_bytes;
   std::vector<std::string> kafka_properties;
   std::string on_error = "dlq";
@@ -255,7 +255,7 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_flag("--once", args->once, "Consume what is available now, commit, exit");
   cmd->add_option("--commit-interval", args->commit_interval, "Commit at least this often (10s)");
   cmd->add_option("--max-records-per-commit", args->max_records_per_commit,
-                  "Commit once a batch has this many messages (500000)");
+                  "Commit once a batch has this many messages (100000)");
   cmd->add_option("--commit-bytes", args->commit_bytes,
                   "Commit once a batch's message values reach this size (64MB, 1GiB)");
   cmd->add_option("--kafka-property", args->kafka_properties,

@@ -1,5 +1,7 @@
 #include "floe/stream/stream_batch.h"
 
+#include <algorithm>
+
 #include "floe/iceberg/data/json_rows.h"
 #include "floe/stream/debezium.h"
 
@@ -14,6 +16,27 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   ++messages_;
   bytes_ += static_cast<int64_t>(message.value ? message.value->size() : 0);
   next_[{message.topic, message.partition}] = message.offset + 1;
+  if (direct_) {
+    auto out = direct_->Add(message);
+    if (out.kind == DirectRows::Outcome::Kind::kTombstone) {
+      ++tombstones_;
+    } else if (out.kind == DirectRows::Outcome::Kind::kDeadLetter) {
+      AddDeadLetter(message, std::move(out.reason), std::move(out.error));
+    } else {
+      size_t index = 0;
+      while (index < direct_partitions_.size() &&
+             (direct_partitions_[index].second != message.partition ||
+              direct_partitions_[index].first != message.topic)) {
+        ++index;
+      }
+      if (index == direct_partitions_.size()) {
+        direct_partitions_.emplace_back(message.topic, message.partition);
+      }
+      direct_deletes_.push_back(out.deleted);
+      direct_partition_.push_back(static_cast<uint16_t>(index));
+    }
+    return;
+  }
   ChangeEvent event;
   if (auto error = DecodeChangeEvent(message.value, &event)) {
     AddDeadLetter(message, kReasonInvalidJson, *error);
@@ -43,6 +66,25 @@ void BatchBuilder::Add(const KafkaMessage& message) {
       {message, row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), event.deleted});
 }
 
+arrow::Status BatchBuilder::FinishDirect(StreamBatch* batch) {
+  if (direct_->rows() > 0) {
+    direct_keep_.resize(direct_partition_.size(), true);
+    const bool all = std::find(direct_keep_.begin(), direct_keep_.end(), false) == direct_keep_.end();
+    ARROW_ASSIGN_OR_RAISE(auto rows, direct_->Finish(all ? std::vector<bool>{} : direct_keep_));
+    if (rows->num_rows() > 0) {
+      batch->rows = std::move(rows);
+      for (size_t i = 0; i < direct_deletes_.size(); ++i) {
+        if (direct_keep_[i]) batch->deletes.push_back(direct_deletes_[i]);
+      }
+    }
+  }
+  direct_deletes_.clear();
+  direct_partition_.clear();
+  direct_partitions_.clear();
+  direct_keep_.clear();
+  return arrow::Status::OK();
+}
+
 void BatchBuilder::CoverTo(const TopicPartition& partition, int64_t end) {
   auto it = next_.find(partition);
   if (it != next_.end() && it->second < end) it->second = end;
@@ -53,6 +95,12 @@ void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
     return partitions.count({m.topic, m.partition}) > 0;
   };
   std::erase_if(pending_, [&](const Pending& p) { return dropped(p.message); });
+  for (size_t i = 0; i < direct_partition_.size(); ++i) {
+    if (partitions.count(direct_partitions_[direct_partition_[i]]) > 0) {
+      direct_keep_.resize(direct_partition_.size(), true);
+      direct_keep_[i] = false;
+    }
+  }
   std::erase_if(letters_, [&](const auto& l) { return dropped(l.first); });
   for (const auto& tp : partitions) next_.erase(tp);
   if (next_.empty()) messages_ = tombstones_ = bytes_ = 0;  // nothing of the batch is left
@@ -66,6 +114,7 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
     batch.partitions.insert(tp);
     batch.next[tp] = next;
   }
+  if (direct_) ARROW_RETURN_NOT_OK(FinishDirect(&batch));
   std::string lines;
   for (const auto& p : pending_) {
     lines += p.line;

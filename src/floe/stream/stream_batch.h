@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "floe/iceberg/type/schema.h"
+#include "floe/stream/direct_rows.h"
 #include "floe/stream/dead_letters.h"
 #include "floe/stream/stream_evolve.h"
 #include "floe/stream/stream_mapping.h"
@@ -63,7 +64,16 @@ class BatchBuilder {
   /// Messages that became dead letters so far (conversion failures show only in Finish).
   int64_t dead_letters() const { return static_cast<int64_t>(letters_.size()); }
   /// --evolve: unmapped keys become columns (stream_evolve.h).
-  void EnableEvolve(const SchemaEvolver* evolver) { evolver_ = evolver; }
+  void EnableEvolve(const SchemaEvolver* evolver) {
+    evolver_ = evolver;
+    direct_.reset();
+  }
+  /// Maps messages straight into columns (direct_rows.h) when the mapping allows, for a sink
+  /// that takes only `rows` (not `row_json` and `row_keys`); not with --evolve.
+  void EnableDirectRows() {
+    if (evolver_ == nullptr) direct_ = DirectRows::Make(*mapping_, *schema_);
+  }
+  bool direct() const { return direct_ != nullptr; }
   /// Keys of this batch that are not columns of the schema yet.
   const NewColumns& new_columns() const { return new_columns_; }
   /// The table's schema after columns were added; rows convert to it in Finish.
@@ -88,12 +98,20 @@ class BatchBuilder {
     bool deleted = false;
   };
   void AddDeadLetter(const KafkaMessage& message, std::string reason, std::string error);
+  arrow::Status FinishDirect(StreamBatch* batch);
 
   const StreamMapping* mapping_;
   std::shared_ptr<const iceberg::Schema> schema_;
   const SchemaEvolver* evolver_ = nullptr;
   NewColumns new_columns_;
   std::vector<Pending> pending_;
+  // The direct path: the rows are in direct_; per row its delete flag, partition (an index
+  // into direct_partitions_) and whether it is kept (a revoked partition's rows are not).
+  std::unique_ptr<DirectRows> direct_;
+  std::vector<bool> direct_deletes_;
+  std::vector<uint16_t> direct_partition_;
+  std::vector<TopicPartition> direct_partitions_;
+  std::vector<bool> direct_keep_;
   std::vector<std::pair<KafkaMessage, std::pair<std::string, std::string>>> letters_;
   std::map<TopicPartition, int64_t> next_;
   int64_t messages_ = 0;

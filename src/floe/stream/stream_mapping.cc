@@ -157,6 +157,10 @@ std::string Quoted(const std::string& name) {
   return out + "\"";
 }
 
+}  // namespace
+
+namespace internal {
+
 Value MetaValue(MetaField field, const MessageMeta& meta) {
   Value v;
   switch (field) {
@@ -193,7 +197,7 @@ Value MetaValue(MetaField field, const MessageMeta& meta) {
   return v;
 }
 
-}  // namespace
+}  // namespace internal
 
 arrow::Result<StreamMapping> StreamMapping::Parse(std::string_view yaml,
                                                   const std::string& source) {
@@ -267,7 +271,7 @@ std::optional<MappingError> StreamMapping::MapRecord(const nlohmann::json& recor
   for (const auto& column : columns_) {
     Value value;
     if (column.meta != MetaField::kNone) {
-      value = MetaValue(column.meta, meta);
+      value = internal::MetaValue(column.meta, meta);
     } else {
       const nlohmann::json* at = &record;
       for (const auto& key : column.path) {

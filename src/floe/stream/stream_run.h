@@ -32,7 +32,7 @@ struct StreamOptions {
   /// Read what is there now, commit, and return (instead of running until stopped).
   bool once = false;
   int64_t commit_interval_ms = 10'000;
-  int64_t max_records_per_commit = 500'000;
+  int64_t max_records_per_commit = 100'000;
   /// Commit once the batch's message values reach this many bytes (0: no limit).
   int64_t commit_bytes = 0;
   /// False (--on-error fail): a message that cannot be mapped stops the stream, uncommitted.

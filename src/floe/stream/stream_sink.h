@@ -34,6 +34,9 @@ class StreamSink {
   /// committed() is empty after Refresh) and the run loop's write-back of them is what
   /// records progress.
   virtual bool resumes_from_group() const { return false; }
+  /// True: the sink reads only the batch's `rows`, so they may be built straight from the
+  /// messages (direct_rows.h); false when it needs `row_json` and `row_keys` too.
+  virtual bool rows_only() const { return false; }
   /// Reloads where the stream stands (on start and on every partition assignment).
   virtual arrow::Status Refresh() = 0;
   /// Where each partition resumes; a partition left out resumes at the consumer group's

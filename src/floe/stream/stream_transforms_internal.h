@@ -21,6 +21,9 @@ struct Value {
   bool is_null() const { return !instant_us && json.is_null(); }
 };
 
+/// The value a metadata column takes from the message.
+Value MetaValue(MetaField field, const MessageMeta& meta);
+
 /// Applies one transform; on failure returns the message of the error.
 std::optional<std::string> ApplyTransform(const Transform& t, const iceberg::Type& type,
                                           Value* value);

@@ -21,6 +21,7 @@ class IcebergSink : public StreamSink {
   std::shared_ptr<const iceberg::Schema> schema() const override {
     return data_->metadata().CurrentSchema();
   }
+  bool rows_only() const override { return true; }
   arrow::Status Refresh() override { return committer_.Refresh(); }
   const PartitionOffsets& committed() const override { return committer_.committed(); }
   arrow::Result<CommitResult> Commit(StreamBatch batch) override {

@@ -44,6 +44,7 @@ class ParquetSink : public StreamSink {
                                                           ParquetSinkOptions options);
 
   std::shared_ptr<const iceberg::Schema> schema() const override { return options_.schema; }
+  bool rows_only() const override { return true; }
   arrow::Status Refresh() override;
   const PartitionOffsets& committed() const override { return committed_; }
   arrow::Result<CommitResult> Commit(StreamBatch batch) override;

@@ -1,0 +1,338 @@
+// The message scanner and column buffers of direct_rows.cc.
+#include <arrow/array/util.h>
+#include <arrow/builder.h>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "floe/stream/direct_rows_internal.h"
+#include "floe/util/json_scan.h"
+
+namespace floe::stream::internal {
+namespace {
+
+// nlohmann refuses a number beyond double's range (1e400) as not JSON; so does this scanner.
+// `raw` is valid JSON: outside strings, runs of number characters are numbers.
+bool FiniteNumbers(std::string_view raw) {
+  bool in_string = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char ch = raw[i];
+    if (in_string) {
+      if (ch == '\\') {
+        ++i;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+      continue;
+    }
+    if (ch != '-' && !std::isdigit(static_cast<unsigned char>(ch))) continue;
+    size_t end = i;
+    bool exponent = false;
+    while (end < raw.size() && std::strchr("0123456789+-.eE", raw[end]) != nullptr) {
+      exponent = exponent || raw[end] == 'e' || raw[end] == 'E';
+      ++end;
+    }
+    if (exponent || end - i > 18) {
+      const std::string number(raw.substr(i, end - i));
+      if (!std::isfinite(std::strtod(number.c_str(), nullptr))) return false;
+    }
+    i = end - 1;
+  }
+  return true;
+}
+
+bool ReadToken(util::JsonCursor* c, Token* t) {
+  const char first = c->peek();
+  if (first == '"') {
+    t->kind = Token::Kind::kString;
+    return util::ReadJsonString(c, &t->text, /*keep=*/true);
+  }
+  if (first == '{' || first == '[') {
+    const char* start = c->p;
+    t->kind = first == '{' ? Token::Kind::kObject : Token::Kind::kArray;
+    if (!util::SkipJsonValue(c, 2)) return false;
+    t->text = std::string_view(start, static_cast<size_t>(c->p - start));
+    return FiniteNumbers(t->text);
+  }
+  if (first == 't' || first == 'f' || first == 'n') {
+    if (!util::ReadJsonLiteral(c, &t->text)) return false;
+    t->kind = first == 'n' ? Token::Kind::kNull : Token::Kind::kBool;
+    t->boolean = first == 't';
+    return true;
+  }
+  t->kind = Token::Kind::kNumber;
+  return util::ReadJsonNumber(c, &t->text) && FiniteNumbers(t->text);
+}
+
+const Token* FindIn(const Fields& fields, std::string_view key) {
+  for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
+    if (it->first == key) return &it->second;
+  }
+  return nullptr;
+}
+
+bool OnlyKey(const Fields& fields, std::string_view key) {
+  for (const auto& f : fields) {
+    if (f.first != key) return false;
+  }
+  return !fields.empty();
+}
+
+// debezium.cc's IntegerField: an integer, or a string std::stoll reads whole.
+std::optional<int64_t> IntegerOf(const Token* t) {
+  if (t == nullptr) return std::nullopt;
+  if (t->kind == Token::Kind::kNumber) {
+    if (t->text.find_first_of(".eE") != std::string_view::npos) return std::nullopt;
+    int64_t v = 0;
+    const char* end = t->text.data() + t->text.size();
+    if (std::from_chars(t->text.data(), end, v).ptr == end) return v;
+    uint64_t u = 0;  // nlohmann keeps it unsigned; get<int64_t> wraps it
+    if (std::from_chars(t->text.data(), end, u).ptr == end) return static_cast<int64_t>(u);
+    return std::nullopt;
+  }
+  if (t->kind != Token::Kind::kString) return std::nullopt;
+  try {
+    const std::string s(t->text);
+    size_t used = 0;
+    int64_t v = std::stoll(s, &used);
+    if (used == s.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+const char* KindName(char first) {
+  switch (first) {
+    case '[':
+      return "array";
+    case '"':
+      return "string";
+    case 't':
+    case 'f':
+      return "boolean";
+    case 'n':
+      return "null";
+    default:
+      return "number";
+  }
+}
+
+}  // namespace
+
+nlohmann::json TokenJson(const Token& token) {
+  switch (token.kind) {
+    case Token::Kind::kNull:
+      return nullptr;
+    case Token::Kind::kBool:
+      return token.boolean;
+    case Token::Kind::kString:
+      return std::string(token.text);
+    default:
+      return nlohmann::json::parse(token.text, nullptr, /*allow_exceptions=*/false);
+  }
+}
+
+const Token* DecodedEvent::Find(std::string_view key) const { return FindIn(*record, key); }
+
+bool MessageScanner::ReadObject(std::string_view text, Fields* out) {
+  out->clear();
+  util::JsonCursor c{text.data(), text.data() + text.size(), arena_.data() + arena_used_};
+  // The arena holds the unescaped strings of every object read from this message; the texts
+  // read are parts of the value, at most four of them nested (root, payload, row, source).
+  if (!c.Expect('{')) return false;
+  c.SkipSpace();
+  if (!c.at_end() && c.peek() == '}') {
+    ++c.p;
+  } else {
+    while (true) {
+      c.SkipSpace();
+      std::string_view key;
+      if (c.at_end() || c.peek() != '"' || !util::ReadJsonString(&c, &key, /*keep=*/true)) {
+        return false;
+      }
+      if (!c.Expect(':')) return false;
+      c.SkipSpace();
+      Token t;
+      if (c.at_end() || !ReadToken(&c, &t)) return false;
+      out->emplace_back(key, t);
+      c.SkipSpace();
+      if (c.at_end()) return false;
+      const char next = *c.p++;
+      if (next == '}') break;
+      if (next != ',') return false;
+    }
+  }
+  c.SkipSpace();
+  const bool whole = c.at_end();
+  arena_used_ = static_cast<size_t>(c.arena - arena_.data());
+  return whole;
+}
+
+std::optional<MappingError> MessageScanner::Decode(std::string_view value, DecodedEvent* event) {
+  *event = DecodedEvent{};
+  if (value.substr(0, 3) == "\xEF\xBB\xBF") value.remove_prefix(3);  // nlohmann skips a BOM
+  if (arena_.size() < value.size() * 4 + 64) arena_.resize(value.size() * 4 + 64);
+  arena_used_ = 0;
+  size_t lead = 0;
+  while (lead < value.size() && std::strchr(" \t\n\r", value[lead]) != nullptr) ++lead;
+  if (lead == value.size() || value[lead] != '{') {
+    util::JsonCursor c{value.data() + lead, value.data() + value.size(), arena_.data()};
+    if (lead == value.size() || !util::SkipJsonValue(&c, 1) ||
+        !FiniteNumbers(value.substr(lead))) {
+      return MappingError{kReasonInvalidJson, "not valid JSON"};
+    }
+    c.SkipSpace();
+    if (!c.at_end()) return MappingError{kReasonInvalidJson, "not valid JSON"};
+    return MappingError{kReasonNotARecord, std::string("the message is ") +
+                                               KindName(value[lead]) + ", not a JSON object"};
+  }
+  if (!ReadObject(value, &root_)) return MappingError{kReasonInvalidJson, "not valid JSON"};
+  // The JSON converter with schemas enabled wraps the event as {"schema", "payload"}.
+  const Fields* body = &root_;
+  const Token* payload = FindIn(root_, "payload");
+  if (payload != nullptr && payload->kind == Token::Kind::kObject &&
+      (FindIn(root_, "schema") != nullptr || OnlyKey(root_, "payload"))) {
+    if (!ReadObject(payload->text, &payload_)) {
+      return MappingError{kReasonInvalidJson, "not valid JSON"};
+    }
+    body = &payload_;
+  }
+  const Token* op = FindIn(*body, "op");
+  if (op != nullptr && (FindIn(*body, "after") != nullptr || FindIn(*body, "before") != nullptr)) {
+    if (op->kind != Token::Kind::kString) {
+      return MappingError{kReasonInvalidJson, "Debezium envelope: op is not a string"};
+    }
+    event->op = op->text;
+    event->deleted = event->op == "d";
+    const char* image = event->deleted ? "before" : "after";
+    const Token* row = FindIn(*body, image);
+    if (row == nullptr || row->kind != Token::Kind::kObject) {
+      return MappingError{kReasonInvalidJson, "Debezium envelope with op '" +
+                                                  std::string(event->op) + "' has no '" + image +
+                                                  "' row"};
+    }
+    if (!ReadObject(row->text, &record_)) {
+      return MappingError{kReasonInvalidJson, "not valid JSON"};
+    }
+    event->record = &record_;
+    if (const Token* source = FindIn(*body, "source")) {
+      if (source->kind == Token::Kind::kObject && ReadObject(source->text, &source_)) {
+        event->source_ts_ms = IntegerOf(FindIn(source_, "ts_ms"));
+      }
+    }
+    if (!event->source_ts_ms) event->source_ts_ms = IntegerOf(FindIn(*body, "ts_ms"));
+    return std::nullopt;
+  }
+  event->record = body;
+  if (const Token* t = FindIn(*body, "__op"); t != nullptr && t->kind == Token::Kind::kString) {
+    event->op = t->text;
+  }
+  if (const Token* t = FindIn(*body, "__deleted")) {
+    event->deleted = t->kind == Token::Kind::kBool
+                         ? t->boolean
+                         : (t->kind == Token::Kind::kString && t->text == "true");
+  }
+  if (event->op == "d") event->deleted = true;
+  event->source_ts_ms = IntegerOf(FindIn(*body, "__source_ts_ms"));
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void ColumnBuffer::AppendNull() {
+  valid.push_back(0);
+  switch (type) {
+    case iceberg::TypeId::kDouble:
+      doubles.push_back(0);
+      break;
+    case iceberg::TypeId::kString:
+      ends.push_back(static_cast<int32_t>(bytes.size()));
+      break;
+    default:
+      ints.push_back(0);
+  }
+}
+
+void ColumnBuffer::Truncate(size_t rows) {
+  if (rows >= valid.size()) return;
+  valid.resize(rows);
+  if (!ints.empty()) ints.resize(rows);
+  if (!doubles.empty()) doubles.resize(rows);
+  if (!ends.empty()) {
+    ends.resize(rows);
+    bytes.resize(rows == 0 ? 0 : static_cast<size_t>(ends.back()));
+  }
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::Finish(
+    const std::shared_ptr<arrow::DataType>& arrow_type) {
+  const auto n = static_cast<int64_t>(valid.size());
+  std::shared_ptr<arrow::Array> out;
+  bool any = false;
+  for (uint8_t v : valid) any = any || v != 0;
+  if (!any) {
+    ARROW_ASSIGN_OR_RAISE(out, arrow::MakeArrayOfNull(arrow_type, n));
+  } else {
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
+    switch (arrow_type->id()) {
+      case arrow::Type::BOOL: {
+        std::vector<uint8_t> values(ints.begin(), ints.end());
+        ARROW_RETURN_NOT_OK(static_cast<arrow::BooleanBuilder*>(builder.get())
+                                ->AppendValues(values.data(), n, valid.data()));
+        break;
+      }
+      case arrow::Type::INT32: {
+        std::vector<int32_t> values(ints.begin(), ints.end());
+        ARROW_RETURN_NOT_OK(static_cast<arrow::Int32Builder*>(builder.get())
+                                ->AppendValues(values.data(), n, valid.data()));
+        break;
+      }
+      case arrow::Type::INT64:
+        ARROW_RETURN_NOT_OK(static_cast<arrow::Int64Builder*>(builder.get())
+                                ->AppendValues(ints.data(), n, valid.data()));
+        break;
+      case arrow::Type::TIMESTAMP:
+        ARROW_RETURN_NOT_OK(static_cast<arrow::TimestampBuilder*>(builder.get())
+                                ->AppendValues(ints.data(), n, valid.data()));
+        break;
+      case arrow::Type::DOUBLE:
+        ARROW_RETURN_NOT_OK(static_cast<arrow::DoubleBuilder*>(builder.get())
+                                ->AppendValues(doubles.data(), n, valid.data()));
+        break;
+      case arrow::Type::STRING: {
+        auto* b = static_cast<arrow::StringBuilder*>(builder.get());
+        ARROW_RETURN_NOT_OK(b->Reserve(n));
+        ARROW_RETURN_NOT_OK(b->ReserveData(static_cast<int64_t>(bytes.size())));
+        int32_t start = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          if (valid[i]) {
+            b->UnsafeAppend(bytes.data() + start, ends[i] - start);
+          } else {
+            b->UnsafeAppendNull();
+          }
+          start = ends[i];
+        }
+        break;
+      }
+      default:
+        return arrow::Status::NotImplemented("direct rows: column type ", arrow_type->ToString());
+    }
+    ARROW_RETURN_NOT_OK(builder->Finish(&out));
+  }
+  valid.clear();
+  ints.clear();
+  doubles.clear();
+  ends.clear();
+  bytes.clear();
+  return out;
+}
+
+}  // namespace floe::stream::internal
