@@ -125,6 +125,11 @@ KafkaSource::KafkaSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 KafkaSource::~KafkaSource() { Close(); }
 
+void KafkaSource::SetHandlers(AssignHandler on_assign, RevokeHandler on_revoke) {
+  impl_->on_assign = std::move(on_assign);
+  impl_->on_revoke = std::move(on_revoke);
+}
+
 arrow::Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(const KafkaSourceOptions& options,
                                                               AssignHandler on_assign,
                                                               RevokeHandler on_revoke) {

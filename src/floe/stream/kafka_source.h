@@ -58,6 +58,9 @@ class KafkaSource {
                                                           RevokeHandler on_revoke);
   ~KafkaSource();
 
+  /// Replaces the handlers (a stream that read its first batch before its table existed).
+  void SetHandlers(AssignHandler on_assign, RevokeHandler on_revoke);
+
   /// The next message, or none when `timeout_ms` passes first (rebalances run in here).
   arrow::Result<std::optional<KafkaMessage>> Poll(int timeout_ms);
   /// Partitions assigned now.
