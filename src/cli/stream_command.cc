@@ -180,6 +180,9 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     std::cerr << "floe stream: assigned " << partitions.size() << " partition(s), reading from "
               << (into_table ? "the table's offsets" : "the sink's offsets") << "\n";
   };
+  options.on_revoke = [](const std::set<stream::TopicPartition>& partitions) {
+    std::cerr << "floe stream: revoked " << partitions.size() << " partition(s)\n";
+  };
   InstallStopHandlers();
   stream::StreamReport report;
   if (into_table) {

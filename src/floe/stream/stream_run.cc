@@ -37,7 +37,8 @@ arrow::Result<std::optional<StreamMapping>> ReadFirstBatch(const StreamOptions& 
     if (options.on_assign && !partitions.empty()) options.on_assign(partitions);
     return PartitionOffsets{};
   };
-  auto on_revoke = [first](const std::set<TopicPartition>& partitions) {
+  auto on_revoke = [&options, first](const std::set<TopicPartition>& partitions) {
+    if (options.on_revoke && !partitions.empty()) options.on_revoke(partitions);
     std::erase_if(first->messages, [&](const KafkaMessage& m) {
       return partitions.count({m.topic, m.partition}) > 0;
     });
@@ -171,6 +172,7 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
   std::deque<KafkaMessage> queued(std::make_move_iterator(first.messages.begin()),
                                   std::make_move_iterator(first.messages.end()));
   auto on_revoke = [&](const std::set<TopicPartition>& partitions) {
+    if (options.on_revoke && !partitions.empty()) options.on_revoke(partitions);
     builder.DropPartitions(partitions);
     std::erase_if(queued, [&](const KafkaMessage& m) {
       return partitions.count({m.topic, m.partition}) > 0;

@@ -49,8 +49,10 @@ struct StreamOptions {
   std::string partition_by;
   /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.
   const std::atomic<bool>* stop = nullptr;
-  /// Told about each partition assignment (for progress output).
+  /// Told about each partition assignment and revocation (for progress output); with the
+  /// cooperative protocol only the partitions that move.
   std::function<void(const std::set<TopicPartition>&)> on_assign;
+  std::function<void(const std::set<TopicPartition>&)> on_revoke;
   /// Told what mapping was inferred, and whether from the table (else from the messages).
   std::function<void(const StreamMapping&, bool from_table)> on_infer;
   /// Told about each commit (for progress output).
