@@ -193,8 +193,8 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     ARROW_ASSIGN_OR_RAISE(report, stream::RunStreamInto(std::move(sink), options));
   }
   if (infer && !report.inferred) {
-    std::cerr << "floe stream: no JSON record arrived to infer " << table_name
-              << " from; the table was not created\n";
+    std::cerr << "floe stream: " << table_name
+              << " was not created: no JSON record was read to infer it from\n";
   }
   if (json) {
     nlohmann::json out = {{"commits", report.commits},

@@ -7,7 +7,8 @@ import subprocess
 import pyarrow as pa
 from pyiceberg.types import BooleanType, DoubleType, IntegerType, LongType, StringType
 
-from test_stream_kafka import duck_rows, pyiceberg_rows, run_once, stream_cmd, topic_name
+from test_stream_kafka import (duck_rows, mapping, pyiceberg_rows, run_once,  # noqa: F401
+                               stream_cmd, topic_name)
 
 
 def envelope(op, row, ts_ms, schema=False):
@@ -152,3 +153,21 @@ def test_existing_table_is_the_mapping(kafka_broker, floe, pyiceberg_catalog, tm
          "_offset": i} for i in range(5)]
     dead = pyiceberg_rows(pyiceberg_catalog, "db.made_dlq")
     assert len(dead) == 1 and dead[0]["reason"] == "missing-required"
+
+
+def test_nothing_to_infer_creates_nothing(kafka_broker, floe, pyiceberg_catalog, mapping):
+    topic = kafka_broker.create_topic(topic_name())
+    kafka_broker.produce(topic, ["not json", None])
+    stderr = []
+    report = run_once(floe, kafka_broker, "db.empty", topic, None, stderr=stderr)
+    assert report["messages"] == 0 and "inferred" not in report
+    assert "db.empty was not created: no JSON record was read" in stderr[0]
+    assert not pyiceberg_catalog.table_exists("db.empty")
+    # The usage that cannot work is refused before anything is read.
+    for extra, error in [(["--sink", "console"], "--mapping is required with --sink console"),
+                         (["--mapping", str(mapping), "--key", "id"], "--key is for streams")]:
+        cmd = stream_cmd(floe, kafka_broker, "db.empty", topic, None, "--once", *extra)
+        if extra[0] == "--sink":
+            cmd.remove("db.empty")
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert proc.returncode != 0 and error in proc.stderr, proc.stderr
