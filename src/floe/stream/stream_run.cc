@@ -113,6 +113,14 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
   bool from_table = false;
   if (options.infer_mapping) {
     ARROW_ASSIGN_OR_RAISE(from_table, catalog.TableExists(options.table));
+    if (!from_table) {
+      ARROW_ASSIGN_OR_RAISE(auto inferred, ReadFirstBatch(options, &first));
+      if (!inferred) return StreamReport{};  // nothing to create the table from
+      resolved.mapping = std::move(*inferred);
+      // Another process of the stream may have created it from its own first batch meanwhile:
+      // then its schema is the mapping, as on any later start.
+      ARROW_ASSIGN_OR_RAISE(from_table, catalog.TableExists(options.table));
+    }
     if (from_table) {
       ARROW_ASSIGN_OR_RAISE(auto table, catalog.LoadTable(options.table));
       ARROW_ASSIGN_OR_RAISE(resolved.mapping,
@@ -123,10 +131,6 @@ arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOpt
         return arrow::Status::Invalid("--key: table ", options.table.ToString(),
                                       " exists and its key is [", have, "]");
       }
-    } else {
-      ARROW_ASSIGN_OR_RAISE(auto inferred, ReadFirstBatch(options, &first));
-      if (!inferred) return StreamReport{};  // nothing to create the table from
-      resolved.mapping = std::move(*inferred);
     }
     if (options.on_infer) options.on_infer(resolved.mapping, from_table);
   }
