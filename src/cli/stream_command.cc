@@ -1,4 +1,4 @@
-// floe stream NS.T --brokers … --topic … --group … --mapping FILE: Kafka into Iceberg,
+// floe stream NS.T --brokers … --topic … --group … [--mapping FILE]: Kafka into Iceberg,
 // exactly once, with a dead-letter table.
 #include <algorithm>
 #include <atomic>
@@ -13,6 +13,7 @@
 #include "cli/parquet_inputs.h"
 #include "cli/stream_sinks.h"
 #include "floe/iceberg/type/temporal.h"
+#include "floe/stream/stream_infer.h"
 #include "floe/stream/stream_run.h"
 
 namespace floe::cli {
@@ -37,6 +38,8 @@ struct StreamArgs {
   std::string partition_by;
   StreamSinkArgs sink;
   bool evolve = false;
+  bool no_evolve = false;
+  std::string key;
 };
 
 // SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
@@ -66,6 +69,19 @@ arrow::Result<int64_t> ParseDurationMs(const std::string& text) {
   return std::stoll(text.substr(0, digits)) * scale;
 }
 
+// --json: what was inferred without --mapping.
+nlohmann::json InferredJson(const stream::StreamMapping& mapping, bool from_table) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& c : mapping.columns()) {
+    nlohmann::json column = {{"name", c.name}, {"type", c.type_text}, {"required", c.required}};
+    if (c.meta != stream::MetaField::kNone) column["meta"] = true;
+    columns.push_back(std::move(column));
+  }
+  return {{"from", from_table ? "table" : "messages"},
+          {"columns", std::move(columns)},
+          {"key", mapping.key()}};
+}
+
 arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   const bool into_table = args.sink.sink == "iceberg";
   auto id = iceberg::TableIdentifier::Parse(into_table ? args.table : "floe.unused");
@@ -73,7 +89,15 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   if (args.brokers.empty()) return UsageError("--brokers is required");
   if (args.topics.empty()) return UsageError("--topic is required");
   if (args.group.empty()) return UsageError("--group is required");
-  if (args.mapping.empty()) return UsageError("--mapping is required");
+  const bool infer = args.mapping.empty();
+  if (infer && !into_table) {
+    return UsageError("--mapping is required with --sink " + args.sink.sink +
+                      " (without it the mapping comes from a table)");
+  }
+  if (!infer && !args.key.empty()) {
+    return UsageError("--key is for streams without --mapping (the mapping file has `key`)");
+  }
+  if (args.evolve && args.no_evolve) return UsageError("give --evolve or --no-evolve, not both");
   stream::StreamOptions options;
   options.table = *id;
   options.kafka.brokers = args.brokers;
@@ -100,11 +124,20 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     }
     options.kafka.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  std::ifstream in(args.mapping);
-  if (!in) return arrow::Status::IOError("--mapping ", args.mapping, ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  ARROW_ASSIGN_OR_RAISE(options.mapping, stream::StreamMapping::Parse(text.str(), args.mapping));
+  if (infer) {
+    options.infer_mapping = true;
+    std::stringstream list(args.key);
+    std::string one;
+    while (std::getline(list, one, ',')) {
+      if (!one.empty()) options.key.push_back(one);
+    }
+  } else {
+    std::ifstream in(args.mapping);
+    if (!in) return arrow::Status::IOError("--mapping ", args.mapping, ": cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    ARROW_ASSIGN_OR_RAISE(options.mapping, stream::StreamMapping::Parse(text.str(), args.mapping));
+  }
   if (args.mode == "append") {
     options.mode = stream::StreamMode::kAppend;
   } else if (args.mode == "upsert") {
@@ -124,7 +157,8 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     ARROW_ASSIGN_OR_RAISE(options.commit_bytes, ParseByteSize("--commit-bytes", args.commit_bytes));
   }
   options.partition_by = args.partition_by;
-  options.evolve = args.evolve;
+  // Without --mapping the columns come from the data, so new keys keep becoming columns.
+  options.evolve = args.evolve || (infer && !args.no_evolve);
   options.stop = &g_stop;
   const bool json = ctx.options.json;
   options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
@@ -136,9 +170,18 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     std::cerr << "floe stream: committed " << b.messages << " message(s): " << r.rows << " row(s), "
               << r.dead_letters << " dead letter(s)\n";
   };
+  const std::string table_name = id->ToString();
+  options.on_infer = [table_name](const stream::StreamMapping& m, bool from_table) {
+    std::cerr << "floe stream: " << (from_table ? "mapping from " : "creating ") << table_name
+              << (from_table ? "'s schema: " : " from the first messages: ")
+              << stream::DescribeMapping(m) << "\n";
+  };
   options.on_assign = [into_table](const std::set<stream::TopicPartition>& partitions) {
     std::cerr << "floe stream: assigned " << partitions.size() << " partition(s), reading from "
               << (into_table ? "the table's offsets" : "the sink's offsets") << "\n";
+  };
+  options.on_revoke = [](const std::set<stream::TopicPartition>& partitions) {
+    std::cerr << "floe stream: revoked " << partitions.size() << " partition(s)\n";
   };
   InstallStopHandlers();
   stream::StreamReport report;
@@ -149,13 +192,21 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
     ARROW_ASSIGN_OR_RAISE(auto sink, MakeStreamSink(ctx, args.sink, options));
     ARROW_ASSIGN_OR_RAISE(report, stream::RunStreamInto(std::move(sink), options));
   }
+  if (infer && !report.inferred) {
+    std::cerr << "floe stream: " << table_name
+              << " was not created: no JSON record was read to infer it from\n";
+  }
   if (json) {
-    PrintJson(std::cout, {{"commits", report.commits},
+    nlohmann::json out = {{"commits", report.commits},
                           {"refused_commits", report.refused_commits},
                           {"messages", report.messages},
                           {"rows", report.rows},
                           {"dead_letters", report.dead_letters},
-                          {"tombstones", report.tombstones}});
+                          {"tombstones", report.tombstones}};
+    if (report.inferred) {
+      out["inferred"] = InferredJson(*report.inferred, report.inferred_from_table);
+    }
+    PrintJson(std::cout, out);
   } else {
     const std::string into = into_table ? id->ToString() : "the " + args.sink.sink + " sink";
     std::cout << "Streamed " << report.messages << " message(s) into " << into << ": "
@@ -245,7 +296,12 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("--brokers", args->brokers, "Kafka bootstrap servers (host:port,…)");
   cmd->add_option("--topic", args->topics, "Topic, comma-separated topics, or ^regex");
   cmd->add_option("--group", args->group, "Consumer group (shares partitions among processes)");
-  cmd->add_option("--mapping", args->mapping, "Mapping file (YAML: columns, key)");
+  cmd->add_option("--mapping", args->mapping,
+                  "Mapping file (YAML: columns, key); without it the mapping comes from the "
+                  "table's schema, or for a new table from the first messages");
+  cmd->add_option("--key", args->key,
+                  "Without --mapping: the key column(s) COL[,COL] of a new table (default: the "
+                  "fields of a JSON message key)");
   cmd->add_option("--mode", args->mode, "append (a changelog) or upsert (one row per key)");
   cmd->add_option("--stream-id", args->stream_id,
                   "Names the offsets in the table's snapshots (default: the group)");
@@ -265,7 +321,10 @@ void AddStreamCommand(CLI::App& app, CliContext& ctx, Action* run) {
   cmd->add_option("--partition-by", args->partition_by, "Partitioning of a new table");
   AddStreamSinkOptions(*cmd, args->sink);
   cmd->add_flag("--evolve", args->evolve,
-                "Unmapped top-level JSON keys become optional columns (type inferred)");
+                "Unmapped top-level JSON keys become optional columns (type inferred); on "
+                "without --mapping");
+  cmd->add_flag("--no-evolve", args->no_evolve,
+                "Without --mapping: keep the inferred columns, leave new keys out");
   cmd->fallthrough();
   // `floe stream status NS.T` shares the options (--brokers, --stream-id, --kafka-property).
   cmd->callback([&ctx, run, args] {

@@ -81,28 +81,40 @@ def assert_exactly(catalog, table, expected_ids):
     assert sorted(ids) == sorted(expected_ids)
 
 
+class RideProducer:
+    """Writes rides 0, 1, 2, … to `topic`, 30 every 0.2 s, until stopped."""
+
+    def __init__(self, broker, topic):
+        self.broker, self.topic = broker, topic
+        self.produced = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping.is_set():
+            start = self.produced
+            self.broker.produce(self.topic, [(str(i).encode(), ride(i))
+                                             for i in range(start, start + 30)])
+            self.produced = start + 30
+            time.sleep(0.2)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+
+
 def test_partitions_move_between_processes(kafka_broker, floe, mapping, pyiceberg_catalog):
     """A, then B joins, A stops, C joins, while a producer writes to 3 partitions: the
     partitions change owner three times and every message lands once."""
     topic = kafka_broker.create_topic(topic_name(), partitions=3)
-    stop_producing = threading.Event()
-    produced = [0]
-
-    def produce():  # until the last process has committed some of it
-        while not stop_producing.is_set():
-            start = produced[0]
-            kafka_broker.produce(topic, [(str(i).encode(), ride(i))
-                                         for i in range(start, start + 30)])
-            produced[0] = start + 30
-            time.sleep(0.2)
 
     def start():
         return StreamProcess(stream_cmd(floe, kafka_broker, "db.rides", topic, mapping,
                                         "--commit-interval", "300ms",
                                         "--max-records-per-commit", "100", *MEMBER))
 
-    producer = threading.Thread(target=produce)
-    producer.start()
+    producer = RideProducer(kafka_broker, topic)
     procs = []
     try:
         a = start()
@@ -124,20 +136,58 @@ def test_partitions_move_between_processes(kafka_broker, floe, mapping, pyiceber
         c.wait_for("assigned")
         c.wait_for("committed")
         b.wait_for("committed", at_least=b.count("committed") + 1)  # B kept a share
-        stop_producing.set()
-        producer.join()
+        producer.stop()
         wait_until_committed(kafka_broker, pyiceberg_catalog, "db.rides", topic)
         b.stop()
         c.stop()
     finally:
-        stop_producing.set()
-        producer.join()
+        producer.stop()
         for p in procs:
             p.kill()
-    assert_exactly(pyiceberg_catalog, "db.rides", range(produced[0]))
+    assert_exactly(pyiceberg_catalog, "db.rides", range(producer.produced))
     # Nobody's batch was lost to the moves: the offsets are at the end of every partition.
     assert committed_offsets(pyiceberg_catalog, "db.rides", "g-" + topic)[topic] == \
         {str(p): e for p, e in kafka_broker.end_offsets(topic).items()}
+
+
+def test_cooperative_sticky_moves_only_the_partitions_given_away(kafka_broker, floe, mapping,
+                                                                 pyiceberg_catalog):
+    """With cooperative-sticky, B joining takes some of A's four partitions while A keeps
+    reading and committing the others (never all revoked, as the eager protocol would); A
+    stopping hands its share to B. Every message lands once."""
+    topic = kafka_broker.create_topic(topic_name(), partitions=4)
+
+    def start():
+        return StreamProcess(stream_cmd(
+            floe, kafka_broker, "db.rides", topic, mapping, "--commit-interval", "300ms",
+            "--max-records-per-commit", "100", *MEMBER,
+            "--kafka-property", "partition.assignment.strategy=cooperative-sticky"))
+
+    producer = RideProducer(kafka_broker, topic)
+    procs = []
+    try:
+        a = start()
+        procs.append(a)
+        a.wait_for("assigned 4 partition(s)")
+        a.wait_for("committed", at_least=2)
+        b = start()
+        procs.append(b)
+        b.wait_for("assigned")
+        b.wait_for("committed")
+        a.wait_for("revoked")
+        a.wait_for("committed", at_least=a.count("committed") + 2)  # A reads on, its share
+        assert a.count("revoked 4 partition(s)") == 0, "".join(a.lines)
+        a.stop()
+        b.wait_for("assigned", at_least=b.count("assigned") + 1)  # A's share, added to B's
+        b.wait_for("committed", at_least=b.count("committed") + 2)
+        producer.stop()
+        wait_until_committed(kafka_broker, pyiceberg_catalog, "db.rides", topic)
+        b.stop()
+    finally:
+        producer.stop()
+        for p in procs:
+            p.kill()
+    assert_exactly(pyiceberg_catalog, "db.rides", range(producer.produced))
 
 
 def test_paused_zombie_commit_is_refused(kafka_broker, floe, mapping, pyiceberg_catalog,

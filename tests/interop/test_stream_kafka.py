@@ -35,15 +35,20 @@ def topic_name():
 
 
 def stream_cmd(floe, broker, table, topic, mapping, *extra):
+    """The command line; with `mapping` None the mapping is inferred."""
+    given = [] if mapping is None else ["--mapping", str(mapping)]
     return [floe.bin, "stream", table, "--brokers", broker.bootstrap, "--topic", topic,
-            "--group", "g-" + topic, "--mapping", str(mapping), "--warehouse",
-            str(floe.warehouse), *map(str, extra)]
+            "--group", "g-" + topic, *given, "--warehouse", str(floe.warehouse),
+            *map(str, extra)]
 
 
-def run_once(floe, broker, table, topic, mapping, *extra):
+def run_once(floe, broker, table, topic, mapping, *extra, stderr=None):
+    """`--once --json`: the report; `stderr`, a list, gets the process's stderr."""
     proc = subprocess.run(stream_cmd(floe, broker, table, topic, mapping, "--once", "--json",
                                      *extra), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
+    if stderr is not None:
+        stderr.append(proc.stderr)
     return json.loads(proc.stdout)
 
 

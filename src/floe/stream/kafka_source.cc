@@ -82,9 +82,16 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
     return SetStartingOffsets(fresh, for_seek);
   }
 
+  // The cooperative protocol (partition.assignment.strategy=cooperative-sticky) hands over
+  // only the partitions that move; the eager one revokes and reassigns them all.
   arrow::Status AssignAt(std::vector<RdKafka::TopicPartition*>& partitions,
-                         const PartitionOffsets& offsets) {
+                         const PartitionOffsets& offsets, bool cooperative) {
     ARROW_RETURN_NOT_OK(SetOffsets(partitions, offsets, /*for_seek=*/false));
+    if (cooperative) {
+      std::unique_ptr<RdKafka::Error> error(consumer->incremental_assign(partitions));
+      if (error) return arrow::Status::IOError("kafka: assigning partitions: ", error->str());
+      return arrow::Status::OK();
+    }
     auto err = consumer->assign(partitions);
     if (err != RdKafka::ERR_NO_ERROR) {
       return arrow::Status::IOError("kafka: assigning partitions: ", RdKafka::err2str(err));
@@ -92,31 +99,52 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
     return arrow::Status::OK();
   }
 
+  void Forget(const std::set<TopicPartition>& partitions) {
+    for (const auto& tp : partitions) {
+      assigned.erase(tp);
+      at_end.erase(tp);
+      ends_reached.erase(tp);
+    }
+  }
+
   void rebalance_cb(RdKafka::KafkaConsumer* c, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = c->rebalance_protocol() == "COOPERATIVE";
     std::set<TopicPartition> tps;
     for (auto* p : partitions) tps.insert({p->topic(), p->partition()});
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      // Cooperative: `partitions` are the new ones only; the others keep their positions.
       auto offsets = on_assign(tps);
       if (!offsets.ok()) {
         rebalance_error = offsets.status();
-        c->unassign();
+        if (!cooperative) c->unassign();
         return;
       }
-      auto status = AssignAt(partitions, *offsets);
+      auto status = AssignAt(partitions, *offsets, cooperative);
       if (!status.ok()) {
         rebalance_error = status;
         return;
       }
-      assigned = tps;
-      at_end.clear();
-      ends_reached.clear();
+      if (cooperative) {
+        assigned.insert(tps.begin(), tps.end());
+      } else {
+        assigned = tps;
+        at_end.clear();
+        ends_reached.clear();
+      }
     } else {
+      // Only the revoked partitions' pending rows are dropped (all of them when eager).
       on_revoke(tps);
-      c->unassign();
-      assigned.clear();
-      at_end.clear();
-      ends_reached.clear();
+      if (cooperative) {
+        std::unique_ptr<RdKafka::Error> error(c->incremental_unassign(partitions));
+        if (error) rebalance_error = arrow::Status::IOError("kafka: unassigning: ", error->str());
+        Forget(tps);
+      } else {
+        c->unassign();
+        assigned.clear();
+        at_end.clear();
+        ends_reached.clear();
+      }
     }
   }
 };
@@ -124,6 +152,11 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
 KafkaSource::KafkaSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 KafkaSource::~KafkaSource() { Close(); }
+
+void KafkaSource::SetHandlers(AssignHandler on_assign, RevokeHandler on_revoke) {
+  impl_->on_assign = std::move(on_assign);
+  impl_->on_revoke = std::move(on_revoke);
+}
 
 arrow::Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(const KafkaSourceOptions& options,
                                                               AssignHandler on_assign,

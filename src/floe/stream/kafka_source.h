@@ -43,12 +43,13 @@ struct KafkaSourceOptions {
   std::map<std::string, std::string> properties;
 };
 
-/// Called when the group assigns partitions to this process: returns the offsets to read
-/// from (the table's), reloading them first. Partitions it leaves out start per
+/// Called when the group assigns partitions to this process (with the cooperative protocol,
+/// partition.assignment.strategy=cooperative-sticky, only the added ones): returns the offsets
+/// to read from (the table's), reloading them first. Partitions it leaves out start per
 /// `starting_offsets`.
 using AssignHandler =
     std::function<arrow::Result<PartitionOffsets>(const std::set<TopicPartition>&)>;
-/// Called when partitions are taken away, before the next assignment.
+/// Called when partitions are taken away (cooperative: only those; eager: all of them).
 using RevokeHandler = std::function<void(const std::set<TopicPartition>&)>;
 
 class KafkaSource {
@@ -57,6 +58,9 @@ class KafkaSource {
                                                           AssignHandler on_assign,
                                                           RevokeHandler on_revoke);
   ~KafkaSource();
+
+  /// Replaces the handlers (a stream that read its first batch before its table existed).
+  void SetHandlers(AssignHandler on_assign, RevokeHandler on_revoke);
 
   /// The next message, or none when `timeout_ms` passes first (rebalances run in here).
   arrow::Result<std::optional<KafkaMessage>> Poll(int timeout_ms);

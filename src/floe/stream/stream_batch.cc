@@ -13,13 +13,18 @@ void BatchBuilder::AddDeadLetter(const KafkaMessage& message, std::string reason
 }
 
 void BatchBuilder::Add(const KafkaMessage& message) {
+  const int64_t size = static_cast<int64_t>(message.value ? message.value->size() : 0);
   ++messages_;
-  bytes_ += static_cast<int64_t>(message.value ? message.value->size() : 0);
+  bytes_ += size;
+  Tally& tally = tallies_[{message.topic, message.partition}];
+  ++tally.messages;
+  tally.bytes += size;
   next_[{message.topic, message.partition}] = message.offset + 1;
   if (direct_) {
     auto out = direct_->Add(message);
     if (out.kind == DirectRows::Outcome::Kind::kTombstone) {
       ++tombstones_;
+      ++tally.tombstones;
     } else if (out.kind == DirectRows::Outcome::Kind::kDeadLetter) {
       AddDeadLetter(message, std::move(out.reason), std::move(out.error));
     } else {
@@ -45,6 +50,7 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   if (event.kind == ChangeEvent::Kind::kTombstone) {
     // Debezium's tombstone follows the delete event that already carried the row.
     ++tombstones_;
+    ++tally.tombstones;
     return;
   }
   MessageMeta meta;
@@ -102,8 +108,16 @@ void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
     }
   }
   std::erase_if(letters_, [&](const auto& l) { return dropped(l.first); });
-  for (const auto& tp : partitions) next_.erase(tp);
-  if (next_.empty()) messages_ = tombstones_ = bytes_ = 0;  // nothing of the batch is left
+  for (const auto& tp : partitions) {
+    next_.erase(tp);
+    // Only these partitions' share leaves the counts (a cooperative revoke keeps the rest).
+    auto it = tallies_.find(tp);
+    if (it == tallies_.end()) continue;
+    messages_ -= it->second.messages;
+    tombstones_ -= it->second.tombstones;
+    bytes_ -= it->second.bytes;
+    tallies_.erase(it);
+  }
 }
 
 arrow::Result<StreamBatch> BatchBuilder::Finish() {
@@ -164,6 +178,7 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
   pending_.clear();
   letters_.clear();
   next_.clear();
+  tallies_.clear();
   messages_ = tombstones_ = bytes_ = 0;
   return batch;
 }

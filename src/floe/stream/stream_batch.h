@@ -114,6 +114,12 @@ class BatchBuilder {
   std::vector<bool> direct_keep_;
   std::vector<std::pair<KafkaMessage, std::pair<std::string, std::string>>> letters_;
   std::map<TopicPartition, int64_t> next_;
+  struct Tally {
+    int64_t messages = 0;
+    int64_t tombstones = 0;
+    int64_t bytes = 0;
+  };
+  std::map<TopicPartition, Tally> tallies_;  ///< per partition, so a revoke takes its share
   int64_t messages_ = 0;
   int64_t tombstones_ = 0;
   int64_t bytes_ = 0;

@@ -14,13 +14,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-iceberg::TypePtr InferType(const nlohmann::json& value) {
-  if (value.is_boolean()) return iceberg::Type::Boolean();
-  if (value.is_number_integer()) return iceberg::Type::Long();
-  if (value.is_number()) return iceberg::Type::Double();
-  return iceberg::Type::String();
-}
-
 // Objects and lists are kept as their JSON text.
 nlohmann::json RowValue(const nlohmann::json& value) {
   if (value.is_object() || value.is_array()) {
@@ -30,6 +23,13 @@ nlohmann::json RowValue(const nlohmann::json& value) {
 }
 
 }  // namespace
+
+iceberg::TypePtr InferColumnType(const nlohmann::json& value) {
+  if (value.is_boolean()) return iceberg::Type::Boolean();
+  if (value.is_number_integer()) return iceberg::Type::Long();
+  if (value.is_number()) return iceberg::Type::Double();
+  return iceberg::Type::String();
+}
 
 SchemaEvolver::SchemaEvolver(const StreamMapping* mapping) {
   for (const auto& column : mapping->columns()) {
@@ -54,7 +54,7 @@ void SchemaEvolver::ExtendRow(const nlohmann::json& record, const iceberg::Schem
     bool clashes = false;
     for (const auto& field : schema.fields()) clashes = clashes || Lower(field.name) == Lower(key);
     if (clashes) continue;
-    found->emplace(key, InferType(value));
+    found->emplace(key, InferColumnType(value));
     (*row)[key] = RowValue(value);
   }
 }

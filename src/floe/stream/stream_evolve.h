@@ -24,6 +24,9 @@ namespace floe::stream {
 /// New columns a batch met, by name, with their inferred types.
 using NewColumns = std::map<std::string, iceberg::TypePtr>;
 
+/// The type of a column first met with `value` (not null): the typing above.
+iceberg::TypePtr InferColumnType(const nlohmann::json& value);
+
 class SchemaEvolver {
  public:
   explicit SchemaEvolver(const StreamMapping* mapping);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -28,6 +29,10 @@ constexpr MetaName kMetaNames[] = {
     {"_op", MetaField::kOp, "string"},
     {"_source_ts_ms", MetaField::kSourceTsMs, "long"},
     {"_deleted", MetaField::kDeleted, "boolean"},
+    // The fields Debezium's flattening (ExtractNewRecordState) adds, as a table has them.
+    {"__op", MetaField::kOp, "string"},
+    {"__source_ts_ms", MetaField::kSourceTsMs, "long"},
+    {"__deleted", MetaField::kDeleted, "boolean"},
 };
 
 const MetaName* FindMeta(const std::string& name) {
@@ -211,29 +216,41 @@ arrow::Result<StreamMapping> StreamMapping::Parse(std::string_view yaml,
       root["columns"].size() == 0) {
     return arrow::Status::Invalid(source, ": a mapping file has a `columns` list");
   }
-  StreamMapping mapping;
-  std::set<std::string> names;
+  std::vector<ColumnMapping> columns;
+  std::vector<std::string> key;
   try {
     size_t index = 0;
     for (const auto& node : root["columns"]) {
       ++index;
       ARROW_ASSIGN_OR_RAISE(auto column,
                             ParseColumn(node, source + ": columns[" + std::to_string(index) + "]"));
-      if (!names.insert(column.name).second) {
-        return arrow::Status::Invalid(source, ": column '", column.name, "' is mapped twice");
-      }
-      mapping.columns_.push_back(std::move(column));
+      columns.push_back(std::move(column));
     }
-    if (const auto& key = root["key"]) {
-      if (key.IsScalar()) {
-        mapping.key_.push_back(key.as<std::string>());
+    if (const auto& k = root["key"]) {
+      if (k.IsScalar()) {
+        key.push_back(k.as<std::string>());
       } else {
-        for (const auto& k : key) mapping.key_.push_back(k.as<std::string>());
+        for (const auto& one : k) key.push_back(one.as<std::string>());
       }
     }
   } catch (const YAML::Exception& e) {
     return arrow::Status::Invalid(source, ": ", e.what());
   }
+  return FromColumns(std::move(columns), std::move(key), source);
+}
+
+arrow::Result<StreamMapping> StreamMapping::FromColumns(std::vector<ColumnMapping> columns,
+                                                        std::vector<std::string> key,
+                                                        const std::string& source) {
+  StreamMapping mapping;
+  std::set<std::string> names;
+  for (auto& column : columns) {
+    if (!names.insert(column.name).second) {
+      return arrow::Status::Invalid(source, ": column '", column.name, "' is mapped twice");
+    }
+    mapping.columns_.push_back(std::move(column));
+  }
+  mapping.key_ = std::move(key);
   for (const auto& k : mapping.key_) {
     auto it = std::find_if(mapping.columns_.begin(), mapping.columns_.end(),
                            [&](const ColumnMapping& c) { return c.name == k; });
@@ -246,6 +263,12 @@ arrow::Result<StreamMapping> StreamMapping::Parse(std::string_view yaml,
     it->required = true;  // identifier fields are required
   }
   return mapping;
+}
+
+std::optional<std::pair<MetaField, std::string>> MetaFieldNamed(const std::string& name) {
+  const MetaName* meta = FindMeta(name);
+  if (meta == nullptr) return std::nullopt;
+  return std::make_pair(meta->field, std::string(meta->default_type));
 }
 
 arrow::Result<iceberg::Schema> StreamMapping::TableSchema() const {

@@ -14,7 +14,8 @@
 // `path` is one JSON key taken literally (dots, slashes, `+` and spaces included) or a list of
 // keys into nested objects. `meta` names a value of the message instead: _topic, _partition,
 // _offset, _timestamp, _key, and from Debezium _op, _source_ts_ms, _deleted; a column named
-// like one of those with no path takes it. `type` is floe's schema type text (defaulted for
+// like one of those (or like Debezium's flattened __op, __source_ts_ms, __deleted) with no path
+// takes it. `type` is floe's schema type text (defaulted for
 // metadata). `transform` is one step or a list, applied in order, then the value is converted
 // to the column type. `key` lists the identifier columns (required; what --mode upsert keys on).
 
@@ -26,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "floe/iceberg/type/schema.h"
@@ -99,10 +101,18 @@ struct MappingError {
   std::string message;
 };
 
+/// The metadata a column of this name takes when it has no path, with its default type text;
+/// none for a name that is not a metadata name.
+std::optional<std::pair<MetaField, std::string>> MetaFieldNamed(const std::string& name);
+
 class StreamMapping {
  public:
   /// Parses the mapping file's YAML text; `source` names it in errors.
   static arrow::Result<StreamMapping> Parse(std::string_view yaml, const std::string& source);
+  /// A mapping from columns built elsewhere (stream_infer.h), checked as a parsed file is.
+  static arrow::Result<StreamMapping> FromColumns(std::vector<ColumnMapping> columns,
+                                                  std::vector<std::string> key,
+                                                  const std::string& source);
 
   const std::vector<ColumnMapping>& columns() const { return columns_; }
   const std::vector<std::string>& key() const { return key_; }

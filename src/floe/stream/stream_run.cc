@@ -1,17 +1,77 @@
 #include "floe/stream/stream_run.h"
 
 #include <chrono>
+#include <deque>
+#include <iterator>
 #include <iostream>
 
 #include "floe/catalog/load_or_create_table.h"
 #include "floe/catalog/sql/sql_catalog_store.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/stream/sinks/iceberg_sink.h"
+#include "floe/stream/stream_infer.h"
 
 namespace floe::stream {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// What a stream into a table that does not exist yet read before creating it.
+struct FirstBatch {
+  std::vector<KafkaMessage> messages;
+  // After the messages, so it closes (and its revoke handler runs) while they are there.
+  std::unique_ptr<KafkaSource> source;
+};
+
+bool Stopped(const StreamOptions& options) {
+  return options.stop != nullptr && options.stop->load();
+}
+
+// Reads the first batch (as many messages as one commit takes, or what is there) and infers
+// the table's mapping from it; none when stopped, or with --once when no record arrived.
+arrow::Result<std::optional<StreamMapping>> ReadFirstBatch(const StreamOptions& options,
+                                                           FirstBatch* first) {
+  // No table, so no offsets: every partition starts per --starting-offsets.
+  auto on_assign =
+      [&options](const std::set<TopicPartition>& partitions) -> arrow::Result<PartitionOffsets> {
+    if (options.on_assign && !partitions.empty()) options.on_assign(partitions);
+    return PartitionOffsets{};
+  };
+  auto on_revoke = [&options, first](const std::set<TopicPartition>& partitions) {
+    if (options.on_revoke && !partitions.empty()) options.on_revoke(partitions);
+    std::erase_if(first->messages, [&](const KafkaMessage& m) {
+      return partitions.count({m.topic, m.partition}) > 0;
+    });
+  };
+  ARROW_ASSIGN_OR_RAISE(first->source, KafkaSource::Open(options.kafka, on_assign, on_revoke));
+  auto started = Clock::now();
+  int64_t bytes = 0;
+  size_t tried = 0;  // messages the last inference saw
+  while (!Stopped(options)) {
+    ARROW_ASSIGN_OR_RAISE(auto message, first->source->Poll(100));
+    if (message) {
+      if (first->messages.empty()) started = Clock::now();
+      bytes += message->value ? static_cast<int64_t>(message->value->size()) : 0;
+      first->messages.push_back(std::move(*message));
+    }
+    const int64_t n = static_cast<int64_t>(first->messages.size());
+    bool full = n >= options.max_records_per_commit ||
+                (options.commit_bytes > 0 && bytes >= options.commit_bytes);
+    bool due = n > 0 && Clock::now() - started >=
+                            std::chrono::milliseconds(options.commit_interval_ms);
+    bool at_end = first->source->AtEnd();
+    if ((full || due || at_end) && first->messages.size() > tried) {
+      ARROW_ASSIGN_OR_RAISE(auto mapping, InferMapping(first->messages, options.mode, options.key));
+      if (mapping) return mapping;
+      tried = first->messages.size();  // no record yet: read on
+    }
+    if (options.once && at_end) break;
+  }
+  return std::nullopt;
+}
+
+arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
+                                          const StreamOptions& options, FirstBatch first);
 
 }  // namespace
 
@@ -24,6 +84,11 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options) {
   }
   ARROW_ASSIGN_OR_RAISE(auto schema, options.mapping.TableSchema());
   if (options.mode == StreamMode::kUpsert && options.mapping.key().empty()) {
+    if (options.infer_mapping) {
+      return arrow::Status::Invalid(
+          "--mode upsert needs a key: give --key COLUMN[,COLUMN] (the table has no identifier "
+          "fields, and the message keys are not JSON objects whose fields are columns)");
+    }
     return arrow::Status::Invalid(
         "--mode upsert needs the mapping's `key` (the identifier "
         "columns rows are upserted on)");
@@ -43,14 +108,55 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options) {
 }
 
 arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options) {
-  ARROW_ASSIGN_OR_RAISE(auto tables, OpenStreamTables(catalog, options));
+  StreamOptions resolved = options;
+  FirstBatch first;
+  bool from_table = false;
+  if (options.infer_mapping) {
+    ARROW_ASSIGN_OR_RAISE(from_table, catalog.TableExists(options.table));
+    if (!from_table) {
+      ARROW_ASSIGN_OR_RAISE(auto inferred, ReadFirstBatch(options, &first));
+      if (!inferred) return StreamReport{};  // nothing to create the table from
+      resolved.mapping = std::move(*inferred);
+      // Another process of the stream may have created it from its own first batch meanwhile:
+      // then its schema is the mapping, as on any later start.
+      ARROW_ASSIGN_OR_RAISE(from_table, catalog.TableExists(options.table));
+    }
+    if (from_table) {
+      ARROW_ASSIGN_OR_RAISE(auto table, catalog.LoadTable(options.table));
+      ARROW_ASSIGN_OR_RAISE(resolved.mapping,
+                            MappingFromSchema(*table->metadata().CurrentSchema()));
+      if (!options.key.empty() && options.key != resolved.mapping.key()) {
+        std::string have;
+        for (const auto& k : resolved.mapping.key()) have += (have.empty() ? "" : ",") + k;
+        return arrow::Status::Invalid("--key: table ", options.table.ToString(),
+                                      " exists and its key is [", have, "]");
+      }
+    }
+    if (options.on_infer) options.on_infer(resolved.mapping, from_table);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto tables, OpenStreamTables(catalog, resolved));
   const std::string stream_id = options.stream_id.empty() ? options.kafka.group : options.stream_id;
-  return RunStreamInto(
-      std::make_unique<IcebergSink>(tables.first, tables.second, stream_id, options.mode), options);
+  ARROW_ASSIGN_OR_RAISE(
+      auto report,
+      RunStreamFrom(std::make_unique<IcebergSink>(tables.first, tables.second, stream_id,
+                                                  options.mode),
+                    resolved, std::move(first)));
+  if (options.infer_mapping) {
+    report.inferred = resolved.mapping;
+    report.inferred_from_table = from_table;
+  }
+  return report;
 }
 
 arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
                                           const StreamOptions& options) {
+  return RunStreamFrom(std::move(sink), options, FirstBatch{});
+}
+
+namespace {
+
+arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
+                                          const StreamOptions& options, FirstBatch first) {
   StreamSink& committer = *sink;
   ARROW_RETURN_NOT_OK(committer.Refresh());
   // --evolve: a sink without a schema of its own refuses it here, before reading anything.
@@ -64,15 +170,32 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
   auto on_assign =
       [&](const std::set<TopicPartition>& partitions) -> arrow::Result<PartitionOffsets> {
     ARROW_RETURN_NOT_OK(committer.Refresh());
-    if (options.on_assign) options.on_assign(partitions);
+    if (options.on_assign && !partitions.empty()) options.on_assign(partitions);
     return committer.committed();
   };
+  // The first batch's messages not yet added (read before the table existed).
+  std::deque<KafkaMessage> queued(std::make_move_iterator(first.messages.begin()),
+                                  std::make_move_iterator(first.messages.end()));
   auto on_revoke = [&](const std::set<TopicPartition>& partitions) {
+    if (options.on_revoke && !partitions.empty()) options.on_revoke(partitions);
     builder.DropPartitions(partitions);
+    std::erase_if(queued, [&](const KafkaMessage& m) {
+      return partitions.count({m.topic, m.partition}) > 0;
+    });
   };
-  KafkaSourceOptions kafka = options.kafka;
-  kafka.resume_from_group = committer.resumes_from_group();
-  ARROW_ASSIGN_OR_RAISE(auto source, KafkaSource::Open(kafka, on_assign, on_revoke));
+  std::unique_ptr<KafkaSource> source = std::move(first.source);
+  if (source) {
+    source->SetHandlers(on_assign, on_revoke);
+    if (!committer.committed().empty()) {
+      // Another process created the table and committed meanwhile: read from its offsets.
+      queued.clear();
+      ARROW_RETURN_NOT_OK(source->Rewind(committer.committed()));
+    }
+  } else {
+    KafkaSourceOptions kafka = options.kafka;
+    kafka.resume_from_group = committer.resumes_from_group();
+    ARROW_ASSIGN_OR_RAISE(source, KafkaSource::Open(kafka, on_assign, on_revoke));
+  }
   ARROW_RETURN_NOT_OK(committer.Attach(source.get()));
 
   StreamReport report;
@@ -97,6 +220,7 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
     if (options.on_commit) options.on_commit(result, summary_of);
     if (!result.committed) {
       ++report.refused_commits;
+      queued.clear();
       ARROW_RETURN_NOT_OK(committer.Refresh());
       return source->Rewind(committer.committed());
     }
@@ -109,8 +233,14 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
     return arrow::Status::OK();
   };
 
-  while (!(options.stop != nullptr && options.stop->load())) {
-    ARROW_ASSIGN_OR_RAISE(auto message, source->Poll(100));
+  while (!Stopped(options)) {
+    std::optional<KafkaMessage> message;
+    if (!queued.empty()) {
+      message = std::move(queued.front());
+      queued.pop_front();
+    } else {
+      ARROW_ASSIGN_OR_RAISE(message, source->Poll(100));
+    }
     for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
     if (message) {
       if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
@@ -128,7 +258,7 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
     // The clock is read when the source is idle and every 64 messages, not for each one.
     bool due = builder.messages() > 0 && (!message || builder.messages() % 64 == 0) &&
                Clock::now() - batch_started >= std::chrono::milliseconds(options.commit_interval_ms);
-    bool done = options.once && source->AtEnd();
+    bool done = options.once && queued.empty() && source->AtEnd();
     if (full || due || done) ARROW_RETURN_NOT_OK(commit());
     if (done) break;
   }
@@ -136,5 +266,7 @@ arrow::Result<StreamReport> RunStreamInto(std::unique_ptr<StreamSink> sink,
   source->Close();
   return report;
 }
+
+}  // namespace
 
 }  // namespace floe::stream

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "floe/catalog/catalog.h"
 #include "floe/iceberg/table/table_identifier.h"
@@ -26,6 +28,10 @@ struct StreamOptions {
   iceberg::TableIdentifier table;
   KafkaSourceOptions kafka;
   StreamMapping mapping;
+  /// No --mapping: the mapping is inferred (stream_infer.h) and `mapping` is not used.
+  bool infer_mapping = false;
+  /// The key of a table created from an inferred mapping (none: the message keys' fields).
+  std::vector<std::string> key;
   StreamMode mode = StreamMode::kAppend;
   /// Names the offsets in the table's snapshots; defaults to the group.
   std::string stream_id;
@@ -43,8 +49,12 @@ struct StreamOptions {
   std::string partition_by;
   /// Set (by a signal) to stop: fetching stops, the batch in flight is committed.
   const std::atomic<bool>* stop = nullptr;
-  /// Told about each partition assignment (for progress output).
+  /// Told about each partition assignment and revocation (for progress output); with the
+  /// cooperative protocol only the partitions that move.
   std::function<void(const std::set<TopicPartition>&)> on_assign;
+  std::function<void(const std::set<TopicPartition>&)> on_revoke;
+  /// Told what mapping was inferred, and whether from the table (else from the messages).
+  std::function<void(const StreamMapping&, bool from_table)> on_infer;
   /// Told about each commit (for progress output).
   std::function<void(const CommitResult&, const StreamBatch&)> on_commit;
 };
@@ -56,6 +66,9 @@ struct StreamReport {
   int64_t rows = 0;
   int64_t dead_letters = 0;
   int64_t tombstones = 0;
+  /// With `infer_mapping`: what was inferred (none: no record arrived to infer a table from).
+  std::optional<StreamMapping> inferred;
+  bool inferred_from_table = false;
 };
 
 /// Opens (creating if missing, with the namespace) the data table — from the mapping's
@@ -64,7 +77,8 @@ struct StreamReport {
 arrow::Result<std::pair<std::shared_ptr<iceberg::Table>, std::shared_ptr<iceberg::Table>>>
 OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options);
 
-/// Runs the stream until `options.stop` is set, or once with `options.once`.
+/// Runs the stream until `options.stop` is set, or once with `options.once`. With
+/// `infer_mapping` and no table yet, the first batch is read before the table is created.
 arrow::Result<StreamReport> RunStream(catalog::Catalog& catalog, const StreamOptions& options);
 
 /// Runs the stream into another sink (sinks/: console, parquet, kafka); `options.table`,
