@@ -33,6 +33,7 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   meta.op = event.op;
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
+  meta.headers = message.headers;
   nlohmann::json row;
   if (auto error = mapping_->MapRecord(event.record, meta, &row)) {
     AddDeadLetter(message, error->reason, error->message);
