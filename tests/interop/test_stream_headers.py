@@ -1,8 +1,11 @@
 """Kafka message headers as table columns: a producer sets headers (some repeated, some with no
 value, some missing), `floe stream --once` maps them with `header:` columns and
-`meta: _headers`, and PyIceberg reads back the values each message carried."""
+`meta: _headers`, and PyIceberg reads back the values each message carried, in the table and,
+for the messages that could not be mapped, in the dead-letter table (or topic: the kafka sink
+forwards a bad message's headers before its own)."""
 import json
 
+import test_stream_sinks
 from test_stream_kafka import pyiceberg_rows, run_once, topic_name
 
 MAPPING = """\
@@ -55,6 +58,28 @@ def test_headers_become_columns(kafka_broker, floe, tmp_path, pyiceberg_catalog)
     schema = pyiceberg_catalog.load_table("db.headers").schema()
     assert str(schema.find_field("_headers").field_type) == "map<string, string>"
 
-    letters = {int(r["key"]): r["reason"] for r in pyiceberg_rows(pyiceberg_catalog,
-                                                                  "db.headers_dlq")}
-    assert letters == {1: "missing-required", 2: "missing-required", 3: "cast-failed"}
+    # The dead letters keep the headers their messages had, as bytes.
+    letters = {int(r["key"]): r for r in pyiceberg_rows(pyiceberg_catalog, "db.headers_dlq")}
+    assert {i: r["reason"] for i, r in letters.items()} == \
+        {1: "missing-required", 2: "missing-required", 3: "cast-failed"}
+    sent = dict(MESSAGES)
+    assert {i: dict(r["headers"]) for i, r in letters.items()} == \
+        {i: dict(sent[i]) for i in letters}
+
+
+def test_kafka_sink_dead_letters_forward_headers(kafka_broker, tmp_path):
+    mapping = tmp_path / "headers.yaml"
+    mapping.write_text(MAPPING)
+    topic = kafka_broker.create_topic(topic_name())
+    output = kafka_broker.create_topic(topic + "-out")
+    kafka_broker.create_topic(output + "_dlq")
+    producer = kafka_broker.producer()
+    producer.produce(topic, key=b"2", value=json.dumps({"id": 2}),
+                     headers=[("trace-id", b"t-2"), ("note", None)])
+    assert producer.flush(60) == 0
+    test_stream_sinks.run_once(kafka_broker, topic, mapping, "--sink", "kafka",
+                               "--output-topic", output)
+    [letter] = test_stream_sinks.read_committed(kafka_broker, output + "_dlq", 1)
+    headers = letter.headers()
+    assert headers[:2] == [("trace-id", b"t-2"), ("note", None)]
+    assert dict(headers[2:])["floe.reason"] == b"missing-required"

@@ -34,6 +34,10 @@ const std::shared_ptr<const iceberg::Schema>& DeadLetterSchema() {
              Field(8, "error", Type::String(), false),
              Field(9, "stream_id", Type::String(), true),
              Field(10, "failed_at", Type::TimestampTz(), false),
+             Field(11, "headers",
+                   Type::Map(Field(12, "key", Type::String(), true),
+                             Field(13, "value", Type::Binary(), false)),
+                   false),
          });
   return kSchema;
 }
@@ -49,6 +53,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> DeadLetterRows(const std::vector<De
   // Through the JSON rows reader: binary columns take hex, so the bytes arrive exactly.
   std::string lines;
   const std::string failed_at = iceberg::FormatTimestamp(failed_at_ms * 1000, true);
+  const bool keeps_headers = schema.FindFieldByName("headers") != nullptr;
   for (const auto& l : letters) {
     nlohmann::json row = {{"topic", l.topic},      {"partition", l.partition},
                           {"offset", l.offset},    {"reason", l.reason},
@@ -59,6 +64,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> DeadLetterRows(const std::vector<De
                            : nlohmann::json(nullptr);
     row["key"] = l.key ? nlohmann::json(util::ToHex(*l.key)) : nlohmann::json(nullptr);
     row["value"] = l.value ? nlohmann::json(util::ToHex(*l.value)) : nlohmann::json(nullptr);
+    if (keeps_headers) {
+      auto& headers = row["headers"] = nlohmann::json::object();
+      for (const auto& h : l.headers) {
+        headers[h.name] = h.value ? nlohmann::json(util::ToHex(*h.value)) : nlohmann::json(nullptr);
+      }
+    }
     lines += row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     lines += '\n';
   }

@@ -3,7 +3,8 @@
 // The dead-letter table `<T>_dlq`: one row per message the stream could not turn into a row
 // (not JSON, a required field missing, a value that does not convert), with the message's
 // exact key and value bytes, so nothing read is ever lost and every bad message can be
-// replayed once its cause is fixed.
+// replayed once its cause is fixed. Its headers are kept too (`headers`, name to value bytes; of
+// a name repeated the last one), in tables made since the column was added.
 
 #include <arrow/result.h>
 #include <arrow/table.h>
@@ -16,6 +17,7 @@
 
 #include "floe/iceberg/table/table_identifier.h"
 #include "floe/iceberg/type/schema.h"
+#include "floe/stream/message_header.h"
 
 namespace floe::stream {
 
@@ -26,17 +28,20 @@ struct DeadLetter {
   std::optional<int64_t> timestamp_ms;
   std::optional<std::string> key;    ///< raw bytes
   std::optional<std::string> value;  ///< raw bytes; none for a tombstone
+  std::vector<MessageHeader> headers;
   std::string reason;                ///< kReason* of stream_mapping.h
   std::string error;
 };
 
-/// topic, partition, offset, timestamp, key, value, reason, error, stream_id, failed_at.
+/// topic, partition, offset, timestamp, key, value, reason, error, stream_id, failed_at,
+/// headers (map<string, binary>).
 const std::shared_ptr<const iceberg::Schema>& DeadLetterSchema();
 
 /// `NS.T` -> `NS.T_dlq`.
 iceberg::TableIdentifier DeadLetterTableId(const iceberg::TableIdentifier& data);
 
-/// The rows of `letters` in the Arrow form of `schema` (the dead-letter table's current one).
+/// The rows of `letters` in the Arrow form of `schema` (the dead-letter table's current one;
+/// one made before `headers` existed keeps no headers).
 arrow::Result<std::shared_ptr<arrow::Table>> DeadLetterRows(const std::vector<DeadLetter>& letters,
                                                             const iceberg::Schema& schema,
                                                             const std::string& stream_id,

@@ -108,6 +108,7 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
     letter.timestamp_ms = message.timestamp_ms;
     letter.key = std::move(message.key);
     letter.value = std::move(message.value);
+    letter.headers = std::move(message.headers);
     letter.reason = why.first;
     letter.error = why.second;
     ++batch.dead_letters_by_reason[letter.reason];

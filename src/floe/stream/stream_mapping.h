@@ -36,6 +36,7 @@
 
 #include "floe/iceberg/type/schema.h"
 #include "floe/iceberg/type/type.h"
+#include "floe/stream/message_header.h"
 
 namespace floe::stream {
 
@@ -70,12 +71,6 @@ enum class MetaField {
   kSourceTsMs,
   kDeleted,
   kHeaders  ///< every Kafka header, as a map
-};
-
-/// One Kafka message header: a name and a value (none: the header has a null value).
-struct MessageHeader {
-  std::string name;
-  std::optional<std::string> value;
 };
 
 struct ColumnMapping {

@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include "floe/stream/dead_letters.h"
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_mapping.h"
 
@@ -165,6 +166,46 @@ key: id
   }
   EXPECT_EQ(first, (std::map<std::string, std::optional<std::string>>{{"trace-id", "abc"},
                                                                         {"empty", std::nullopt}}));
+}
+
+// A bad message keeps its headers in the dead-letter table, as bytes; a dead-letter table made
+// before the column existed still takes the rows, without them.
+TEST(StreamHeadersTest, DeadLettersKeepHeaders) {
+  auto m = Parse("columns:\n  - {name: id, path: id, type: long, required: true}");
+  auto schema = m.TableSchema();
+  ASSERT_TRUE(schema.ok());
+  BatchBuilder builder(&m, std::make_shared<const iceberg::Schema>(*schema));
+  KafkaMessage bad;
+  bad.topic = "t";
+  bad.value = "{}";
+  bad.headers = {{"trace-id", std::string("a\0b", 3)}, {"none", std::nullopt}};
+  builder.Add(bad);
+  auto batch = builder.Finish();
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->dead_letters.size(), 1u);
+  EXPECT_EQ(batch->dead_letters[0].headers.size(), 2u);
+
+  auto rows = DeadLetterRows(batch->dead_letters, *DeadLetterSchema(), "s", 0);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  auto table = (*rows)->CombineChunksToBatch().ValueOrDie();
+  auto headers = std::static_pointer_cast<arrow::MapArray>(table->GetColumnByName("headers"));
+  ASSERT_NE(headers, nullptr);
+  ASSERT_EQ(headers->value_length(0), 2);
+  auto keys = std::static_pointer_cast<arrow::StringArray>(headers->keys());
+  auto items = std::static_pointer_cast<arrow::BinaryArray>(headers->items());
+  std::map<std::string, std::optional<std::string>> got;
+  for (int64_t i = 0; i < 2; ++i) {
+    got[keys->GetString(i)] =
+        items->IsNull(i) ? std::nullopt : std::optional<std::string>(items->GetString(i));
+  }
+  EXPECT_EQ(got, (std::map<std::string, std::optional<std::string>>{
+                     {"trace-id", std::string("a\0b", 3)}, {"none", std::nullopt}}));
+
+  std::vector<iceberg::NestedField> before(DeadLetterSchema()->fields().begin(),
+                                           DeadLetterSchema()->fields().end() - 1);
+  auto old = DeadLetterRows(batch->dead_letters, iceberg::Schema(0, before), "s", 0);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ((*old)->num_columns(), 10);
 }
 
 }  // namespace
