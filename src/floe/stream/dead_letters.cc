@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "floe/iceberg/data/json_rows.h"
+#include "floe/iceberg/update/update_schema.h"
 #include "floe/iceberg/type/temporal.h"
 #include "floe/util/hex.h"
 
@@ -40,6 +41,20 @@ const std::shared_ptr<const iceberg::Schema>& DeadLetterSchema() {
                    false),
          });
   return kSchema;
+}
+
+arrow::Status AddMissingDeadLetterColumns(const std::shared_ptr<iceberg::Table>& table) {
+  auto missing = [&] {
+    return table->metadata().CurrentSchema()->FindFieldByName("headers") == nullptr;
+  };
+  if (!missing()) return arrow::Status::OK();
+  iceberg::UpdateSchema update(table);
+  update.AddColumn("headers", DeadLetterSchema()->FindFieldByName("headers")->type,
+                   "the message's Kafka headers");
+  auto status = update.Commit();
+  // A concurrent process of the stream adding it too makes ours conflict: take the table's.
+  ARROW_RETURN_NOT_OK(table->Refresh());
+  return missing() ? status : arrow::Status::OK();
 }
 
 iceberg::TableIdentifier DeadLetterTableId(const iceberg::TableIdentifier& data) {

@@ -4,7 +4,7 @@
 // (not JSON, a required field missing, a value that does not convert), with the message's
 // exact key and value bytes, so nothing read is ever lost and every bad message can be
 // replayed once its cause is fixed. Its headers are kept too (`headers`, name to value bytes; of
-// a name repeated the last one), in tables made since the column was added.
+// a name repeated the last one); a table made before that column existed gets it added.
 
 #include <arrow/result.h>
 #include <arrow/table.h>
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "floe/iceberg/table/table.h"
 #include "floe/iceberg/table/table_identifier.h"
 #include "floe/iceberg/type/schema.h"
 #include "floe/stream/message_header.h"
@@ -37,11 +38,15 @@ struct DeadLetter {
 /// headers (map<string, binary>).
 const std::shared_ptr<const iceberg::Schema>& DeadLetterSchema();
 
+/// Adds `headers` to a dead-letter table made before it existed (a schema change; nothing when
+/// the table has it, or another process added it meanwhile).
+arrow::Status AddMissingDeadLetterColumns(const std::shared_ptr<iceberg::Table>& table);
+
 /// `NS.T` -> `NS.T_dlq`.
 iceberg::TableIdentifier DeadLetterTableId(const iceberg::TableIdentifier& data);
 
 /// The rows of `letters` in the Arrow form of `schema` (the dead-letter table's current one;
-/// one made before `headers` existed keeps no headers).
+/// without a `headers` column, as the parquet sink's older files, no headers).
 arrow::Result<std::shared_ptr<arrow::Table>> DeadLetterRows(const std::vector<DeadLetter>& letters,
                                                             const iceberg::Schema& schema,
                                                             const std::string& stream_id,
