@@ -53,7 +53,7 @@ def test_generated_messages_all_accounted_for(kafka_broker, floe, pyiceberg_cata
     assert not any(r["deleted"] for r in now)
 
 
-def test_same_seed_same_messages_and_missing_topic(kafka_broker, floe):
+def test_same_seed_same_messages_missing_topic_and_usage(kafka_broker, floe):
     from confluent_kafka import Consumer
 
     topics = [kafka_broker.create_topic(topic_name()) for _ in range(2)]
@@ -76,3 +76,8 @@ def test_same_seed_same_messages_and_missing_topic(kafka_broker, floe):
     proc = floe.run("gen", "--kafka", "--brokers", kafka_broker.bootstrap, "--topic",
                     "no-such-topic-" + topic_name(), check=False)
     assert proc.returncode != 0 and "create it first" in proc.stderr
+    # Options of the other form are usage errors, not ignored.
+    proc = floe.run("gen", "corpus-dir", "--topic", "t", check=False)
+    assert proc.returncode == 2 and "requires --kafka" in proc.stderr
+    proc = floe.run("gen", "--kafka", "--size", "1MB", check=False)
+    assert proc.returncode == 2 and "excludes --kafka" in proc.stderr
