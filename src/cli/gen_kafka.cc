@@ -6,31 +6,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "cli/output.h"
+#include "cli/stop_signals.h"
 #include "floe/stream/kafka_producer.h"
 #include "floe/testing/change_events.h"
 
 namespace floe::cli {
 namespace {
-
-// SIGINT and SIGTERM stop producing; what was produced is flushed and summed up. A second
-// signal kills at once.
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-}
 
 void PrintSummary(const GlobalOptions& global, const GenKafkaArgs& args,
                   const testing::ChangeEventSummary& s, int32_t partitions, double seconds) {
@@ -89,9 +74,10 @@ arrow::Status RunGenKafka(CliContext& ctx, const GenKafkaArgs& args, uint64_t se
   producer_options.properties = *properties;
   ARROW_ASSIGN_OR_RAISE(auto producer, stream::KafkaProducer::Open(producer_options));
 
-  InstallStopHandlers();
+  // A stop signal ends producing; what was produced is flushed and summed up.
+  const std::atomic<bool>* stop = InstallStopHandlers();
   const auto start = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < args.messages && !g_stop.load(); ++i) {
+  for (int64_t i = 0; i < args.messages && !stop->load(); ++i) {
     if (args.rate > 0) {
       // Paced from the start, so a slow moment is made up for rather than carried on.
       std::this_thread::sleep_until(
