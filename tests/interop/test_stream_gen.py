@@ -3,7 +3,11 @@ real broker, and `floe stream --once` with the shipped mapping (examples/stream/
 rides-mapping.yaml) accounts for every one of them: rows, dead letters by reason, tombstones;
 in upsert mode one row per ride the generator left live."""
 import collections
+import json
 import pathlib
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -81,3 +85,18 @@ def test_same_seed_same_messages_missing_topic_and_usage(kafka_broker, floe):
     assert proc.returncode == 2 and "requires --kafka" in proc.stderr
     proc = floe.run("gen", "--kafka", "--size", "1MB", check=False)
     assert proc.returncode == 2 and "excludes --kafka" in proc.stderr
+
+
+def test_sigint_stops_early_and_flushes_what_it_produced(kafka_broker, floe):
+    topic = kafka_broker.create_topic(topic_name(), partitions=2)
+    # 100000 messages at 200 a second would take over eight minutes; SIGINT after two seconds.
+    proc = subprocess.Popen([floe.bin, "gen", "--kafka", "--brokers", kafka_broker.bootstrap,
+                             "--topic", topic, "--messages", "100000", "--rate", "200",
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    summary = json.loads(out)
+    assert 0 < summary["messages"] < 100000
+    assert sum(kafka_broker.end_offsets(topic).values()) == summary["messages"]
