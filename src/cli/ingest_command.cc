@@ -1,9 +1,7 @@
 // floe ingest SOURCE --table NS.T: Spark application log folders into Iceberg, exactly once.
 #include <unistd.h>
 
-#include <atomic>
 #include <cctype>
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "cli/stop_signals.h"
 #include "floe/ingest/ingest_pipeline.h"
 
 namespace floe::cli {
@@ -28,21 +27,6 @@ struct IngestArgs {
   bool reingest_changed = false;
   int64_t max_line_bytes = ingest::kDefaultMaxLineBytes;
 };
-
-// SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT ask the run to stop: the batch
-// in progress is abandoned whole and the run exits 130. A second signal kills at once.
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-}
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -217,8 +201,8 @@ arrow::Status RunIngestCommand(CliContext& ctx, IngestArgs args) {
   options.reingest_changed = args.reingest_changed;
   if (args.max_line_bytes < 1024) return UsageError("--max-line-bytes must be at least 1024");
   options.max_line_bytes = args.max_line_bytes;
-  options.stop = &g_stop;
-  InstallStopHandlers();
+  // A stop signal abandons the batch in progress whole; the run exits 130.
+  options.stop = InstallStopHandlers();
   ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());
   const bool tty = isatty(STDERR_FILENO) && !ctx.options.json;
   const auto start = std::chrono::steady_clock::now();

@@ -1,8 +1,6 @@
 // floe stream NS.T --brokers … --topic … --group … [--mapping FILE]: Kafka into Iceberg,
 // exactly once, with a dead-letter table.
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +8,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "cli/stop_signals.h"
 #include "cli/parquet_inputs.h"
 #include "cli/stream_sinks.h"
 #include "floe/iceberg/type/temporal.h"
@@ -41,21 +40,6 @@ struct StreamArgs {
   bool no_evolve = false;
   std::string key;
 };
-
-// SIGTERM (what Kubernetes sends before SIGKILL) and SIGINT: stop fetching, commit what is in
-// flight, exit 0. A second signal kills at once.
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-}
 
 // "10s", "500ms", "2m", or plain seconds.
 arrow::Result<int64_t> ParseDurationMs(const std::string& text) {
@@ -159,7 +143,6 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   options.partition_by = args.partition_by;
   // Without --mapping the columns come from the data, so new keys keep becoming columns.
   options.evolve = args.evolve || (infer && !args.no_evolve);
-  options.stop = &g_stop;
   const bool json = ctx.options.json;
   options.on_commit = [json](const stream::CommitResult& r, const stream::StreamBatch& b) {
     if (!r.committed) {
@@ -183,7 +166,8 @@ arrow::Status RunStreamCommand(CliContext& ctx, const StreamArgs& args) {
   options.on_revoke = [](const std::set<stream::TopicPartition>& partitions) {
     std::cerr << "floe stream: revoked " << partitions.size() << " partition(s)\n";
   };
-  InstallStopHandlers();
+  // A stop signal: stop fetching, commit what is in flight, exit 0.
+  options.stop = InstallStopHandlers();
   stream::StreamReport report;
   if (into_table) {
     ARROW_ASSIGN_OR_RAISE(auto* catalog, ctx.Catalog());

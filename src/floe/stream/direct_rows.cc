@@ -143,6 +143,7 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
         q.kind = K::kBool;
         q.b = meta.deleted;
         break;
+      case MetaField::kHeaders:  // not on this path (Make refuses it)
       case MetaField::kNone:
         break;
     }
@@ -349,8 +350,12 @@ std::optional<MappingError> DirectRows::Impl::AppendValue(Column& c, internal::V
       break;
   }
   // Not a value of the column: ReadJsonRows says why, in the words the general path uses.
-  auto one = iceberg::Schema(0, {iceberg::NestedField{1, c.mapping->name, c.mapping->type,
-                                                      c.mapping->required}});
+  iceberg::NestedField field;
+  field.id = 1;
+  field.name = c.mapping->name;
+  field.type = c.mapping->type;
+  field.required = c.mapping->required;
+  auto one = iceberg::Schema(0, {field});
   nlohmann::json row = {{c.mapping->name, j}};
   auto read = iceberg::ReadJsonRows(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                                     one, "message");
@@ -455,7 +460,7 @@ std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
                              id == TypeId::kLong || id == TypeId::kDouble ||
                              id == TypeId::kString || id == TypeId::kTimestamp ||
                              id == TypeId::kTimestampTz;
-      if (!supported || !c.mapping->type->Equals(*field.type) ||
+      if (!supported || !c.mapping->type->Equals(*field.type) || !c.mapping->header.empty() ||
           (field.required && !c.mapping->required) ||
           (c.mapping->meta == MetaField::kNone && c.mapping->path.size() != 1)) {
         return nullptr;

@@ -7,11 +7,12 @@
 // what this one does not cover; both give the same rows and the same dead-letter reasons
 // (tests/unit/stream/direct_rows_test.cc runs them side by side).
 //
-// Covered: columns that take one top-level key of the record, or a metadata value, into a
-// boolean, int, long, double, string, timestamp or timestamptz column (any transforms), of a
-// table whose other columns are optional and have no write default. Values that take unusual
-// turns (escaped numbers, a float where a long is due, ISO text for a timestamp, …) go through
-// the general path's transform and conversion steps for that one value.
+// Covered: columns that take one top-level key of the record, or a metadata value (not Kafka
+// headers), into a boolean, int, long, double, string, timestamp or timestamptz column (any
+// transforms), of a table whose other columns are optional and have no write default. Values
+// that take unusual turns (escaped numbers, a float where a long is due, ISO text for a
+// timestamp, …) go through the general path's transform and conversion steps for that one
+// value.
 
 #include <arrow/result.h>
 #include <arrow/table.h>

@@ -216,6 +216,15 @@ arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
       if (m->payload() != nullptr) {
         out.value.emplace(static_cast<const char*>(m->payload()), m->len());
       }
+      if (RdKafka::Headers* headers = m->headers(); headers != nullptr) {
+        for (const auto& h : headers->get_all()) {
+          auto& header = out.headers.emplace_back();
+          header.name = h.key();
+          if (h.value() != nullptr) {
+            header.value.emplace(static_cast<const char*>(h.value()), h.value_size());
+          }
+        }
+      }
       impl_->at_end.erase({out.topic, out.partition});
       return out;
     }

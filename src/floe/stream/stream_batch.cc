@@ -62,6 +62,7 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   meta.op = event.op;
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
+  meta.headers = message.headers;
   nlohmann::json row;
   if (auto error = mapping_->MapRecord(event.record, meta, &row)) {
     AddDeadLetter(message, error->reason, error->message);
@@ -170,6 +171,7 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
     letter.timestamp_ms = message.timestamp_ms;
     letter.key = std::move(message.key);
     letter.value = std::move(message.value);
+    letter.headers = std::move(message.headers);
     letter.reason = why.first;
     letter.error = why.second;
     ++batch.dead_letters_by_reason[letter.reason];

@@ -31,6 +31,7 @@ struct KafkaMessage {
   std::optional<int64_t> timestamp_ms;
   std::optional<std::string> key;
   std::optional<std::string> value;  ///< none: a tombstone
+  std::vector<MessageHeader> headers;
 };
 
 struct StreamBatch {

@@ -29,6 +29,7 @@ constexpr MetaName kMetaNames[] = {
     {"_op", MetaField::kOp, "string"},
     {"_source_ts_ms", MetaField::kSourceTsMs, "long"},
     {"_deleted", MetaField::kDeleted, "boolean"},
+    {"_headers", MetaField::kHeaders, "map<string, string>"},
     // The fields Debezium's flattening (ExtractNewRecordState) adds, as a table has them.
     {"__op", MetaField::kOp, "string"},
     {"__source_ts_ms", MetaField::kSourceTsMs, "long"},
@@ -89,13 +90,13 @@ arrow::Result<Transform> ParseTransform(const YAML::Node& node, const std::strin
 arrow::Result<ColumnMapping> ParseColumn(const YAML::Node& node, const std::string& where) {
   if (!node.IsMap())
     return arrow::Status::Invalid(where, ": a column is a map with name, path, type");
-  static const std::set<std::string> kKeys = {"name", "path",      "meta",
+  static const std::set<std::string> kKeys = {"name", "path",      "meta",     "header",
                                               "type", "transform", "required"};
   for (const auto& kv : node) {
     auto key = kv.first.as<std::string>();
     if (!kKeys.count(key)) {
       return arrow::Status::Invalid(where, ": unknown key '", key,
-                                    "' (name, path, meta, type, transform, required)");
+                                    "' (name, path, meta, header, type, transform, required)");
     }
   }
   ColumnMapping column;
@@ -109,9 +110,18 @@ arrow::Result<ColumnMapping> ParseColumn(const YAML::Node& node, const std::stri
     meta = FindMeta(node["meta"].as<std::string>());
     if (meta == nullptr) {
       return arrow::Status::Invalid(at, ": unknown meta '", node["meta"].as<std::string>(),
-                                    "' (_topic, _partition, _offset, _timestamp, _key, _op, "
-                                    "_source_ts_ms, _deleted)");
+                                    "' (_topic, _partition, _offset, _timestamp, _key, "
+                                    "_headers, _op, _source_ts_ms, _deleted)");
     }
+  }
+  if (const auto& header = node["header"]) {
+    if (meta != nullptr || node["path"]) {
+      return arrow::Status::Invalid(at, ": give one of path, meta and header");
+    }
+    if (!header.IsScalar() || header.as<std::string>().empty()) {
+      return arrow::Status::Invalid(at, ": header is the name of a Kafka header");
+    }
+    column.header = header.as<std::string>();
   }
   if (const auto& path = node["path"]) {
     if (meta != nullptr) return arrow::Status::Invalid(at, ": give path or meta, not both");
@@ -122,7 +132,7 @@ arrow::Result<ColumnMapping> ParseColumn(const YAML::Node& node, const std::stri
     } else {
       return arrow::Status::Invalid(at, ": path is a key or a list of keys");
     }
-  } else if (meta == nullptr) {
+  } else if (meta == nullptr && column.header.empty()) {
     meta = FindMeta(column.name);
     if (meta == nullptr) return arrow::Status::Invalid(at, ": a column needs a path (or meta)");
   }
@@ -131,6 +141,8 @@ arrow::Result<ColumnMapping> ParseColumn(const YAML::Node& node, const std::stri
     column.type_text = node["type"].as<std::string>();
   } else if (meta != nullptr) {
     column.type_text = meta->default_type;
+  } else if (!column.header.empty()) {
+    column.type_text = "string";
   } else {
     return arrow::Status::Invalid(at, ": a column needs a type");
   }
@@ -196,8 +208,26 @@ Value MetaValue(MetaField field, const MessageMeta& meta) {
     case MetaField::kDeleted:
       v.json = meta.deleted;
       break;
+    case MetaField::kHeaders:
+      // The object form ReadJsonRows reads for a map; a later repeat overwrites an earlier one.
+      v.json = nlohmann::json::object();
+      for (const auto& h : meta.headers) {
+        v.json[h.name] = h.value ? nlohmann::json(*h.value) : nlohmann::json(nullptr);
+      }
+      break;
     case MetaField::kNone:
       break;
+  }
+  return v;
+}
+
+// The last header named `name` (what librdkafka's Headers::get_last gives).
+Value HeaderValue(const std::string& name, const MessageMeta& meta) {
+  Value v;
+  for (auto it = meta.headers.rbegin(); it != meta.headers.rend(); ++it) {
+    if (it->name != name) continue;
+    if (it->value) v.json = *it->value;
+    break;
   }
   return v;
 }
@@ -295,6 +325,8 @@ std::optional<MappingError> StreamMapping::MapRecord(const nlohmann::json& recor
     Value value;
     if (column.meta != MetaField::kNone) {
       value = internal::MetaValue(column.meta, meta);
+    } else if (!column.header.empty()) {
+      value = internal::HeaderValue(column.header, meta);
     } else {
       const nlohmann::json* at = &record;
       for (const auto& key : column.path) {

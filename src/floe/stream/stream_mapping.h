@@ -9,15 +9,21 @@
 //     - {name: created_at_ts, path: created_at, type: timestamptz, transform: epoch_us}
 //     - {name: city, path: [address, city], type: string, transform: [trim, upper]}
 //     - {name: kafka_offset, meta: _offset}
+//     - {name: trace_id, header: trace-id}
+//     - {name: headers, meta: _headers}
 //   key: [id]
 //
 // `path` is one JSON key taken literally (dots, slashes, `+` and spaces included) or a list of
 // keys into nested objects. `meta` names a value of the message instead: _topic, _partition,
-// _offset, _timestamp, _key, and from Debezium _op, _source_ts_ms, _deleted; a column named
-// like one of those (or like Debezium's flattened __op, __source_ts_ms, __deleted) with no path
-// takes it. `type` is floe's schema type text (defaulted for
-// metadata). `transform` is one step or a list, applied in order, then the value is converted
-// to the column type. `key` lists the identifier columns (required; what --mode upsert keys on).
+// _offset, _timestamp, _key, _headers, and from Debezium _op, _source_ts_ms, _deleted; a
+// column named like one of those (or like Debezium's flattened __op, __source_ts_ms,
+// __deleted) with no path takes it. `header` takes the value of one Kafka header of the
+// message (a header the message lacks, or one with a null value, is null).
+// `meta: _headers` takes all of them as a map<string, string> column (a header with a null
+// value maps to null). Of a header repeated in one message the last one counts, in both forms.
+// `type` is floe's schema type text (defaulted for metadata; string for a header). `transform`
+// is one step or a list, applied in order, then the value is converted to the column type.
+// `key` lists the identifier columns (required; what --mode upsert keys on).
 
 #include <arrow/result.h>
 
@@ -32,6 +38,7 @@
 
 #include "floe/iceberg/type/schema.h"
 #include "floe/iceberg/type/type.h"
+#include "floe/stream/message_header.h"
 
 namespace floe::stream {
 
@@ -64,13 +71,15 @@ enum class MetaField {
   kKey,
   kOp,
   kSourceTsMs,
-  kDeleted
+  kDeleted,
+  kHeaders  ///< every Kafka header, as a map
 };
 
 struct ColumnMapping {
   std::string name;
   std::vector<std::string> path;  ///< keys from the record's top level; empty for metadata
   MetaField meta = MetaField::kNone;
+  std::string header;  ///< the Kafka header a header column takes; empty otherwise
   std::string type_text;
   iceberg::TypePtr type;
   std::vector<Transform> transforms;
@@ -87,6 +96,7 @@ struct MessageMeta {
   std::string op;  ///< Debezium's c/u/d/r; empty for plain JSON
   std::optional<int64_t> source_ts_ms;
   bool deleted = false;
+  std::vector<MessageHeader> headers;  ///< in the order the message has them
 };
 
 /// Why a message became a dead letter (the reasons counted in the snapshot summary).

@@ -99,10 +99,15 @@ OpenStreamTables(catalog::Catalog& catalog, const StreamOptions& options) {
   ARROW_ASSIGN_OR_RAISE(tables.first,
                         catalog::LoadOrCreateTable(catalog, options.table, schema, *spec));
   if (options.dead_letters) {
-    ARROW_ASSIGN_OR_RAISE(tables.second, catalog::LoadOrCreateTable(
-                                             catalog, DeadLetterTableId(options.table),
-                                             *DeadLetterSchema(),
-                                             iceberg::PartitionSpec::Unpartitioned()));
+    const auto id = DeadLetterTableId(options.table);
+    ARROW_ASSIGN_OR_RAISE(bool exists, catalog.TableExists(id));
+    if (exists) {
+      ARROW_ASSIGN_OR_RAISE(auto older, catalog.LoadTable(id));
+      ARROW_RETURN_NOT_OK(AddMissingDeadLetterColumns(older));
+    }
+    ARROW_ASSIGN_OR_RAISE(tables.second,
+                          catalog::LoadOrCreateTable(catalog, id, *DeadLetterSchema(),
+                                                     iceberg::PartitionSpec::Unpartitioned()));
   }
   return tables;
 }

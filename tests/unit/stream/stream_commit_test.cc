@@ -103,6 +103,33 @@ key: id
   std::shared_ptr<const iceberg::Schema> schema_;
 };
 
+// A dead-letter table made before `headers` existed gets the column, and takes headers.
+TEST_F(StreamCommitTest, OlderDeadLetterTableGetsHeaders) {
+  const auto& all = DeadLetterSchema()->fields();
+  catalog::CreateTableRequest request;
+  request.schema = iceberg::Schema(0, {all.begin(), all.end() - 1});
+  request.spec = iceberg::PartitionSpec::Unpartitioned();
+  ASSERT_TRUE(catalog_->CreateNamespace(options_.table.ns, {}).ok());
+  auto created = catalog_->CreateTable(DeadLetterTableId(options_.table), request);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto c = Committer();
+  auto dlq = *catalog_->LoadTable(DeadLetterTableId(options_.table));
+  const auto* headers = dlq->metadata().CurrentSchema()->FindFieldByName("headers");
+  ASSERT_NE(headers, nullptr);
+  EXPECT_EQ(headers->type->ToString(), "map<string, binary>");
+  EXPECT_FALSE(headers->required);
+  auto batch = Batch(0, 0, {"not json"});
+  batch.dead_letters[0].headers = {{"h", "v"}};
+  auto result = c->Commit(std::move(batch));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->dead_letters, 1);
+  // Opening again finds the column there and changes nothing.
+  const auto schemas = dlq->metadata().schemas.size();
+  Committer();
+  ASSERT_TRUE(dlq->Refresh().ok());
+  EXPECT_EQ(dlq->metadata().schemas.size(), schemas);
+}
+
 TEST_F(StreamCommitTest, CommitsRowsDeadLettersAndOffsets) {
   auto c = Committer();
   auto result = c->Commit(Batch(

@@ -119,6 +119,10 @@ arrow::Result<CommitResult> KafkaSink::Commit(StreamBatch batch) {
   }
   for (const auto& l : batch.dead_letters) {
     auto* headers = RdKafka::Headers::create();
+    // The message's own headers first, as it had them; then floe's, which say why.
+    for (const auto& h : l.headers) {
+      headers->add(h.name, h.value ? h.value->data() : nullptr, h.value ? h.value->size() : 0);
+    }
     headers->add("floe.source", l.topic + "/" + std::to_string(l.partition) + "/" +
                                     std::to_string(l.offset));
     headers->add("floe.reason", l.reason);

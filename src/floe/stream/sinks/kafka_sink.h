@@ -9,8 +9,8 @@
 // or rebalanced consumer resumes at the group's committed offsets.
 //
 // Dead letters go in the same transaction to the dead-letter topic (default T_dlq): the input
-// message's exact key and value bytes, with headers floe.source (topic/partition/offset),
-// floe.reason and floe.error.
+// message's exact key and value bytes and its headers, then headers floe.source
+// (topic/partition/offset), floe.reason and floe.error.
 //
 // The transactional id defaults to `floe-stream-<stream-id>`, so a restarted process fences
 // its killed predecessor and aborts its open transaction at once; processes sharing a group
