@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from conftest import floe_bin_path
+from servers.spark import as_multiset, spark_catalog, spark_multiset
 
 SAMPLE = "/work/shared/samples/debezium-ride-bookings.jsonl"
 
@@ -233,7 +234,7 @@ def test_kill_loop_is_exactly_once(kafka_broker, floe, mapping, pyiceberg_catalo
         sorted(bad)
 
 
-def test_upsert_keeps_one_row_per_key(kafka_broker, floe, tmp_path, pyiceberg_catalog, duck):
+def test_upsert_keeps_one_row_per_key(kafka_broker, floe, tmp_path, spark):
     mapping = tmp_path / "upsert.yaml"
     mapping.write_text("""\
 columns:
@@ -267,7 +268,12 @@ key: id
     expected = sorted(final.values(), key=lambda r: r["id"])
     floe_rows = sorted(floe.scan_rows("db.state"), key=lambda r: r["id"])
     assert floe_rows == expected
-    assert sorted(duck_rows(duck, pyiceberg_catalog, "db.state"), key=lambda r: r["id"]) == expected
+    # Spark applies the equality deletes as floe does. (DuckDB 1.4 is not asked: on tables with
+    # equality deletes its iceberg_scan now and then stops with an internal error or, on one
+    # thread, leaves rows out; PyIceberg 0.12 refuses equality deletes.)
+    cat = spark_catalog(spark, floe.warehouse)
+    columns = ["id", "status", "version"]
+    assert spark_multiset(spark, f"{cat}.db.state", columns) == as_multiset(expected, columns)
     # A replay of everything from the start changes nothing: the offsets say it is done.
     again = run_once(floe, kafka_broker, "db.state", topic, mapping, "--mode", "upsert")
     assert again["rows"] == 0
