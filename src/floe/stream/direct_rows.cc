@@ -273,18 +273,7 @@ std::optional<MappingError> DirectRows::Impl::Generally(Column& c, const Token* 
   } else if (token != nullptr) {
     value.json = internal::TokenJson(*token);
   }
-  for (const auto& t : m.transforms) {
-    if (auto error = internal::ApplyTransform(t, *m.type, &value)) {
-      return MappingError{kReasonCastFailed, "column '" + m.name + "': " + *error};
-    }
-  }
-  if (auto error = internal::ConvertToType(*m.type, /*cast=*/false, &value)) {
-    return MappingError{kReasonCastFailed, "column '" + m.name + "': " + *error};
-  }
-  if (value.is_null() && m.required) {
-    return MappingError{kReasonMissingRequired,
-                        "column '" + m.name + "': required and missing or null"};
-  }
+  if (auto error = internal::MapValue(m, &value)) return error;
   *late = AppendValue(c, std::move(value));
   return std::nullopt;
 }
@@ -377,12 +366,7 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
     out.error = error->message;
     return out;
   }
-  MessageMeta meta;
-  meta.topic = message.topic;
-  meta.partition = message.partition;
-  meta.offset = message.offset;
-  meta.timestamp_ms = message.timestamp_ms;
-  meta.key = message.key;
+  MessageMeta meta = MetaOf(message, /*headers=*/false);  // no header columns on this path
   meta.op = std::string(event.op);
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;

@@ -14,6 +14,10 @@
 namespace floe::stream::internal {
 namespace {
 
+bool NumberChar(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
 // nlohmann refuses a number beyond double's range (1e400) as not JSON; so does this scanner.
 // `raw` is valid JSON: outside strings, runs of number characters are numbers.
 bool FiniteNumbers(std::string_view raw) {
@@ -35,7 +39,7 @@ bool FiniteNumbers(std::string_view raw) {
     if (ch != '-' && !std::isdigit(static_cast<unsigned char>(ch))) continue;
     size_t end = i;
     bool exponent = false;
-    while (end < raw.size() && std::strchr("0123456789+-.eE", raw[end]) != nullptr) {
+    while (end < raw.size() && NumberChar(raw[end])) {
       exponent = exponent || raw[end] == 'e' || raw[end] == 'E';
       ++end;
     }
@@ -68,7 +72,10 @@ bool ReadToken(util::JsonCursor* c, Token* t) {
     return true;
   }
   t->kind = Token::Kind::kNumber;
-  return util::ReadJsonNumber(c, &t->text) && FiniteNumbers(t->text);
+  if (!util::ReadJsonNumber(c, &t->text)) return false;
+  // Up to 18 digits and no exponent: within range (the common case, no need to look).
+  return (t->text.size() <= 18 && t->text.find_first_of("eE") == std::string_view::npos) ||
+         FiniteNumbers(t->text);
 }
 
 const Token* FindIn(const Fields& fields, std::string_view key) {

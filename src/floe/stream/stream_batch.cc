@@ -7,6 +7,17 @@
 
 namespace floe::stream {
 
+MessageMeta MetaOf(const KafkaMessage& message, bool headers) {
+  MessageMeta meta;
+  meta.topic = message.topic;
+  meta.partition = message.partition;
+  meta.offset = message.offset;
+  meta.timestamp_ms = message.timestamp_ms;
+  meta.key = message.key;
+  if (headers) meta.headers = message.headers;
+  return meta;
+}
+
 void BatchBuilder::AddDeadLetter(const KafkaMessage& message, std::string reason,
                                  std::string error) {
   letters_.push_back({message, {std::move(reason), std::move(error)}});
@@ -53,16 +64,10 @@ void BatchBuilder::Add(const KafkaMessage& message) {
     ++tally.tombstones;
     return;
   }
-  MessageMeta meta;
-  meta.topic = message.topic;
-  meta.partition = message.partition;
-  meta.offset = message.offset;
-  meta.timestamp_ms = message.timestamp_ms;
-  meta.key = message.key;
+  MessageMeta meta = MetaOf(message, /*headers=*/true);
   meta.op = event.op;
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
-  meta.headers = message.headers;
   nlohmann::json row;
   if (auto error = mapping_->MapRecord(event.record, meta, &row)) {
     AddDeadLetter(message, error->reason, error->message);

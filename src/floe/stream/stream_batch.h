@@ -34,6 +34,10 @@ struct KafkaMessage {
   std::vector<MessageHeader> headers;
 };
 
+/// The message's values for metadata columns (the Debezium ones are the caller's to set);
+/// `headers`: its headers too.
+MessageMeta MetaOf(const KafkaMessage& message, bool headers);
+
 struct StreamBatch {
   /// Partitions the batch read from, and the next offset of each after it.
   std::set<TopicPartition> partitions;

@@ -6,13 +6,14 @@
 #include "floe/iceberg/update/update_schema.h"
 
 namespace floe::stream {
-namespace {
 
-std::string Lower(std::string s) {
+std::string LowerName(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
+
+namespace {
 
 // Objects and lists are kept as their JSON text.
 nlohmann::json RowValue(const nlohmann::json& value) {
@@ -33,7 +34,7 @@ iceberg::TypePtr InferColumnType(const nlohmann::json& value) {
 
 SchemaEvolver::SchemaEvolver(const StreamMapping* mapping) {
   for (const auto& column : mapping->columns()) {
-    mapped_names_.insert(Lower(column.name));
+    mapped_names_.insert(LowerName(column.name));
     if (!column.path.empty()) read_keys_.insert(column.path.front());
   }
 }
@@ -42,7 +43,7 @@ void SchemaEvolver::ExtendRow(const nlohmann::json& record, const iceberg::Schem
                               nlohmann::json* row, NewColumns* found) const {
   if (!record.is_object()) return;
   for (const auto& [key, value] : record.items()) {
-    if (key.empty() || read_keys_.count(key) || mapped_names_.count(Lower(key))) continue;
+    if (key.empty() || read_keys_.count(key) || mapped_names_.count(LowerName(key))) continue;
     // A dot would read as a nested field's path.
     if (key.find('.') != std::string::npos) continue;
     if (schema.FindFieldByName(key) != nullptr) {
@@ -52,7 +53,7 @@ void SchemaEvolver::ExtendRow(const nlohmann::json& record, const iceberg::Schem
     if (value.is_null()) continue;  // nothing to infer a type from yet
     // A key differing only in case from a column would be read as that column: leave it out.
     bool clashes = false;
-    for (const auto& field : schema.fields()) clashes = clashes || Lower(field.name) == Lower(key);
+    for (const auto& field : schema.fields()) clashes = clashes || LowerName(field.name) == LowerName(key);
     if (clashes) continue;
     found->emplace(key, InferColumnType(value));
     (*row)[key] = RowValue(value);

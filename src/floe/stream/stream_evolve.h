@@ -21,6 +21,9 @@
 
 namespace floe::stream {
 
+/// A column name in ASCII lower case: names that differ only in case clash.
+std::string LowerName(std::string s);
+
 /// New columns a batch met, by name, with their inferred types.
 using NewColumns = std::map<std::string, iceberg::TypePtr>;
 

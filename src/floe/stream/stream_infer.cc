@@ -11,12 +11,6 @@
 namespace floe::stream {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // A column reading the JSON key of its name, or the metadata value its name names.
 ColumnMapping ColumnNamed(const std::string& name, iceberg::TypePtr type, bool required) {
   ColumnMapping column;
@@ -85,7 +79,7 @@ arrow::Result<std::optional<StreamMapping>> InferMapping(const std::vector<Kafka
     for (const auto& [name, value] : event.record.items()) {
       // A dot would read as a nested field's path; a null gives no type yet.
       if (name.empty() || name.find('.') != std::string::npos || value.is_null()) continue;
-      if (!seen.insert(Lower(name)).second) continue;
+      if (!seen.insert(LowerName(name)).second) continue;
       auto meta = MetaFieldNamed(name);
       found.emplace_back(name, meta ? *iceberg::ParseTypeText(meta->second)
                                     : InferColumnType(value));

@@ -232,6 +232,22 @@ Value HeaderValue(const std::string& name, const MessageMeta& meta) {
   return v;
 }
 
+std::optional<MappingError> MapValue(const ColumnMapping& column, Value* value) {
+  for (const auto& t : column.transforms) {
+    if (auto error = ApplyTransform(t, *column.type, value)) {
+      return MappingError{kReasonCastFailed, "column '" + column.name + "': " + *error};
+    }
+  }
+  if (auto error = ConvertToType(*column.type, /*cast=*/false, value)) {
+    return MappingError{kReasonCastFailed, "column '" + column.name + "': " + *error};
+  }
+  if (value->is_null() && column.required) {
+    return MappingError{kReasonMissingRequired,
+                        "column '" + column.name + "': required and missing or null"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace internal
 
 arrow::Result<StreamMapping> StreamMapping::Parse(std::string_view yaml,
@@ -343,18 +359,7 @@ std::optional<MappingError> StreamMapping::MapRecord(const nlohmann::json& recor
       }
       if (at != nullptr) value.json = *at;
     }
-    for (const auto& t : column.transforms) {
-      if (auto error = internal::ApplyTransform(t, *column.type, &value)) {
-        return MappingError{kReasonCastFailed, "column '" + column.name + "': " + *error};
-      }
-    }
-    if (auto error = internal::ConvertToType(*column.type, /*cast=*/false, &value)) {
-      return MappingError{kReasonCastFailed, "column '" + column.name + "': " + *error};
-    }
-    if (value.is_null() && column.required) {
-      return MappingError{kReasonMissingRequired,
-                          "column '" + column.name + "': required and missing or null"};
-    }
+    if (auto error = internal::MapValue(column, &value)) return error;
     (*row)[column.name] = std::move(value.json);
   }
   return std::nullopt;

@@ -24,6 +24,10 @@ struct Value {
 /// The value a metadata column takes from the message.
 Value MetaValue(MetaField field, const MessageMeta& meta);
 
+/// A column's transforms, the conversion to its type and its required check, in the order
+/// MapRecord runs them; the dead letter when one refuses the value.
+std::optional<MappingError> MapValue(const ColumnMapping& column, Value* value);
+
 /// Applies one transform; on failure returns the message of the error.
 std::optional<std::string> ApplyTransform(const Transform& t, const iceberg::Type& type,
                                           Value* value);
