@@ -2,8 +2,8 @@
 system runs, writes what it should, agrees with the parse-only bound on records and timestamps,
 and the results files hold the tables. The row-level section runs on a 20,000-row table with
 floe and PyIceberg (Spark is left out: its start-up alone is half a minute) and every statement's
-read-back check must pass. Also checks that the measurement counts the CPU time of processes a
-command leaves behind."""
+read-back check must pass; the streaming section runs on 3,000 messages with floe alone. Also
+checks that the measurement counts the CPU time of processes a command leaves behind."""
 import json
 import pathlib
 import subprocess
@@ -31,8 +31,10 @@ def smoke(tmp_path_factory):
            "--corpus-cache", str(tmp / "corpus"), "--work-dir", str(tmp / "work"),
            "--out-dir", str(tmp / "results"), "--name", "smoke",
            "--row-level-rows", "20000", "--row-level-parts", "10",
-           "--row-level-peers", "pyiceberg"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+           "--row-level-peers", "pyiceberg",
+           "--stream-messages", "3000", "--stream-peers", "", "--stream-rate", "500",
+           "--stream-latency-s", "4", "--stream-warmup-s", "1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=420)
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads((tmp / "results" / "smoke.json").read_text())
     markdown = (tmp / "results" / "smoke.md").read_text()
@@ -202,3 +204,19 @@ def test_markdown_holds_the_row_level_tables(smoke):
     assert "### Delete 1 % of the rows" in md and "### Compaction of many small files" in md
     assert "| copy-on-write | floe |" in md and "| merge-on-read | PyIceberg 0.12 |" in md
     assert "**wrong" not in md
+
+
+def test_stream_section_drains_exactly_once_and_measures_latency(smoke):
+    st = smoke["results"]["stream"]
+    [drain] = st["drain"]
+    assert drain["system"] == "floe"
+    assert [r.get("error") for r in drain["runs"]] == [None]  # each (partition, offset) once
+    assert drain["runs"][0]["report"]["messages"] == 3000
+    assert drain["median"]["msgs_per_cpu_s"] > 0
+    [lat] = st["latency"]
+    assert "error" not in lat, lat["error"]
+    assert lat["visible"] == lat["messages"] >= 1500
+    assert 0 < lat["measured"] <= lat["messages"]
+    assert 0 < lat["p50_s"] <= lat["p99_s"] <= lat["max_s"]
+    md = smoke["markdown"]
+    assert "## Streaming: Kafka into Iceberg" in md and "floe produce → visible p99" in md
