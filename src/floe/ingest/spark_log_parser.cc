@@ -240,7 +240,9 @@ class SparkLogParser::Impl {
       if (util::KeyIs(key, "spark-app-name")) return ReadSlot(c, kSparkAppNameColumn, 4);
       if (util::KeyIs(key, "spark-role")) return ReadSlot(c, kSparkRoleColumn, 4);
       if (util::KeyIs(key, "spark-version")) return ReadSlot(c, kSparkVersionColumn, 4);
-      if (util::KeyIs(key, "sparkoperator.k8s.io/submission-id")) return ReadSlot(c, kSubmissionIdColumn, 4);
+      if (util::KeyIs(key, "sparkoperator.k8s.io/submission-id")) {
+        return ReadSlot(c, kSubmissionIdColumn, 4);
+      }
       return util::SkipJsonValue(c, 4);
     });
   }

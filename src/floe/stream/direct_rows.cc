@@ -346,8 +346,8 @@ std::optional<MappingError> DirectRows::Impl::AppendValue(Column& c, internal::V
   field.required = c.mapping->required;
   auto one = iceberg::Schema(0, {field});
   nlohmann::json row = {{c.mapping->name, j}};
-  auto read = iceberg::ReadJsonRows(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                    one, "message");
+  auto text = row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto read = iceberg::ReadJsonRows(text, one, "message");
   return MappingError{kReasonCastFailed,
                       read.ok() ? "column '" + c.mapping->name + "': not convertible"
                                 : read.status().message()};

@@ -81,7 +81,8 @@ void BatchBuilder::Add(const KafkaMessage& message) {
 arrow::Status BatchBuilder::FinishDirect(StreamBatch* batch) {
   if (direct_->rows() > 0) {
     direct_keep_.resize(direct_partition_.size(), true);
-    const bool all = std::find(direct_keep_.begin(), direct_keep_.end(), false) == direct_keep_.end();
+    const bool all =
+        std::find(direct_keep_.begin(), direct_keep_.end(), false) == direct_keep_.end();
     ARROW_ASSIGN_OR_RAISE(auto rows, direct_->Finish(all ? std::vector<bool>{} : direct_keep_));
     if (rows->num_rows() > 0) {
       batch->rows = std::move(rows);

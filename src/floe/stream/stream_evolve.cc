@@ -53,7 +53,9 @@ void SchemaEvolver::ExtendRow(const nlohmann::json& record, const iceberg::Schem
     if (value.is_null()) continue;  // nothing to infer a type from yet
     // A key differing only in case from a column would be read as that column: leave it out.
     bool clashes = false;
-    for (const auto& field : schema.fields()) clashes = clashes || LowerName(field.name) == LowerName(key);
+    for (const auto& field : schema.fields()) {
+      clashes = clashes || LowerName(field.name) == LowerName(key);
+    }
     if (clashes) continue;
     found->emplace(key, InferColumnType(value));
     (*row)[key] = RowValue(value);
