@@ -180,6 +180,9 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
       case T::kTrim:
         if (q.kind == K::kText) q.text = Trimmed(q.text);
         break;
+      case T::kCast:  // text stays text in a string column (what inferred mappings ask)
+        if (q.kind != K::kText || c.buffer.type != TypeId::kString) return false;
+        break;
       case T::kEpochUs:
       case T::kEpochMs:
       case T::kEpochS: {
