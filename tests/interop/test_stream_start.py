@@ -75,6 +75,25 @@ def test_starting_offsets_forms(kafka_broker, floe, mapping, pyiceberg_catalog):
     assert ids_of(pyiceberg_catalog, "db.s_latest") == list(range(200, 206))
 
 
+def test_latest_is_kept_for_the_next_run(kafka_broker, floe, mapping, pyiceberg_catalog):
+    """`--once --starting-offsets latest` on a topic with nothing new records where it started,
+    so what is produced before the next run is read by it (not skipped by a newer end)."""
+    topic = kafka_broker.create_topic(topic_name(), partitions=2)
+    kafka_broker.produce(topic, [(str(i).encode(), ride(i)) for i in range(5)])
+    first = run_once(floe, kafka_broker, "db.s_latest_once", topic, mapping,
+                     "--starting-offsets", "latest")
+    assert first["rows"] == 0
+    kafka_broker.produce(topic, [(str(i).encode(), ride(i)) for i in range(300, 306)])
+    second = run_once(floe, kafka_broker, "db.s_latest_once", topic, mapping,
+                      "--starting-offsets", "latest")
+    assert second["rows"] == 6
+    assert ids_of(pyiceberg_catalog, "db.s_latest_once") == list(range(300, 306))
+    # From here on the table's offsets rule: a third run finds nothing new.
+    third = run_once(floe, kafka_broker, "db.s_latest_once", topic, mapping,
+                     "--starting-offsets", "latest")
+    assert third["rows"] == 0
+
+
 def test_starting_offsets_rejects_other_text(kafka_broker, floe, mapping):
     topic = topic_name()
     proc = subprocess.run(stream_cmd(floe, kafka_broker, "db.bad", topic, mapping, "--once",

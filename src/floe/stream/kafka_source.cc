@@ -16,6 +16,7 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   std::set<TopicPartition> assigned;
   std::set<TopicPartition> at_end;
   PartitionOffsets ends_reached;
+  PartitionOffsets latest_starts;  ///< where --starting-offsets latest put fresh partitions
   arrow::Status rebalance_error;
   bool closed = false;
 
@@ -40,9 +41,9 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
       }
       return arrow::Status::OK();
     }
+    if (start.kind == Kind::kLatest) return ResolveLatest(fresh);
     for (auto* p : fresh) {
       p->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
-      if (start.kind == Kind::kLatest) p->set_offset(RdKafka::Topic::OFFSET_END);
       if (start.kind == Kind::kTimestamp) p->set_offset(start.timestamp_ms);
       if (start.kind == Kind::kOffsets) {
         auto it = start.offsets.find({p->topic(), p->partition()});
@@ -63,6 +64,30 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
       }
       // No message at or after the time: start at the end.
       if (p->offset() < 0) p->set_offset(RdKafka::Topic::OFFSET_END);
+    }
+    return arrow::Status::OK();
+  }
+
+  // latest: where an earlier run of the group resolved it (one that had nothing to commit
+  // there records it in the group, see CommitGroupOffsets), else the partition's end now — as
+  // an offset, so that what is produced after it is read by the next run too.
+  arrow::Status ResolveLatest(std::vector<RdKafka::TopicPartition*>& fresh) {
+    if (fresh.empty()) return arrow::Status::OK();
+    auto err = consumer->committed(fresh, 30'000);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return arrow::Status::IOError("kafka: the group's offsets: ", RdKafka::err2str(err));
+    }
+    for (auto* p : fresh) {
+      if (p->err() != RdKafka::ERR_NO_ERROR || p->offset() < 0) {
+        int64_t low = 0, high = 0;
+        err = consumer->query_watermark_offsets(p->topic(), p->partition(), &low, &high, 30'000);
+        if (err != RdKafka::ERR_NO_ERROR) {
+          return arrow::Status::IOError("kafka: end offset of ", p->topic(), "[", p->partition(),
+                                        "]: ", RdKafka::err2str(err));
+        }
+        p->set_offset(high);
+      }
+      latest_starts[{p->topic(), p->partition()}] = p->offset();
     }
     return arrow::Status::OK();
   }
@@ -278,13 +303,23 @@ arrow::Status KafkaSource::Rewind(const PartitionOffsets& offsets) {
   return status;
 }
 
-void KafkaSource::CommitGroupOffsets(const PartitionOffsets& offsets) {
+void KafkaSource::CommitGroupOffsets(const PartitionOffsets& offsets, bool wait) {
+  PartitionOffsets all = offsets;
+  // A fresh partition that --starting-offsets latest placed keeps that place in the group
+  // until the table records it.
+  for (const auto& [tp, offset] : impl_->latest_starts) all.emplace(tp, offset);
   std::vector<RdKafka::TopicPartition*> partitions;
-  for (const auto& [tp, offset] : offsets) {
+  for (const auto& [tp, offset] : all) {
     if (!impl_->assigned.count(tp)) continue;
     partitions.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
   }
-  if (!partitions.empty()) impl_->consumer->commitAsync(partitions);
+  if (!partitions.empty()) {
+    if (wait) {
+      impl_->consumer->commitSync(partitions);
+    } else {
+      impl_->consumer->commitAsync(partitions);
+    }
+  }
   RdKafka::TopicPartition::destroy(partitions);
 }
 

@@ -73,8 +73,10 @@ class KafkaSource {
   PartitionOffsets TakeEndsReached();
   /// Reads the assigned partitions from `offsets` again (after a refused commit).
   arrow::Status Rewind(const PartitionOffsets& offsets);
-  /// Records the table's offsets as the group's, for lag monitoring (asynchronous).
-  void CommitGroupOffsets(const PartitionOffsets& offsets);
+  /// Records the table's offsets as the group's, for lag monitoring, and where
+  /// `--starting-offsets latest` placed partitions the table has not recorded yet (so a later
+  /// run starts there, not at a newer end). Asynchronous unless `wait`.
+  void CommitGroupOffsets(const PartitionOffsets& offsets, bool wait = false);
   /// The librdkafka consumer, for a transactional producer that commits the group's offsets
   /// in its transactions (sinks/kafka_sink.h).
   RdKafka::KafkaConsumer* consumer();

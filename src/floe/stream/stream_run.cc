@@ -268,6 +268,7 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
     if (done) break;
   }
   ARROW_RETURN_NOT_OK(commit());  // stopped: what is in flight
+  source->CommitGroupOffsets(committer.committed(), /*wait=*/true);
   source->Close();
   return report;
 }
