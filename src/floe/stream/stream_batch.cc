@@ -49,7 +49,7 @@ void BatchBuilder::Add(const KafkaMessage& message) {
         direct_partitions_.emplace_back(message.topic, message.partition);
       }
       direct_deletes_.push_back(out.deleted);
-      direct_partition_.push_back(static_cast<uint16_t>(index));
+      direct_partition_.push_back(static_cast<uint32_t>(index));
     }
     return;
   }

@@ -114,7 +114,7 @@ class BatchBuilder {
   // into direct_partitions_) and whether it is kept (a revoked partition's rows are not).
   std::unique_ptr<DirectRows> direct_;
   std::vector<bool> direct_deletes_;
-  std::vector<uint16_t> direct_partition_;
+  std::vector<uint32_t> direct_partition_;
   std::vector<TopicPartition> direct_partitions_;
   std::vector<bool> direct_keep_;
   std::vector<std::pair<KafkaMessage, std::pair<std::string, std::string>>> letters_;
