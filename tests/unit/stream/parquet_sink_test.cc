@@ -12,6 +12,7 @@
 
 #include "floe/io/file_io.h"
 #include "floe/util/uuid.h"
+#include "stream_test_util.h"
 
 namespace floe::stream {
 namespace {
@@ -45,17 +46,7 @@ columns:
   }
 
   StreamBatch Batch(int32_t partition, int64_t first, const std::vector<std::string>& values) {
-    BatchBuilder builder(&mapping_, schema_);
-    int64_t offset = first;
-    for (const auto& v : values) {
-      KafkaMessage m;
-      m.topic = "rides";
-      m.partition = partition;
-      m.offset = offset++;
-      m.value = v;
-      builder.Add(m);
-    }
-    return *builder.Finish();
+    return BatchOf(&mapping_, schema_, partition, first, values);
   }
 
   nlohmann::json Manifest(int n) {

@@ -13,6 +13,7 @@
 #include "floe/iceberg/table/table_scan.h"
 #include "floe/stream/stream_run.h"
 #include "floe/util/uuid.h"
+#include "stream_test_util.h"
 
 namespace floe::stream {
 namespace {
@@ -59,17 +60,7 @@ key: id
   }
 
   StreamBatch Batch(int32_t partition, int64_t first, const std::vector<std::string>& values) {
-    BatchBuilder builder(&options_.mapping, schema_);
-    int64_t offset = first;
-    for (const auto& v : values) {
-      KafkaMessage m;
-      m.topic = "rides";
-      m.partition = partition;
-      m.offset = offset++;
-      m.value = v;
-      builder.Add(m);
-    }
-    return *builder.Finish();
+    return BatchOf(&options_.mapping, schema_, partition, first, values);
   }
 
   std::vector<std::string> Rows(const iceberg::TableIdentifier& id) {

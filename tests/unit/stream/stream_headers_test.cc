@@ -6,15 +6,10 @@
 #include "floe/stream/dead_letters.h"
 #include "floe/stream/stream_batch.h"
 #include "floe/stream/stream_mapping.h"
+#include "stream_test_util.h"
 
 namespace floe::stream {
 namespace {
-
-StreamMapping Parse(const std::string& yaml) {
-  auto m = StreamMapping::Parse(yaml, "mapping.yaml");
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return m.ok() ? *m : StreamMapping();
-}
 
 std::string ParseError(const std::string& yaml) {
   auto m = StreamMapping::Parse(yaml, "m.yaml");
@@ -29,7 +24,7 @@ MessageMeta WithHeaders(std::vector<MessageHeader> headers) {
 }
 
 TEST(StreamHeadersTest, HeaderColumnsParseWithStringDefault) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: id, path: id, type: long}
   - {name: trace_id, header: trace-id}
@@ -61,12 +56,12 @@ TEST(StreamHeadersTest, HeaderParseErrors) {
   EXPECT_NE(ParseError("columns:\n  - {name: x, header: [a, b]}").find("column 'x'"),
             std::string::npos);
   // A column named like a metadata value but given a header takes the header.
-  auto m = Parse("columns:\n  - {name: _key, header: k}");
+  auto m = ParseMapping("columns:\n  - {name: _key, header: k}");
   EXPECT_EQ(m.columns()[0].meta, MetaField::kNone);
 }
 
 TEST(StreamHeadersTest, HeaderValuesMissingNullRepeatedAndTyped) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: trace_id, header: trace-id}
   - {name: region, header: region, transform: [trim, upper]}
@@ -96,7 +91,7 @@ columns:
 }
 
 TEST(StreamHeadersTest, RequiredHeaderMissingOrNullIsADeadLetterReason) {
-  auto m = Parse("columns:\n  - {name: tenant, header: tenant, required: true}");
+  auto m = ParseMapping("columns:\n  - {name: tenant, header: tenant, required: true}");
   nlohmann::json row;
   ASSERT_FALSE(m.MapRecord(nlohmann::json::object(), WithHeaders({{"tenant", "acme"}}), &row));
   EXPECT_EQ(row["tenant"], "acme");
@@ -111,7 +106,7 @@ TEST(StreamHeadersTest, RequiredHeaderMissingOrNullIsADeadLetterReason) {
 }
 
 TEST(StreamHeadersTest, AllHeadersMapLastRepeatWinsNullValueKept) {
-  auto m = Parse("columns:\n  - {name: _headers}");
+  auto m = ParseMapping("columns:\n  - {name: _headers}");
   nlohmann::json row;
   ASSERT_FALSE(m.MapRecord(nlohmann::json::object(),
                            WithHeaders({{"a", "1"}, {"b", std::nullopt}, {"a", "2"}}), &row));
@@ -123,7 +118,7 @@ TEST(StreamHeadersTest, AllHeadersMapLastRepeatWinsNullValueKept) {
 // Through the batch: the headers of each Kafka message arrive in the Arrow rows, the map column
 // as an Arrow map of string to string.
 TEST(StreamHeadersTest, BatchRowsCarryHeaders) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: id, path: id, type: long}
   - {name: trace_id, header: trace-id}
@@ -171,7 +166,7 @@ key: id
 // A bad message keeps its headers in the dead-letter table, as bytes; a dead-letter table made
 // before the column existed still takes the rows, without them.
 TEST(StreamHeadersTest, DeadLettersKeepHeaders) {
-  auto m = Parse("columns:\n  - {name: id, path: id, type: long, required: true}");
+  auto m = ParseMapping("columns:\n  - {name: id, path: id, type: long, required: true}");
   auto schema = m.TableSchema();
   ASSERT_TRUE(schema.ok());
   BatchBuilder builder(&m, std::make_shared<const iceberg::Schema>(*schema));

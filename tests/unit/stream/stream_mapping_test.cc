@@ -9,15 +9,10 @@
 
 #include "floe/stream/debezium.h"
 #include "floe/stream/stream_transforms_internal.h"
+#include "stream_test_util.h"
 
 namespace floe::stream {
 namespace {
-
-StreamMapping Parse(const std::string& yaml) {
-  auto m = StreamMapping::Parse(yaml, "mapping.yaml");
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return m.ok() ? *m : StreamMapping();
-}
 
 nlohmann::json Map(const StreamMapping& m, const std::string& record, MessageMeta meta = {}) {
   nlohmann::json row;
@@ -34,7 +29,7 @@ MappingError MapFails(const StreamMapping& m, const std::string& record) {
 }
 
 TEST(StreamMappingTest, LiteralAndNestedPaths) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: v, path: "a.b/c+d e", type: long}
   - {name: city, path: [address, city], type: string}
@@ -64,7 +59,7 @@ TEST(StreamMappingTest, ParseErrorsNameTheColumn) {
 }
 
 TEST(StreamMappingTest, TableSchemaHasKeyAsRequiredIdentifier) {
-  auto m = Parse(R"y(
+  auto m = ParseMapping(R"y(
 columns:
   - {name: id, path: id, type: long}
   - {name: "odd name", path: x, type: "decimal(10, 2)", required: true}
@@ -84,7 +79,7 @@ key: id
 }
 
 TEST(StreamMappingTest, Transforms) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: price, path: p, type: double, transform: strip_bytes_literal}
   - {name: us, path: us, type: timestamptz, transform: epoch_us}
@@ -113,7 +108,7 @@ columns:
 }
 
 TEST(StreamMappingTest, BadValuesAreReasonedErrors) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: id, path: id, type: long, required: true}
   - {name: amount, path: a, type: int, transform: strip_bytes_literal}
@@ -136,7 +131,7 @@ columns:
 }
 
 TEST(StreamMappingTest, MetadataColumns) {
-  auto m = Parse(R"(
+  auto m = ParseMapping(R"(
 columns:
   - {name: _topic}
   - {name: _partition}
@@ -178,7 +173,7 @@ TEST(StreamMappingTest, DebeziumSampleMapsToTheExpectedRow) {
   if (!in) GTEST_SKIP() << "sample not on this machine";
   std::getline(in, flat_line);
   std::getline(in, envelope_line);
-  auto flat_mapping = Parse(R"(
+  auto flat_mapping = ParseMapping(R"(
 columns:
   - {name: id, path: id, type: long}
   - {name: booking_value, path: "ncr_ride_bookings.csv/booking+value", type: double, transform: strip_bytes_literal}
@@ -188,7 +183,7 @@ columns:
   - {name: op, meta: _op}
 key: id
 )");
-  auto envelope_mapping = Parse(R"(
+  auto envelope_mapping = ParseMapping(R"(
 columns:
   - {name: id, path: id, type: long}
   - {name: booking_value, path: booking_value, type: double, transform: strip_bytes_literal}
