@@ -66,6 +66,34 @@ def corpus_stats(path: str, gen_output: str) -> dict:
     }
 
 
+def cached(cache_dir: str, key: str, make) -> dict:
+    """The statistics of entry `key` of the cache: a folder `<key>` with `<key>.json` beside it,
+    made once. `make(tmp, path)` fills the scratch folder `tmp` and returns the statistics of
+    the entry as it will be at `path`; the folder is renamed into place, then the JSON written
+    (an entry without its JSON is made again)."""
+    path = os.path.join(cache_dir, key)
+    meta = path + ".json"
+    if os.path.isdir(path) and os.path.exists(meta):
+        with open(meta) as f:
+            return json.load(f)
+    os.makedirs(cache_dir, exist_ok=True)
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
+    log(f"generating {key}")
+    stats = make(tmp, path)
+    os.rename(tmp, path)
+    with open(meta, "w") as f:
+        json.dump(stats, f, indent=1)
+    return stats
+
+
+def _stats_at(tmp: str, path: str, gen_output: str) -> dict:
+    stats = corpus_stats(tmp, gen_output)
+    stats["path"] = path
+    return stats
+
+
 def ensure_corpus(args, size_bytes: int, gzip_share: float, one_file: bool = False) -> dict:
     """A generated corpus from the cache (made once per set of parameters). `one_file`: all
     of it in a single file (one app, the driver pod alone, one file per pod)."""
@@ -74,28 +102,17 @@ def ensure_corpus(args, size_bytes: int, gzip_share: float, one_file: bool = Fal
     if one_file:
         shape = ["--apps", "1", "--executors", "0", "--files-per-pod", "1", "--decoys", "0"]
         key = f"logs-{size_bytes}b-onefile-gz{gzip_share:g}-seed{args.seed}"
-    path = os.path.join(args.corpus_cache, key)
-    meta = path + ".json"
-    if os.path.isdir(path) and os.path.exists(meta):
-        with open(meta) as f:
-            return json.load(f)
-    os.makedirs(args.corpus_cache, exist_ok=True)
-    tmp = path + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(path, ignore_errors=True)
-    log(f"generating {key}")
-    proc = subprocess.run(
-        [args.floe, "gen", tmp, "--size", str(size_bytes), "--bad-rate", "0",
-         "--gzip-share", f"{gzip_share:g}", "--seed", str(args.seed)] + shape,
-        capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"floe gen failed: {proc.stderr.strip()}")
-    os.rename(tmp, path)
-    stats = corpus_stats(path, proc.stdout)
-    stats["key"] = key
-    with open(meta, "w") as f:
-        json.dump(stats, f, indent=1)
-    return stats
+
+    def make(tmp, path):
+        proc = subprocess.run(
+            [args.floe, "gen", tmp, "--size", str(size_bytes), "--bad-rate", "0",
+             "--gzip-share", f"{gzip_share:g}", "--seed", str(args.seed)] + shape,
+            capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"floe gen failed: {proc.stderr.strip()}")
+        return dict(_stats_at(tmp, path, proc.stdout), key=key)
+
+    return cached(args.corpus_cache, key, make)
 
 
 def ensure_bomb(args, size_bytes: int, good_line: bytes) -> dict:
@@ -103,30 +120,20 @@ def ensure_bomb(args, size_bytes: int, good_line: bytes) -> dict:
     the row shows the reader got to the end). Deflate's best ratio is about 1000:1, so 3 GB
     of content is 3 MB on disk: a reader that inflates whole files needs the 3 GB."""
     key = f"bomb-{size_bytes}b-seed{args.seed}"
-    path = os.path.join(args.corpus_cache, key)
-    meta = path + ".json"
-    if os.path.isdir(path) and os.path.exists(meta):
-        with open(meta) as f:
-            return json.load(f)
-    log(f"generating {key}")
-    tmp = path + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(path, ignore_errors=True)
-    app = "spark-" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    folder = os.path.join(tmp, app, "driver")
-    os.makedirs(folder)
-    chunk = b"\n" * (1 << 20)
-    with gzip.open(os.path.join(folder, "blank-lines.json.gz"), "wb", compresslevel=9) as f:
-        for _ in range(size_bytes // len(chunk)):
-            f.write(chunk)
-        f.write(b"\n" * (size_bytes % len(chunk)))
-        f.write(good_line.rstrip(b"\r\n") + b"\n")
-    os.rename(tmp, path)
-    stats = corpus_stats(path, "")
-    stats.update(key=key, good_lines=1)
-    with open(meta, "w") as f:
-        json.dump(stats, f, indent=1)
-    return stats
+
+    def make(tmp, path):
+        app = "spark-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+        folder = os.path.join(tmp, app, "driver")
+        os.makedirs(folder)
+        chunk = b"\n" * (1 << 20)
+        with gzip.open(os.path.join(folder, "blank-lines.json.gz"), "wb", compresslevel=9) as f:
+            for _ in range(size_bytes // len(chunk)):
+                f.write(chunk)
+            f.write(b"\n" * (size_bytes % len(chunk)))
+            f.write(good_line.rstrip(b"\r\n") + b"\n")
+        return dict(_stats_at(tmp, path, ""), key=key, good_lines=1)
+
+    return cached(args.corpus_cache, key, make)
 
 
 def first_good_line(corpus: dict) -> bytes:
@@ -147,26 +154,21 @@ def ray_slice(args, corpus: dict) -> dict:
     import log_rules
 
     target = args.ray_slice_mb * 1e6 * args.scale
-    path = os.path.join(args.corpus_cache, f'{corpus["key"]}-ray-slice-{int(target)}')
-    meta = path + ".json"
-    if os.path.isdir(path) and os.path.exists(meta):
-        with open(meta) as f:
-            return json.load(f)
-    shutil.rmtree(path, ignore_errors=True)
-    total = 0
-    for folder, files in log_rules.app_folders(corpus["path"]).items():
-        if total >= target:
-            break
-        for src in files:
-            dst = os.path.join(path, os.path.relpath(src, corpus["path"]))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            os.link(src, dst)
-            total += os.path.getsize(src)
-    stats = corpus_stats(path, "")
-    stats["key"] = os.path.basename(path)
-    with open(meta, "w") as f:
-        json.dump(stats, f, indent=1)
-    return stats
+    key = f'{corpus["key"]}-ray-slice-{int(target)}'
+
+    def make(tmp, path):
+        total = 0
+        for folder, files in log_rules.app_folders(corpus["path"]).items():
+            if total >= target:
+                break
+            for src in files:
+                dst = os.path.join(tmp, os.path.relpath(src, corpus["path"]))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                os.link(src, dst)
+                total += os.path.getsize(src)
+        return dict(_stats_at(tmp, path, ""), key=key)
+
+    return cached(args.corpus_cache, key, make)
 
 
 def warm(corpus: dict) -> None:

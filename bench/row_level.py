@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 
+import corpus
 import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -110,62 +111,57 @@ def ensure_data(args) -> dict:
 
     n, parts = args.row_level_rows, max(1, args.row_level_parts)
     key = f"employees-{n}rows-{parts}parts-seed{args.seed}"
-    path = os.path.join(args.corpus_cache, key)
-    meta = path + ".json"
-    if os.path.isdir(path) and os.path.exists(meta):
-        with open(meta) as f:
-            return json.load(f)
-    log(f"generating {key}")
-    tmp = path + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(tmp)
-    files, pieces, first = [], [], 0
-    for i in range(parts):
-        rows = n // parts + (1 if i < n % parts else 0)
-        piece = _part(rows, first, args.seed * 1000 + i)
-        files.append(os.path.join(path, f"part-{i:03d}.parquet"))
-        pq.write_table(piece, os.path.join(tmp, os.path.basename(files[-1])), compression="zstd")
-        pieces.append(piece)
-        first += rows
-    base = pa.concat_tables(pieces)
-    del pieces
-    # Merge source: a tenth of the table's size in keys, half of them existing ids (their
-    # salary raised, updated a day later), half new ids after the last one.
-    keys = max(2, n // 10)
-    rng = np.random.default_rng(args.seed + 7)
-    matched_ids = np.sort(rng.choice(n, size=keys // 2, replace=False))
-    matched = base.take(pa.array(matched_ids))
-    matched = matched.set_column(5, "salary", pc.add(matched.column("salary"), 1000.0))
-    later = pc.add(pc.cast(matched.column("updated_at"), pa.int64()), 86_400_000_000)
-    matched = matched.set_column(6, "updated_at",
-                                 pc.cast(later, pa.timestamp("us", tz="UTC")))
-    inserted = _part(keys - keys // 2, n, args.seed * 1000 + parts)
-    source = pa.concat_tables([matched, inserted])
-    pq.write_table(source, os.path.join(tmp, "merge-source.parquet"), compression="zstd")
 
-    status = base.column("status")
-    deleted = base.filter(pc.not_equal(status, DELETE_WHERE[1]))
-    on_leave = pc.equal(status, UPDATE_WHERE[1])
-    updated = base.set_column(5, "salary", pc.if_else(
-        on_leave, pc.multiply(base.column("salary"), UPDATE_SCALE[1]), base.column("salary")))
-    kept = base.filter(pc.invert(pc.is_in(base.column("id"), value_set=pa.array(matched_ids))))
-    merged = pa.concat_tables([kept, source])
-    stats = {
-        "key": key, "path": path, "files": files,
-        "source": os.path.join(path, "merge-source.parquet"),
-        "rows": n, "source_rows": source.num_rows, "source_matched": len(matched_ids),
-        "bytes_on_disk": sum(os.path.getsize(os.path.join(tmp, os.path.basename(f)))
-                             for f in files),
-        "expected": {"base": checksum(base), "delete": checksum(deleted),
-                     "update": checksum(updated), "merge": checksum(merged)},
-        "changed": {"delete": n - deleted.num_rows, "update": int(pc.sum(on_leave).as_py()),
-                    "merge": source.num_rows},
-    }
-    os.rename(tmp, path)
-    with open(meta, "w") as f:
-        json.dump(stats, f, indent=1)
-    return stats
+    def make(tmp, path):
+        os.makedirs(tmp)
+        files, pieces, first = [], [], 0
+        for i in range(parts):
+            rows = n // parts + (1 if i < n % parts else 0)
+            piece = _part(rows, first, args.seed * 1000 + i)
+            files.append(os.path.join(path, f"part-{i:03d}.parquet"))
+            pq.write_table(piece, os.path.join(tmp, os.path.basename(files[-1])),
+                           compression="zstd")
+            pieces.append(piece)
+            first += rows
+        base = pa.concat_tables(pieces)
+        del pieces
+        # Merge source: a tenth of the table's size in keys, half of them existing ids (their
+        # salary raised, updated a day later), half new ids after the last one.
+        keys = max(2, n // 10)
+        rng = np.random.default_rng(args.seed + 7)
+        matched_ids = np.sort(rng.choice(n, size=keys // 2, replace=False))
+        matched = base.take(pa.array(matched_ids))
+        matched = matched.set_column(5, "salary", pc.add(matched.column("salary"), 1000.0))
+        later = pc.add(pc.cast(matched.column("updated_at"), pa.int64()), 86_400_000_000)
+        matched = matched.set_column(6, "updated_at",
+                                     pc.cast(later, pa.timestamp("us", tz="UTC")))
+        inserted = _part(keys - keys // 2, n, args.seed * 1000 + parts)
+        source = pa.concat_tables([matched, inserted])
+        pq.write_table(source, os.path.join(tmp, "merge-source.parquet"), compression="zstd")
+
+        status = base.column("status")
+        deleted = base.filter(pc.not_equal(status, DELETE_WHERE[1]))
+        on_leave = pc.equal(status, UPDATE_WHERE[1])
+        salary = base.column("salary")
+        updated = base.set_column(5, "salary", pc.if_else(
+            on_leave, pc.multiply(salary, UPDATE_SCALE[1]), salary))
+        kept = base.filter(pc.invert(pc.is_in(base.column("id"),
+                                              value_set=pa.array(matched_ids))))
+        merged = pa.concat_tables([kept, source])
+        stats = {
+            "key": key, "path": path, "files": files,
+            "source": os.path.join(path, "merge-source.parquet"),
+            "rows": n, "source_rows": source.num_rows, "source_matched": len(matched_ids),
+            "bytes_on_disk": sum(os.path.getsize(os.path.join(tmp, os.path.basename(f)))
+                                 for f in files),
+            "expected": {"base": checksum(base), "delete": checksum(deleted),
+                         "update": checksum(updated), "merge": checksum(merged)},
+            "changed": {"delete": n - deleted.num_rows,
+                        "update": int(pc.sum(on_leave).as_py()), "merge": source.num_rows},
+        }
+        return stats
+
+    return corpus.cached(args.corpus_cache, key, make)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,12 +284,14 @@ def run(args) -> dict:
     py = sys.executable
     peers = {}
     if "pyiceberg" in wanted:
-        peers["pyiceberg"] = measure.Peer("PyIceberg", [py, os.path.join(PEERS, "pyiceberg_row_level.py"),
-                                                wh], os.path.join(args.work_dir, "pyiceberg.log"))
+        peers["pyiceberg"] = measure.Peer(
+            "PyIceberg", [py, os.path.join(PEERS, "pyiceberg_row_level.py"), wh],
+            os.path.join(args.work_dir, "pyiceberg.log"))
     if "spark" in wanted:
-        peers["spark"] = measure.Peer("Spark", [py, os.path.join(PEERS, "spark_row_level.py"), wh,
-                                        os.path.join(args.work_dir, "spark"), args.spark_memory],
-                              os.path.join(args.work_dir, "spark.log"))
+        peers["spark"] = measure.Peer(
+            "Spark", [py, os.path.join(PEERS, "spark_row_level.py"), wh,
+                      os.path.join(args.work_dir, "spark"), args.spark_memory],
+            os.path.join(args.work_dir, "spark.log"))
     try:
         _floe(args, wh, "namespace", "create", "hr")
         _floe(args, wh, "table", "create", TABLE, "--schema", SCHEMA, "--partition-by",
