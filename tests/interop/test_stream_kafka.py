@@ -179,6 +179,37 @@ def test_sigterm_commits_what_is_in_flight(kafka_broker, floe, mapping, pyiceber
         list(range(25))
 
 
+def kill_loop(broker, topic, n, bad, command, log_path, kills_wanted, seed, longest_s):
+    """Produces n rides over the topic's partitions, 100 every 0.2 s (the `bad` ones fail
+    conversion), while `command` runs and is SIGKILLed after a random 1 s to `longest_s` and
+    started again, at least `kills_wanted` times and until the producer is done. Returns the
+    number of kills."""
+    done = threading.Event()
+
+    def produce():
+        for start in range(0, n, 100):
+            broker.produce(topic, [(str(i).encode(), ride(i, "cast" if i in bad else None))
+                                   for i in range(start, start + 100)])
+            time.sleep(0.2)
+        done.set()
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    rng = random.Random(seed)
+    kills = 0
+    with open(log_path, "w") as log:
+        try:
+            while kills < kills_wanted or not done.is_set():
+                proc = subprocess.Popen(command, stdout=log, stderr=log)
+                time.sleep(rng.uniform(1.0, longest_s))
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                kills += 1
+        finally:
+            producer.join()
+    return kills
+
+
 def test_kill_loop_is_exactly_once(kafka_broker, floe, mapping, pyiceberg_catalog, duck, tmp_path):
     """A producer writes N messages over 3 partitions while floe stream is SIGKILLed at random
     moments (at least ten times) and restarted; the table ends with exactly the N - bad rows
@@ -186,37 +217,14 @@ def test_kill_loop_is_exactly_once(kafka_broker, floe, mapping, pyiceberg_catalo
     topic = kafka_broker.create_topic(topic_name(), partitions=3)
     n = 3000
     bad = {i for i in range(n) if i % 97 == 5}
-    done_producing = threading.Event()
-
-    def produce():
-        for start in range(0, n, 100):
-            kafka_broker.produce(topic, [(str(i).encode(), ride(i, "cast" if i in bad else None))
-                                         for i in range(start, start + 100)])
-            time.sleep(0.2)
-        done_producing.set()
-
-    producer = threading.Thread(target=produce)
-    producer.start()
-    rng = random.Random(12)
     # Static membership: a restarted process takes its killed predecessor's place in the group
     # at once, instead of waiting out the dead member's session.
     member = ["--kafka-property", "group.instance.id=floe-kill-loop",
               "--kafka-property", "session.timeout.ms=6000"]
-    kills = 0
-    log = open(tmp_path / "stream.log", "w")
-    try:
-        while kills < 10 or not done_producing.is_set():
-            proc = subprocess.Popen(stream_cmd(floe, kafka_broker, "db.rides", topic, mapping,
-                                               "--commit-interval", "300ms",
-                                               "--max-records-per-commit", "150", *member),
-                                    stdout=log, stderr=log)
-            time.sleep(rng.uniform(1.0, 6.0))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
-    finally:
-        producer.join()
-        log.close()
+    command = stream_cmd(floe, kafka_broker, "db.rides", topic, mapping, "--commit-interval",
+                         "300ms", "--max-records-per-commit", "150", *member)
+    kills = kill_loop(kafka_broker, topic, n, bad, command, tmp_path / "stream.log",
+                      kills_wanted=10, seed=12, longest_s=6.0)
     assert kills >= 10
     # The killed processes did the work: many commits landed between kills (and the final
     # run only finishes what the last one left).

@@ -2,10 +2,7 @@
 prints each micro-batch; the parquet sink (local folder and S3) and the kafka sink (a
 transactional producer) survive a SIGKILL loop with every produced row exactly once."""
 import json
-import random
-import signal
 import subprocess
-import threading
 import time
 import uuid
 
@@ -13,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import floe_bin_path
-from test_stream_kafka import RIDES_MAPPING, ride, topic_name
+from test_stream_kafka import RIDES_MAPPING, kill_loop, ride, topic_name
 
 
 @pytest.fixture
@@ -35,36 +32,15 @@ def run_once(broker, topic, mapping, *extra):
     return proc
 
 
-def kill_loop(broker, topic, mapping, n, bad, log_path, *extra, kills_wanted=6):
-    """Produces n rides (the `bad` ones fail conversion) over 3 partitions while floe stream is
-    SIGKILLed at random moments and restarted; then one --once run finishes the rest."""
-    done = threading.Event()
-
-    def produce():
-        for start in range(0, n, 100):
-            broker.produce(topic, [(str(i).encode(), ride(i, "cast" if i in bad else None))
-                                   for i in range(start, start + 100)])
-            time.sleep(0.2)
-        done.set()
-
-    producer = threading.Thread(target=produce)
-    producer.start()
-    rng = random.Random(7)
+def sink_kill_loop(broker, topic, mapping, n, bad, log_path, *extra, kills_wanted=6):
+    """The kill loop of test_stream_kafka with a sink's command line, then one --once run that
+    finishes the rest."""
     member = ["--kafka-property", "group.instance.id=floe-" + topic,
               "--kafka-property", "session.timeout.ms=6000"]
-    kills = 0
-    with open(log_path, "w") as log:
-        try:
-            while kills < kills_wanted or not done.is_set():
-                proc = subprocess.Popen(sink_cmd(broker, topic, mapping, "--commit-interval",
-                                                 "300ms", "--max-records-per-commit", "150",
-                                                 *member, *extra), stdout=log, stderr=log)
-                time.sleep(rng.uniform(1.0, 5.0))
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                kills += 1
-        finally:
-            producer.join()
+    command = sink_cmd(broker, topic, mapping, "--commit-interval", "300ms",
+                       "--max-records-per-commit", "150", *member, *extra)
+    kill_loop(broker, topic, n, bad, command, log_path, kills_wanted=kills_wanted, seed=7,
+              longest_s=5.0)
     run_once(broker, topic, mapping, *member, *extra)
 
 
@@ -113,7 +89,7 @@ def test_parquet_kill_loop_is_exactly_once(kafka_broker, mapping, tmp_path):
     out = tmp_path / "out"
     n = 1500
     bad = {i for i in range(n) if i % 97 == 5}
-    kill_loop(kafka_broker, topic, mapping, n, bad, tmp_path / "stream.log",
+    sink_kill_loop(kafka_broker, topic, mapping, n, bad, tmp_path / "stream.log",
               "--sink", "parquet", "--path", out)
     folder = out / "_floe_stream" / ("g-" + topic)
     data, letters, offsets = manifest_files(
@@ -193,7 +169,7 @@ def test_kafka_sink_kill_loop_is_exactly_once(kafka_broker, mapping, tmp_path):
     kafka_broker.create_topic(output + "_dlq")
     n = 1500
     bad = {i for i in range(n) if i % 97 == 5}
-    kill_loop(kafka_broker, topic, mapping, n, bad, tmp_path / "stream.log",
+    sink_kill_loop(kafka_broker, topic, mapping, n, bad, tmp_path / "stream.log",
               "--sink", "kafka", "--output-topic", output)
     expected = sorted(set(range(n)) - bad)
     rows = read_committed(kafka_broker, output, len(expected))
