@@ -282,9 +282,9 @@ def latency(args, ctx, system: str) -> dict:
         cmd = _floe_stream_cmd(args, wh, ctx["mapping"], table, topic, broker,
                                "--commit-interval", f"{int(interval * 1000)}ms")
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        started = [proc.stderr.readline() for _ in range(1)]
-        while started[-1] and "assigned" not in started[-1]:  # "floe stream: assigned N …"
-            started.append(proc.stderr.readline())
+        started = []
+        while not started or (started[-1] and "assigned" not in started[-1]):
+            started.append(proc.stderr.readline())  # until "floe stream: assigned N …"
         if not started[-1]:
             proc.wait()
             return {"system": system, "error": "floe stream did not start: " + "".join(started)}
@@ -296,21 +296,29 @@ def latency(args, ctx, system: str) -> dict:
                                        "interval": f"{interval} seconds"}, cap_s=300)
         if "error" in answer:
             return {"system": system, "error": answer["error"]}
-    time.sleep(2)
     watcher = _SnapshotWatcher(wh, table)
-    watcher.start()
-    start_ms = time.time() * 1000
-    created = _produce_paced(broker, topic, args.stream_rate, args.stream_latency_s, args.seed)
-    deadline = time.monotonic() + 120
-    while watcher.total_records < len(created) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    watcher.stop.set()
-    watcher.join()
-    if proc:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-    else:
-        ctx["spark"].request({"op": "stop"}, cap_s=120)
+    try:
+        time.sleep(2)
+        watcher.start()
+        start_ms = time.time() * 1000
+        created = _produce_paced(broker, topic, args.stream_rate, args.stream_latency_s,
+                                 args.seed)
+        deadline = time.monotonic() + 120
+        while watcher.total_records < len(created) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:  # the consumer never outlives the run, whatever happened
+        watcher.stop.set()
+        if watcher.is_alive():
+            watcher.join()
+        if proc:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        else:
+            ctx["spark"].request({"op": "stop"}, cap_s=120)
     lat = sorted(_latencies(wh, table, watcher, created, start_ms + args.stream_warmup_s * 1000))
     entry = {"system": system, "interval_s": interval, "rate": args.stream_rate,
              "seconds": args.stream_latency_s, "messages": len(created),
