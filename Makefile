@@ -55,7 +55,8 @@ demo: build
 # floe ingest against a parse-only bound, DuckDB, PyIceberg + pyarrow and a Ray Data job on one
 # generated 1 GB corpus; writes bench/results/<date>-<host>.md and .json (see bench/README.md).
 # BENCH_ARGS passes options to bench/run_bench.py (e.g. BENCH_ARGS='--skip-ray --runs 1'); the
-# row-level section (delete/update/merge, compaction) follows (--skip-row-level, --skip-ingest).
+# row-level section (delete/update/merge, compaction) follows (--skip-row-level, --skip-ingest),
+# then the streaming section (floe stream and Spark Structured Streaming on Kafka; --skip-stream).
 bench: build
 	$(PY) -m pip install -q --cache-dir $${XDG_CACHE_HOME:-$$HOME/.cache}/floe/pip -r bench/requirements.txt
 	$(PY) bench/run_bench.py --floe $(abspath $(FLOE)) \
