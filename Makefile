@@ -8,11 +8,13 @@ FLOE := $(BUILD)/floe
 # ccache, when installed, makes rebuilds in several clones or worktrees cheap: paths below the
 # clone are hashed relative to it, and the working directory is left out of the hash (debug
 # builds would otherwise hash it), so a fresh clone elsewhere hits the same cache entries.
-LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Decided when a recipe runs, after setup has installed ccache on a fresh machine.
+LAUNCHER = $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: setup build build-asan test unit-test interop-test test-minio demo bench bench-smoke format clean
+.PHONY: setup build build-asan test unit-test interop-test python python-test test-minio demo bench \
+  bench-smoke format clean
 
 setup:
 	@scripts/setup.sh
@@ -35,9 +37,19 @@ unit-test: build-asan
 	cd $(ASAN_BUILD) && FLOE_PYTHON=$(abspath $(PY)) ASAN_OPTIONS=detect_leaks=0 \
 	  ctest --output-on-failure -j $(JOBS)
 
-interop-test: build build-asan
+interop-test: build build-asan python
 	FLOE_BIN=$(abspath $(FLOE)) FLOE_BUILD_DIR=$(abspath $(ASAN_BUILD)) ASAN_OPTIONS=detect_leaks=0 \
 	  $(PY) -m pytest -q tests/interop
+
+# The Python package (python/, `import floe`), built by scikit-build-core into build/python
+# (kept, so a rebuild compiles only what changed) and installed into the virtualenv.
+python: setup
+	CMAKE_ARGS="$(LAUNCHER)" CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
+	  $(PY) -m pip install -q --no-build-isolation --no-deps ./python
+
+# The Python API suites alone (they are part of interop-test too).
+python-test: python build
+	FLOE_BIN=$(abspath $(FLOE)) $(PY) -m pytest -q tests/interop/test_python_*.py
 
 test: unit-test interop-test
 

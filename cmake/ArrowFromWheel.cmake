@@ -2,6 +2,10 @@
 # shipped in the pyarrow wheel of the project's virtualenv and wraps them in imported targets.
 set(FLOE_VENV "${CMAKE_SOURCE_DIR}/.venv" CACHE PATH "virtualenv holding the pinned pyarrow wheel")
 set(_floe_python "${FLOE_VENV}/bin/python")
+# A Python package build (scikit-build-core) links the pyarrow of the interpreter it builds for.
+if(DEFINED SKBUILD AND DEFINED Python_EXECUTABLE)
+  set(_floe_python "${Python_EXECUTABLE}")
+endif()
 if(NOT EXISTS "${_floe_python}")
   message(FATAL_ERROR "No virtualenv at ${FLOE_VENV}: run scripts/setup.sh (or `make setup`) first")
 endif()

@@ -233,6 +233,30 @@ arrow::Result<std::unique_ptr<Catalog>> LoadCatalog(const std::string& name,
                                        "' is not supported (sql, rest and glue are)");
 }
 
+arrow::Result<NamedCatalog> LoadNamedCatalog(const CatalogConfig& config, std::string name,
+                                             const Properties& overrides) {
+  if (name.empty()) name = config.default_catalog();
+  NamedCatalog named;
+  if (auto configured = config.catalog(Lower(name))) {
+    named.properties = *configured;
+    for (const auto& [key, value] : overrides) named.properties[key] = value;
+    ARROW_ASSIGN_OR_RAISE(named.catalog, LoadCatalog(name, named.properties));
+    return named;
+  }
+  named.properties = overrides;
+  if (overrides.count("type") || overrides.count("uri")) {
+    ARROW_ASSIGN_OR_RAISE(named.catalog, LoadCatalog(name, named.properties));
+    return named;
+  }
+  CatalogOptions options;
+  options.catalog_name = name;
+  options.properties = overrides;
+  if (auto it = overrides.find("warehouse"); it != overrides.end()) options.warehouse = it->second;
+  options.properties.erase("warehouse");
+  ARROW_ASSIGN_OR_RAISE(named.catalog, OpenCatalog(options));
+  return named;
+}
+
 bool IsSecretProperty(const std::string& key) {
   std::string k = Lower(key);
   for (const char* word : {"secret", "token", "password", "credential", "authorization"}) {

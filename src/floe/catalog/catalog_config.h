@@ -55,6 +55,20 @@ arrow::Result<std::string> CatalogType(const std::string& name, const Properties
 arrow::Result<std::unique_ptr<Catalog>> LoadCatalog(const std::string& name,
                                                     const Properties& properties);
 
+/// A catalog opened by name, with the properties it was opened with (for the files outside
+/// it, such as ingest sources, which take the same `s3.*` settings).
+struct NamedCatalog {
+  std::unique_ptr<Catalog> catalog;
+  Properties properties;
+};
+
+/// Opens catalog `name` as PyIceberg's `load_catalog(name, **overrides)` does: a configured
+/// catalog with `overrides` over its properties; an unconfigured one from `overrides` alone
+/// when they say `type` or `uri`; otherwise floe's embedded catalog (SQLite) in the folder
+/// `warehouse` names (default ./warehouse). An empty name is `default-catalog`.
+arrow::Result<NamedCatalog> LoadNamedCatalog(const CatalogConfig& config, std::string name,
+                                             const Properties& overrides);
+
 /// True for keys whose values are secrets (keys, tokens, credentials, passwords).
 bool IsSecretProperty(const std::string& key);
 /// The properties with every secret value replaced by "********", for display.

@@ -267,6 +267,7 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
   };
   // A stop asked for before the data commit abandons the batch whole; once the data commit
   // is in, the batch's two small commits that follow are finished.
+  util::PausePoint("before-data-commit");
   if (StopRequested(options)) return abandon(Interrupted());
   if (!batch.files.empty()) {
     std::set<std::string> identities;

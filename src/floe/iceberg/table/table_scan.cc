@@ -225,8 +225,13 @@ class ScanReader final : public arrow::RecordBatchReader {
 }  // namespace
 
 arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> TableScan::ToRecordBatchReader() const {
-  ARROW_ASSIGN_OR_RAISE(auto out_schema, ToArrowSchema(*projection_));
   ARROW_ASSIGN_OR_RAISE(auto tasks, PlanFiles());
+  return ToRecordBatchReader(std::move(tasks));
+}
+
+arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> TableScan::ToRecordBatchReader(
+    std::vector<FileScanTask> tasks) const {
+  ARROW_ASSIGN_OR_RAISE(auto out_schema, ToArrowSchema(*projection_));
   TaskReadOptions options;
   ARROW_ASSIGN_OR_RAISE(options.data, DataReadOptionsFromProperties(metadata_->properties));
   options.residual_schema = schema_;

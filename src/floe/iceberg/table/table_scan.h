@@ -53,6 +53,9 @@ class TableScan {
   /// Streams the matching rows (up to the limit) in the projected schema, one data file
   /// open at a time, so memory stays bounded by a few batches whatever the table's size.
   arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> ToRecordBatchReader() const;
+  /// Streams the rows of some of the planned tasks (e.g. one worker's share of PlanFiles).
+  arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> ToRecordBatchReader(
+      std::vector<FileScanTask> tasks) const;
   /// Reads all matching rows (up to the limit) into one Arrow table in the projected schema.
   arrow::Result<std::shared_ptr<arrow::Table>> ToArrowTable() const;
 

@@ -2,14 +2,17 @@
 
 #include <arrow/table.h>
 
+#include "floe/iceberg/data/arrow_conform.h"
 #include "floe/iceberg/data/data_writer.h"
 #include "floe/iceberg/errors.h"
 #include "floe/iceberg/update/fast_append.h"
 
 namespace floe::iceberg {
 
-arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
-                                                    const std::string& file_prefix) {
+namespace {
+
+arrow::Result<std::unique_ptr<DataWriter>> MakeWriter(const Table& table,
+                                                      const std::string& file_prefix) {
   const auto& md = table.metadata();
   DataWriterOptions options;
   options.file_prefix = file_prefix;
@@ -25,7 +28,14 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
       options.sort_order_id = order.order_id;
     }
   }
-  ARROW_ASSIGN_OR_RAISE(auto writer, DataWriter::Make(table.io(), options));
+  return DataWriter::Make(table.io(), options);
+}
+
+}  // namespace
+
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
+                                                    const std::string& file_prefix) {
+  ARROW_ASSIGN_OR_RAISE(auto writer, MakeWriter(table, file_prefix));
   arrow::TableBatchReader reader(rows);
   reader.set_chunksize(64 * 1024);
   while (true) {
@@ -41,6 +51,52 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const ar
   auto files = writer->Close();
   if (!files.ok()) (void)writer->Abort();
   return files;
+}
+
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table,
+                                                    arrow::RecordBatchReader& rows,
+                                                    const std::string& source,
+                                                    const std::atomic<bool>* stop) {
+  const Schema& schema = *table.metadata().CurrentSchema();
+  ARROW_ASSIGN_OR_RAISE(auto writer, MakeWriter(table, ""));
+  auto write_all = [&]() -> arrow::Status {
+    while (true) {
+      if (stop != nullptr && stop->load()) return arrow::Status::Cancelled("stopped");
+      std::shared_ptr<arrow::RecordBatch> batch;
+      ARROW_RETURN_NOT_OK(rows.ReadNext(&batch));
+      if (batch == nullptr) return arrow::Status::OK();
+      if (batch->num_rows() == 0) continue;
+      ARROW_ASSIGN_OR_RAISE(auto one, arrow::Table::FromRecordBatches({batch}));
+      ARROW_ASSIGN_OR_RAISE(auto conformed, ConformToSchema(one, schema, source));
+      ARROW_ASSIGN_OR_RAISE(auto combined, conformed->CombineChunksToBatch());
+      ARROW_RETURN_NOT_OK(writer->Write(*combined));
+    }
+  };
+  if (arrow::Status st = write_all(); !st.ok()) {
+    (void)writer->Abort();
+    return st;
+  }
+  auto files = writer->Close();
+  if (!files.ok()) (void)writer->Abort();
+  return files;
+}
+
+arrow::Result<std::optional<Snapshot>> AppendStream(const std::shared_ptr<Table>& table,
+                                                    arrow::RecordBatchReader& rows,
+                                                    const std::string& source,
+                                                    const std::string& branch,
+                                                    const std::atomic<bool>* stop) {
+  ARROW_ASSIGN_OR_RAISE(auto files, WriteDataFiles(*table, rows, source, stop));
+  if (files.empty()) return std::nullopt;
+  FastAppend append(table);
+  append.AppendFiles(files);
+  append.ToBranch(branch);
+  auto snapshot = append.Commit();
+  if (!snapshot.ok() && !IsCommitStateUnknown(snapshot.status())) {
+    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+  }
+  ARROW_RETURN_NOT_OK(snapshot.status());
+  return std::optional<Snapshot>(*snapshot);
 }
 
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <arrow/record_batch.h>
 #include <arrow/result.h>
 #include <arrow/table.h>
 
+#include <atomic>
+
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,23 @@ namespace floe::iceberg {
 /// written so far are deleted.
 arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table, const arrow::Table& rows,
                                                     const std::string& file_prefix = "");
+
+/// Writes the rows of a stream of user data as data files, one batch at a time (memory stays
+/// bounded whatever the stream's length): each batch is made to fit the current schema first
+/// (ConformToSchema; `source` names the data in its errors). Nothing is committed; on error,
+/// or when `stop` is set, the files written so far are deleted (a stop is Cancelled).
+arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table,
+                                                    arrow::RecordBatchReader& rows,
+                                                    const std::string& source,
+                                                    const std::atomic<bool>* stop = nullptr);
+
+/// Writes the rows of a stream (as above) and commits them in one "append" snapshot on
+/// `branch`; nullopt, with nothing committed, when the stream holds no row.
+arrow::Result<std::optional<Snapshot>> AppendStream(const std::shared_ptr<Table>& table,
+                                                    arrow::RecordBatchReader& rows,
+                                                    const std::string& source,
+                                                    const std::string& branch = kMainBranch,
+                                                    const std::atomic<bool>* stop = nullptr);
 
 /// Writes rows and commits them in one "append" snapshot on `branch`; `summary` adds keys to
 /// the snapshot summary; `file_prefix` starts the new files' names. If the commit fails the new
