@@ -43,8 +43,11 @@ interop-test: build build-asan python
 
 # The Python package (python/, `import floe`), built by scikit-build-core into build/python
 # (kept, so a rebuild compiles only what changed) and installed into the virtualenv.
+# The compiler is named as the release build's is, so ccache serves one build's objects to the
+# other (it hashes the compiler's name).
 python: setup
-	CMAKE_ARGS="$(LAUNCHER)" CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
+	CMAKE_ARGS="$(LAUNCHER) -DCMAKE_CXX_COMPILER=c++ -DCMAKE_C_COMPILER=cc" \
+	  CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
 	  $(PY) -m pip install -q --no-build-isolation --no-deps ./python
 
 # The Python API suites alone (they are part of interop-test too).

@@ -14,11 +14,13 @@
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/iceberg/errors.h"
 #include "floe/iceberg/expression/expression_parser.h"
+#include "floe/iceberg/manifest/data_file_bytes.h"
 #include "floe/iceberg/table/inspect/metadata_tables.h"
 #include "floe/iceberg/type/schema_text.h"
 #include "floe/iceberg/type/sort_order_text.h"
 #include "floe/iceberg/update/append_data.h"
 #include "floe/iceberg/update/delete_rows.h"
+#include "floe/iceberg/update/fast_append.h"
 #include "floe/iceberg/update/overwrite.h"
 #include "floe/iceberg/update/update_properties.h"
 
@@ -94,6 +96,84 @@ nb::object Overwrite(Self t, nb::handle stream, const std::string& filter,
       },
       &stop);
   return SnapshotDict(snapshot);
+}
+
+// A worker's share of a distributed write: its rows as data files, not committed, returned as
+// bytes (EncodeDataFiles) for the one process that commits every worker's files.
+nb::bytes WriteFiles(Self t, nb::handle stream) {
+  auto reader = ImportReader(stream);
+  std::atomic<bool> stop{false};
+  std::string bytes;
+  RunReleased(
+      [&]() -> arrow::Status {
+        ARROW_ASSIGN_OR_RAISE(auto files, iceberg::WriteDataFiles(*t->table, *reader,
+                                                                  "the written data", &stop));
+        auto encoded = iceberg::EncodeDataFiles(t->table->metadata(), files);
+        if (!encoded.ok()) {
+          for (const auto& f : files) (void)t->table->io()->Delete(f.file_path);
+          return encoded.status();
+        }
+        bytes = std::move(*encoded);
+        return arrow::Status::OK();
+      },
+      &stop);
+  return nb::bytes(bytes.data(), bytes.size());
+}
+
+std::vector<iceberg::DataFile> DecodeAll(const iceberg::TableMetadata& md,
+                                         const std::vector<std::string>& parts,
+                                         arrow::Status* status) {
+  std::vector<iceberg::DataFile> files;
+  for (const auto& part : parts) {
+    auto decoded = iceberg::DecodeDataFiles(md, part);
+    if (!decoded.ok()) {
+      *status = decoded.status();
+      return files;
+    }
+    for (auto& f : *decoded) files.push_back(std::move(f));
+  }
+  return files;
+}
+
+// Commits the files of every worker (WriteFiles' bytes) in one append snapshot; nothing is
+// committed, and None returned, when they hold no file. If the commit fails the files are
+// deleted (unless its outcome is unknown).
+std::vector<std::string> Parts(const std::vector<nb::bytes>& parts) {
+  std::vector<std::string> out;
+  for (const auto& part : parts) out.emplace_back(part.c_str(), part.size());
+  return out;
+}
+
+nb::object CommitFiles(Self t, const std::vector<nb::bytes>& bytes, const std::string& branch) {
+  const std::vector<std::string> parts = Parts(bytes);
+  std::optional<iceberg::Snapshot> snapshot;
+  RunReleased([&]() -> arrow::Status {
+    arrow::Status decoded;
+    auto files = DecodeAll(t->table->metadata(), parts, &decoded);
+    ARROW_RETURN_NOT_OK(decoded);
+    if (files.empty()) return arrow::Status::OK();
+    iceberg::FastAppend append(t->table);
+    append.AppendFiles(files);
+    append.ToBranch(branch);
+    auto committed = append.Commit();
+    if (!committed.ok() && !iceberg::IsCommitStateUnknown(committed.status())) {
+      for (const auto& f : files) (void)t->table->io()->Delete(f.file_path);
+    }
+    ARROW_ASSIGN_OR_RAISE(snapshot, std::move(committed));
+    return arrow::Status::OK();
+  });
+  return snapshot ? nb::object(SnapshotDict(*snapshot)) : nb::none();
+}
+
+// Deletes the files of WriteFiles' bytes (a distributed write that will not commit).
+void AbortFiles(Self t, const std::vector<nb::bytes>& bytes) {
+  const std::vector<std::string> parts = Parts(bytes);
+  RunReleased([&]() -> arrow::Status {
+    arrow::Status decoded;
+    auto files = DecodeAll(t->table->metadata(), parts, &decoded);
+    for (const auto& f : files) (void)t->table->io()->Delete(f.file_path);
+    return decoded;
+  });
 }
 
 nb::dict Delete(Self t, const std::string& filter, const std::string& branch,
@@ -199,6 +279,9 @@ void BindTable(nb::module_& m) {
                return update.Commit();
              });
            })
+      .def("write_data_files", &WriteFiles, nb::arg("stream"))
+      .def("commit_data_files", &CommitFiles, nb::arg("parts"), nb::arg("branch"))
+      .def("abort_data_files", &AbortFiles, nb::arg("parts"))
       .def("inspect", &Inspect, nb::arg("name"), nb::arg("snapshot_id").none());
   m.def("metadata_table_names", [] { return iceberg::MetadataTableNames(); });
 }
