@@ -178,3 +178,11 @@ def test_mismatched_pyarrow_is_refused_at_import(tmp_path):
     assert proc.returncode == 1
     assert "ImportError: floe was built against pyarrow 26.0.1" in proc.stderr
     assert "pyarrow 1.0.0 is installed" in proc.stderr
+
+
+
+def test_type_stubs_ship_with_the_package():
+    import pathlib
+
+    stubs = pathlib.Path(floe.__file__).parent / "_floe.pyi"
+    assert "def load_catalog(" in stubs.read_text() and (stubs.parent / "py.typed").exists()

@@ -81,3 +81,31 @@ def test_ctrl_c_abandons_the_batch_and_a_rerun_is_exact(corpus, warehouse, tmp_p
     floe.ingest(str(corpus), table="logs.spark",
                 catalog=floe.load_catalog("default", warehouse=str(warehouse)))
     assert_exact(pyiceberg_catalog, corpus)
+
+
+def test_ingest_releases_the_gil_while_it_works(corpus, warehouse, tmp_path):
+    # The ingest waits inside C++ at its data commit until the gate file exists; only another
+    # Python thread creates it, which it can do only while the ingest does not hold the GIL.
+    gate = tmp_path / "gate"
+    code = f"""
+import pathlib, threading, time, floe
+gate = pathlib.Path({str(gate)!r})
+catalog = floe.load_catalog('default', warehouse={str(warehouse)!r})
+worker = threading.Thread(target=floe.ingest, args=({str(corpus)!r},),
+                          kwargs=dict(table='logs.spark', catalog=catalog))
+worker.start()
+while not pathlib.Path(str(gate) + '.waiting').exists():
+    time.sleep(0.01)
+gate.touch()
+worker.join()
+print(catalog.load_table('logs.spark').scan().to_arrow().num_rows)
+"""
+    env = {**os.environ, "FLOE_PAUSEPOINT": f"before-data-commit:{gate}"}
+    start = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    # Held, the pause would have lasted its full minute before the ingest went on alone.
+    assert time.monotonic() - start < 45
+    rows, _ = expected(corpus)
+    assert int(out.stdout) == sum(rows.values())
