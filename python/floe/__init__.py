@@ -39,6 +39,7 @@ from floe._floe import (  # noqa: E402
 )
 from floe.catalog import Catalog, load_catalog  # noqa: E402
 from floe.ingest import FolderOutcome, IngestReport, ingest  # noqa: E402
+from floe.stream import StreamReport, stream  # noqa: E402
 from floe.table import DataScan, InspectTable, Table, UpdateSchema, UpdateSpec  # noqa: E402
 
 __version__ = "0.1.0"
@@ -60,10 +61,12 @@ __all__ = [
     "NoSuchTableError",
     "NotFoundError",
     "NotSupportedError",
+    "StreamReport",
     "Table",
     "UpdateSchema",
     "UpdateSpec",
     "ValidationError",
     "ingest",
     "load_catalog",
+    "stream",
 ]

@@ -38,5 +38,6 @@ void BindTable(nanobind::module_& m);
 void BindUpdates(nanobind::module_& m);
 void BindScan(nanobind::module_& m);
 void BindIngest(nanobind::module_& m);
+void BindStream(nanobind::module_& m);
 
 }  // namespace floe::python

@@ -41,6 +41,18 @@ std::shared_ptr<PyCatalog> Load(const std::string& name, const Properties& prope
   return py;
 }
 
+// A table the catalog opens (creates, loads, registers) with the GIL released.
+template <typename F>
+std::shared_ptr<PyTable> Opened(const std::shared_ptr<PyCatalog>& catalog, F&& open) {
+  auto py = std::make_shared<PyTable>();
+  py->catalog = catalog;
+  RunReleased([&]() -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(py->table, open());
+    return arrow::Status::OK();
+  });
+  return py;
+}
+
 // The schema of a new table: Arrow (by the C schema interface) or floe's schema text.
 iceberg::Schema NewTableSchema(nb::handle arrow_schema, const std::optional<std::string>& text) {
   if (text) return Unwrap(iceberg::ParseSchemaText(*text));
@@ -66,38 +78,20 @@ std::shared_ptr<PyTable> CreateTable(const std::shared_ptr<PyCatalog>& self, con
   request.location = location;
   request.properties = properties;
   auto id = Identifier(ns, name);
-  auto py = std::make_shared<PyTable>();
-  py->catalog = self;
-  RunReleased([&]() -> arrow::Status {
-    ARROW_ASSIGN_OR_RAISE(py->table, self->catalog->CreateTable(id, request));
-    return arrow::Status::OK();
-  });
-  return py;
+  return Opened(self, [&] { return self->catalog->CreateTable(id, request); });
 }
 
 std::shared_ptr<PyTable> LoadTable(const std::shared_ptr<PyCatalog>& self, const Namespace& ns,
                                    const std::string& name) {
   auto id = Identifier(ns, name);
-  auto py = std::make_shared<PyTable>();
-  py->catalog = self;
-  RunReleased([&]() -> arrow::Status {
-    ARROW_ASSIGN_OR_RAISE(py->table, self->catalog->LoadTable(id));
-    return arrow::Status::OK();
-  });
-  return py;
+  return Opened(self, [&] { return self->catalog->LoadTable(id); });
 }
 
 std::shared_ptr<PyTable> RegisterTable(const std::shared_ptr<PyCatalog>& self,
                                        const Namespace& ns, const std::string& name,
                                        const std::string& metadata_location) {
   auto id = Identifier(ns, name);
-  auto py = std::make_shared<PyTable>();
-  py->catalog = self;
-  RunReleased([&]() -> arrow::Status {
-    ARROW_ASSIGN_OR_RAISE(py->table, self->catalog->RegisterTable(id, metadata_location));
-    return arrow::Status::OK();
-  });
-  return py;
+  return Opened(self, [&] { return self->catalog->RegisterTable(id, metadata_location); });
 }
 
 // A value computed by the catalog with the GIL released.

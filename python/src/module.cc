@@ -22,4 +22,5 @@ NB_MODULE(_floe, m) {
   floe::python::BindUpdates(m);
   floe::python::BindScan(m);
   floe::python::BindIngest(m);
+  floe::python::BindStream(m);
 }
