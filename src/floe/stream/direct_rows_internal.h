@@ -19,6 +19,22 @@
 
 namespace floe::stream::internal {
 
+/// Whether a number's text has an exponent, or a fraction or an exponent. Loops, where
+/// std::string_view::find_first_of calls memchr once per character: these run for every
+/// number of every message.
+inline bool HasExponent(std::string_view text) {
+  for (char ch : text) {
+    if (ch == 'e' || ch == 'E') return true;
+  }
+  return false;
+}
+inline bool HasFractionOrExponent(std::string_view text) {
+  for (char ch : text) {
+    if (ch == '.' || ch == 'e' || ch == 'E') return true;
+  }
+  return false;
+}
+
 /// One JSON value of an object member: scalars as their text (strings unescaped), objects
 /// and arrays as their raw text.
 struct Token {

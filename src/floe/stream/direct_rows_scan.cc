@@ -74,7 +74,7 @@ bool ReadToken(util::JsonCursor* c, Token* t) {
   t->kind = Token::Kind::kNumber;
   if (!util::ReadJsonNumber(c, &t->text)) return false;
   // Up to 18 digits and no exponent: within range (the common case, no need to look).
-  return (t->text.size() <= 18 && t->text.find_first_of("eE") == std::string_view::npos) ||
+  return (t->text.size() <= 18 && !HasExponent(t->text)) ||
          FiniteNumbers(t->text);
 }
 
@@ -96,7 +96,7 @@ bool OnlyKey(const Fields& fields, std::string_view key) {
 std::optional<int64_t> IntegerOf(const Token* t) {
   if (t == nullptr) return std::nullopt;
   if (t->kind == Token::Kind::kNumber) {
-    if (t->text.find_first_of(".eE") != std::string_view::npos) return std::nullopt;
+    if (HasFractionOrExponent(t->text)) return std::nullopt;
     int64_t v = 0;
     const char* end = t->text.data() + t->text.size();
     if (std::from_chars(t->text.data(), end, v).ptr == end) return v;
