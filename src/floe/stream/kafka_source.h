@@ -64,6 +64,9 @@ class KafkaSource {
 
   /// The next message, or none when `timeout_ms` passes first (rebalances run in here).
   arrow::Result<std::optional<KafkaMessage>> Poll(int timeout_ms);
+  /// As Poll, into `*out`, whose strings keep their memory from one message to the next (no
+  /// allocation per message on a busy stream); false when no message came.
+  arrow::Result<bool> PollInto(int timeout_ms, KafkaMessage* out);
   /// Partitions assigned now.
   const std::set<TopicPartition>& assignment() const;
   /// True once partitions are assigned and every one has been read to its end.

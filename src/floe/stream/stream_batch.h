@@ -125,6 +125,12 @@ class BatchBuilder {
     int64_t bytes = 0;
   };
   std::map<TopicPartition, Tally> tallies_;  ///< per partition, so a revoke takes its share
+  // The entries of next_ and tallies_ of the last message's partition: messages come in runs
+  // of one partition, so the maps are searched once per run rather than once per message.
+  // Null after entries were erased.
+  TopicPartition current_;
+  int64_t* current_next_ = nullptr;
+  Tally* current_tally_ = nullptr;
   int64_t messages_ = 0;
   int64_t tombstones_ = 0;
   int64_t bytes_ = 0;

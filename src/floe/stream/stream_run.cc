@@ -238,13 +238,16 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
     return arrow::Status::OK();
   };
 
+  KafkaMessage polled;  // one for all messages: its strings keep their memory
   while (!Stopped(options)) {
-    std::optional<KafkaMessage> message;
+    const KafkaMessage* message = nullptr;
     if (!queued.empty()) {
-      message = std::move(queued.front());
+      polled = std::move(queued.front());
       queued.pop_front();
+      message = &polled;
     } else {
-      ARROW_ASSIGN_OR_RAISE(message, source->Poll(100));
+      ARROW_ASSIGN_OR_RAISE(bool got, source->PollInto(100, &polled));
+      if (got) message = &polled;
     }
     for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
     if (message) {
