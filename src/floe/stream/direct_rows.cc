@@ -372,6 +372,9 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
   const size_t row = columns.front().buffer.size();
+  if (row == 0) {
+    for (auto& c : columns) c.buffer.Reclaim();
+  }
   std::optional<MappingError> error, late;
   size_t late_at = columns.size();
   for (size_t k : mapped) {
