@@ -20,6 +20,7 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   PartitionOffsets latest_starts;  ///< where --starting-offsets latest put fresh partitions
   arrow::Status rebalance_error;
   bool closed = false;
+  std::unique_ptr<RdKafka::Message> last;  ///< what PollInto returned last, for LastHeaders
 
   // Where each partition in `fresh` (never recorded by the table) starts, per
   // --starting-offsets; a time is looked up on the brokers (offsets-for-times).
@@ -242,9 +243,32 @@ void AssignBytes(const void* data, size_t size, std::optional<std::string>* out)
   (*out)->assign(static_cast<const char*>(data), size);
 }
 
+void ReadHeaders(const rd_kafka_message_t* message, std::vector<MessageHeader>* out) {
+  out->clear();
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    auto& header = out->emplace_back();
+    header.name = name;
+    AssignBytes(value, size, &header.value);
+  }
+}
+
 }  // namespace
 
-arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out) {
+std::vector<MessageHeader> KafkaSource::LastHeaders() const {
+  std::vector<MessageHeader> out;
+  if (impl_->last != nullptr) ReadHeaders(impl_->last->c_ptr(), &out);
+  return out;
+}
+
+arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out, bool headers) {
+  impl_->last.reset();
   // A message already fetched is taken without waiting: librdkafka reads the clock for a
   // timeout, per call (a few percent of a busy stream's CPU).
   std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(0));
@@ -266,22 +290,13 @@ arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out) {
       if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
       AssignBytes(c->key, c->key_len, &out->key);
       AssignBytes(c->payload, c->len, &out->value);
-      out->headers.clear();
-      rd_kafka_headers_t* headers = nullptr;
-      if (rd_kafka_message_headers(c, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const char* name = nullptr;
-        const void* value = nullptr;
-        size_t size = 0;
-        for (size_t i = 0;
-             rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-             RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-          auto& header = out->headers.emplace_back();
-          header.name = name;
-          AssignBytes(value, size, &header.value);
-        }
+      if (headers) {
+        ReadHeaders(c, &out->headers);
+      } else {
+        out->headers.clear();
       }
       if (!impl_->at_end.empty()) impl_->at_end.erase({out->topic, out->partition});
+      impl_->last = std::move(m);
       return true;
     }
     case RdKafka::ERR__TIMED_OUT:
@@ -359,6 +374,7 @@ RdKafka::KafkaConsumer* KafkaSource::consumer() { return impl_->consumer.get(); 
 void KafkaSource::Close() {
   if (impl_ && !impl_->closed) {
     impl_->closed = true;
+    impl_->last.reset();  // librdkafka's handle outlives none of its messages
     impl_->consumer->close();
   }
 }

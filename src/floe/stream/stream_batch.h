@@ -68,6 +68,10 @@ class BatchBuilder {
   int64_t bytes() const { return bytes_; }
   /// Messages that became dead letters so far (conversion failures show only in Finish).
   int64_t dead_letters() const { return static_cast<int64_t>(letters_.size()); }
+  /// The direct path reads no headers: the source's are given to the last dead letter here.
+  void SetLastDeadLetterHeaders(std::vector<MessageHeader> headers) {
+    if (!letters_.empty()) letters_.back().first.headers = std::move(headers);
+  }
   /// --evolve: unmapped keys become columns (stream_evolve.h).
   void EnableEvolve(const SchemaEvolver* evolver) {
     evolver_ = evolver;
