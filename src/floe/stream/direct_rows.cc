@@ -30,9 +30,7 @@ bool Numeric(std::string_view text, int64_t* out) {  // as stream_transforms' Pa
   return !text.empty() && ec == std::errc() && end == text.data() + text.size();
 }
 
-bool IntegralText(std::string_view text) {
-  return text.find_first_of(".eE") == std::string_view::npos;
-}
+bool IntegralText(std::string_view text) { return !internal::HasFractionOrExponent(text); }
 
 // Plain decimal text ("-12.5e3"): what strtod and from_chars read alike.
 bool PlainDecimal(std::string_view t) {
@@ -374,6 +372,9 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
   const size_t row = columns.front().buffer.size();
+  if (row == 0) {
+    for (auto& c : columns) c.buffer.Reclaim();
+  }
   std::optional<MappingError> error, late;
   size_t late_at = columns.size();
   for (size_t k : mapped) {

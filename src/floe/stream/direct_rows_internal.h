@@ -7,6 +7,8 @@
 #include <arrow/type.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -18,6 +20,22 @@
 #include "floe/stream/stream_mapping.h"
 
 namespace floe::stream::internal {
+
+/// Whether a number's text has an exponent, or a fraction or an exponent. Loops, where
+/// std::string_view::find_first_of calls memchr once per character: these run for every
+/// number of every message.
+inline bool HasExponent(std::string_view text) {
+  for (char ch : text) {
+    if (ch == 'e' || ch == 'E') return true;
+  }
+  return false;
+}
+inline bool HasFractionOrExponent(std::string_view text) {
+  for (char ch : text) {
+    if (ch == '.' || ch == 'e' || ch == 'E') return true;
+  }
+  return false;
+}
 
 /// One JSON value of an object member: scalars as their text (strings unescaped), objects
 /// and arrays as their raw text.
@@ -56,10 +74,20 @@ class MessageScanner {
   Fields root_, payload_, record_, source_;
 };
 
+/// The value vectors of a column that Arrow arrays were given without a copy, handed back
+/// when those arrays are freed (after the batch is committed): the next batch writes into
+/// memory already mapped, where fresh memory costs a page fault per 4 KB.
+struct ReturnedValues {
+  std::mutex mu;
+  std::vector<std::vector<int64_t>> ints;
+  std::vector<std::vector<double>> doubles;
+};
+
 /// One column's values of a batch, appended row by row and truncated when a later column of
 /// the row fails.
 struct ColumnBuffer {
   iceberg::TypeId type = iceberg::TypeId::kString;
+  std::shared_ptr<ReturnedValues> returned = std::make_shared<ReturnedValues>();
   std::vector<uint8_t> valid;
   std::vector<int64_t> ints;  // boolean, int, long, timestamps
   std::vector<double> doubles;
@@ -82,6 +110,8 @@ struct ColumnBuffer {
     ends.push_back(static_cast<int32_t>(bytes.size()));
   }
   void Truncate(size_t rows);
+  /// Before a batch's first row: takes back the vectors the last batch's arrays returned.
+  void Reclaim();
   /// The values as an array of `arrow_type`; the buffer starts empty again.
   arrow::Result<std::shared_ptr<arrow::Array>> Finish(
       const std::shared_ptr<arrow::DataType>& arrow_type);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 #include "floe/stream/direct_rows_internal.h"
 #include "floe/util/json_scan.h"
@@ -74,7 +76,7 @@ bool ReadToken(util::JsonCursor* c, Token* t) {
   t->kind = Token::Kind::kNumber;
   if (!util::ReadJsonNumber(c, &t->text)) return false;
   // Up to 18 digits and no exponent: within range (the common case, no need to look).
-  return (t->text.size() <= 18 && t->text.find_first_of("eE") == std::string_view::npos) ||
+  return (t->text.size() <= 18 && !HasExponent(t->text)) ||
          FiniteNumbers(t->text);
 }
 
@@ -96,7 +98,7 @@ bool OnlyKey(const Fields& fields, std::string_view key) {
 std::optional<int64_t> IntegerOf(const Token* t) {
   if (t == nullptr) return std::nullopt;
   if (t->kind == Token::Kind::kNumber) {
-    if (t->text.find_first_of(".eE") != std::string_view::npos) return std::nullopt;
+    if (HasFractionOrExponent(t->text)) return std::nullopt;
     int64_t v = 0;
     const char* end = t->text.data() + t->text.size();
     if (std::from_chars(t->text.data(), end, v).ptr == end) return v;
@@ -278,13 +280,74 @@ void ColumnBuffer::Truncate(size_t rows) {
   }
 }
 
+namespace {
+
+// An Arrow buffer over a value vector, which goes back to `to` when the buffer is freed.
+template <typename T>
+class LentValues : public arrow::Buffer {
+ public:
+  LentValues(std::vector<T> values, std::shared_ptr<ReturnedValues> to)
+      : arrow::Buffer(reinterpret_cast<const uint8_t*>(values.data()),
+                      static_cast<int64_t>(values.size() * sizeof(T))),
+        values_(std::move(values)),
+        to_(std::move(to)) {}
+  ~LentValues() override {
+    std::lock_guard<std::mutex> lock(to_->mu);
+    auto& bin = Bin(*to_);
+    if (bin.size() < 2) bin.push_back(std::move(values_));  // one batch's, and the next one's
+  }
+  static std::vector<std::vector<T>>& Bin(ReturnedValues& r) {
+    if constexpr (std::is_same_v<T, double>) {
+      return r.doubles;
+    } else {
+      return r.ints;
+    }
+  }
+
+ private:
+  std::vector<T> values_;
+  std::shared_ptr<ReturnedValues> to_;
+};
+
+template <typename T>
+void TakeBack(ReturnedValues& returned, std::vector<T>* values) {
+  if (values->capacity() > 0) return;
+  std::lock_guard<std::mutex> lock(returned.mu);
+  auto& bin = LentValues<T>::Bin(returned);
+  if (bin.empty()) return;
+  *values = std::move(bin.back());
+  bin.pop_back();
+  values->clear();
+}
+
+}  // namespace
+
+void ColumnBuffer::Reclaim() {
+  TakeBack(*returned, &ints);
+  TakeBack(*returned, &doubles);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::Finish(
     const std::shared_ptr<arrow::DataType>& arrow_type) {
   const auto n = static_cast<int64_t>(valid.size());
   std::shared_ptr<arrow::Array> out;
-  bool any = false;
-  for (uint8_t v : valid) any = any || v != 0;
-  if (!any) {
+  bool any = false, all = true;
+  for (uint8_t v : valid) {
+    any = any || v != 0;
+    all = all && v != 0;
+  }
+  const auto id = arrow_type->id();
+  const bool wide_ints = id == arrow::Type::INT64 || id == arrow::Type::TIMESTAMP;
+  if (n > 0 && all && (wide_ints || id == arrow::Type::DOUBLE)) {
+    // No nulls, 64-bit values: the array takes the vector as it is (no copy, no bitmap).
+    std::shared_ptr<arrow::Buffer> values;
+    if (wide_ints) {
+      values = std::make_shared<LentValues<int64_t>>(std::exchange(ints, {}), returned);
+    } else {
+      values = std::make_shared<LentValues<double>>(std::exchange(doubles, {}), returned);
+    }
+    out = arrow::MakeArray(arrow::ArrayData::Make(arrow_type, n, {nullptr, values}, 0));
+  } else if (!any) {
     ARROW_ASSIGN_OR_RAISE(out, arrow::MakeArrayOfNull(arrow_type, n));
   } else {
     std::unique_ptr<arrow::ArrayBuilder> builder;

@@ -1,5 +1,6 @@
 #include "floe/stream/kafka_source.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <iostream>
@@ -19,6 +20,7 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   PartitionOffsets latest_starts;  ///< where --starting-offsets latest put fresh partitions
   arrow::Status rebalance_error;
   bool closed = false;
+  std::unique_ptr<RdKafka::Message> last;  ///< what PollInto returned last, for LastHeaders
 
   // Where each partition in `fresh` (never recorded by the table) starts, per
   // --starting-offsets; a time is looked up on the brokers (offsets-for-times).
@@ -223,42 +225,86 @@ arrow::Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(const KafkaSourceO
 }
 
 arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
-  std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(timeout_ms));
+  KafkaMessage out;
+  ARROW_ASSIGN_OR_RAISE(bool got, PollInto(timeout_ms, &out));
+  if (!got) return std::nullopt;
+  return out;
+}
+
+namespace {
+
+// Assigns into the optional's string, keeping its memory, rather than making a new one.
+void AssignBytes(const void* data, size_t size, std::optional<std::string>* out) {
+  if (data == nullptr) {
+    out->reset();
+    return;
+  }
+  if (!*out) out->emplace();
+  (*out)->assign(static_cast<const char*>(data), size);
+}
+
+void ReadHeaders(const rd_kafka_message_t* message, std::vector<MessageHeader>* out) {
+  out->clear();
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    auto& header = out->emplace_back();
+    header.name = name;
+    AssignBytes(value, size, &header.value);
+  }
+}
+
+}  // namespace
+
+std::vector<MessageHeader> KafkaSource::LastHeaders() const {
+  std::vector<MessageHeader> out;
+  if (impl_->last != nullptr) ReadHeaders(impl_->last->c_ptr(), &out);
+  return out;
+}
+
+arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out, bool headers) {
+  impl_->last.reset();
+  // A message already fetched is taken without waiting: librdkafka reads the clock for a
+  // timeout, per call (a few percent of a busy stream's CPU).
+  std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(0));
+  if (m->err() == RdKafka::ERR__TIMED_OUT && timeout_ms != 0 && impl_->rebalance_error.ok()) {
+    m.reset(impl_->consumer->consume(timeout_ms));
+  }
   if (!impl_->rebalance_error.ok()) return impl_->rebalance_error;
   switch (m->err()) {
     case RdKafka::ERR_NO_ERROR: {
-      KafkaMessage out;
-      out.topic = m->topic_name();
-      out.partition = m->partition();
-      out.offset = m->offset();
-      auto ts = m->timestamp();
-      if (ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE) {
-        out.timestamp_ms = ts.timestamp;
+      // Through the C API: the C++ one copies the topic name into a new string and makes a
+      // headers object for every message, headers or not.
+      const rd_kafka_message_t* c = m->c_ptr();
+      out->topic.assign(c->rkt != nullptr ? rd_kafka_topic_name(c->rkt) : "");
+      out->partition = c->partition;
+      out->offset = c->offset;
+      rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+      const int64_t ts = rd_kafka_message_timestamp(c, &ts_type);
+      out->timestamp_ms.reset();
+      if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
+      AssignBytes(c->key, c->key_len, &out->key);
+      AssignBytes(c->payload, c->len, &out->value);
+      if (headers) {
+        ReadHeaders(c, &out->headers);
+      } else {
+        out->headers.clear();
       }
-      if (m->key_pointer() != nullptr) {
-        out.key.emplace(static_cast<const char*>(m->key_pointer()), m->key_len());
-      }
-      if (m->payload() != nullptr) {
-        out.value.emplace(static_cast<const char*>(m->payload()), m->len());
-      }
-      if (RdKafka::Headers* headers = m->headers(); headers != nullptr) {
-        for (const auto& h : headers->get_all()) {
-          auto& header = out.headers.emplace_back();
-          header.name = h.key();
-          if (h.value() != nullptr) {
-            header.value.emplace(static_cast<const char*>(h.value()), h.value_size());
-          }
-        }
-      }
-      impl_->at_end.erase({out.topic, out.partition});
-      return out;
+      if (!impl_->at_end.empty()) impl_->at_end.erase({out->topic, out->partition});
+      impl_->last = std::move(m);
+      return true;
     }
     case RdKafka::ERR__TIMED_OUT:
-      return std::nullopt;
+      return false;
     case RdKafka::ERR__PARTITION_EOF:
       impl_->at_end.insert({m->topic_name(), m->partition()});
       impl_->ends_reached[{m->topic_name(), m->partition()}] = m->offset();
-      return std::nullopt;
+      return false;
     case RdKafka::ERR__UNKNOWN_TOPIC:
     case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
     case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
@@ -268,7 +314,7 @@ arrow::Result<std::optional<KafkaMessage>> KafkaSource::Poll(int timeout_ms) {
       if (m->err() == RdKafka::ERR__FATAL) return arrow::Status::IOError("kafka: ", m->errstr());
       // Transient (a broker restarting, a connection dropped): librdkafka retries.
       std::cerr << "kafka: " << m->errstr() << "\n";
-      return std::nullopt;
+      return false;
   }
 }
 
@@ -328,6 +374,7 @@ RdKafka::KafkaConsumer* KafkaSource::consumer() { return impl_->consumer.get(); 
 void KafkaSource::Close() {
   if (impl_ && !impl_->closed) {
     impl_->closed = true;
+    impl_->last.reset();  // librdkafka's handle outlives none of its messages
     impl_->consumer->close();
   }
 }

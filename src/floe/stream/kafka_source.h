@@ -64,6 +64,13 @@ class KafkaSource {
 
   /// The next message, or none when `timeout_ms` passes first (rebalances run in here).
   arrow::Result<std::optional<KafkaMessage>> Poll(int timeout_ms);
+  /// As Poll, into `*out`, whose strings keep their memory from one message to the next (no
+  /// allocation per message on a busy stream); false when no message came. Without
+  /// `headers`, out->headers is left empty: reading them allocates even when a message has
+  /// none, and LastHeaders reads them when they turn out to be needed.
+  arrow::Result<bool> PollInto(int timeout_ms, KafkaMessage* out, bool headers = true);
+  /// The headers of the message PollInto returned last (until the next poll).
+  std::vector<MessageHeader> LastHeaders() const;
   /// Partitions assigned now.
   const std::set<TopicPartition>& assignment() const;
   /// True once partitions are assigned and every one has been read to its end.

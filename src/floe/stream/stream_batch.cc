@@ -27,10 +27,16 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   const int64_t size = static_cast<int64_t>(message.value ? message.value->size() : 0);
   ++messages_;
   bytes_ += size;
-  Tally& tally = tallies_[{message.topic, message.partition}];
+  if (current_tally_ == nullptr || current_.second != message.partition ||
+      current_.first != message.topic) {
+    current_ = {message.topic, message.partition};
+    current_tally_ = &tallies_[current_];
+    current_next_ = &next_[current_];
+  }
+  Tally& tally = *current_tally_;
   ++tally.messages;
   tally.bytes += size;
-  next_[{message.topic, message.partition}] = message.offset + 1;
+  *current_next_ = message.offset + 1;
   if (direct_) {
     auto out = direct_->Add(message);
     if (out.kind == DirectRows::Outcome::Kind::kTombstone) {
@@ -115,6 +121,8 @@ void BatchBuilder::DropPartitions(const std::set<TopicPartition>& partitions) {
     }
   }
   std::erase_if(letters_, [&](const auto& l) { return dropped(l.first); });
+  current_next_ = nullptr;
+  current_tally_ = nullptr;
   for (const auto& tp : partitions) {
     next_.erase(tp);
     // Only these partitions' share leaves the counts (a cooperative revoke keeps the rest).
@@ -187,6 +195,8 @@ arrow::Result<StreamBatch> BatchBuilder::Finish() {
   letters_.clear();
   next_.clear();
   tallies_.clear();
+  current_next_ = nullptr;
+  current_tally_ = nullptr;
   messages_ = tombstones_ = bytes_ = 0;
   return batch;
 }

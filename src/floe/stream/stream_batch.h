@@ -68,6 +68,10 @@ class BatchBuilder {
   int64_t bytes() const { return bytes_; }
   /// Messages that became dead letters so far (conversion failures show only in Finish).
   int64_t dead_letters() const { return static_cast<int64_t>(letters_.size()); }
+  /// The direct path reads no headers: the source's are given to the last dead letter here.
+  void SetLastDeadLetterHeaders(std::vector<MessageHeader> headers) {
+    if (!letters_.empty()) letters_.back().first.headers = std::move(headers);
+  }
   /// --evolve: unmapped keys become columns (stream_evolve.h).
   void EnableEvolve(const SchemaEvolver* evolver) {
     evolver_ = evolver;
@@ -125,6 +129,12 @@ class BatchBuilder {
     int64_t bytes = 0;
   };
   std::map<TopicPartition, Tally> tallies_;  ///< per partition, so a revoke takes its share
+  // The entries of next_ and tallies_ of the last message's partition: messages come in runs
+  // of one partition, so the maps are searched once per run rather than once per message.
+  // Null after entries were erased.
+  TopicPartition current_;
+  int64_t* current_next_ = nullptr;
+  Tally* current_tally_ = nullptr;
   int64_t messages_ = 0;
   int64_t tombstones_ = 0;
   int64_t bytes_ = 0;

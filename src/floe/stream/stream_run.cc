@@ -238,18 +238,29 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
     return arrow::Status::OK();
   };
 
+  KafkaMessage polled;  // one for all messages: its strings keep their memory
+  // The direct path maps no headers: only a dead letter keeps them, read when there is one.
+  const bool lazy_headers = builder.direct();
   while (!Stopped(options)) {
-    std::optional<KafkaMessage> message;
+    const KafkaMessage* message = nullptr;
+    bool from_source = false;
     if (!queued.empty()) {
-      message = std::move(queued.front());
+      polled = std::move(queued.front());
       queued.pop_front();
+      message = &polled;
     } else {
-      ARROW_ASSIGN_OR_RAISE(message, source->Poll(100));
+      ARROW_ASSIGN_OR_RAISE(bool got, source->PollInto(100, &polled, !lazy_headers));
+      if (got) message = &polled;
+      from_source = got;
     }
     for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
     if (message) {
       if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
+      const int64_t letters = builder.dead_letters();
       builder.Add(*message);
+      if (lazy_headers && from_source && builder.dead_letters() > letters) {
+        builder.SetLastDeadLetterHeaders(source->LastHeaders());
+      }
       if (!options.dead_letters && builder.dead_letters() > 0) {
         // --on-error fail: stop at the first bad message; nothing of its batch commits.
         ARROW_ASSIGN_OR_RAISE(auto failed, builder.Finish());

@@ -76,6 +76,7 @@ arrow::Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(
       ->enable_store_decimal_as_integer()
       ->created_by("floe version 0.1.0");
   if (options.compression_level) builder.compression_level(*options.compression_level);
+  for (const auto& column : options.plain_columns) builder.disable_dictionary(column);
   auto arrow_props = ::parquet::ArrowWriterProperties::Builder().build();
 
   std::unique_ptr<ParquetFileWriter> out(new ParquetFileWriter());

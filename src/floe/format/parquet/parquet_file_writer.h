@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <arrow/io/interfaces.h>
 #include <arrow/record_batch.h>
@@ -39,6 +40,8 @@ struct ParquetWriteOptions {
   int64_t row_group_max_rows = 1024 * 1024;
   int64_t page_size_bytes = 1024 * 1024;
   int64_t dictionary_page_size_bytes = 2 * 1024 * 1024;
+  /// Top-level columns written without a dictionary (see distinct_columns.h).
+  std::vector<std::string> plain_columns;
   /// Extra footer key-value metadata.
   std::map<std::string, std::string> key_value_metadata;
 };

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "floe/format/parquet/distinct_columns.h"
 #include "floe/iceberg/data/arrow_schema.h"
 #include "floe/util/properties.h"
 #include "floe/util/uuid.h"
@@ -446,7 +447,9 @@ arrow::Status DataWriter::WriteRows(Partition* partition, const arrow::RecordBat
     }
     if (!partition->file) {
       std::string location = NextFileLocation(*partition);
-      auto writer = pq::ParquetFileWriter::Open(*io_, location, stored->schema(), parquet_options_);
+      pq::ParquetWriteOptions file_options = parquet_options_;
+      file_options.plain_columns = pq::DistinctValuedColumns(*stored);
+      auto writer = pq::ParquetFileWriter::Open(*io_, location, stored->schema(), file_options);
       if (!writer.ok()) {
         (void)io_->Delete(location);  // it may have been created before the failure
         return InTable(writer.status());
