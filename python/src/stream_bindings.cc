@@ -58,7 +58,8 @@ stream::StreamOptions Options(const StreamArgs& args) {
   } else if (args.mode == "upsert") {
     options.mode = stream::StreamMode::kUpsert;
   } else {
-    throw StatusError(arrow::Status::Invalid("mode '", args.mode, "' is neither append nor upsert"));
+    throw StatusError(
+        arrow::Status::Invalid("mode '", args.mode, "' is neither append nor upsert"));
   }
   if (args.max_records_per_commit < 1) {
     throw StatusError(arrow::Status::Invalid("max_records_per_commit must be >= 1"));

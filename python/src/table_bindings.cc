@@ -235,7 +235,8 @@ void BindTable(nb::module_& m) {
       .def_prop_ro("properties", [](Self t) { return t->table->metadata().properties; })
       .def_prop_ro("current_snapshot_id",
                    [](Self t) { return t->table->metadata().current_snapshot_id; })
-      .def("schema_text", [](Self t) { return iceberg::SchemaToText(*t->table->metadata().CurrentSchema()); })
+      .def("schema_text",
+           [](Self t) { return iceberg::SchemaToText(*t->table->metadata().CurrentSchema()); })
       .def("arrow_schema",
            [](Self t) {
              auto schema = Unwrap(iceberg::ToArrowSchema(*t->table->metadata().CurrentSchema()));

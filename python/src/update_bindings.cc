@@ -70,21 +70,33 @@ void BindUpdates(nb::module_& m) {
            },
            nb::arg("name"), nb::arg("value").none())
       .def("delete_column", [](S u, const std::string& name) { u.update->DeleteColumn(name); })
-      .def("rename_column", [](S u, const std::string& name,
-                               const std::string& new_name) { u.update->RenameColumn(name, new_name); })
-      .def("update_column_type", [](S u, const std::string& name,
-                                    const std::string& type) { u.update->UpdateColumnType(name, TypeOf(type)); })
+      .def("rename_column",
+           [](S u, const std::string& name, const std::string& new_name) {
+             u.update->RenameColumn(name, new_name);
+           })
+      .def("update_column_type",
+           [](S u, const std::string& name, const std::string& type) {
+             u.update->UpdateColumnType(name, TypeOf(type));
+           })
       .def("make_column_optional",
            [](S u, const std::string& name) { u.update->MakeColumnOptional(name); })
-      .def("update_column_doc", [](S u, const std::string& name,
-                                   const std::string& doc) { u.update->UpdateColumnDoc(name, doc); })
+      .def("update_column_doc",
+           [](S u, const std::string& name, const std::string& doc) {
+             u.update->UpdateColumnDoc(name, doc);
+           })
       .def("move_first", [](S u, const std::string& name) { u.update->MoveFirst(name); })
-      .def("move_before", [](S u, const std::string& name,
-                             const std::string& other) { u.update->MoveBefore(name, other); })
-      .def("move_after", [](S u, const std::string& name,
-                            const std::string& other) { u.update->MoveAfter(name, other); })
+      .def("move_before",
+           [](S u, const std::string& name, const std::string& other) {
+             u.update->MoveBefore(name, other);
+           })
+      .def("move_after",
+           [](S u, const std::string& name, const std::string& other) {
+             u.update->MoveAfter(name, other);
+           })
       .def("set_identifier_fields",
-           [](S u, std::vector<std::string> names) { u.update->SetIdentifierFields(std::move(names)); })
+           [](S u, std::vector<std::string> names) {
+             u.update->SetIdentifierFields(std::move(names));
+           })
       .def("commit", [](S u) { RunReleased([&] { return u.update->Commit(); }); });
 
   using P = PyUpdateSpec&;
@@ -93,8 +105,10 @@ void BindUpdates(nb::module_& m) {
              u.update->AddField(term, name);
            }, nb::arg("term"), nb::arg("name").none())
       .def("remove_field", [](P u, const std::string& name) { u.update->RemoveField(name); })
-      .def("rename_field", [](P u, const std::string& name,
-                              const std::string& new_name) { u.update->RenameField(name, new_name); })
+      .def("rename_field",
+           [](P u, const std::string& name, const std::string& new_name) {
+             u.update->RenameField(name, new_name);
+           })
       .def("commit", [](P u) { RunReleased([&] { return u.update->Commit(); }); });
 
   m.def("update_schema", [](const std::shared_ptr<PyTable>& t) {

@@ -54,7 +54,8 @@ def test_floe_writes_pyiceberg_and_duckdb_read_the_same(catalog, pyiceberg_catal
     assert sorted_rows(theirs.scan().to_arrow()) == want
     assert [s.snapshot_id for s in theirs.snapshots()] == [first.snapshot_id,
                                                            second.snapshot_id]
-    rel = duck.execute(f"SELECT id, level, ts, score FROM iceberg_scan('{table.metadata_location}')")
+    location = table.metadata_location
+    rel = duck.execute(f"SELECT id, level, ts, score FROM iceberg_scan('{location}')")
     cols = [d[0] for d in rel.description]
     assert sorted((dict(zip(cols, r)) for r in rel.fetchall()), key=lambda r: r["id"]) == want
     assert sorted_rows(table.scan().to_arrow()) == want
@@ -80,7 +81,8 @@ def test_pyiceberg_writes_floe_reads_the_same(catalog, pyiceberg_catalog):
     assert isinstance(reader, pa.RecordBatchReader)
     assert sum(b.num_rows for b in reader) == 300
     tasks = ours.scan().plan_files()
-    assert sum(t.file.record_count for t in tasks) == 300 and all(t.delete_files == [] for t in tasks)
+    assert sum(t.file.record_count for t in tasks) == 300
+    assert all(t.delete_files == [] for t in tasks)
 
 
 def test_scan_hands_over_the_buffers_without_a_copy(catalog):
@@ -113,7 +115,8 @@ def test_errors_are_python_exceptions_with_floe_messages(catalog):
     with pytest.raises(floe.InvalidError) as err:
         table.scan(row_filter="id = = 3")
     assert isinstance(err.value, ValueError)
-    with pytest.raises(floe.InvalidError, match="the appended data: required column 'id' is missing"):
+    missing = "the appended data: required column 'id' is missing"
+    with pytest.raises(floe.InvalidError, match=missing):
         table.append(pa.table({"nope": [1]}))
     # A stale overwrite under serializable isolation loses to the append it did not see.
     stale = catalog.load_table("e.t")
@@ -166,7 +169,8 @@ def test_load_catalog_reads_pyiceberg_configuration(tmp_path, warehouse):
                          check=True).stdout
     assert out.split() == ["lake", "[('n',)]"]
     from pyiceberg.catalog.sql import SqlCatalog
-    theirs = SqlCatalog("lake", uri=f"sqlite:///{warehouse}/lake.db", warehouse=f"file://{warehouse}")
+    theirs = SqlCatalog("lake", uri=f"sqlite:///{warehouse}/lake.db",
+                        warehouse=f"file://{warehouse}")
     assert theirs.list_namespaces() == [("n",)]
 
 
