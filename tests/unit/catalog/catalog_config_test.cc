@@ -170,5 +170,35 @@ TEST_F(CatalogConfigTest, LoadsTheSqlCatalogItConfigures) {
   EXPECT_NE(postgres.status().message().find("SQLite"), std::string::npos);
 }
 
+TEST_F(CatalogConfigTest, NamedCatalogsOpenAsPyicebergsLoadCatalogDoes) {
+  const std::string wh = (root_ / "wh").string();
+  WriteConfig("home", "default-catalog: lake\ncatalog:\n  lake:\n    type: sql\n"
+                      "    uri: sqlite:///" + wh + "/lake.db\n    warehouse: file://" + wh +
+                      "\n    s3.region: eu\n");
+  auto config = Load({});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  // A configured name (the default one here), with the overrides over its settings.
+  auto lake = LoadNamedCatalog(*config, "", {{"s3.region", "us"}});
+  ASSERT_TRUE(lake.ok()) << lake.status().ToString();
+  EXPECT_EQ(lake->catalog->name(), "lake");
+  EXPECT_EQ(lake->properties.at("s3.region"), "us");
+  EXPECT_EQ(lake->properties.at("type"), "sql");
+  ASSERT_TRUE(lake->catalog->CreateNamespace({"a"}, {}).ok());
+  EXPECT_TRUE(fs::exists(root_ / "wh" / "lake.db"));
+  // An unconfigured name with a uri: opened from the properties alone.
+  auto other = LoadNamedCatalog(*config, "other", {{"uri", "sqlite:///" + wh + "/other.db"},
+                                                  {"warehouse", "file://" + wh}});
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_TRUE(fs::exists(root_ / "wh" / "other.db"));
+  // Without type or uri: the embedded catalog in the warehouse folder.
+  const std::string embedded = (root_ / "embedded").string();
+  auto local = LoadNamedCatalog(*config, "default", {{"warehouse", embedded}});
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_EQ(local->catalog->name(), "default");
+  ASSERT_TRUE(local->catalog->CreateNamespace({"b"}, {}).ok());
+  EXPECT_TRUE(fs::exists(root_ / "embedded" / "catalog.db"));
+  EXPECT_FALSE(*lake->catalog->NamespaceExists({"b"}));
+}
+
 }  // namespace
 }  // namespace floe::catalog
