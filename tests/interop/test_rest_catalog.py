@@ -178,7 +178,10 @@ def test_two_processes_appending_25_times_each_make_50_snapshots(tmp_path, rest_
                                                                  pyiceberg_rest, names):
     props = {"uri": rest_server.uri}
     table = f"{names}.race"
-    floe_rest(tmp_path, "CreateTable", props, table=table)
+    # Two writers committing back to back: a writer may lose many rounds in a row, more than
+    # the default 4 retries allow; the point is that every append lands once after retrying.
+    floe_rest(tmp_path, "CreateTable", props, table=table,
+              properties={"commit.retry.num-retries": "50"})
 
     # Two writers, each a sequence of 25 processes appending one row (as 25 `floe append`
     # runs would be), at the same time.

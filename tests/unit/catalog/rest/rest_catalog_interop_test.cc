@@ -105,6 +105,11 @@ TEST(RestInteropHelper, CreateTable) {
       iceberg::Schema(0, {iceberg::NestedField{1, "id", iceberg::Type::Long(), true, ""},
                           iceberg::NestedField{2, "name", iceberg::Type::String(), false, ""}});
   request.properties = {{"created-by", "floe"}};
+  if (h.args.contains("properties")) {
+    for (const auto& [key, value] : h.args["properties"].items()) {
+      request.properties[key] = value.get<std::string>();
+    }
+  }
   auto table = h.catalog->CreateTable(id, request);
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   Write(h, {{"metadata_location", (*table)->metadata_location()},
