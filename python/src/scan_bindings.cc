@@ -143,17 +143,7 @@ void BindScan(nb::module_& m) {
              std::atomic<bool> stop{false};
              RunReleased(
                  [&]() -> arrow::Status {
-                   ARROW_ASSIGN_OR_RAISE(auto reader, s->scan->ToRecordBatchReader());
-                   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-                   while (true) {
-                     if (stop.load()) return arrow::Status::Cancelled("scan interrupted");
-                     std::shared_ptr<arrow::RecordBatch> batch;
-                     ARROW_RETURN_NOT_OK(reader->ReadNext(&batch));
-                     if (!batch) break;
-                     batches.push_back(std::move(batch));
-                   }
-                   ARROW_ASSIGN_OR_RAISE(
-                       table, arrow::Table::FromRecordBatches(reader->schema(), batches));
+                   ARROW_ASSIGN_OR_RAISE(table, s->scan->ToArrowTable(&stop));
                    return arrow::Status::OK();
                  },
                  &stop);

@@ -87,11 +87,8 @@ nb::object Overwrite(Self t, nb::handle stream, const std::string& filter,
         overwrite.AddFiles(files);
         overwrite.ToBranch(branch);
         if (level) overwrite.Isolation(*level);
-        auto committed = overwrite.Commit();
-        if (!committed.ok() && !iceberg::IsCommitStateUnknown(committed.status())) {
-          for (const auto& f : files) (void)t->table->io()->Delete(f.file_path);
-        }
-        ARROW_ASSIGN_OR_RAISE(snapshot, std::move(committed));
+        ARROW_ASSIGN_OR_RAISE(snapshot,
+                              iceberg::CommitWrittenFiles(overwrite, *t->table->io(), files));
         return arrow::Status::OK();
       },
       &stop);
@@ -155,11 +152,7 @@ nb::object CommitFiles(Self t, const std::vector<nb::bytes>& bytes, const std::s
     iceberg::FastAppend append(t->table);
     append.AppendFiles(files);
     append.ToBranch(branch);
-    auto committed = append.Commit();
-    if (!committed.ok() && !iceberg::IsCommitStateUnknown(committed.status())) {
-      for (const auto& f : files) (void)t->table->io()->Delete(f.file_path);
-    }
-    ARROW_ASSIGN_OR_RAISE(snapshot, std::move(committed));
+    ARROW_ASSIGN_OR_RAISE(snapshot, iceberg::CommitWrittenFiles(append, *t->table->io(), files));
     return arrow::Status::OK();
   });
   return snapshot ? nb::object(SnapshotDict(*snapshot)) : nb::none();

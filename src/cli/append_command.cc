@@ -104,14 +104,8 @@ arrow::Status RunOverwrite(CliContext& ctx, const AppendArgs& args) {
   overwrite.AddFiles(files);
   overwrite.ToBranch(args.branch);
   if (isolation) overwrite.Isolation(*isolation);
-  auto snapshot = overwrite.Commit();
-  if (!snapshot.ok()) {
-    if (!iceberg::IsCommitStateUnknown(snapshot.status())) {
-      for (const auto& f : files) (void)table->io()->Delete(f.file_path);
-    }
-    return snapshot.status();
-  }
-  PrintCommit(ctx, "overwrote", *id, *snapshot);
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, iceberg::CommitWrittenFiles(overwrite, *table->io(), files));
+  PrintCommit(ctx, "overwrote", *id, snapshot);
   return arrow::Status::OK();
 }
 

@@ -50,11 +50,7 @@ arrow::Result<iceberg::Snapshot> AppendChecked(
   append.AllowEmpty();
   for (const auto& [k, v] : summary) append.SetSummary(k, v);
   append.SetValidation(std::move(validate));
-  auto snapshot = append.Commit();
-  if (!snapshot.ok() && !iceberg::IsCommitStateUnknown(snapshot.status())) {
-    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
-  }
-  return snapshot;
+  return iceberg::CommitWrittenFiles(append, *table->io(), files);
 }
 
 }  // namespace

@@ -241,10 +241,12 @@ arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> TableScan::ToRecordBatc
                                       options_.limit.value_or(INT64_MAX));
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> TableScan::ToArrowTable() const {
+arrow::Result<std::shared_ptr<arrow::Table>> TableScan::ToArrowTable(
+    const std::atomic<bool>* stop) const {
   ARROW_ASSIGN_OR_RAISE(auto reader, ToRecordBatchReader());
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
   while (true) {
+    if (stop != nullptr && stop->load()) return arrow::Status::Cancelled("scan interrupted");
     std::shared_ptr<arrow::RecordBatch> batch;
     ARROW_RETURN_NOT_OK(reader->ReadNext(&batch));
     if (!batch) break;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 #include <arrow/table.h>
@@ -57,7 +59,9 @@ class TableScan {
   arrow::Result<std::unique_ptr<arrow::RecordBatchReader>> ToRecordBatchReader(
       std::vector<FileScanTask> tasks) const;
   /// Reads all matching rows (up to the limit) into one Arrow table in the projected schema.
-  arrow::Result<std::shared_ptr<arrow::Table>> ToArrowTable() const;
+  /// `stop`, when set (by a signal handler, say), ends the read with a Cancelled status.
+  arrow::Result<std::shared_ptr<arrow::Table>> ToArrowTable(
+      const std::atomic<bool>* stop = nullptr) const;
 
   /// Counters from the last PlanFiles, for tests and `--explain`-like output.
   struct PlanStats {

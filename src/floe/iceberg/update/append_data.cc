@@ -91,12 +91,8 @@ arrow::Result<std::optional<Snapshot>> AppendStream(const std::shared_ptr<Table>
   FastAppend append(table);
   append.AppendFiles(files);
   append.ToBranch(branch);
-  auto snapshot = append.Commit();
-  if (!snapshot.ok() && !IsCommitStateUnknown(snapshot.status())) {
-    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
-  }
-  ARROW_RETURN_NOT_OK(snapshot.status());
-  return std::optional<Snapshot>(*snapshot);
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, CommitWrittenFiles(append, *table->io(), files));
+  return std::optional<Snapshot>(std::move(snapshot));
 }
 
 arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const arrow::Table& rows,
@@ -107,10 +103,15 @@ arrow::Result<Snapshot> AppendRows(const std::shared_ptr<Table>& table, const ar
   append.AppendFiles(files);
   append.ToBranch(branch);
   for (const auto& [k, v] : summary) append.SetSummary(k, v);
-  auto snapshot = append.Commit();
+  return CommitWrittenFiles(append, *table->io(), files);
+}
+
+arrow::Result<Snapshot> CommitWrittenFiles(SnapshotProducer& update, io::FileIO& io,
+                                           const std::vector<DataFile>& files) {
+  auto snapshot = update.Commit();
   // After an unknown commit outcome the table may reference the files: keep them.
   if (!snapshot.ok() && !IsCommitStateUnknown(snapshot.status())) {
-    for (const auto& f : files) (void)table->io()->Delete(f.file_path);
+    for (const auto& f : files) (void)io.Delete(f.file_path);
   }
   return snapshot;
 }

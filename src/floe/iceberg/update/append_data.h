@@ -14,6 +14,7 @@
 
 #include "floe/iceberg/manifest/data_file.h"
 #include "floe/iceberg/table/table.h"
+#include "floe/iceberg/update/snapshot_producer.h"
 
 namespace floe::iceberg {
 
@@ -32,6 +33,11 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const Table& table,
                                                     arrow::RecordBatchReader& rows,
                                                     const std::string& source,
                                                     const std::atomic<bool>* stop = nullptr);
+
+/// Commits `update`, which adds `files` written for it. If the commit fails the files are
+/// deleted, unless its outcome is unknown: the table may then reference them.
+arrow::Result<Snapshot> CommitWrittenFiles(SnapshotProducer& update, io::FileIO& io,
+                                           const std::vector<DataFile>& files);
 
 /// Writes the rows of a stream (as above) and commits them in one "append" snapshot on
 /// `branch`; nullopt, with nothing committed, when the stream holds no row.
