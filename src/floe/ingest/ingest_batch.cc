@@ -2,9 +2,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "floe/ingest/ingest_batch_json.h"
 #include "floe/util/crc64.h"
 
 namespace floe::ingest {
+namespace {
+
+std::string Str(const nlohmann::json& j, const char* k) {
+  auto it = j.find(k);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int64_t Num(const nlohmann::json& j, const char* k) {
+  auto it = j.find(k);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+bool Flag(const nlohmann::json& j, const char* k, bool fallback) {
+  auto it = j.find(k);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+}  // namespace
 
 int64_t IngestBatch::total_rejects() const {
   int64_t n = 0;
@@ -12,47 +31,90 @@ int64_t IngestBatch::total_rejects() const {
   return n;
 }
 
+nlohmann::ordered_json FolderResultToJson(const FolderResult& f) {
+  return {{"name", f.name},       {"location", f.location}, {"status", f.status},
+          {"records", f.records}, {"rejects", f.rejects},   {"error", f.error},
+          {"start-us", f.start_us}, {"end-us", f.end_us}};
+}
+
+FolderResult FolderResultFromJson(const nlohmann::json& f) {
+  return FolderResult{Str(f, "name"),    Str(f, "location"), Str(f, "status"),
+                      Num(f, "records"), Num(f, "rejects"),  Str(f, "error"),
+                      Num(f, "start-us"), Num(f, "end-us")};
+}
+
+nlohmann::ordered_json BatchFileToJson(const BatchFile& f) {
+  nlohmann::ordered_json entry = {{"folder", f.folder},
+                                  {"location", f.file.location},
+                                  {"identity", f.file.identity},
+                                  {"size", f.file.size},
+                                  {"mtime-ns", f.file.mtime_ns},
+                                  {"start", f.start},
+                                  {"first-line", f.first_line},
+                                  {"last-line", f.last_line},
+                                  {"at-line-start", f.at_line_start},
+                                  {"compression", f.compression},
+                                  {"records", f.records},
+                                  {"rejects", f.rejects}};
+  if (!f.file.etag.empty()) entry["etag"] = f.file.etag;
+  if (f.has_crc) {
+    entry["crc64"] = util::Crc64ToHex(f.crc64);
+    entry["start-crc64"] = util::Crc64ToHex(f.start_crc64);
+  }
+  if (f.reingested) entry["reingested"] = true;
+  if (f.rejected_tail_start >= 0) {
+    entry["rejected-tail-start"] = f.rejected_tail_start;
+    entry["rejected-tail-crc64"] = util::Crc64ToHex(f.rejected_tail_crc64);
+  }
+  return entry;
+}
+
+arrow::Result<BatchFile> BatchFileFromJson(const nlohmann::json& f, const std::string& where) {
+  auto bad = [&](const char* what) {
+    return arrow::Status::Invalid("ingest batch file ", where, ": ", what);
+  };
+  if (!f.is_object()) return bad("file entry is not an object");
+  BatchFile entry;
+  entry.folder = Str(f, "folder");
+  entry.file.location = Str(f, "location");
+  entry.file.identity = Str(f, "identity");
+  // Records written before identities were kept name files only by their location.
+  if (entry.file.identity.empty()) entry.file.identity = entry.file.location;
+  entry.file.size = Num(f, "size");
+  entry.file.mtime_ns = Num(f, "mtime-ns");
+  entry.file.etag = Str(f, "etag");
+  entry.start = Num(f, "start");
+  entry.has_crc = f.contains("crc64");
+  if (entry.has_crc && !util::Crc64FromHex(Str(f, "crc64"), &entry.crc64)) {
+    return bad("crc64 is not 16 hex digits");
+  }
+  if (entry.has_crc && !util::Crc64FromHex(Str(f, "start-crc64"), &entry.start_crc64)) {
+    return bad("start-crc64 is not 16 hex digits");
+  }
+  entry.first_line = f.contains("first-line") ? Num(f, "first-line") : 1;
+  entry.last_line = Num(f, "last-line");
+  entry.at_line_start = Flag(f, "at-line-start", true);
+  entry.compression = f.contains("compression") ? Str(f, "compression") : "none";
+  entry.reingested = Flag(f, "reingested", false);
+  if (f.contains("rejected-tail-start")) {
+    entry.rejected_tail_start = Num(f, "rejected-tail-start");
+    if (!util::Crc64FromHex(Str(f, "rejected-tail-crc64"), &entry.rejected_tail_crc64)) {
+      return bad("rejected-tail-crc64 is not 16 hex digits");
+    }
+  }
+  entry.records = Num(f, "records");
+  entry.rejects = Num(f, "rejects");
+  return entry;
+}
+
 std::string IngestBatch::ToJson() const {
   nlohmann::ordered_json doc;
   doc["batch-id"] = batch_id;
   doc["job-id"] = job_id;
   auto& folders_json = doc["folders"] = nlohmann::ordered_json::array();
-  for (const auto& f : folders) {
-    folders_json.push_back({{"name", f.name},
-                            {"location", f.location},
-                            {"status", f.status},
-                            {"records", f.records},
-                            {"rejects", f.rejects},
-                            {"error", f.error},
-                            {"start-us", f.start_us},
-                            {"end-us", f.end_us}});
-  }
+  for (const auto& f : folders) folders_json.push_back(FolderResultToJson(f));
   auto& files_json = doc["files"] = nlohmann::ordered_json::array();
-  for (const auto& f : files) {
-    nlohmann::ordered_json entry = {{"folder", f.folder},
-                                    {"location", f.file.location},
-                                    {"identity", f.file.identity},
-                                    {"size", f.file.size},
-                                    {"mtime-ns", f.file.mtime_ns},
-                                    {"start", f.start},
-                                    {"first-line", f.first_line},
-                                    {"last-line", f.last_line},
-                                    {"at-line-start", f.at_line_start},
-                                    {"compression", f.compression},
-                                    {"records", f.records},
-                                    {"rejects", f.rejects}};
-    if (!f.file.etag.empty()) entry["etag"] = f.file.etag;
-    if (f.has_crc) {
-      entry["crc64"] = util::Crc64ToHex(f.crc64);
-      entry["start-crc64"] = util::Crc64ToHex(f.start_crc64);
-    }
-    if (f.reingested) entry["reingested"] = true;
-    if (f.rejected_tail_start >= 0) {
-      entry["rejected-tail-start"] = f.rejected_tail_start;
-      entry["rejected-tail-crc64"] = util::Crc64ToHex(f.rejected_tail_crc64);
-    }
-    files_json.push_back(std::move(entry));
-  }
+  for (const auto& f : files) files_json.push_back(BatchFileToJson(f));
   return doc.dump();
 }
 
@@ -64,16 +126,8 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
   };
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
   IngestBatch batch;
-  auto str = [](const nlohmann::json& j, const char* k) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  auto num = [](const nlohmann::json& j, const char* k) -> int64_t {
-    auto it = j.find(k);
-    return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-  };
-  batch.batch_id = str(doc, "batch-id");
-  batch.job_id = str(doc, "job-id");
+  batch.batch_id = Str(doc, "batch-id");
+  batch.job_id = Str(doc, "job-id");
   if (batch.batch_id.empty()) return bad("missing batch-id");
   auto folders = doc.find("folders");
   auto files = doc.find("files");
@@ -82,46 +136,10 @@ arrow::Result<IngestBatch> IngestBatch::FromJson(const std::string& text,
   }
   for (const auto& f : *folders) {
     if (!f.is_object()) return bad("folder entry is not an object");
-    batch.folders.push_back(FolderResult{str(f, "name"), str(f, "location"), str(f, "status"),
-                                         num(f, "records"), num(f, "rejects"), str(f, "error"),
-                                         num(f, "start-us"), num(f, "end-us")});
+    batch.folders.push_back(FolderResultFromJson(f));
   }
-  auto flag = [](const nlohmann::json& j, const char* k, bool fallback) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
-  };
   for (const auto& f : *files) {
-    if (!f.is_object()) return bad("file entry is not an object");
-    BatchFile entry;
-    entry.folder = str(f, "folder");
-    entry.file.location = str(f, "location");
-    entry.file.identity = str(f, "identity");
-    // Records written before identities were kept name files only by their location.
-    if (entry.file.identity.empty()) entry.file.identity = entry.file.location;
-    entry.file.size = num(f, "size");
-    entry.file.mtime_ns = num(f, "mtime-ns");
-    entry.file.etag = str(f, "etag");
-    entry.start = num(f, "start");
-    entry.has_crc = f.contains("crc64");
-    if (entry.has_crc && !util::Crc64FromHex(str(f, "crc64"), &entry.crc64)) {
-      return bad("crc64 is not 16 hex digits");
-    }
-    if (entry.has_crc && !util::Crc64FromHex(str(f, "start-crc64"), &entry.start_crc64)) {
-      return bad("start-crc64 is not 16 hex digits");
-    }
-    entry.first_line = f.contains("first-line") ? num(f, "first-line") : 1;
-    entry.last_line = num(f, "last-line");
-    entry.at_line_start = flag(f, "at-line-start", true);
-    entry.compression = f.contains("compression") ? str(f, "compression") : "none";
-    entry.reingested = flag(f, "reingested", false);
-    if (f.contains("rejected-tail-start")) {
-      entry.rejected_tail_start = num(f, "rejected-tail-start");
-      if (!util::Crc64FromHex(str(f, "rejected-tail-crc64"), &entry.rejected_tail_crc64)) {
-        return bad("rejected-tail-crc64 is not 16 hex digits");
-      }
-    }
-    entry.records = num(f, "records");
-    entry.rejects = num(f, "rejects");
+    ARROW_ASSIGN_OR_RAISE(auto entry, BatchFileFromJson(f, location));
     batch.files.push_back(std::move(entry));
   }
   return batch;
