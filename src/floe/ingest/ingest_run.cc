@@ -96,6 +96,45 @@ bool MarkerIsDead(const nlohmann::json& marker, const std::string& host,
   return NowMs() - num("heartbeat-ms") > IngestRun::kStaleAfterMs;
 }
 
+// Deletes the files named `prefix`… below the tables' data folders and the folder of the
+// batch records that the tables do not reference, except those of the runs with the `live`
+// prefixes.
+arrow::Result<int64_t> DeleteUnreferenced(const IngestTables& tables, const std::string& prefix,
+                                          const std::vector<std::string>& live) {
+  auto& io = *tables.data->io();
+  // Everything the three tables reference stays, whoever wrote it.
+  std::set<std::string> referenced;
+  std::vector<std::shared_ptr<iceberg::Table>> all = {tables.data, tables.metadata};
+  if (tables.rejects) all.push_back(tables.rejects);
+  for (const auto& t : all) {
+    ARROW_RETURN_NOT_OK(t->Refresh());
+    ARROW_ASSIGN_OR_RAISE(auto reachable, iceberg::ListReachableFiles(*t->io(), t->state()));
+    for (const auto& f : reachable.All()) referenced.insert(ComparableLocation(f));
+  }
+  // (folder, recursive): the tables' data folders and the folder of the batch records.
+  std::vector<std::pair<std::string, bool>> folders;
+  for (const auto& t : all) folders.emplace_back(DataFolder(*t), true);
+  folders.emplace_back(IngestFolder(tables), false);
+  int64_t deleted = 0;
+  for (const auto& [folder, recursive] : folders) {
+    auto files = io.List(folder, recursive);
+    if (!files.ok()) continue;  // a table without data yet
+    for (const auto& f : *files) {
+      const std::string name = BaseName(f.location);
+      if (f.kind != io::FileKind::kFile || name.rfind(prefix, 0) != 0) continue;
+      if (referenced.count(ComparableLocation(f.location))) continue;
+      // A live run whose job id extends the dead one's (job "a" and job "a-b") shares the
+      // start of its names: its files are not the dead run's.
+      bool live_run_file = false;
+      for (const auto& p : live) live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
+      if (live_run_file) continue;
+      ARROW_RETURN_NOT_OK(io.Delete(f.location));
+      ++deleted;
+    }
+  }
+  return deleted;
+}
+
 }  // namespace
 
 std::string FileNameSafe(const std::string& text) {
@@ -154,7 +193,7 @@ IngestRun::~IngestRun() {
   }
   wake_.notify_all();
   if (refresher_.joinable()) refresher_.join();
-  (void)io_->Delete(marker_location_);
+  if (!leave_marker_) (void)io_->Delete(marker_location_);
 }
 
 arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
@@ -186,42 +225,17 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
     dead.emplace_back(m.location, prefix);
   }
   if (dead.empty()) return 0;
-
-  // Everything the three tables reference stays, whoever wrote it.
-  std::set<std::string> referenced;
-  std::vector<std::shared_ptr<iceberg::Table>> all = {tables.data, tables.metadata};
-  if (tables.rejects) all.push_back(tables.rejects);
-  for (const auto& t : all) {
-    ARROW_RETURN_NOT_OK(t->Refresh());
-    ARROW_ASSIGN_OR_RAISE(auto reachable, iceberg::ListReachableFiles(*t->io(), t->state()));
-    for (const auto& f : reachable.All()) referenced.insert(ComparableLocation(f));
-  }
   int64_t deleted = 0;
   for (const auto& [marker, prefix] : dead) {
-    // (folder, recursive): the tables' data folders and the folder of the batch records.
-    std::vector<std::pair<std::string, bool>> folders;
-    for (const auto& t : all) folders.emplace_back(DataFolder(*t), true);
-    folders.emplace_back(IngestFolder(tables), false);
-    for (const auto& [folder, recursive] : folders) {
-      auto files = io.List(folder, recursive);
-      if (!files.ok()) continue;  // a table without data yet
-      for (const auto& f : *files) {
-        const std::string name = BaseName(f.location);
-        if (f.kind != io::FileKind::kFile || name.rfind(prefix, 0) != 0) continue;
-        if (referenced.count(ComparableLocation(f.location))) continue;
-        // A live run whose job id extends the dead one's (job "a" and job "a-b") shares the
-        // start of its names: its files are not the dead run's.
-        bool live_run_file = false;
-        for (const auto& p : live)
-          live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
-        if (live_run_file) continue;
-        ARROW_RETURN_NOT_OK(io.Delete(f.location));
-        ++deleted;
-      }
-    }
+    ARROW_ASSIGN_OR_RAISE(int64_t n, DeleteUnreferenced(tables, prefix, live));
+    deleted += n;
     ARROW_RETURN_NOT_OK(io.Delete(marker));
   }
   return deleted;
+}
+
+arrow::Result<int64_t> IngestRun::SweepOwnLeftovers(const IngestTables& tables) const {
+  return DeleteUnreferenced(tables, file_prefix_, {});
 }
 
 }  // namespace floe::ingest

@@ -35,10 +35,19 @@ class IngestRun {
 
   const std::string& file_prefix() const { return file_prefix_; }
 
+  /// Keeps the marker when this run ends: its files are then removed as a dead run's, once
+  /// its process is gone or the marker is stale.
+  void LeaveMarker() { leave_marker_ = true; }
+
   /// Removes the leftovers of every dead run's marker; returns how many files it deleted.
   /// Files of live runs, and every file the tables reference, are never touched.
   static arrow::Result<int64_t> SweepDeadRuns(const IngestTables& tables,
                                               const std::string& own_job_id);
+
+  /// Removes the files of this run that the tables do not reference: what its abandoned
+  /// writers left (a worker process that died mid-read). Only once none of them can still
+  /// write. Returns how many files it deleted.
+  arrow::Result<int64_t> SweepOwnLeftovers(const IngestTables& tables) const;
 
   static constexpr int64_t kRefreshMs = 30'000;
   static constexpr int64_t kStaleAfterMs = 600'000;
@@ -55,6 +64,7 @@ class IngestRun {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool leave_marker_ = false;
   std::thread refresher_;
 };
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <thread>
 
+#include <unistd.h>
+
 namespace floe::util {
 namespace {
 const char* Armed() {
@@ -43,7 +45,10 @@ void PausePoint(const char* name) {
     return;
   }
   const std::string path = spec.substr(point.size() + 1);
-  if (FILE* f = std::fopen((path + ".waiting").c_str(), "w")) std::fclose(f);
+  if (FILE* f = std::fopen((path + ".waiting").c_str(), "w")) {
+    std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
+    std::fclose(f);
+  }
   for (int i = 0; i < 6000 && !std::filesystem::exists(path); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

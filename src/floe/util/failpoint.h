@@ -14,8 +14,9 @@ void Failpoint(const char* name);
 bool FailpointArmed(const char* name, std::string_view subject);
 
 /// Interleaving hook for tests of concurrent writers: when FLOE_PAUSEPOINT is `name:PATH`, the
-/// process creates PATH.waiting and waits (up to a minute) until PATH exists, so that a test
-/// can commit another change at exactly this point. Costs one cached lookup.
+/// process creates PATH.waiting holding its pid and waits (up to a minute) until PATH exists,
+/// so that a test can commit another change — or kill the process — at exactly this point.
+/// Costs one cached lookup.
 void PausePoint(const char* name);
 
 }  // namespace floe::util
