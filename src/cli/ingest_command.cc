@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/stop_signals.h"
 #include "floe/ingest/ingest_pipeline.h"
+#include "floe/ingest/job_environment.h"
 
 namespace floe::cli {
 namespace {
@@ -28,30 +29,15 @@ struct IngestArgs {
   int64_t max_line_bytes = ingest::kDefaultMaxLineBytes;
 };
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
 // The environment variables of the job floe replaces fill in what the flags leave out.
 arrow::Status ApplyEnvironment(IngestArgs& args, GlobalOptions& global) {
-  if (args.source.empty() && !Env("S3_BUCKET").empty()) {
-    args.source = "s3://" + Env("S3_BUCKET") + "/" + Env("S3_PREFIX");
-  }
-  if (args.table.empty() && !Env("ICEBERG_DATABASE").empty() && !Env("ICEBERG_TABLE").empty()) {
-    args.table = Env("ICEBERG_DATABASE") + "." + Env("ICEBERG_TABLE");
-  }
-  if (!Env("ICEBERG_WAREHOUSE").empty() && global.warehouse.empty()) {
-    global.warehouse = Env("ICEBERG_WAREHOUSE");
-  }
-  std::string type = Env("ICEBERG_CATALOG_TYPE");
-  if (type == "sqlite") type = "sql";
-  if (!type.empty() && type != "sql" && type != "glue" && type != "rest") {
-    return UsageError("ICEBERG_CATALOG_TYPE=" + type + " is not a catalog type (sql, rest, glue)");
-  }
-  if (global.catalog_type.empty()) global.catalog_type = type;
-  // The old job named the region once for every AWS client (Glue and S3).
-  if (!Env("AWS_REGION").empty()) global.properties.push_back("client.region=" + Env("AWS_REGION"));
+  auto env = ingest::ReadJobEnvironment();
+  if (!env.ok()) return UsageError(env.status().message());
+  if (args.source.empty()) args.source = env->source;
+  if (args.table.empty()) args.table = env->table;
+  if (global.warehouse.empty()) global.warehouse = env->warehouse;
+  if (global.catalog_type.empty()) global.catalog_type = env->catalog_type;
+  if (!env->region.empty()) global.properties.push_back("client.region=" + env->region);
   if (args.source.empty()) return UsageError("no SOURCE given (or S3_BUCKET/S3_PREFIX)");
   if (args.table.empty()) {
     return UsageError("no --table given (or ICEBERG_DATABASE/ICEBERG_TABLE)");
