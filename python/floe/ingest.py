@@ -57,6 +57,17 @@ def _report(d: dict) -> IngestReport:
     return IngestReport(**d)
 
 
+def _args(source, table, *, max_line_bytes=None, **options) -> "_floe.IngestArgs":
+    args = _floe.IngestArgs()
+    args.source = str(source)
+    args.table_ns, args.table_name = table_name(table)
+    for name, value in options.items():
+        setattr(args, name, value)
+    if max_line_bytes is not None:
+        args.max_line_bytes = max_line_bytes
+    return args
+
+
 def ingest(
     source: str,
     table: Identifier,
@@ -81,17 +92,8 @@ def ingest(
     (nothing of it is committed) and raises KeyboardInterrupt."""
     if not isinstance(catalog, Catalog):
         catalog = load_catalog(catalog)
-    args = _floe.IngestArgs()
-    args.source = str(source)
-    args.table_ns, args.table_name = table_name(table)
-    args.partition_by = partition_by
-    args.threads = threads
-    args.commit_every = commit_every
-    args.commit_every_bytes = commit_every_bytes
-    args.rejects = rejects
-    args.dry_run = dry_run
-    args.job_id = job_id
-    args.reingest_changed = reingest_changed
-    if max_line_bytes is not None:
-        args.max_line_bytes = max_line_bytes
+    args = _args(source, table, partition_by=partition_by, threads=threads,
+                 commit_every=commit_every, commit_every_bytes=commit_every_bytes,
+                 rejects=rejects, dry_run=dry_run, job_id=job_id,
+                 reingest_changed=reingest_changed, max_line_bytes=max_line_bytes)
     return _report(_floe.ingest(catalog._native, args))

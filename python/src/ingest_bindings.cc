@@ -4,11 +4,14 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
 
 #include "bindings.h"
 #include "errors.h"
+#include "floe/ingest/distributed_ingest.h"
 #include "floe/ingest/ingest_pipeline.h"
+#include "floe/ingest/job_environment.h"
 
 namespace nb = nanobind;
 
@@ -65,14 +68,14 @@ nb::dict ReportDict(const ingest::IngestReport& r) {
   return d;
 }
 
-nb::dict Ingest(const std::shared_ptr<PyCatalog>& catalog, const IngestArgs& args) {
+ingest::IngestOptions OptionsOf(const PyCatalog& catalog, const IngestArgs& args) {
   if (args.threads < 0) throw StatusError(arrow::Status::Invalid("threads must be >= 0"));
   if (args.max_line_bytes < 1024) {
     throw StatusError(arrow::Status::Invalid("max_line_bytes must be at least 1024"));
   }
   ingest::IngestOptions options;
   options.source = args.source;
-  options.source_properties = catalog->properties;
+  options.source_properties = catalog.properties;
   options.table = iceberg::TableIdentifier{args.table_ns, args.table_name};
   options.partition_by = args.partition_by;
   options.threads = args.threads;
@@ -83,6 +86,11 @@ nb::dict Ingest(const std::shared_ptr<PyCatalog>& catalog, const IngestArgs& arg
   options.job_id = args.job_id;
   options.reingest_changed = args.reingest_changed;
   options.max_line_bytes = args.max_line_bytes;
+  return options;
+}
+
+nb::dict Ingest(const std::shared_ptr<PyCatalog>& catalog, const IngestArgs& args) {
+  ingest::IngestOptions options = OptionsOf(*catalog, args);
   std::atomic<bool> stop{false};
   options.stop = &stop;
   ingest::IngestReport report;
@@ -93,6 +101,55 @@ nb::dict Ingest(const std::shared_ptr<PyCatalog>& catalog, const IngestArgs& arg
       },
       &stop);
   return ReportDict(report);
+}
+
+nb::bytes Bytes(const std::string& s) { return nb::bytes(s.data(), s.size()); }
+
+std::string String(const nb::bytes& b) { return std::string(b.c_str(), b.size()); }
+
+/// The driver's side of a distributed ingest (floe.ray.ingest): the coordinator and the stop
+/// flag its commit honours.
+struct PyIngestCoordinator {
+  std::shared_ptr<PyCatalog> catalog;
+  std::unique_ptr<std::atomic<bool>> stop = std::make_unique<std::atomic<bool>>(false);
+  std::unique_ptr<ingest::IngestCoordinator> coordinator;
+
+  ingest::IngestCoordinator& get() {
+    if (!coordinator) throw StatusError(arrow::Status::Invalid("the distributed ingest has ended"));
+    return *coordinator;
+  }
+};
+
+std::unique_ptr<PyIngestCoordinator> StartCoordinator(const std::shared_ptr<PyCatalog>& catalog,
+                                                      const IngestArgs& args, int max_shards) {
+  auto py = std::make_unique<PyIngestCoordinator>();
+  py->catalog = catalog;
+  ingest::IngestOptions options = OptionsOf(*catalog, args);
+  options.stop = py->stop.get();
+  RunReleased([&]() -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(py->coordinator,
+                          ingest::IngestCoordinator::Start(*catalog->catalog, options, max_shards));
+    return arrow::Status::OK();
+  });
+  return py;
+}
+
+nb::bytes ReadShard(const std::shared_ptr<PyCatalog>& catalog, const nb::bytes& shard,
+                    int threads) {
+  ingest::ShardReadOptions options;
+  options.threads = threads;
+  options.source_properties = catalog->properties;
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  const std::string text = String(shard);
+  std::string result;
+  RunReleased(
+      [&]() -> arrow::Status {
+        ARROW_ASSIGN_OR_RAISE(result, ingest::ReadShard(*catalog->catalog, text, options));
+        return arrow::Status::OK();
+      },
+      &stop);
+  return Bytes(result);
 }
 
 }  // namespace
@@ -113,6 +170,51 @@ void BindIngest(nb::module_& m) {
       .def_rw("reingest_changed", &IngestArgs::reingest_changed)
       .def_rw("max_line_bytes", &IngestArgs::max_line_bytes);
   m.def("ingest", &Ingest, nb::arg("catalog"), nb::arg("args"));
+
+  nb::class_<PyIngestCoordinator>(m, "IngestCoordinator")
+      .def_prop_ro("job_id", [](PyIngestCoordinator& c) { return c.get().job_id(); })
+      .def_prop_ro("shards",
+                   [](PyIngestCoordinator& c) {
+                     nb::list shards;
+                     for (const auto& s : c.get().shards()) shards.append(Bytes(s));
+                     return shards;
+                   })
+      .def("add_shard_result",
+           [](PyIngestCoordinator& c, const nb::bytes& result) {
+             const std::string text = String(result);
+             RunReleased([&] { return c.get().AddShardResult(text); });
+           })
+      .def("commit",
+           [](PyIngestCoordinator& c) {
+             ingest::IngestReport report;
+             RunReleased(
+                 [&]() -> arrow::Status {
+                   ARROW_ASSIGN_OR_RAISE(report, c.get().Commit());
+                   return arrow::Status::OK();
+                 },
+                 c.stop.get());
+             c.coordinator.reset();
+             return ReportDict(report);
+           })
+      .def("abort", [](PyIngestCoordinator& c) {
+        if (!c.coordinator) return;
+        RunReleased([&] { return c.coordinator->Abort(); });
+        c.coordinator.reset();
+      });
+  m.def("job_environment", [] {
+    auto env = ingest::ReadJobEnvironment();
+    if (!env.ok()) throw StatusError(env.status());
+    nb::dict d;
+    d["source"] = env->source;
+    d["table"] = env->table;
+    d["catalog_type"] = env->catalog_type;
+    d["warehouse"] = env->warehouse;
+    d["region"] = env->region;
+    return d;
+  });
+  m.def("start_distributed_ingest", &StartCoordinator, nb::arg("catalog"), nb::arg("args"),
+        nb::arg("max_shards"));
+  m.def("read_shard", &ReadShard, nb::arg("catalog"), nb::arg("shard"), nb::arg("threads"));
 }
 
 }  // namespace floe::python

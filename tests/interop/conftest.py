@@ -165,3 +165,16 @@ def kafka_broker(tmp_path_factory):
     broker = start_kafka_broker(tmp_path_factory.mktemp("kafka"))
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A local Ray cluster of this machine alone (2 CPUs, its processes on loopback), one per
+    pytest session, started by the first test that asks for it. Workers can import the test
+    modules (for subclasses they run)."""
+    ray = pytest.importorskip("ray", reason="Ray is installed by requirements-dev.txt")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             _node_ip_address="127.0.0.1", runtime_env={"env_vars": {"PYTHONPATH": here}})
+    yield ray
+    ray.shutdown()

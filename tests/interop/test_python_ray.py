@@ -14,17 +14,6 @@ ray = pytest.importorskip("ray", reason="Ray is installed by requirements-dev.tx
 import floe.ray  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def ray_cluster():
-    # Workers import this module to run its sink subclass.
-    here = os.path.dirname(os.path.abspath(__file__))
-    # A cluster of this machine alone, its processes on loopback.
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             _node_ip_address="127.0.0.1", runtime_env={"env_vars": {"PYTHONPATH": here}})
-    yield
-    ray.shutdown()
-
-
 @pytest.fixture
 def table(warehouse):
     catalog = floe.load_catalog("default", warehouse=str(warehouse))

@@ -1,5 +1,10 @@
-"""floe on Ray: Ray Data reads of floe tables and writes into them, committed once.
+"""floe on Ray: distributed ingest committed once, Ray Data reads of floe tables and writes
+into them, committed once.
 
+``ingest`` plans on the driver (what is new, from the table's ledger), reads the new files in
+one Ray task per shard — each writing data and reject files through floe's C++ ingest and
+returning their descriptors — and commits every shard's files in one snapshot from the driver,
+with the batch record ``floe ingest`` writes.
 ``read_table`` plans a scan on the driver and makes one read task per data file (pruned by
 the filter, as the scan plans them); each task opens the table in its worker and reads its
 files through floe's C++ reader. ``TableSink`` writes each write task's blocks as data files in
@@ -9,11 +14,17 @@ attempt's files."""
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
 import floe
+from floe import _floe
+from floe._identifiers import Identifier
+from floe.catalog import Catalog, load_catalog
+from floe.ingest import IngestReport
+from floe.ingest import _args as _ingest_args
+from floe.ingest import _report as _ingest_report
 from floe.table import Table
 
 try:
@@ -25,27 +36,107 @@ except ImportError as err:  # pragma: no cover - the message is the point
 
 
 @dataclass(frozen=True)
-class TableRef:
-    """What a worker needs to open the table the driver has: the catalog's name and the
-    properties it was opened with (a relative warehouse made absolute), and the table's
-    identifier. Picklable."""
+class CatalogRef:
+    """What a worker needs to open the catalog the driver has: its name and the properties it
+    was opened with (a relative warehouse made absolute). Picklable."""
 
-    catalog_name: str
-    catalog_properties: Tuple[Tuple[str, str], ...]
-    identifier: Tuple[str, ...]
+    name: str
+    properties: Tuple[Tuple[str, str], ...]
 
     @staticmethod
-    def of(table: Table) -> "TableRef":
-        props = dict(table.catalog.properties)
+    def of(catalog: Catalog) -> "CatalogRef":
+        props = dict(catalog.properties)
         if not {"type", "uri"} & props.keys():
             warehouse = props.get("warehouse", "warehouse")
             if "://" not in warehouse:
                 props["warehouse"] = os.path.abspath(warehouse)
-        return TableRef(table.catalog.name, tuple(sorted(props.items())), table.identifier)
+        return CatalogRef(catalog.name, tuple(sorted(props.items())))
+
+    def load(self) -> Catalog:
+        return floe.load_catalog(self.name, **dict(self.properties))
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A catalog reference and a table's identifier: what a worker opens the table by."""
+
+    catalog: CatalogRef
+    identifier: Tuple[str, ...]
+
+    @staticmethod
+    def of(table: Table) -> "TableRef":
+        return TableRef(CatalogRef.of(table.catalog), table.identifier)
 
     def load(self) -> Table:
-        catalog = floe.load_catalog(self.catalog_name, **dict(self.catalog_properties))
-        return catalog.load_table(self.identifier)
+        return self.catalog.load().load_table(self.identifier)
+
+
+@ray.remote
+def _read_shard(catalog: CatalogRef, shard: bytes, threads: int) -> bytes:
+    return _floe.read_shard(catalog.load()._native, shard, threads)
+
+
+def ingest(
+    source: str,
+    table: Identifier,
+    catalog: Union[Catalog, str, None] = None,
+    *,
+    num_workers: int = 2,
+    threads_per_worker: int = 1,
+    partition_by: str = "",
+    rejects: bool = True,
+    job_id: str = "",
+    reingest_changed: bool = False,
+    max_line_bytes: Optional[int] = None,
+    max_retries: int = 3,
+    ray_remote_args: Optional[Dict[str, Any]] = None,
+) -> IngestReport:
+    """``floe.ingest`` spread over a Ray cluster, in one commit.
+
+    The driver lists ``source`` and the table's ledger, splits the new files into up to
+    ``num_workers`` shards of about equal size and runs one Ray task per shard
+    (``threads_per_worker`` CPUs and reader threads each); every task reads its files with
+    floe's C++ ingest and returns the descriptors of the data and reject files it wrote. The
+    driver then commits all of them in one snapshot with the batch record ``floe ingest``
+    writes: a later ``floe ingest`` or ``floe.ray.ingest`` goes on from it exactly once, and an
+    ingest of the same files committed meanwhile makes this one fail with nothing added.
+
+    A task that fails or whose worker dies is run again (up to ``max_retries`` times); files
+    of abandoned attempts are never committed and are deleted after the commit (or, should the
+    driver die, by the next ingest of the table). If a shard cannot be read at all, nothing is
+    committed and the shard's error is raised. ``ray_remote_args`` go to the tasks'
+    ``.options()`` (resources, ``runtime_env``, scheduling). Workers open ``catalog`` with the
+    driver's properties (``catalog`` a loaded catalog or a name); the other options are those
+    of ``floe.ingest``."""
+    if not isinstance(catalog, Catalog):
+        catalog = load_catalog(catalog)
+    if num_workers < 1 or threads_per_worker < 1:
+        raise ValueError("num_workers and threads_per_worker must be at least 1")
+    args = _ingest_args(source, table, partition_by=partition_by, rejects=rejects,
+                        job_id=job_id, reingest_changed=reingest_changed,
+                        max_line_bytes=max_line_bytes)
+    coordinator = _floe.start_distributed_ingest(catalog._native, args, num_workers)
+    options = {"num_cpus": threads_per_worker, "max_retries": max_retries,
+               "retry_exceptions": True, **(ray_remote_args or {})}
+    task = _read_shard.options(**options)
+    ref = CatalogRef.of(catalog)
+    pending = [task.remote(ref, shard, threads_per_worker) for shard in coordinator.shards]
+    try:
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            coordinator.add_shard_result(ray.get(done[0]))
+    except BaseException:
+        # Nothing is committed; once no task can still write, every file of the run goes.
+        for left in pending:
+            ray.cancel(left, force=True)
+        ray.wait(pending, num_returns=len(pending), timeout=_CANCEL_WAIT_S)
+        coordinator.abort()
+        raise
+    return _ingest_report(coordinator.commit())
+
+
+# How long an abandoned ingest waits for its cancelled tasks to end before deleting their files.
+_CANCEL_WAIT_S = 60.0
 
 
 class TableDatasource(Datasource):
