@@ -13,8 +13,8 @@ LAUNCHER = $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: setup build build-asan test unit-test interop-test python python-test test-minio demo bench \
-  bench-smoke format clean
+.PHONY: setup build build-asan test unit-test interop-test python python-test wheel test-minio demo \
+  bench bench-smoke format clean
 
 setup:
 	@scripts/setup.sh
@@ -45,10 +45,15 @@ interop-test: build build-asan python
 # (kept, so a rebuild compiles only what changed) and installed into the virtualenv.
 # The compiler is named as the release build's is, so ccache serves one build's objects to the
 # other (it hashes the compiler's name).
+PY_BUILD_ENV = CMAKE_ARGS="$(LAUNCHER) -DCMAKE_CXX_COMPILER=c++ -DCMAKE_C_COMPILER=cc" \
+  CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS)
 python: setup
-	CMAKE_ARGS="$(LAUNCHER) -DCMAKE_CXX_COMPILER=c++ -DCMAKE_C_COMPILER=cc" \
-	  CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
-	  $(PY) -m pip install -q --no-build-isolation --no-deps ./python
+	$(PY_BUILD_ENV) $(PY) -m pip install -q --no-build-isolation --no-deps ./python
+
+# A wheel of the Python package in dist/ (for images: pip install dist/floe-*.whl). It links the
+# pinned pyarrow's libraries, found at import through pyarrow itself.
+wheel: setup
+	$(PY_BUILD_ENV) $(PY) -m pip wheel -q --no-build-isolation --no-deps ./python -w dist
 
 # The Python API suites alone (they are part of interop-test too).
 python-test: python build

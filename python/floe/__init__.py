@@ -22,6 +22,23 @@ if _pa.__version__ != _BUILT_WITH:
         "(or rebuild floe against this pyarrow)"
     )
 
+
+
+def _load_arrow_libraries():
+    """Loads the Arrow C++ libraries _floe links from pyarrow's folder: the extension finds
+    them by soname then, wherever floe is installed relative to pyarrow (--target, zipapps)."""
+    import ctypes
+    import os
+
+    folder = _pa.get_library_dirs()[0]
+    for name in ("arrow", "arrow_compute", "parquet", "arrow_s3"):
+        path = os.path.join(folder, f"lib{name}.so.{_pa.cpp_build_info.so_version}")
+        if os.path.exists(path):
+            ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+
+
+_load_arrow_libraries()
+
 from floe import _floe  # noqa: E402  (needs pyarrow's libraries loaded first)
 from floe._floe import (  # noqa: E402
     AlreadyExistsError,

@@ -1,0 +1,42 @@
+"""The wheel `make wheel` builds: what it holds, and that it imports and works on its own
+(installed into a folder of its own, beside the pinned pyarrow)."""
+import os
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+
+def test_the_wheel_holds_the_package_and_works_installed(tmp_path):
+    dist = ROOT / "dist"
+    build = subprocess.run(["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=1800)
+    assert build.returncode == 0, build.stderr[-4000:]
+    (wheel,) = [p for p in dist.glob("floe-0.1.0-*.whl")]
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert any(n.startswith("floe/_floe.") and n.endswith(".so") for n in names)
+    for expected in ("floe/__init__.py", "floe/_floe.pyi", "floe/py.typed", "floe/_build_info.py",
+                     "floe/ray/__init__.py", "floe/ray/__main__.py"):
+        assert expected in names, expected
+    assert "Requires-Dist: pyarrow==26.0.1" in metadata
+
+    target = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+                              "--target", str(target), str(wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    code = ("import floe, pyarrow as pa\n"
+            "assert floe.__file__.startswith(%r), floe.__file__\n"
+            "c = floe.load_catalog('default', warehouse=%r)\n"
+            "c.create_namespace('w')\n"
+            "t = c.create_table('w.t', pa.schema([('x', pa.int64())]))\n"
+            "t.append(pa.table({'x': [1, 2, 3]}))\n"
+            "print(t.scan().to_arrow().column('x').to_pylist())\n") % (
+                str(target), str(tmp_path / "warehouse"))
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[1, 2, 3]"
