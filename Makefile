@@ -77,7 +77,8 @@ demo: build
 # BENCH_ARGS passes options to bench/run_bench.py (e.g. BENCH_ARGS='--skip-ray --runs 1'); the
 # row-level section (delete/update/merge, compaction) follows (--skip-row-level, --skip-ingest),
 # then the streaming section (floe stream and Spark Structured Streaming on Kafka; --skip-stream).
-bench: build
+# floe.ray.ingest with one Ray worker per --threads runs beside floe ingest (the Python package).
+bench: build python
 	$(PY) -m pip install -q --cache-dir $${XDG_CACHE_HOME:-$$HOME/.cache}/floe/pip -r bench/requirements.txt
 	$(PY) bench/run_bench.py --floe $(abspath $(FLOE)) \
 	  --parse-bound $(abspath $(BUILD))/bench/parse_bound $(BENCH_ARGS)

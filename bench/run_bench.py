@@ -48,7 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--scaling-threads", default="1,2", help="thread counts for that table")
     p.add_argument("--ray-slice-mb", type=float, default=128.0,
                    help="MB of the corpus the Ray job reads (times --scale): whole app folders")
-    p.add_argument("--skip-ray", action="store_true", help="leave the Ray Data job out")
+    p.add_argument("--skip-ray", action="store_true",
+                   help="leave the Ray Data job and floe on Ray out")
     p.add_argument("--skip-gzip", action="store_true", help="leave the gzip corpus out")
     p.add_argument("--huge-gb", type=float, default=1.0,
                    help="GB of the one-file corpus (times --scale)")
@@ -58,8 +59,9 @@ def parse_args(argv=None):
                    help="leave out the one-file rows (the huge file and the gzip bomb)")
     p.add_argument("--skip-s3", action="store_true",
                    help="leave out the row of floe ingesting from S3 (a local moto server)")
-    p.add_argument("--systems", default="floe,bound,bound-portable,duckdb,pyiceberg,ray",
-                   help="comma-separated subset of floe,bound,bound-portable,duckdb,pyiceberg,ray")
+    p.add_argument("--systems", default="floe,bound,bound-portable,duckdb,pyiceberg,floe-ray,ray",
+                   help="comma-separated subset of floe,bound,bound-portable,duckdb,pyiceberg,"
+                        "floe-ray,ray")
     p.add_argument("--no-profile", action="store_true", help="do not profile floe")
     p.add_argument("--corpus-cache", default=os.path.join(HERE, ".corpus"),
                    help="where generated corpora are kept between runs")
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
         log("warning: cannot become a child subreaper; orphaned Ray workers go uncounted")
     wanted = set(args.systems.split(","))
     if args.skip_ray:
-        wanted.discard("ray")
+        wanted -= {"ray", "floe-ray"}
     machine = machine_info(args)
     date = datetime.date.today().isoformat()
     results = {"date": date, "machine": machine, "corpora": {}, "systems": [], "scaling": [],
