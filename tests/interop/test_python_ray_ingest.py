@@ -41,7 +41,8 @@ def unreferenced_files(catalog, warehouse):
     table = catalog.load_table("logs.spark")
     referenced = {pathlib.Path(p).name for p in
                   table.inspect.all_files().column("file_path").to_pylist()}
-    data = warehouse / "logs" / "spark" / "data"
+    data = warehouse / "logs.db" / "spark" / "data"
+    assert data.is_dir(), data
     return sorted(p for p in data.rglob("*") if p.is_file() and p.name not in referenced)
 
 

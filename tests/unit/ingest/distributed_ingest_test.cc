@@ -21,14 +21,14 @@ namespace fs = std::filesystem;
 class DistributedIngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::CorpusOptions corpus;
+    ::floe::testing::CorpusOptions corpus;
     corpus.output = (dir_ / "corpus").string();
     corpus.seed = 11;
     corpus.apps = 3;
     corpus.records_per_pod = 60;
     corpus.bad_line_rate = 0.05;
     corpus.gzip_share = 0.3;
-    auto summary = testing::GenerateCorpus(corpus);
+    auto summary = ::floe::testing::GenerateCorpus(corpus);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     summary_ = *summary;
   }
@@ -78,7 +78,7 @@ class DistributedIngestTest : public ::testing::Test {
 
   testing::ScratchDir scratch_{"floe_distributed_ingest_test"};
   const fs::path& dir_ = scratch_.path();
-  testing::CorpusSummary summary_;
+  ::floe::testing::CorpusSummary summary_;
 };
 
 TEST_F(DistributedIngestTest, ShardsCommittedOnceAddWhatOneRunAdds) {
@@ -130,7 +130,7 @@ TEST_F(DistributedIngestTest, FilesOfAnAbandonedAttemptAreRemovedAfterTheCommit)
   // A first attempt at shard 0 whose result never arrives (its worker died).
   auto lost = ReadShard(*catalog, (*coordinator)->shards()[0], ShardReadOptions{});
   ASSERT_TRUE(lost.ok()) << lost.status().ToString();
-  const fs::path data = dir_ / "warehouse" / "logs" / "spark" / "data";
+  const fs::path data = dir_ / "warehouse" / "logs.db" / "spark" / "data";
   EXPECT_FALSE(Unreferenced(*catalog, data).empty());
   ReadAll(*catalog, **coordinator);
   auto report = (*coordinator)->Commit();
@@ -170,7 +170,7 @@ TEST_F(DistributedIngestTest, ResultsAreCheckedAndAnAbortLeavesNothing) {
   ASSERT_TRUE((*other)->Abort().ok());
 
   ASSERT_TRUE(c.Abort().ok());
-  const fs::path data = dir_ / "warehouse" / "logs" / "spark" / "data";
+  const fs::path data = dir_ / "warehouse" / "logs.db" / "spark" / "data";
   EXPECT_EQ(Unreferenced(*catalog, data), std::set<std::string>{});
   auto table = catalog->LoadTable(*iceberg::TableIdentifier::Parse("logs.spark"));
   ASSERT_TRUE(table.ok());
@@ -198,7 +198,7 @@ TEST_F(DistributedIngestTest, AnIngestOfTheSameFilesCommittedMeanwhileRefusesThe
   auto table = catalog->LoadTable(*iceberg::TableIdentifier::Parse("logs.spark"));
   ASSERT_TRUE(table.ok());
   EXPECT_EQ((*table)->metadata().snapshots.size(), 1u);  // the other ingest's alone
-  const fs::path data = dir_ / "warehouse" / "logs" / "spark" / "data";
+  const fs::path data = dir_ / "warehouse" / "logs.db" / "spark" / "data";
   EXPECT_EQ(Unreferenced(*catalog, data), std::set<std::string>{});
 }
 
