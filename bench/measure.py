@@ -67,7 +67,9 @@ class Measurement:
 
     @property
     def cpu_s(self) -> float:
-        return self.user_s + self.sys_s
+        """The rusage sum, or the sampled one when it is larger: processes that left the tree
+        before they were reaped into it (Ray's daemons and their workers) escape rusage."""
+        return max(self.user_s + self.sys_s, self.tree_cpu_sampled_s or 0.0)
 
     @property
     def peak_mb(self) -> float:
