@@ -67,6 +67,12 @@ def floe(warehouse) -> Floe:
 
 
 @pytest.fixture
+def floe_cli(floe) -> Floe:
+    """The CLI runner, for suites where `floe` names the Python package under test."""
+    return floe
+
+
+@pytest.fixture
 def pyiceberg_catalog(warehouse):
     from pyiceberg.catalog.sql import SqlCatalog
 
@@ -178,3 +184,12 @@ def ray_cluster():
              _node_ip_address="127.0.0.1", runtime_env={"env_vars": {"PYTHONPATH": here}})
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture
+def pod_identity_agent(s3_server):
+    """A loopback EKS Pod Identity agent serving credentials of the local AWS server."""
+    from eks_example import PodIdentityAgent
+    agent = PodIdentityAgent(s3_server.access_key, s3_server.secret_key)
+    yield agent
+    agent.close()

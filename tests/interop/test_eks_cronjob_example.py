@@ -9,21 +9,12 @@ import json
 import pathlib
 import subprocess
 
-import pytest
 import yaml
 
 from conftest import ROOT, floe_bin_path, require_built
-from eks_example import (POD_TOKEN, SESSION_TOKEN, PodIdentityAgent, assert_glue_table_exact,
-                         stage_pod)
+from eks_example import POD_TOKEN, SESSION_TOKEN, assert_glue_table_exact, stage_pod
 
 MANIFEST = ROOT / "examples" / "kubernetes" / "floe-ingest-cronjob.yaml"
-
-
-@pytest.fixture
-def agent(s3_server):
-    a = PodIdentityAgent(s3_server.access_key, s3_server.secret_key)
-    yield a
-    a.close()
 
 
 def container_of(manifest_path: pathlib.Path) -> dict:
@@ -36,9 +27,11 @@ def container_of(manifest_path: pathlib.Path) -> dict:
     return container
 
 
-def test_the_cronjob_example_ingests_with_pod_identity(s3_server, agent, tmp_path):
+def test_the_cronjob_example_ingests_with_pod_identity(s3_server, pod_identity_agent,
+                                                       tmp_path):
     container = container_of(MANIFEST)
     env_of_manifest = {e["name"]: e["value"] for e in container["env"]}
+    agent = pod_identity_agent
     corpus, env, lake_bucket = stage_pod(s3_server, agent, tmp_path, env_of_manifest)
     floe = require_built(floe_bin_path(), "the floe binary")
     cwd = tmp_path / "pod"

@@ -14,19 +14,11 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from eks_example import (POD_TOKEN, SESSION_TOKEN, PodIdentityAgent, assert_glue_table_exact,
-                         stage_pod)
+from eks_example import POD_TOKEN, SESSION_TOKEN, assert_glue_table_exact, stage_pod
 
 pytest.importorskip("ray", reason="Ray is installed by requirements-dev.txt")
 
 MANIFEST = ROOT / "examples" / "kubernetes" / "floe-ingest-rayjob.yaml"
-
-
-@pytest.fixture
-def agent(s3_server):
-    a = PodIdentityAgent(s3_server.access_key, s3_server.secret_key)
-    yield a
-    a.close()
 
 
 def ray_job_of(manifest_path):
@@ -41,9 +33,11 @@ def ray_job_of(manifest_path):
     return job["spec"]
 
 
-def test_the_rayjob_example_ingests_with_pod_identity(s3_server, agent, tmp_path):
+def test_the_rayjob_example_ingests_with_pod_identity(s3_server, pod_identity_agent,
+                                                      tmp_path):
     spec = ray_job_of(MANIFEST)
     env_of_manifest = yaml.safe_load(spec["runtimeEnvYAML"])["env_vars"]
+    agent = pod_identity_agent
     corpus, env, lake_bucket = stage_pod(s3_server, agent, tmp_path, env_of_manifest)
     env.update({
         "RAY_ADDRESS": "local",  # a cluster of the job's own, as a submitted job has one

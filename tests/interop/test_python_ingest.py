@@ -21,12 +21,6 @@ def corpus(floe_cli, tmp_path):
     return out
 
 
-@pytest.fixture
-def floe_cli(floe):
-    """The CLI runner of conftest.py (here `floe` is the package under test)."""
-    return floe
-
-
 def test_ingest_is_exact_and_reports_like_the_cli(corpus, warehouse, pyiceberg_catalog):
     catalog = floe.load_catalog("default", warehouse=str(warehouse))
     report = floe.ingest(str(corpus), table="logs.spark", catalog=catalog)

@@ -18,12 +18,6 @@ import floe.ray  # noqa: E402
 
 
 @pytest.fixture
-def floe_cli(floe):
-    """The CLI runner of conftest.py (here `floe` is the package under test)."""
-    return floe
-
-
-@pytest.fixture
 def corpus(floe_cli, tmp_path):
     out = tmp_path / "corpus"
     floe_cli.run("gen", out, "--seed", "13", "--apps", "3", "--records", "2000", "--bad-rate",
