@@ -129,3 +129,25 @@ def test_only_dead_runs_are_swept(floe, tmp_path, pyiceberg_catalog):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_files_of_a_commit_without_an_answer_are_judged_by_the_next_run(floe, tmp_path,
+                                                                         pyiceberg_catalog):
+    corpus = generate(floe, tmp_path / "c", "--seed", "8", "--apps", "3", "--records", "1000",
+                      "--bad-rate", "0.02")
+    # The catalog never applied the data commit, and floe was not told: it cannot know whether
+    # the table holds the batch, so it deletes nothing and leaves its marker up.
+    proc = ingest(floe, corpus, check=False,
+                  env=dict(os.environ, FLOE_FAILPOINT="data-commit-unanswered"))
+    assert proc.returncode != 0
+    assert "no answer from the catalog" in proc.stderr, proc.stderr
+    leftovers = written_files(floe.warehouse) - referenced_files(pyiceberg_catalog)
+    assert any(p.endswith(".parquet") for p in leftovers)
+    assert len(markers(floe.warehouse)) == 1
+    # The next run sees the batch is not in the table: it removes its files and reads all.
+    report = json.loads(ingest(floe, corpus, "--json").stdout)
+    assert report["swept_files"] == len(leftovers)
+    assert not any(os.path.exists(p) for p in leftovers)
+    assert markers(floe.warehouse) == []
+    assert written_files(floe.warehouse) <= referenced_files(pyiceberg_catalog)
+    assert_exact(pyiceberg_catalog, corpus)

@@ -286,9 +286,14 @@ arrow::Result<IngestReport> IngestCoordinator::Commit() {
                                           report.job_id, report.job_id + "-0", std::move(work),
                                           &report);
   if (!committed.ok()) {
-    // After an unknown outcome the table may hold the batch: its files stay for the next run's
-    // ledger and leftover sweep to judge.
-    if (!iceberg::IsCommitStateUnknown(committed)) (void)Abort();
+    // After an unknown outcome the table may hold the batch: its files, and the marker that
+    // leads to them, stay for the next run's ledger and leftover sweep to judge.
+    if (iceberg::IsCommitStateUnknown(committed)) {
+      if (prepared.run) prepared.run->LeaveMarker();
+      prepared.run.reset();
+    } else {
+      (void)Abort();
+    }
     state_->finished = true;
     return committed;
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "floe/iceberg/errors.h"
 #include "floe/ingest/ingest_stages.h"
 #include "floe/util/uuid.h"
 
@@ -77,9 +78,17 @@ arrow::Result<IngestReport> RunIngest(catalog::Catalog& catalog, const IngestOpt
     auto parts = ReadFolderParts(prepared->tables, read_options, report.job_id, threads, pending,
                                  begin, end, &sink);
     auto work = MergeFolders(prepared->tables, pending, begin, end, std::move(parts), &sink);
-    ARROW_RETURN_NOT_OK(CommitFolders(prepared->tables, *prepared->ledger, options.stop,
-                                      report.job_id, report.job_id + "-" + std::to_string(n),
-                                      std::move(work), &report));
+    arrow::Status committed =
+        CommitFolders(prepared->tables, *prepared->ledger, options.stop, report.job_id,
+                      report.job_id + "-" + std::to_string(n), std::move(work), &report);
+    if (!committed.ok()) {
+      // The batch's files may be in the table or not: the marker stays, so that the next run,
+      // which knows, removes those the table does not reference.
+      if (iceberg::IsCommitStateUnknown(committed) && prepared->run) {
+        prepared->run->LeaveMarker();
+      }
+      return committed;
+    }
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;

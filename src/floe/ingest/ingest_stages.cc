@@ -130,7 +130,8 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
   auto& io = *tables.data->io();
   auto abandon = [&](const arrow::Status& st) {
     // After an unknown commit outcome the table may hold the batch: the next run's ledger
-    // finds out from the batch id, and the leftover sweep removes what is not referenced.
+    // finds out from the batch id, and its leftover sweep removes what is not referenced
+    // (the run's driver leaves its marker up for that).
     if (iceberg::IsCommitStateUnknown(st)) return st;
     DeleteFiles(io, data_files);
     DeleteFiles(io, reject_files);
@@ -155,7 +156,11 @@ arrow::Status CommitBatch(const IngestTables& tables, const IngestLedger& ledger
       return ledger.CheckNoConcurrentIngest(base, identities);
     });
     append.AllowEmpty();
-    auto committed = append.Commit();
+    // Test hook: a commit the catalog never applied whose answer was lost (a timeout).
+    auto committed = util::FailpointArmed("data-commit-unanswered", "")
+                         ? arrow::Result<iceberg::Snapshot>(iceberg::CommitStateUnknown(
+                               "no answer from the catalog (failpoint data-commit-unanswered)"))
+                         : append.Commit();
     if (!committed.ok()) {
       if (!iceberg::IsCommitStateUnknown(committed.status())) (void)io.Delete(batch_location);
       return abandon(committed.status());

@@ -2,11 +2,13 @@
 // would read them) and committed once, against RunIngest on the same corpus.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
 
 #include "floe/catalog/catalog.h"
+#include "floe/iceberg/errors.h"
 #include "floe/iceberg/table/reachable_files.h"
 #include "floe/ingest/distributed_ingest.h"
 #include "floe/ingest/ingest_tables.h"
@@ -200,6 +202,29 @@ TEST_F(DistributedIngestTest, AnIngestOfTheSameFilesCommittedMeanwhileRefusesThe
   EXPECT_EQ((*table)->metadata().snapshots.size(), 1u);  // the other ingest's alone
   const fs::path data = dir_ / "warehouse" / "logs.db" / "spark" / "data";
   EXPECT_EQ(Unreferenced(*catalog, data), std::set<std::string>{});
+}
+
+TEST_F(DistributedIngestTest, ACommitWithoutAnAnswerKeepsItsFilesAndMarkerForTheNextRun) {
+  // Read once per process (tests run one per process): the data commit is never applied and
+  // its answer lost.
+  ASSERT_EQ(::setenv("FLOE_FAILPOINT", "data-commit-unanswered", 1), 0);
+  auto catalog = Catalog("warehouse");
+  auto coordinator = IngestCoordinator::Start(*catalog, Options(), 2);
+  ASSERT_TRUE(coordinator.ok()) << coordinator.status().ToString();
+  ReadAll(*catalog, **coordinator);
+  auto unknown = (*coordinator)->Commit();
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_TRUE(iceberg::IsCommitStateUnknown(unknown.status())) << unknown.status().ToString();
+  coordinator->reset();
+  // Nothing deleted, and the marker the next run finds them by (once this process is gone).
+  const fs::path data = dir_ / "warehouse" / "logs.db" / "spark" / "data";
+  EXPECT_FALSE(Unreferenced(*catalog, data).empty());
+  int markers = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "warehouse" / "logs.db" / "spark" /
+                                              "metadata" / "floe-ingest")) {
+    markers += e.path().filename().string().rfind("run-", 0) == 0;
+  }
+  EXPECT_EQ(markers, 1);
 }
 
 }  // namespace
