@@ -96,10 +96,11 @@ bool MarkerIsDead(const nlohmann::json& marker, const std::string& host,
   return NowMs() - num("heartbeat-ms") > IngestRun::kStaleAfterMs;
 }
 
-// Deletes the files named `prefix`… below the tables' data folders and the folder of the
-// batch records that the tables do not reference, except those of the runs with the `live`
-// prefixes.
-arrow::Result<int64_t> DeleteUnreferenced(const IngestTables& tables, const std::string& prefix,
+// Deletes the files named with one of `prefixes` below the tables' data folders and the
+// folder of the batch records that the tables do not reference, except those of the runs
+// with the `live` prefixes. The tables' references are read once for all the prefixes.
+arrow::Result<int64_t> DeleteUnreferenced(const IngestTables& tables,
+                                          const std::vector<std::string>& prefixes,
                                           const std::vector<std::string>& live) {
   auto& io = *tables.data->io();
   // Everything the three tables reference stays, whoever wrote it.
@@ -111,6 +112,13 @@ arrow::Result<int64_t> DeleteUnreferenced(const IngestTables& tables, const std:
     ARROW_ASSIGN_OR_RAISE(auto reachable, iceberg::ListReachableFiles(*t->io(), t->state()));
     for (const auto& f : reachable.All()) referenced.insert(ComparableLocation(f));
   }
+  // The prefix of `name` among `prefixes`, if any.
+  auto prefix_of = [&](const std::string& name) -> const std::string* {
+    for (const auto& p : prefixes) {
+      if (name.rfind(p, 0) == 0) return &p;
+    }
+    return nullptr;
+  };
   // (folder, recursive): the tables' data folders and the folder of the batch records.
   std::vector<std::pair<std::string, bool>> folders;
   for (const auto& t : all) folders.emplace_back(DataFolder(*t), true);
@@ -121,12 +129,15 @@ arrow::Result<int64_t> DeleteUnreferenced(const IngestTables& tables, const std:
     if (!files.ok()) continue;  // a table without data yet
     for (const auto& f : *files) {
       const std::string name = BaseName(f.location);
-      if (f.kind != io::FileKind::kFile || name.rfind(prefix, 0) != 0) continue;
-      if (referenced.count(ComparableLocation(f.location))) continue;
+      if (f.kind != io::FileKind::kFile) continue;
+      const std::string* prefix = prefix_of(name);
+      if (prefix == nullptr || referenced.count(ComparableLocation(f.location))) continue;
       // A live run whose job id extends the dead one's (job "a" and job "a-b") shares the
       // start of its names: its files are not the dead run's.
       bool live_run_file = false;
-      for (const auto& p : live) live_run_file |= p.size() > prefix.size() && name.rfind(p, 0) == 0;
+      for (const auto& p : live) {
+        live_run_file |= p.size() > prefix->size() && name.rfind(p, 0) == 0;
+      }
       if (live_run_file) continue;
       ARROW_RETURN_NOT_OK(io.Delete(f.location));
       ++deleted;
@@ -225,17 +236,15 @@ arrow::Result<int64_t> IngestRun::SweepDeadRuns(const IngestTables& tables,
     dead.emplace_back(m.location, prefix);
   }
   if (dead.empty()) return 0;
-  int64_t deleted = 0;
-  for (const auto& [marker, prefix] : dead) {
-    ARROW_ASSIGN_OR_RAISE(int64_t n, DeleteUnreferenced(tables, prefix, live));
-    deleted += n;
-    ARROW_RETURN_NOT_OK(io.Delete(marker));
-  }
+  std::vector<std::string> dead_prefixes;
+  for (const auto& [marker, prefix] : dead) dead_prefixes.push_back(prefix);
+  ARROW_ASSIGN_OR_RAISE(int64_t deleted, DeleteUnreferenced(tables, dead_prefixes, live));
+  for (const auto& [marker, prefix] : dead) ARROW_RETURN_NOT_OK(io.Delete(marker));
   return deleted;
 }
 
 arrow::Result<int64_t> IngestRun::SweepOwnLeftovers(const IngestTables& tables) const {
-  return DeleteUnreferenced(tables, file_prefix_, {});
+  return DeleteUnreferenced(tables, {file_prefix_}, {});
 }
 
 }  // namespace floe::ingest
