@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include <arrow/status.h>
 
@@ -32,6 +33,14 @@ struct PyTable {
 /// waits for `work` to return and raises KeyboardInterrupt; work without a stop flag finishes
 /// first. A failed status is raised as floe's exception.
 void RunReleased(const std::function<arrow::Status()>& work, std::atomic<bool>* stop = nullptr);
+
+/// Opaque byte strings between the C++ library and Python (file descriptors, shards).
+inline nanobind::bytes ToBytes(const std::string& s) {
+  return nanobind::bytes(s.data(), s.size());
+}
+inline std::string FromBytes(const nanobind::bytes& b) {
+  return std::string(b.c_str(), b.size());
+}
 
 void BindCatalog(nanobind::module_& m);
 void BindTable(nanobind::module_& m);

@@ -103,10 +103,6 @@ nb::dict Ingest(const std::shared_ptr<PyCatalog>& catalog, const IngestArgs& arg
   return ReportDict(report);
 }
 
-nb::bytes Bytes(const std::string& s) { return nb::bytes(s.data(), s.size()); }
-
-std::string String(const nb::bytes& b) { return std::string(b.c_str(), b.size()); }
-
 /// The driver's side of a distributed ingest (floe.ray.ingest): the coordinator and the stop
 /// flag its commit honours.
 struct PyIngestCoordinator {
@@ -141,7 +137,7 @@ nb::bytes ReadShard(const std::shared_ptr<PyCatalog>& catalog, const nb::bytes& 
   options.source_properties = catalog->properties;
   std::atomic<bool> stop{false};
   options.stop = &stop;
-  const std::string text = String(shard);
+  const std::string text = FromBytes(shard);
   std::string result;
   RunReleased(
       [&]() -> arrow::Status {
@@ -149,7 +145,7 @@ nb::bytes ReadShard(const std::shared_ptr<PyCatalog>& catalog, const nb::bytes& 
         return arrow::Status::OK();
       },
       &stop);
-  return Bytes(result);
+  return ToBytes(result);
 }
 
 }  // namespace
@@ -176,12 +172,12 @@ void BindIngest(nb::module_& m) {
       .def_prop_ro("shards",
                    [](PyIngestCoordinator& c) {
                      nb::list shards;
-                     for (const auto& s : c.get().shards()) shards.append(Bytes(s));
+                     for (const auto& s : c.get().shards()) shards.append(ToBytes(s));
                      return shards;
                    })
       .def("add_shard_result",
            [](PyIngestCoordinator& c, const nb::bytes& result) {
-             const std::string text = String(result);
+             const std::string text = FromBytes(result);
              RunReleased([&] { return c.get().AddShardResult(text); });
            })
       .def("commit",

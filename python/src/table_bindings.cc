@@ -114,7 +114,7 @@ nb::bytes WriteFiles(Self t, nb::handle stream) {
         return arrow::Status::OK();
       },
       &stop);
-  return nb::bytes(bytes.data(), bytes.size());
+  return ToBytes(bytes);
 }
 
 std::vector<iceberg::DataFile> DecodeAll(const iceberg::TableMetadata& md,
@@ -137,7 +137,7 @@ std::vector<iceberg::DataFile> DecodeAll(const iceberg::TableMetadata& md,
 // deleted (unless its outcome is unknown).
 std::vector<std::string> Parts(const std::vector<nb::bytes>& parts) {
   std::vector<std::string> out;
-  for (const auto& part : parts) out.emplace_back(part.c_str(), part.size());
+  for (const auto& part : parts) out.push_back(FromBytes(part));
   return out;
 }
 
