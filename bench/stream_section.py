@@ -1,19 +1,23 @@
-"""The streaming section of `make bench`: `floe stream` beside Spark Structured Streaming on
-the same Kafka topic, the same Debezium messages and the same cleaning steps.
+"""The streaming section of `make bench`: `floe stream` beside Spark Structured Streaming and
+(optionally) the Iceberg Kafka Connect sink on the same Kafka topic, the same Debezium
+messages and the same cleaning steps (as far as Connect's transforms reach: see
+peers/kafka_connect_stream.py).
 
 A Kafka 4 broker (tests/interop/servers/kafka.py) gets a topic of flattened Debezium messages
 (~300 bytes each, keys = ids). Two measurements:
 
 - Drain: each system reads the whole topic from the earliest offsets into a new Iceberg table
-  and stops (floe `--once`, Spark `trigger(availableNow)`). Messages per CPU-second count the
-  user + system CPU of the consumer alone (floe's process; Spark's driver JVM and its Python
-  parent during the query, start-up excluded and reported apart); the broker is not charged.
+  and stops (floe `--once`, Spark `trigger(availableNow)`, a Connect sink connector removed
+  once the table holds every message). Messages per CPU-second count the user + system CPU
+  of the consumer alone (floe's process; a peer's JVM and its Python parent during the
+  drain, start-up excluded and reported apart); the broker is not charged.
   Every table is read back with PyIceberg: each (partition, offset) exactly once.
 - Latency: each system runs continuously with a 1 s commit interval (Spark: a 1 s
-  processing-time trigger) while a producer writes at a fixed rate. A poller watches the
-  catalog and notes when each snapshot becomes visible; afterwards every row is traced to the
-  snapshot that added its data file, and its latency is that time minus the message's Kafka
-  CreateTime (set when the producer was called). The first seconds are a warm-up and left out.
+  processing-time trigger; Connect: the sink's commit interval) while a producer writes at a
+  fixed rate. A poller watches the catalog and notes when each snapshot becomes visible;
+  afterwards every row is traced to the snapshot that added its data file, and its latency is
+  that time minus the message's Kafka CreateTime (set when the producer was called). The
+  first seconds are a warm-up and left out.
 See bench/README.md."""
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ PEERS = os.path.join(HERE, "peers")
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "interop"))
 
 NAMESPACE = "bench"
+# The optional peers: the name --stream-peers takes, the short name in their table names.
+PEER_TAGS = {"spark": "spark", "kafka-connect": "kc"}
 MAPPING = """\
 columns:
   - {name: id, path: id, type: long, required: true}
@@ -70,8 +76,8 @@ def add_args(p) -> None:
     g.add_argument("--stream-messages", type=int, default=2_000_000,
                    help="messages in the topic every system drains")
     g.add_argument("--stream-partitions", type=int, default=4, help="partitions of the topics")
-    g.add_argument("--stream-peers", default="spark",
-                   help="comma-separated subset of spark ('' for floe alone)")
+    g.add_argument("--stream-peers", default="spark,kafka-connect",
+                   help="comma-separated subset of spark,kafka-connect ('' for floe alone)")
     g.add_argument("--stream-rate", type=int, default=5000,
                    help="messages per second the producer writes during the latency run")
     g.add_argument("--stream-latency-s", type=float, default=40,
@@ -170,15 +176,14 @@ def drain(args, ctx) -> list[dict]:
             entry.get("error", ""))
         runs.append(entry)
     out.append({"system": "floe", "runs": runs, "median": _summary(runs, n)})
-    spark = ctx.get("spark")
-    if spark:
+    for system, peer in ctx["peers"].items():
         runs = []
         for run in range(args.runs):
-            table = f"rides_spark_{run}"
-            answer = spark.request({"op": "drain", "table": f"{NAMESPACE}.{table}",
-                                    "topic": ctx["topic"], "brokers": ctx["broker"].bootstrap,
-                                    "checkpoint": os.path.join(ctx["work"], f"ckpt-{table}")},
-                                   cap_s=1800)
+            table = f"rides_{PEER_TAGS[system]}_{run}"
+            answer = peer.request({"op": "drain", "table": f"{NAMESPACE}.{table}",
+                                   "topic": ctx["topic"], "brokers": ctx["broker"].bootstrap,
+                                   "checkpoint": os.path.join(ctx["work"], f"ckpt-{table}")},
+                                  cap_s=1800)
             entry = {"wall_s": answer.get("wall_s"), "cpu_s": answer.get("cpu_s")}
             if "error" in answer:
                 entry["error"] = answer["error"]
@@ -186,11 +191,21 @@ def drain(args, ctx) -> list[dict]:
                 problem = _check_exactly_once(ctx["wh"], f"{NAMESPACE}.{table}", n)
                 if problem:
                     entry["error"] = problem
-            log(f"Spark drain run {run + 1}: {entry}")
+            log(f"{peer.name} drain run {run + 1}: {entry}")
             runs.append(entry)
-        out.append({"system": "spark", "runs": runs, "median": _summary(runs, n),
-                    "startup": spark.startup})
+        out.append({"system": system, "runs": runs, "median": _summary(runs, n),
+                    "startup": peer.startup})
     return out
+
+
+def _local_path(location: str) -> str:
+    """A warehouse file's path from its location: `/p`, `file:/p` (as Java's Hadoop paths
+    print it) or `file:///p`."""
+    if location.startswith("file:"):
+        location = location[len("file:"):]
+        while location.startswith("//"):
+            location = location[1:]
+    return location
 
 
 class _SnapshotWatcher(threading.Thread):
@@ -215,7 +230,7 @@ class _SnapshotWatcher(threading.Thread):
                 row = None
             if row and row[0] != location:
                 location = row[0]
-                with open(location.removeprefix("file://")) as f:
+                with open(_local_path(location)) as f:
                     metadata = json.load(f)
                 for s in metadata.get("snapshots", []):
                     self.seen.setdefault(s["snapshot-id"], now_ms)
@@ -263,7 +278,7 @@ def _latencies(wh: str, table: str, watcher: _SnapshotWatcher, created: dict,
         if e["data_file"]["content"] != 0:
             continue
         visible = watcher.seen.get(e["snapshot_id"])
-        path = e["data_file"]["file_path"].removeprefix("file://")
+        path = _local_path(e["data_file"]["file_path"])
         cols = pq.read_table(path, columns=["_partition", "_offset"]).to_pydict()
         for p, o in zip(cols["_partition"], cols["_offset"]):
             t = created.get((p, o))
@@ -274,7 +289,7 @@ def _latencies(wh: str, table: str, watcher: _SnapshotWatcher, created: dict,
 
 def latency(args, ctx, system: str) -> dict:
     broker, wh = ctx["broker"], ctx["wh"]
-    table = f"rides_{system}_latency"
+    table = f"rides_{PEER_TAGS.get(system, system)}_latency"
     topic = broker.create_topic(f"rides-latency-{system}", partitions=args.stream_partitions)
     interval = args.stream_interval_s
     proc = None
@@ -290,10 +305,10 @@ def latency(args, ctx, system: str) -> dict:
             return {"system": system, "error": "floe stream did not start: " + "".join(started)}
         threading.Thread(target=proc.stderr.read, daemon=True).start()
     else:
-        answer = ctx["spark"].request({"op": "start", "table": f"{NAMESPACE}.{table}",
-                                       "topic": topic, "brokers": broker.bootstrap,
-                                       "checkpoint": os.path.join(ctx["work"], f"ckpt-{table}"),
-                                       "interval": f"{interval} seconds"}, cap_s=300)
+        answer = ctx["peers"][system].request(
+            {"op": "start", "table": f"{NAMESPACE}.{table}", "topic": topic,
+             "brokers": broker.bootstrap, "checkpoint": os.path.join(ctx["work"], f"ckpt-{table}"),
+             "interval": f"{interval} seconds", "interval_ms": int(interval * 1000)}, cap_s=300)
         if "error" in answer:
             return {"system": system, "error": answer["error"]}
     watcher = _SnapshotWatcher(wh, table)
@@ -318,7 +333,7 @@ def latency(args, ctx, system: str) -> dict:
                 proc.kill()
                 proc.wait()
         else:
-            ctx["spark"].request({"op": "stop"}, cap_s=120)
+            ctx["peers"][system].request({"op": "stop"}, cap_s=120)
     lat = sorted(_latencies(wh, table, watcher, created, start_ms + args.stream_warmup_s * 1000))
     entry = {"system": system, "interval_s": interval, "rate": args.stream_rate,
              "seconds": args.stream_latency_s, "messages": len(created),
@@ -333,6 +348,20 @@ def latency(args, ctx, system: str) -> dict:
     return entry
 
 
+def _install_kafka_connect(result: dict) -> bool:
+    """Runs peers/install_kafka_connect.sh; on failure notes why in the results (the Connect
+    rows then say so) and returns False."""
+    try:
+        subprocess.run(["bash", os.path.join(PEERS, "install_kafka_connect.sh")], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return True
+    except subprocess.CalledProcessError as e:
+        error = "install_kafka_connect.sh failed: " + (e.stderr or "").strip()[-300:]
+    log(error)
+    result["skipped"] = [{"system": "kafka-connect", "error": error}]
+    return False
+
+
 def run(args) -> dict:
     from servers.kafka import start_kafka_broker
 
@@ -345,10 +374,13 @@ def run(args) -> dict:
         f.write(MAPPING)
     subprocess.run([args.floe, "--warehouse", wh, "namespace", "create", NAMESPACE], check=True,
                    capture_output=True)
+    peers = set(filter(None, args.stream_peers.split(",")))
+    unknown = peers - set(PEER_TAGS)
+    if unknown:
+        raise SystemExit(f"--stream-peers: unknown {', '.join(sorted(unknown))}")
     log("starting the Kafka broker")
     broker = start_kafka_broker(os.path.join(work, "kafka"))
-    peers = set(filter(None, args.stream_peers.split(",")))
-    ctx = {"broker": broker, "wh": wh, "work": work, "mapping": mapping}
+    ctx = {"broker": broker, "wh": wh, "work": work, "mapping": mapping, "peers": {}}
     result = {"messages": args.stream_messages, "partitions": args.stream_partitions,
               "mapping": MAPPING}
     try:
@@ -357,15 +389,26 @@ def run(args) -> dict:
         value_bytes = _produce_backlog(broker, ctx["topic"], args.stream_messages, args.seed)
         result["avg_message_bytes"] = value_bytes / max(1, args.stream_messages)
         if "spark" in peers:
-            ctx["spark"] = measure.Peer(
+            ctx["peers"]["spark"] = measure.Peer(
                 "Spark", [sys.executable, os.path.join(PEERS, "spark_stream.py"), wh,
                           os.path.join(work, "spark"), "4g"], os.path.join(work, "spark.log"))
+        # Resolved (once, cached) before the worker starts, so its start-up excludes Maven.
+        if "kafka-connect" in peers and _install_kafka_connect(result):
+            ctx["peers"]["kafka-connect"] = measure.Peer(
+                "Kafka Connect", [sys.executable, os.path.join(PEERS, "kafka_connect_stream.py"),
+                                  wh, os.path.join(work, "kafka-connect"), "2g",
+                                  broker.bootstrap],
+                os.path.join(work, "kafka-connect.log"))
         result["drain"] = drain(args, ctx)
+        for skipped in result.get("skipped", []):
+            result["drain"].append({"system": skipped["system"], "median": {},
+                                    "runs": [{"error": skipped["error"]}]})
         result["latency"] = [latency(args, ctx, "floe")]
-        if "spark" in peers:
-            result["latency"].append(latency(args, ctx, "spark"))
+        for system in ctx["peers"]:
+            result["latency"].append(latency(args, ctx, system))
+        result["latency"] += result.get("skipped", [])
     finally:
-        if ctx.get("spark"):
-            ctx["spark"].stop()
+        for peer in ctx["peers"].values():
+            peer.stop()
         broker.stop()
     return result

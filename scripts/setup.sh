@@ -17,6 +17,9 @@ apt_packages=(
   # The Iceberg REST catalog test server (tests/interop/servers/rest.py): Java, and `ip` to
   # bring up loopback in its private network namespace.
   openjdk-17-jre-headless iproute2
+  # The benchmark's Kafka Connect peer: Maven resolves the worker and the Iceberg sink
+  # (bench/peers/install_kafka_connect.sh).
+  maven
 )
 missing=()
 for p in "${apt_packages[@]}"; do
