@@ -83,3 +83,35 @@ def test_kafka_sink_dead_letters_forward_headers(kafka_broker, tmp_path):
     headers = letter.headers()
     assert headers[:2] == [("trace-id", b"t-2"), ("note", None)]
     assert dict(headers[2:])["floe.reason"] == b"missing-required"
+
+
+def test_dead_letters_keep_headers_without_header_columns(kafka_broker, floe, tmp_path,
+                                                          pyiceberg_catalog):
+    """A mapping without header columns reads each message in place and no headers; a
+    message that becomes a dead letter still keeps all of its headers, and the rows around
+    it are read whole."""
+    mapping = tmp_path / "plain.yaml"
+    mapping.write_text("columns:\n  - {name: id, path: id, type: long, required: true}\n"
+                       "  - {name: name, path: name, type: string}\n  - {name: _offset}\n")
+    topic = kafka_broker.create_topic(topic_name())
+    producer = kafka_broker.producer()
+    sent = {}
+    for i in range(40):
+        value = json.dumps({"id": i, "name": f"n{i}"}) if i % 10 != 3 else '{"id": "x%d"' % i
+        headers = [("trace-id", f"t-{i}".encode()), ("empty", None), ("trace-id", b"again")]
+        sent[i] = headers
+        producer.produce(topic, key=str(i).encode(), value=value, headers=headers)
+    assert producer.flush(60) == 0
+
+    report = run_once(floe, kafka_broker, "db.plain_headers", topic, mapping)
+    assert report == {**report, "messages": 40, "rows": 36, "dead_letters": 4}
+    rows = pyiceberg_rows(pyiceberg_catalog, "db.plain_headers")
+    assert sorted((r["id"], r["name"]) for r in rows) == \
+        [(i, f"n{i}") for i in range(40) if i % 10 != 3]
+    letters = pyiceberg_rows(pyiceberg_catalog, "db.plain_headers_dlq")
+    assert sorted(int(r["key"]) for r in letters) == [3, 13, 23, 33]
+    for r in letters:
+        i = int(r["key"])
+        assert r["reason"] == "invalid-json"
+        assert r["value"] == ('{"id": "x%d"' % i).encode()
+        assert dict(r["headers"]) == dict(sent[i])  # a map: a repeated header's last value

@@ -24,37 +24,63 @@ using internal::Token;
 
 namespace {
 
-bool Numeric(std::string_view text, int64_t* out) {  // as stream_transforms' ParseInt64
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+
+// As stream_transforms' ParseInt64 (from_chars after an optional '+'); up to 18 digits, which
+// cannot overflow, are read here.
+bool Numeric(std::string_view text, int64_t* out) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  const bool negative = !text.empty() && text.front() == '-';
+  const size_t first = negative ? 1 : 0;
+  if (text.size() > first && text.size() - first <= 18) {
+    int64_t v = 0;
+    for (size_t i = first; i < text.size(); ++i) {
+      if (!Digit(text[i])) return false;
+      v = v * 10 + (text[i] - '0');
+    }
+    *out = negative ? -v : v;
+    return true;
+  }
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return !text.empty() && ec == std::errc() && end == text.data() + text.size();
 }
 
-bool IntegralText(std::string_view text) { return !internal::HasFractionOrExponent(text); }
+constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-// Plain decimal text ("-12.5e3"): what strtod and from_chars read alike.
-bool PlainDecimal(std::string_view t) {
+// Plain decimal text ("-12.5e3"), what strtod and from_chars read alike, as from_chars reads
+// it. Up to 15 digits and no exponent are converted here: the digits as an integer and the
+// power of ten are exact doubles, so their quotient is the correctly rounded value, as
+// from_chars's.
+bool Double(std::string_view t, double* out) {
   size_t i = t.size() > 0 && t[0] == '-' ? 1 : 0;
-  size_t digits = 0;
-  for (; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++digits;
+  const bool negative = i == 1;
+  size_t digits = 0, fraction = 0;
+  uint64_t mantissa = 0;  // wraps past 19 digits: then unused
+  for (; i < t.size() && Digit(t[i]); ++i, ++digits) {
+    mantissa = mantissa * 10 + static_cast<uint64_t>(t[i] - '0');
+  }
   if (i < t.size() && t[i] == '.') {
-    for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++digits;
+    for (++i; i < t.size() && Digit(t[i]); ++i, ++digits, ++fraction) {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(t[i] - '0');
+    }
   }
   if (digits == 0) return false;
+  if (i == t.size() && digits <= 15) {
+    const double d = static_cast<double>(mantissa) / kPowersOfTen[fraction];
+    *out = negative ? -d : d;
+    return true;
+  }
   if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
     ++i;
     if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
     size_t exp = 0;
-    for (; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++exp;
+    for (; i < t.size() && Digit(t[i]); ++i) ++exp;
     if (exp == 0) return false;
   }
-  return i == t.size();
-}
-
-bool Double(std::string_view text, double* out) {
-  if (!PlainDecimal(text)) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(*out);
+  if (i != t.size()) return false;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+  return ec == std::errc() && end == t.data() + t.size() && std::isfinite(*out);
 }
 
 constexpr int64_t kMinMicros = -62'135'596'800'000'000;  // 0001-01-01, as the transforms
@@ -65,9 +91,23 @@ struct Quick {
   enum class Kind { kNull, kText, kNumber, kInt, kBool, kInstant };
   Kind kind = Kind::kNull;
   std::string_view text;
-  int64_t i = 0;
+  int64_t i = 0;  ///< kInt, kInstant; a kNumber that is `small`: its value
   bool b = false;
+  bool integral = false;  ///< a kNumber without fraction or exponent
+  bool small = false;     ///< a kNumber of at most 18 digits, integral: `i` holds it
 };
+
+// The integer a number or a text is (text as Numeric reads it).
+bool WholeNumber(const Quick& q, int64_t* n) {
+  if (q.kind == Quick::Kind::kNumber) {
+    if (q.small) {
+      *n = q.i;
+      return true;
+    }
+    return q.integral && Numeric(q.text, n);
+  }
+  return q.kind == Quick::Kind::kText && Numeric(q.text, n);
+}
 
 std::string_view Trimmed(std::string_view s) {
   auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
@@ -84,6 +124,7 @@ class DirectRows::Impl {
  public:
   struct Column {
     const ColumnMapping* mapping = nullptr;  ///< null: not mapped, always null
+    internal::Key key;                       ///< the record member it takes, if any
     std::shared_ptr<arrow::DataType> arrow_type;
     internal::ColumnBuffer buffer;
   };
@@ -92,8 +133,20 @@ class DirectRows::Impl {
   std::vector<size_t> mapped;      // the mapped ones, in mapping order (as MapRecord runs)
   std::shared_ptr<arrow::Schema> target;
   internal::MessageScanner scanner;
+  // Reused from one message to the next: assigning into its strings keeps their memory.
+  MessageMeta message_meta;
+  // Where each column's member sits in the record (per column, -1: none), kept while the
+  // records come with the same keys in the same order, as a topic's messages mostly do:
+  // comparing a record's keys with these costs less than a search per column. The keys are
+  // copies: they outlive the message they came from.
+  std::vector<std::string> layout_text;
+  std::vector<internal::Key> layout;
+  std::vector<int32_t> member_of;
 
-  Outcome Add(const KafkaMessage& message);
+  // Finds the columns' members again unless `record` has the layout of the last one.
+  void Locate(const Fields& record);
+
+  Outcome Add(const KafkaMessageView& message);
   arrow::Result<std::shared_ptr<arrow::Table>> Finish(const std::vector<bool>& keep);
 
  private:
@@ -154,7 +207,9 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
         q.b = token->boolean;
         break;
       case Token::Kind::kNumber:
-        q = {K::kNumber, token->text};
+        q = {K::kNumber, token->text, token->integer};
+        q.integral = token->integral;
+        q.small = token->small_integer;
         break;
       case Token::Kind::kString:
         q = {K::kText, token->text};
@@ -187,8 +242,7 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
         const int64_t unit = t.kind == T::kEpochUs ? 1 : t.kind == T::kEpochMs ? 1000 : 1'000'000;
         int64_t n = q.i;
         if (q.kind == K::kText || q.kind == K::kNumber) {
-          if (q.kind == K::kNumber && !IntegralText(q.text)) return false;
-          if (!Numeric(q.text, &n)) return false;
+          if (!WholeNumber(q, &n)) return false;
         } else if (q.kind != K::kInt) {
           return false;
         }
@@ -225,8 +279,7 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
     case TypeId::kLong:
       if (q.kind == K::kInt || q.kind == K::kInstant) {
         n = q.i;
-      } else if ((q.kind == K::kText || (q.kind == K::kNumber && IntegralText(q.text))) &&
-                 Numeric(q.text, &n)) {
+      } else if (WholeNumber(q, &n)) {
       } else {
         return false;
       }
@@ -240,7 +293,7 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
       if (q.kind == K::kInt) {
         d = static_cast<double>(q.i);
       } else if (q.kind == K::kText || q.kind == K::kNumber) {
-        if ((q.kind == K::kText || IntegralText(q.text)) && Numeric(q.text, &n)) {
+        if (WholeNumber(q, &n)) {
           d = static_cast<double>(n);
         } else if (!Double(q.text, &d)) {
           return false;
@@ -354,7 +407,28 @@ std::optional<MappingError> DirectRows::Impl::AppendValue(Column& c, internal::V
                                 : read.status().message()};
 }
 
-DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
+void DirectRows::Impl::Locate(const Fields& record) {
+  bool same = record.size() == layout.size() && member_of.size() == columns.size();
+  for (size_t i = 0; same && i < record.size(); ++i) same = record[i].first == layout[i];
+  if (same) return;
+  layout_text.clear();
+  for (const auto& member : record) layout_text.emplace_back(member.first.text);
+  layout.clear();  // after all copies are made: a string's own buffer moves with it
+  for (const auto& text : layout_text) layout.push_back(internal::Key::Of(text));
+  member_of.assign(columns.size(), -1);
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const auto* mapping = columns[k].mapping;
+    if (mapping == nullptr || mapping->meta != MetaField::kNone) continue;
+    for (size_t i = record.size(); i-- > 0;) {  // the last one when a key repeats
+      if (record[i].first == columns[k].key) {
+        member_of[k] = static_cast<int32_t>(i);
+        break;
+      }
+    }
+  }
+}
+
+DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessageView& message) {
   Outcome out;
   if (!message.value) {
     out.kind = Outcome::Kind::kTombstone;
@@ -367,8 +441,19 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
     out.error = error->message;
     return out;
   }
-  MessageMeta meta = MetaOf(message, /*headers=*/false);  // no header columns on this path
-  meta.op = std::string(event.op);
+  MessageMeta& meta = message_meta;
+  // As MetaOf(message, /*headers=*/false): no header columns on this path.
+  meta.topic.assign(message.topic);
+  meta.partition = message.partition;
+  meta.offset = message.offset;
+  meta.timestamp_ms = message.timestamp_ms;
+  if (message.key) {
+    if (!meta.key) meta.key.emplace();
+    meta.key->assign(*message.key);
+  } else {
+    meta.key.reset();
+  }
+  meta.op.assign(event.op);
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;
   const size_t row = columns.front().buffer.size();
@@ -377,10 +462,11 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessage& message) {
   }
   std::optional<MappingError> error, late;
   size_t late_at = columns.size();
+  const Fields& record = *event.record;
+  Locate(record);
   for (size_t k : mapped) {
     auto& c = columns[k];
-    const Token* token =
-        c.mapping->meta == MetaField::kNone ? event.Find(c.mapping->path.front()) : nullptr;
+    const Token* token = member_of[k] >= 0 ? &record[member_of[k]].second : nullptr;
     if (Quickly(c, token, meta)) continue;
     std::optional<MappingError> refused;
     error = Generally(c, token, meta, &refused);
@@ -453,6 +539,7 @@ std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
           (c.mapping->meta == MetaField::kNone && c.mapping->path.size() != 1)) {
         return nullptr;
       }
+      if (c.mapping->meta == MetaField::kNone) c.key = internal::Key::Of(c.mapping->path.front());
     }
     impl->columns.push_back(std::move(c));
   }
@@ -468,7 +555,9 @@ std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
 DirectRows::DirectRows(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DirectRows::~DirectRows() = default;
 
-DirectRows::Outcome DirectRows::Add(const KafkaMessage& message) { return impl_->Add(message); }
+DirectRows::Outcome DirectRows::Add(const KafkaMessageView& message) {
+  return impl_->Add(message);
+}
 
 int64_t DirectRows::rows() const {
   return static_cast<int64_t>(impl_->columns.front().buffer.size());

@@ -29,7 +29,7 @@
 
 namespace floe::stream {
 
-struct KafkaMessage;
+struct KafkaMessageView;
 
 class DirectRows {
  public:
@@ -47,7 +47,7 @@ class DirectRows {
     std::string error;
   };
   /// Decodes and maps one message; a row is appended to the columns.
-  Outcome Add(const KafkaMessage& message);
+  Outcome Add(const KafkaMessageView& message);
 
   int64_t rows() const;
   /// The rows appended since the last Finish whose `keep` entry is true (all when empty), in

@@ -7,6 +7,7 @@
 #include <arrow/type.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -21,31 +22,55 @@
 
 namespace floe::stream::internal {
 
-/// Whether a number's text has an exponent, or a fraction or an exponent. Loops, where
-/// std::string_view::find_first_of calls memchr once per character: these run for every
-/// number of every message.
-inline bool HasExponent(std::string_view text) {
-  for (char ch : text) {
-    if (ch == 'e' || ch == 'E') return true;
-  }
-  return false;
-}
-inline bool HasFractionOrExponent(std::string_view text) {
-  for (char ch : text) {
-    if (ch == '.' || ch == 'e' || ch == 'E') return true;
-  }
-  return false;
-}
-
 /// One JSON value of an object member: scalars as their text (strings unescaped), objects
 /// and arrays as their raw text.
 struct Token {
   enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kObject, kArray };
   Kind kind = Kind::kNull;
   bool boolean = false;
+  /// A number: no fraction and no exponent.
+  bool integral = false;
+  /// A number of at most 18 digits without fraction or exponent: `integer` is its value.
+  bool small_integer = false;
+  int64_t integer = 0;
   std::string_view text;
 };
-using Fields = std::vector<std::pair<std::string_view, Token>>;
+/// An object key with its bytes packed into two words, so that looking a key up among a
+/// record's members compares integers: the words hold all of a key of up to 16 bytes (the
+/// first and last bytes, overlapping when shorter), and longer keys compare their middle only
+/// when both words match. A record is looked up once per mapped column, for every message.
+struct Key {
+  std::string_view text;
+  uint64_t head = 0;
+  uint64_t tail = 0;
+
+  static Key Of(std::string_view text) {
+    Key k;
+    k.text = text;
+    const char* p = text.data();
+    const size_t n = text.size();
+    if (n >= 8) {
+      std::memcpy(&k.head, p, 8);
+      std::memcpy(&k.tail, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t a = 0, b = 0;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      k.head = a;
+      k.tail = b;
+    } else if (n > 0) {
+      k.head = static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
+               static_cast<unsigned char>(p[n - 1]) << 16;
+    }
+    return k;
+  }
+  bool operator==(const Key& o) const {
+    return head == o.head && tail == o.tail && text.size() == o.text.size() &&
+           (text.size() <= 16 ||
+            std::memcmp(text.data() + 8, o.text.data() + 8, text.size() - 16) == 0);
+  }
+};
+using Fields = std::vector<std::pair<Key, Token>>;
 
 /// The token as nlohmann parses its JSON (numbers typed the way nlohmann types them).
 nlohmann::json TokenJson(const Token& token);
@@ -56,9 +81,6 @@ struct DecodedEvent {
   std::string_view op;
   bool deleted = false;
   std::optional<int64_t> source_ts_ms;
-
-  /// The record's member `key` (the last one when a key repeats, as nlohmann keeps it).
-  const Token* Find(std::string_view key) const;
 };
 
 class MessageScanner {

@@ -74,31 +74,47 @@ bool ReadToken(util::JsonCursor* c, Token* t) {
     return true;
   }
   t->kind = Token::Kind::kNumber;
-  if (!util::ReadJsonNumber(c, &t->text)) return false;
-  // Up to 18 digits and no exponent: within range (the common case, no need to look).
-  return (t->text.size() <= 18 && !HasExponent(t->text)) ||
-         FiniteNumbers(t->text);
+  util::JsonNumberShape shape;
+  if (!util::ReadJsonNumber(c, &t->text, &shape)) return false;
+  t->integral = !shape.fraction && !shape.exponent;
+  t->small_integer = shape.small_integer;
+  t->integer = shape.value;
+  // Up to 18 characters and no exponent: within range (the common case, no need to look).
+  return (t->text.size() <= 18 && !shape.exponent) || FiniteNumbers(t->text);
 }
 
-const Token* FindIn(const Fields& fields, std::string_view key) {
+const Token* FindIn(const Fields& fields, const Key& key) {
   for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
     if (it->first == key) return &it->second;
   }
   return nullptr;
 }
 
-bool OnlyKey(const Fields& fields, std::string_view key) {
+bool OnlyKey(const Fields& fields, const Key& key) {
   for (const auto& f : fields) {
-    if (f.first != key) return false;
+    if (!(f.first == key)) return false;
   }
   return !fields.empty();
 }
+
+// The keys Debezium's forms are told apart by.
+const Key kPayload = Key::Of("payload");
+const Key kSchema = Key::Of("schema");
+const Key kOp = Key::Of("op");
+const Key kAfter = Key::Of("after");
+const Key kBefore = Key::Of("before");
+const Key kSource = Key::Of("source");
+const Key kTsMs = Key::Of("ts_ms");
+const Key kFlatOp = Key::Of("__op");
+const Key kFlatDeleted = Key::Of("__deleted");
+const Key kFlatSourceTsMs = Key::Of("__source_ts_ms");
 
 // debezium.cc's IntegerField: an integer, or a string std::stoll reads whole.
 std::optional<int64_t> IntegerOf(const Token* t) {
   if (t == nullptr) return std::nullopt;
   if (t->kind == Token::Kind::kNumber) {
-    if (HasFractionOrExponent(t->text)) return std::nullopt;
+    if (t->small_integer) return t->integer;
+    if (!t->integral) return std::nullopt;
     int64_t v = 0;
     const char* end = t->text.data() + t->text.size();
     if (std::from_chars(t->text.data(), end, v).ptr == end) return v;
@@ -148,8 +164,6 @@ nlohmann::json TokenJson(const Token& token) {
   }
 }
 
-const Token* DecodedEvent::Find(std::string_view key) const { return FindIn(*record, key); }
-
 bool MessageScanner::ReadObject(std::string_view text, Fields* out) {
   out->clear();
   util::JsonCursor c{text.data(), text.data() + text.size(), arena_.data() + arena_used_};
@@ -170,7 +184,7 @@ bool MessageScanner::ReadObject(std::string_view text, Fields* out) {
       c.SkipSpace();
       Token t;
       if (c.at_end() || !ReadToken(&c, &t)) return false;
-      out->emplace_back(key, t);
+      out->emplace_back(Key::Of(key), t);
       c.SkipSpace();
       if (c.at_end()) return false;
       const char next = *c.p++;
@@ -205,23 +219,23 @@ std::optional<MappingError> MessageScanner::Decode(std::string_view value, Decod
   if (!ReadObject(value, &root_)) return MappingError{kReasonInvalidJson, "not valid JSON"};
   // The JSON converter with schemas enabled wraps the event as {"schema", "payload"}.
   const Fields* body = &root_;
-  const Token* payload = FindIn(root_, "payload");
+  const Token* payload = FindIn(root_, kPayload);
   if (payload != nullptr && payload->kind == Token::Kind::kObject &&
-      (FindIn(root_, "schema") != nullptr || OnlyKey(root_, "payload"))) {
+      (FindIn(root_, kSchema) != nullptr || OnlyKey(root_, kPayload))) {
     if (!ReadObject(payload->text, &payload_)) {
       return MappingError{kReasonInvalidJson, "not valid JSON"};
     }
     body = &payload_;
   }
-  const Token* op = FindIn(*body, "op");
-  if (op != nullptr && (FindIn(*body, "after") != nullptr || FindIn(*body, "before") != nullptr)) {
+  const Token* op = FindIn(*body, kOp);
+  if (op != nullptr && (FindIn(*body, kAfter) != nullptr || FindIn(*body, kBefore) != nullptr)) {
     if (op->kind != Token::Kind::kString) {
       return MappingError{kReasonInvalidJson, "Debezium envelope: op is not a string"};
     }
     event->op = op->text;
     event->deleted = event->op == "d";
     const char* image = event->deleted ? "before" : "after";
-    const Token* row = FindIn(*body, image);
+    const Token* row = FindIn(*body, event->deleted ? kBefore : kAfter);
     if (row == nullptr || row->kind != Token::Kind::kObject) {
       return MappingError{kReasonInvalidJson, "Debezium envelope with op '" +
                                                   std::string(event->op) + "' has no '" + image +
@@ -231,25 +245,25 @@ std::optional<MappingError> MessageScanner::Decode(std::string_view value, Decod
       return MappingError{kReasonInvalidJson, "not valid JSON"};
     }
     event->record = &record_;
-    if (const Token* source = FindIn(*body, "source")) {
+    if (const Token* source = FindIn(*body, kSource)) {
       if (source->kind == Token::Kind::kObject && ReadObject(source->text, &source_)) {
-        event->source_ts_ms = IntegerOf(FindIn(source_, "ts_ms"));
+        event->source_ts_ms = IntegerOf(FindIn(source_, kTsMs));
       }
     }
-    if (!event->source_ts_ms) event->source_ts_ms = IntegerOf(FindIn(*body, "ts_ms"));
+    if (!event->source_ts_ms) event->source_ts_ms = IntegerOf(FindIn(*body, kTsMs));
     return std::nullopt;
   }
   event->record = body;
-  if (const Token* t = FindIn(*body, "__op"); t != nullptr && t->kind == Token::Kind::kString) {
+  if (const Token* t = FindIn(*body, kFlatOp); t != nullptr && t->kind == Token::Kind::kString) {
     event->op = t->text;
   }
-  if (const Token* t = FindIn(*body, "__deleted")) {
+  if (const Token* t = FindIn(*body, kFlatDeleted)) {
     event->deleted = t->kind == Token::Kind::kBool
                          ? t->boolean
                          : (t->kind == Token::Kind::kString && t->text == "true");
   }
   if (event->op == "d") event->deleted = true;
-  event->source_ts_ms = IntegerOf(FindIn(*body, "__source_ts_ms"));
+  event->source_ts_ms = IntegerOf(FindIn(*body, kFlatSourceTsMs));
   return std::nullopt;
 }
 

@@ -20,7 +20,14 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   PartitionOffsets latest_starts;  ///< where --starting-offsets latest put fresh partitions
   arrow::Status rebalance_error;
   bool closed = false;
-  std::unique_ptr<RdKafka::Message> last;  ///< what PollInto returned last, for LastHeaders
+  /// What PollInto returned last, for LastHeaders; freed at the next poll.
+  rd_kafka_message_t* last = nullptr;
+
+  void ReleaseLast() {
+    if (last != nullptr) rd_kafka_message_destroy(last);
+    last = nullptr;
+  }
+  arrow::Result<rd_kafka_message_t*> Next(int timeout_ms);
 
   // Where each partition in `fresh` (never recorded by the table) starts, per
   // --starting-offsets; a time is looked up on the brokers (offsets-for-times).
@@ -263,65 +270,95 @@ void ReadHeaders(const rd_kafka_message_t* message, std::vector<MessageHeader>* 
 
 std::vector<MessageHeader> KafkaSource::LastHeaders() const {
   std::vector<MessageHeader> out;
-  if (impl_->last != nullptr) ReadHeaders(impl_->last->c_ptr(), &out);
+  if (impl_->last != nullptr) ReadHeaders(impl_->last, &out);
   return out;
 }
 
-arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out, bool headers) {
-  impl_->last.reset();
-  // A message already fetched is taken without waiting: librdkafka reads the clock for a
-  // timeout, per call (a few percent of a busy stream's CPU).
-  std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(0));
-  if (m->err() == RdKafka::ERR__TIMED_OUT && timeout_ms != 0 && impl_->rebalance_error.ok()) {
-    m.reset(impl_->consumer->consume(timeout_ms));
+// The next message, kept as `last` until the next poll; null when none came (a timeout, a
+// partition's end, a transient error).
+arrow::Result<rd_kafka_message_t*> KafkaSource::Impl::Next(int timeout_ms) {
+  ReleaseLast();
+  // Through the C API: the C++ one allocates a wrapper object for every message, copies the
+  // topic name into a new string and makes a headers object, headers or not. A message
+  // already fetched is taken without waiting: librdkafka reads the clock for a timeout.
+  rd_kafka_t* rk = consumer->c_ptr();
+  rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 0);
+  if (m == nullptr && timeout_ms != 0 && rebalance_error.ok()) {
+    m = rd_kafka_consumer_poll(rk, timeout_ms);
   }
-  if (!impl_->rebalance_error.ok()) return impl_->rebalance_error;
-  switch (m->err()) {
-    case RdKafka::ERR_NO_ERROR: {
-      // Through the C API: the C++ one copies the topic name into a new string and makes a
-      // headers object for every message, headers or not.
-      const rd_kafka_message_t* c = m->c_ptr();
-      out->topic.assign(c->rkt != nullptr ? rd_kafka_topic_name(c->rkt) : "");
-      out->partition = c->partition;
-      out->offset = c->offset;
-      rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-      const int64_t ts = rd_kafka_message_timestamp(c, &ts_type);
-      out->timestamp_ms.reset();
-      if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
-      AssignBytes(c->key, c->key_len, &out->key);
-      AssignBytes(c->payload, c->len, &out->value);
-      if (headers) {
-        ReadHeaders(c, &out->headers);
-      } else {
-        out->headers.clear();
-      }
-      if (!impl_->at_end.empty()) impl_->at_end.erase({out->topic, out->partition});
-      impl_->last = std::move(m);
-      return true;
-    }
-    case RdKafka::ERR__TIMED_OUT:
-      return false;
-    case RdKafka::ERR__PARTITION_EOF:
-      impl_->at_end.insert({m->topic_name(), m->partition()});
-      impl_->ends_reached[{m->topic_name(), m->partition()}] = m->offset();
-      return false;
-    case RdKafka::ERR__UNKNOWN_TOPIC:
-    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
-    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
-    case RdKafka::ERR_GROUP_AUTHORIZATION_FAILED:
-      return arrow::Status::IOError("kafka: ", m->errstr());
+  if (!rebalance_error.ok()) {
+    if (m != nullptr) rd_kafka_message_destroy(m);
+    return rebalance_error;
+  }
+  if (m == nullptr) return nullptr;  // timed out
+  std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+      m, rd_kafka_message_destroy);
+  const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
+  switch (m->err) {
+    case RD_KAFKA_RESP_ERR_NO_ERROR:
+      if (!at_end.empty()) at_end.erase({topic, m->partition});
+      last = owned.release();
+      return last;
+    case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+      at_end.insert({topic, m->partition});
+      ends_reached[{topic, m->partition}] = m->offset;
+      return nullptr;
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR__FATAL:
+      return arrow::Status::IOError("kafka: ", rd_kafka_message_errstr(m));
     default:
-      if (m->err() == RdKafka::ERR__FATAL) return arrow::Status::IOError("kafka: ", m->errstr());
       // Transient (a broker restarting, a connection dropped): librdkafka retries.
-      std::cerr << "kafka: " << m->errstr() << "\n";
-      return false;
+      std::cerr << "kafka: " << rd_kafka_message_errstr(m) << "\n";
+      return nullptr;
   }
+}
+
+arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out, bool headers) {
+  ARROW_ASSIGN_OR_RAISE(rd_kafka_message_t* m, impl_->Next(timeout_ms));
+  if (m == nullptr) return false;
+  out->topic.assign(rd_kafka_topic_name(m->rkt));
+  out->partition = m->partition;
+  out->offset = m->offset;
+  rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+  out->timestamp_ms.reset();
+  if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
+  AssignBytes(m->key, m->key_len, &out->key);
+  AssignBytes(m->payload, m->len, &out->value);
+  if (headers) {
+    ReadHeaders(m, &out->headers);
+  } else {
+    out->headers.clear();
+  }
+  return true;
+}
+
+arrow::Result<bool> KafkaSource::PollView(int timeout_ms, KafkaMessageView* out) {
+  ARROW_ASSIGN_OR_RAISE(rd_kafka_message_t* m, impl_->Next(timeout_ms));
+  if (m == nullptr) return false;
+  out->topic = rd_kafka_topic_name(m->rkt);
+  out->partition = m->partition;
+  out->offset = m->offset;
+  rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+  out->timestamp_ms.reset();
+  if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
+  out->key.reset();
+  out->value.reset();
+  if (m->key != nullptr) out->key.emplace(static_cast<const char*>(m->key), m->key_len);
+  if (m->payload != nullptr) out->value.emplace(static_cast<const char*>(m->payload), m->len);
+  return true;
 }
 
 const std::set<TopicPartition>& KafkaSource::assignment() const { return impl_->assigned; }
 
 bool KafkaSource::AtEnd() const {
-  if (impl_->assigned.empty()) return false;
+  // Fewer partitions at their end than assigned: not all are (the common answer, asked after
+  // every message).
+  if (impl_->assigned.empty() || impl_->at_end.size() < impl_->assigned.size()) return false;
   for (const auto& tp : impl_->assigned) {
     if (!impl_->at_end.count(tp)) return false;
   }
@@ -374,7 +411,7 @@ RdKafka::KafkaConsumer* KafkaSource::consumer() { return impl_->consumer.get(); 
 void KafkaSource::Close() {
   if (impl_ && !impl_->closed) {
     impl_->closed = true;
-    impl_->last.reset();  // librdkafka's handle outlives none of its messages
+    impl_->ReleaseLast();  // librdkafka's handle outlives none of its messages
     impl_->consumer->close();
   }
 }

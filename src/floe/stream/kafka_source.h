@@ -69,7 +69,10 @@ class KafkaSource {
   /// `headers`, out->headers is left empty: reading them allocates even when a message has
   /// none, and LastHeaders reads them when they turn out to be needed.
   arrow::Result<bool> PollInto(int timeout_ms, KafkaMessage* out, bool headers = true);
-  /// The headers of the message PollInto returned last (until the next poll).
+  /// As PollInto, the message in place (valid until the next poll): nothing copied, and no
+  /// headers (LastHeaders reads them).
+  arrow::Result<bool> PollView(int timeout_ms, KafkaMessageView* out);
+  /// The headers of the message PollInto or PollView returned last (until the next poll).
   std::vector<MessageHeader> LastHeaders() const;
   /// Partitions assigned now.
   const std::set<TopicPartition>& assignment() const;

@@ -23,13 +23,43 @@ void BatchBuilder::AddDeadLetter(const KafkaMessage& message, std::string reason
   letters_.push_back({message, {std::move(reason), std::move(error)}});
 }
 
+KafkaMessageView KafkaMessageView::Of(const KafkaMessage& message) {
+  KafkaMessageView view;
+  view.topic = message.topic;
+  view.partition = message.partition;
+  view.offset = message.offset;
+  view.timestamp_ms = message.timestamp_ms;
+  if (message.key) view.key = *message.key;
+  if (message.value) view.value = *message.value;
+  return view;
+}
+
+KafkaMessage KafkaMessageView::ToMessage() const {
+  KafkaMessage message;
+  message.topic = std::string(topic);
+  message.partition = partition;
+  message.offset = offset;
+  message.timestamp_ms = timestamp_ms;
+  if (key) message.key = std::string(*key);
+  if (value) message.value = std::string(*value);
+  return message;
+}
+
 void BatchBuilder::Add(const KafkaMessage& message) {
+  if (!AddDirect(KafkaMessageView::Of(message), &message)) AddGenerally(message);
+}
+
+void BatchBuilder::Add(const KafkaMessageView& message) {
+  if (!AddDirect(message, nullptr)) AddGenerally(message.ToMessage());
+}
+
+bool BatchBuilder::AddDirect(const KafkaMessageView& message, const KafkaMessage* owned) {
   const int64_t size = static_cast<int64_t>(message.value ? message.value->size() : 0);
   ++messages_;
   bytes_ += size;
   if (current_tally_ == nullptr || current_.second != message.partition ||
       current_.first != message.topic) {
-    current_ = {message.topic, message.partition};
+    current_ = {std::string(message.topic), message.partition};
     current_tally_ = &tallies_[current_];
     current_next_ = &next_[current_];
   }
@@ -37,28 +67,32 @@ void BatchBuilder::Add(const KafkaMessage& message) {
   ++tally.messages;
   tally.bytes += size;
   *current_next_ = message.offset + 1;
-  if (direct_) {
-    auto out = direct_->Add(message);
-    if (out.kind == DirectRows::Outcome::Kind::kTombstone) {
-      ++tombstones_;
-      ++tally.tombstones;
-    } else if (out.kind == DirectRows::Outcome::Kind::kDeadLetter) {
-      AddDeadLetter(message, std::move(out.reason), std::move(out.error));
-    } else {
-      size_t index = 0;
-      while (index < direct_partitions_.size() &&
-             (direct_partitions_[index].second != message.partition ||
-              direct_partitions_[index].first != message.topic)) {
-        ++index;
-      }
-      if (index == direct_partitions_.size()) {
-        direct_partitions_.emplace_back(message.topic, message.partition);
-      }
-      direct_deletes_.push_back(out.deleted);
-      direct_partition_.push_back(static_cast<uint32_t>(index));
+  if (!direct_) return false;
+  auto out = direct_->Add(message);
+  if (out.kind == DirectRows::Outcome::Kind::kTombstone) {
+    ++tombstones_;
+    ++tally.tombstones;
+  } else if (out.kind == DirectRows::Outcome::Kind::kDeadLetter) {
+    AddDeadLetter(owned != nullptr ? *owned : message.ToMessage(), std::move(out.reason),
+                  std::move(out.error));
+  } else {
+    size_t index = 0;
+    while (index < direct_partitions_.size() &&
+           (direct_partitions_[index].second != message.partition ||
+            direct_partitions_[index].first != message.topic)) {
+      ++index;
     }
-    return;
+    if (index == direct_partitions_.size()) {
+      direct_partitions_.emplace_back(std::string(message.topic), message.partition);
+    }
+    direct_deletes_.push_back(out.deleted);
+    direct_partition_.push_back(static_cast<uint32_t>(index));
   }
+  return true;
+}
+
+void BatchBuilder::AddGenerally(const KafkaMessage& message) {
+  Tally& tally = *current_tally_;
   ChangeEvent event;
   if (auto error = DecodeChangeEvent(message.value, &event)) {
     AddDeadLetter(message, kReasonInvalidJson, *error);

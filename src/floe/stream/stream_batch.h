@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "floe/iceberg/type/schema.h"
@@ -32,6 +33,22 @@ struct KafkaMessage {
   std::optional<std::string> key;
   std::optional<std::string> value;  ///< none: a tombstone
   std::vector<MessageHeader> headers;
+};
+
+/// A message read in place, in the memory of the source that holds it (valid until its next
+/// poll): the direct path converts it without copying its value. No headers (the direct
+/// path maps none; the source gives them for a dead letter).
+struct KafkaMessageView {
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::optional<int64_t> timestamp_ms;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;  ///< none: a tombstone
+
+  static KafkaMessageView Of(const KafkaMessage& message);
+  /// A copy that owns its bytes.
+  KafkaMessage ToMessage() const;
 };
 
 /// The message's values for metadata columns (the Debezium ones are the caller's to set);
@@ -64,6 +81,9 @@ class BatchBuilder {
   /// Decodes and maps one message into the batch; one that cannot be mapped becomes a dead
   /// letter.
   void Add(const KafkaMessage& message);
+  /// As Add, for a message read in place: the direct path reads it without a copy. For a
+  /// builder on the direct path (a view has no headers, which the general path may map).
+  void Add(const KafkaMessageView& message);
   int64_t messages() const { return messages_; }
   int64_t bytes() const { return bytes_; }
   /// Messages that became dead letters so far (conversion failures show only in Finish).
@@ -107,6 +127,10 @@ class BatchBuilder {
     bool deleted = false;
   };
   void AddDeadLetter(const KafkaMessage& message, std::string reason, std::string error);
+  // Counts the message; true when the direct path took it (a row, a tombstone or a dead
+  // letter), false when it is the general path's to map.
+  bool AddDirect(const KafkaMessageView& message, const KafkaMessage* owned);
+  void AddGenerally(const KafkaMessage& message);
   arrow::Status FinishDirect(StreamBatch* batch);
 
   const StreamMapping* mapping_;

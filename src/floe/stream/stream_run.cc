@@ -239,27 +239,35 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
   };
 
   KafkaMessage polled;  // one for all messages: its strings keep their memory
-  // The direct path maps no headers: only a dead letter keeps them, read when there is one.
-  const bool lazy_headers = builder.direct();
+  // The direct path maps no headers (only a dead letter keeps them, read when there is one)
+  // and reads each message where librdkafka holds it.
+  const bool in_place = builder.direct();
+  KafkaMessageView view;
   while (!Stopped(options)) {
-    const KafkaMessage* message = nullptr;
+    bool got = false;
     bool from_source = false;
+    const int64_t letters = builder.dead_letters();
     if (!queued.empty()) {
       polled = std::move(queued.front());
       queued.pop_front();
-      message = &polled;
+      got = true;
+    } else if (in_place) {
+      ARROW_ASSIGN_OR_RAISE(got, source->PollView(100, &view));
+      from_source = got;
     } else {
-      ARROW_ASSIGN_OR_RAISE(bool got, source->PollInto(100, &polled, !lazy_headers));
-      if (got) message = &polled;
+      ARROW_ASSIGN_OR_RAISE(got, source->PollInto(100, &polled));
       from_source = got;
     }
     for (const auto& [tp, end] : source->TakeEndsReached()) builder.CoverTo(tp, end);
-    if (message) {
+    if (got) {
       if (builder.messages() == 0) batch_started = Clock::now();  // the interval runs from here
-      const int64_t letters = builder.dead_letters();
-      builder.Add(*message);
-      if (lazy_headers && from_source && builder.dead_letters() > letters) {
-        builder.SetLastDeadLetterHeaders(source->LastHeaders());
+      if (from_source && in_place) {
+        builder.Add(view);
+        if (builder.dead_letters() > letters) {
+          builder.SetLastDeadLetterHeaders(source->LastHeaders());
+        }
+      } else {
+        builder.Add(polled);
       }
       if (!options.dead_letters && builder.dead_letters() > 0) {
         // --on-error fail: stop at the first bad message; nothing of its batch commits.
@@ -272,7 +280,7 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
     bool full = builder.messages() >= options.max_records_per_commit ||
                 (options.commit_bytes > 0 && builder.bytes() >= options.commit_bytes);
     // The clock is read when the source is idle and every 64 messages, not for each one.
-    bool due = builder.messages() > 0 && (!message || builder.messages() % 64 == 0) &&
+    bool due = builder.messages() > 0 && (!got || builder.messages() % 64 == 0) &&
                Clock::now() - batch_started >= std::chrono::milliseconds(options.commit_interval_ms);
     bool done = options.once && queued.empty() && source->AtEnd();
     if (full || due || done) ARROW_RETURN_NOT_OK(commit());

@@ -1,6 +1,7 @@
 #include "floe/util/json_scan.h"
 
 #include <cstddef>
+#include <cstring>
 
 namespace floe::util {
 namespace {
@@ -150,27 +151,75 @@ bool ReadJsonStringFrom(JsonCursor* c, const char* special, std::string_view* ou
   }
 }
 
+namespace {
+
+// Whether the 8 bytes at `p` are all ASCII digits, and their value: the digits are read as
+// one little-endian word and combined pairwise (each step multiplies the higher-order half).
+bool EightDigits(const char* p, uint64_t* value) {
+  uint64_t x = 0;
+  std::memcpy(&x, p, 8);
+  // Each byte is 0x30..0x39: its high nibble is 3, and adding 6 leaves it 3.
+  if ((x & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+      ((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL) {
+    return false;
+  }
+  x -= 0x3030303030303030ULL;
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+  x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFULL;
+  *value = x;
+  return true;
+}
+
+}  // namespace
+
 bool ReadJsonNumber(JsonCursor* c, std::string_view* out) {
+  JsonNumberShape shape;
+  return ReadJsonNumber(c, out, &shape);
+}
+
+bool ReadJsonNumber(JsonCursor* c, std::string_view* out, JsonNumberShape* shape) {
   const char* p = c->p;
   const char* const end = c->end;
   const char* const start = p;
-  if (p < end && *p == '-') ++p;
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
   if (p >= end || !IsDigit(*p)) return false;
+  const char* const digits = p;
+  uint64_t value = 0;
   if (*p == '0') {
     ++p;
   } else {
-    while (p < end && IsDigit(*p)) ++p;
+    // Eight digits at a time while there are (epoch times have 13 to 16); `value` wraps past
+    // 19 digits, and is then not used.
+    uint64_t eight = 0;
+    while (end - p >= 8 && EightDigits(p, &eight)) {
+      value = value * 100'000'000 + eight;
+      p += 8;
+    }
+    while (p < end && IsDigit(*p)) {
+      value = value * 10 + static_cast<uint64_t>(*p - '0');
+      ++p;
+    }
   }
+  const bool short_enough = p - digits <= 18;
+  *shape = JsonNumberShape{};
   if (p < end && *p == '.') {
     ++p;
     if (p >= end || !IsDigit(*p)) return false;
     while (p < end && IsDigit(*p)) ++p;
+    shape->fraction = true;
   }
   if (p < end && (*p == 'e' || *p == 'E')) {
     ++p;
     if (p < end && (*p == '+' || *p == '-')) ++p;
     if (p >= end || !IsDigit(*p)) return false;
     while (p < end && IsDigit(*p)) ++p;
+    shape->exponent = true;
+  }
+  if (!shape->fraction && !shape->exponent && short_enough) {
+    shape->small_integer = true;
+    shape->value = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
   }
   // What follows (a digit after a leading 0, a letter) is the caller's to reject: only a
   // separator, a closing bracket or whitespace can come after a value.

@@ -35,6 +35,8 @@ struct JsonCursor {
   bool at_end() const { return p >= end; }
   char peek() const { return *p; }
   void SkipSpace() {
+    // Compact JSON has no space between tokens: one compare for that case.
+    if (p < end && static_cast<unsigned char>(*p) > ' ') return;
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
   }
   /// Consumes `c` (after whitespace); false if something else comes.
@@ -107,6 +109,17 @@ inline bool ReadJsonString(JsonCursor* c, std::string_view* out, bool keep) {
 
 /// Reads the number at the cursor: its text exactly as written.
 bool ReadJsonNumber(JsonCursor* c, std::string_view* out);
+
+/// What ReadJsonNumber saw of a number while reading it, so that its reader need not look
+/// at the text again.
+struct JsonNumberShape {
+  bool fraction = false;
+  bool exponent = false;
+  /// An integer of at most 18 digits (no fraction, no exponent): its value, exact.
+  bool small_integer = false;
+  int64_t value = 0;
+};
+bool ReadJsonNumber(JsonCursor* c, std::string_view* out, JsonNumberShape* shape);
 
 /// Reads `true`, `false` or `null` at the cursor: its text.
 bool ReadJsonLiteral(JsonCursor* c, std::string_view* out);

@@ -1,11 +1,15 @@
-// The JSON scanner's string reading next to the end of readable memory.
+// The JSON scanner: string reading next to the end of readable memory, and numbers.
 
 #include "floe/util/json_scan.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -49,6 +53,53 @@ TEST(JsonScanTest, BytesPastTheLineEndAreIgnored) {
   JsonCursor whole{buffer.data(), buffer.data() + buffer.size(), arena};
   ASSERT_TRUE(ReadJsonString(&whole, &value, /*keep=*/false));
   EXPECT_EQ(value, "abc");
+}
+
+// Integers of every length up to 20 digits, signed, with and without a tail the 8-byte reads
+// must stop at: the value of those up to 18 digits equals from_chars's, the others have none.
+TEST(JsonScanTest, NumberShapeGivesTheValueOfIntegersUpTo18Digits) {
+  std::mt19937_64 rng(20261203);
+  char arena[64];
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (int trial = 0; trial < 50; ++trial) {
+      std::string text(1, static_cast<char>('1' + rng() % 9));
+      while (static_cast<int>(text.size()) < digits) text += static_cast<char>('0' + rng() % 10);
+      if (trial % 2 == 1) text = "-" + text;
+      for (const std::string tail : {"", ",", "}", "x1", " 7", ".5", "e3", "E-2"}) {
+        const std::string json = text + tail;
+        JsonCursor c{json.data(), json.data() + json.size(), arena};
+        std::string_view read;
+        JsonNumberShape shape;
+        ASSERT_TRUE(ReadJsonNumber(&c, &read, &shape)) << json;
+        const bool fraction = tail == ".5", exponent = tail[0] == 'e' || tail[0] == 'E';
+        EXPECT_EQ(read, json.substr(0, text.size() + (fraction || exponent ? tail.size() : 0)))
+            << json;
+        EXPECT_EQ(shape.fraction, fraction) << json;
+        EXPECT_EQ(shape.exponent, exponent) << json;
+        EXPECT_EQ(shape.small_integer, digits <= 18 && !fraction && !exponent) << json;
+        if (shape.small_integer) {
+          int64_t expected = 0;
+          std::from_chars(text.data(), text.data() + text.size(), expected);
+          EXPECT_EQ(shape.value, expected) << json;
+        }
+      }
+    }
+  }
+  // Zero, and a digit after a leading zero (the caller's to refuse), and non-digit bytes the
+  // 8-byte check must not take for digits (':' and '/' sit next to '0'..'9').
+  for (const std::string json :
+       {"0", "-0", "01234567890", "1234567:", "12345678/9", "1234567\x80"}) {
+    JsonCursor c{json.data(), json.data() + json.size(), arena};
+    std::string_view read;
+    JsonNumberShape shape;
+    ASSERT_TRUE(ReadJsonNumber(&c, &read, &shape)) << json;
+    const size_t digits = json[0] == '0' ? 1 : json.find_first_not_of("-0123456789");
+    EXPECT_EQ(read, json.substr(0, std::min(digits, json.size()))) << json;
+    int64_t expected = 0;
+    std::from_chars(read.data(), read.data() + read.size(), expected);
+    EXPECT_TRUE(shape.small_integer) << json;
+    EXPECT_EQ(shape.value, expected) << json;
+  }
 }
 
 }  // namespace
