@@ -51,6 +51,7 @@ def stream_section(st: dict) -> list[str]:
         "reported apart).", "",
         "| system | wall s | CPU s | messages/s | messages/CPU-s | check |",
         "| --- | ---: | ---: | ---: | ---: | --- |"]
+    startups = []  # after the table, which a line of text would break
     for d in st.get("drain", []):
         med = d.get("median") or {}
         errors = [r["error"] for r in d["runs"] if "error" in r]
@@ -59,10 +60,10 @@ def stream_section(st: dict) -> list[str]:
                      f'{_n(med.get("cpu_s"), 2)} | {_n(med.get("msgs_per_s"))} | '
                      f'{_n(med.get("msgs_per_cpu_s"))} | {check} |')
         if d.get("startup"):
-            lines.append("")
-            lines.append(f'{NAMES.get(d["system"])} start-up (not in the table): '
+            startups += ["", f'{NAMES.get(d["system"])} start-up (not in the table): '
                          f'{_n(d["startup"].get("startup_wall_s"), 1)} s wall, '
-                         f'{_n(d["startup"].get("startup_cpu_s"), 1)} CPU-s.')
+                         f'{_n(d["startup"].get("startup_cpu_s"), 1)} CPU-s.']
+    lines += startups
     lines += ["", "### Produce → visible latency", ""]
     lat = st.get("latency", [])
     if lat:
