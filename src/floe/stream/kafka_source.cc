@@ -20,7 +20,7 @@ class KafkaSource::Impl : public RdKafka::RebalanceCb {
   PartitionOffsets latest_starts;  ///< where --starting-offsets latest put fresh partitions
   arrow::Status rebalance_error;
   bool closed = false;
-  /// What PollInto returned last, for LastHeaders; freed at the next poll.
+  /// What PollInto or PollView returned last, for LastHeaders; freed at the next poll.
   rd_kafka_message_t* last = nullptr;
 
   void ReleaseLast() {
