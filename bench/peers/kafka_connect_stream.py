@@ -59,6 +59,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tests", "interop"))
 
 import op_server  # noqa: E402
+from servers.kafka import _LOG4J2 as broker_log4j2  # noqa: E402
 from servers.net import free_port  # noqa: E402
 
 INSTALL = os.path.join(HERE, "install_kafka_connect.sh")
@@ -70,13 +71,8 @@ RENAMES = {
     "__op": "op",
     "__source_ts_ms": "source_ts_ms",
 }
-_LOG4J2 = """\
-rootLogger.level = warn
-rootLogger.appenderRef.out.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n
+# The broker's logging, with the sink's commit coordination at info level.
+_LOG4J2 = broker_log4j2 + """\
 logger.iceberg.name = org.apache.iceberg.connect.channel
 logger.iceberg.level = info
 """
