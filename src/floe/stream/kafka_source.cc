@@ -266,6 +266,13 @@ void ReadHeaders(const rd_kafka_message_t* message, std::vector<MessageHeader>* 
   }
 }
 
+std::optional<int64_t> TimestampOf(const rd_kafka_message_t* m) {
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t ms = rd_kafka_message_timestamp(m, &type);
+  if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) return std::nullopt;
+  return ms;
+}
+
 }  // namespace
 
 std::vector<MessageHeader> KafkaSource::LastHeaders() const {
@@ -322,10 +329,7 @@ arrow::Result<bool> KafkaSource::PollInto(int timeout_ms, KafkaMessage* out, boo
   out->topic.assign(rd_kafka_topic_name(m->rkt));
   out->partition = m->partition;
   out->offset = m->offset;
-  rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  const int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
-  out->timestamp_ms.reset();
-  if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
+  out->timestamp_ms = TimestampOf(m);
   AssignBytes(m->key, m->key_len, &out->key);
   AssignBytes(m->payload, m->len, &out->value);
   if (headers) {
@@ -342,10 +346,7 @@ arrow::Result<bool> KafkaSource::PollView(int timeout_ms, KafkaMessageView* out)
   out->topic = rd_kafka_topic_name(m->rkt);
   out->partition = m->partition;
   out->offset = m->offset;
-  rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  const int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
-  out->timestamp_ms.reset();
-  if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) out->timestamp_ms = ts;
+  out->timestamp_ms = TimestampOf(m);
   out->key.reset();
   out->value.reset();
   if (m->key != nullptr) out->key.emplace(static_cast<const char*>(m->key), m->key_len);
