@@ -76,7 +76,8 @@ demo: build
 # generated 1 GB corpus; writes bench/results/<date>-<host>.md and .json (see bench/README.md).
 # BENCH_ARGS passes options to bench/run_bench.py (e.g. BENCH_ARGS='--skip-ray --runs 1'); the
 # row-level section (delete/update/merge, compaction) follows (--skip-row-level, --skip-ingest),
-# then the streaming section (floe stream and Spark Structured Streaming on Kafka; --skip-stream).
+# then the streaming section (floe stream, Spark Structured Streaming and the Iceberg Kafka
+# Connect sink on Kafka; --skip-stream, --stream-peers).
 # floe.ray.ingest with one Ray worker per --threads runs beside floe ingest (the Python package).
 bench: build python
 	$(PY) -m pip install -q --cache-dir $${XDG_CACHE_HOME:-$$HOME/.cache}/floe/pip -r bench/requirements.txt
