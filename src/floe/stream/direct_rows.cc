@@ -442,17 +442,7 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessageView& message) {
     return out;
   }
   MessageMeta& meta = message_meta;
-  // As MetaOf(message, /*headers=*/false): no header columns on this path.
-  meta.topic.assign(message.topic);
-  meta.partition = message.partition;
-  meta.offset = message.offset;
-  meta.timestamp_ms = message.timestamp_ms;
-  if (message.key) {
-    if (!meta.key) meta.key.emplace();
-    meta.key->assign(*message.key);
-  } else {
-    meta.key.reset();
-  }
+  AssignMeta(message, &meta);  // no headers: no header columns on this path
   meta.op.assign(event.op);
   meta.source_ts_ms = event.source_ts_ms;
   meta.deleted = event.deleted;

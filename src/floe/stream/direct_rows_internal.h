@@ -35,6 +35,7 @@ struct Token {
   int64_t integer = 0;
   std::string_view text;
 };
+
 /// An object key with its bytes packed into two words, so that looking a key up among a
 /// record's members compares integers: the words hold all of a key of up to 16 bytes (the
 /// first and last bytes, overlapping when shorter), and longer keys compare their middle only

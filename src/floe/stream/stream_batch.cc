@@ -9,13 +9,22 @@ namespace floe::stream {
 
 MessageMeta MetaOf(const KafkaMessage& message, bool headers) {
   MessageMeta meta;
-  meta.topic = message.topic;
-  meta.partition = message.partition;
-  meta.offset = message.offset;
-  meta.timestamp_ms = message.timestamp_ms;
-  meta.key = message.key;
+  AssignMeta(KafkaMessageView::Of(message), &meta);
   if (headers) meta.headers = message.headers;
   return meta;
+}
+
+void AssignMeta(const KafkaMessageView& message, MessageMeta* meta) {
+  meta->topic.assign(message.topic);
+  meta->partition = message.partition;
+  meta->offset = message.offset;
+  meta->timestamp_ms = message.timestamp_ms;
+  if (message.key) {
+    if (!meta->key) meta->key.emplace();
+    meta->key->assign(*message.key);
+  } else {
+    meta->key.reset();
+  }
 }
 
 void BatchBuilder::AddDeadLetter(const KafkaMessage& message, std::string reason,

@@ -54,6 +54,9 @@ struct KafkaMessageView {
 /// The message's values for metadata columns (the Debezium ones are the caller's to set);
 /// `headers`: its headers too.
 MessageMeta MetaOf(const KafkaMessage& message, bool headers);
+/// The Kafka values of MetaOf, into `*meta`, whose strings keep their memory (the direct path
+/// reuses one for every message); its Debezium values and headers are left as they are.
+void AssignMeta(const KafkaMessageView& message, MessageMeta* meta);
 
 struct StreamBatch {
   /// Partitions the batch read from, and the next offset of each after it.
