@@ -95,6 +95,17 @@ struct Quick {
   bool b = false;
   bool integral = false;  ///< a kNumber without fraction or exponent
   bool small = false;     ///< a kNumber of at most 18 digits, integral: `i` holds it
+
+  // Set field by field: a whole struct assigned from a temporary is copied through the stack in
+  // pieces the next read cannot take from the store buffer, a stall on every value.
+  void SetText(std::string_view s) {
+    kind = Kind::kText;
+    text = s;
+  }
+  void SetInt(Kind k, int64_t v) {
+    kind = k;
+    i = v;
+  }
 };
 
 // The integer a number or a text is (text as Numeric reads it).
@@ -166,29 +177,29 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
   if (m.meta != MetaField::kNone) {
     switch (m.meta) {
       case MetaField::kTopic:
-        q = {K::kText, meta.topic};
+        q.SetText(meta.topic);
         break;
       case MetaField::kPartition:
-        q = {K::kInt, {}, meta.partition};
+        q.SetInt(K::kInt, meta.partition);
         break;
       case MetaField::kOffset:
-        q = {K::kInt, {}, meta.offset};
+        q.SetInt(K::kInt, meta.offset);
         break;
       case MetaField::kTimestamp:
-        if (meta.timestamp_ms) q = {K::kInstant, {}, *meta.timestamp_ms * 1000};
+        if (meta.timestamp_ms) q.SetInt(K::kInstant, *meta.timestamp_ms * 1000);
         break;
       case MetaField::kKey:
         if (!meta.key) break;
         for (char ch : *meta.key) {
           if (static_cast<unsigned char>(ch) >= 0x80) return false;  // may need replacing
         }
-        q = {K::kText, *meta.key};
+        q.SetText(*meta.key);
         break;
       case MetaField::kOp:
-        if (!meta.op.empty()) q = {K::kText, meta.op};
+        if (!meta.op.empty()) q.SetText(meta.op);
         break;
       case MetaField::kSourceTsMs:
-        if (meta.source_ts_ms) q = {K::kInt, {}, *meta.source_ts_ms};
+        if (meta.source_ts_ms) q.SetInt(K::kInt, *meta.source_ts_ms);
         break;
       case MetaField::kDeleted:
         q.kind = K::kBool;
@@ -207,12 +218,13 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
         q.b = token->boolean;
         break;
       case Token::Kind::kNumber:
-        q = {K::kNumber, token->text, token->integer};
+        q.SetInt(K::kNumber, token->integer);
+        q.text = token->text;
         q.integral = token->integral;
         q.small = token->small_integer;
         break;
       case Token::Kind::kString:
-        q = {K::kText, token->text};
+        q.SetText(token->text);
         break;
       default:
         return false;
@@ -251,7 +263,8 @@ bool DirectRows::Impl::Quickly(Column& c, const Token* token, const MessageMeta&
             micros > kMaxMicros) {
           return false;
         }
-        q = {K::kInstant, {}, micros};
+        q.SetInt(K::kInstant, micros);
+        q.text = {};
         break;
       }
       default:
@@ -484,11 +497,14 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessageView& message) {
 arrow::Result<std::shared_ptr<arrow::Table>> DirectRows::Impl::Finish(
     const std::vector<bool>& keep) {
   std::vector<std::shared_ptr<arrow::Array>> arrays;
-  for (auto& c : columns) {
-    ARROW_ASSIGN_OR_RAISE(auto array, c.buffer.Finish(c.arrow_type));
+  arrow::FieldVector fields = target->fields();
+  for (size_t k = 0; k < columns.size(); ++k) {
+    ARROW_ASSIGN_OR_RAISE(auto array, columns[k].buffer.Finish(columns[k].arrow_type));
+    // A dictionary-encoded column: the table's field, in the array's type.
+    if (array->type_id() == arrow::Type::DICTIONARY) fields[k] = fields[k]->WithType(array->type());
     arrays.push_back(std::move(array));
   }
-  auto table = arrow::Table::Make(target, arrays);
+  auto table = arrow::Table::Make(arrow::schema(std::move(fields), target->metadata()), arrays);
   if (keep.empty()) return table;
   arrow::BooleanBuilder mask;
   for (bool k : keep) ARROW_RETURN_NOT_OK(mask.Append(k));
@@ -500,7 +516,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> DirectRows::Impl::Finish(
 // ---------------------------------------------------------------------------------------------
 
 std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
-                                             const iceberg::Schema& schema) {
+                                             const iceberg::Schema& schema,
+                                             bool dictionary_strings) {
   auto target = iceberg::ToArrowSchema(schema);
   if (!target.ok()) return nullptr;
   auto impl = std::make_unique<Impl>();
@@ -511,6 +528,7 @@ std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
     Impl::Column c;
     c.arrow_type = (*target)->field(static_cast<int>(i))->type();
     c.buffer.type = field.type->id();
+    c.buffer.by_dictionary = dictionary_strings && c.buffer.type == TypeId::kString;
     for (const auto& m : mapping.columns()) {
       if (m.name == field.name) c.mapping = &m;
     }

@@ -34,8 +34,11 @@ struct KafkaMessageView;
 class DirectRows {
  public:
   /// The fast path for `mapping` into `schema`, or null when they need the general one.
+  /// `dictionary_strings`: string columns whose values repeat come dictionary-encoded
+  /// (dictionary<int32, utf8>), for a sink that writes them as their plain type.
   static std::unique_ptr<DirectRows> Make(const StreamMapping& mapping,
-                                          const iceberg::Schema& schema);
+                                          const iceberg::Schema& schema,
+                                          bool dictionary_strings = false);
   ~DirectRows();
 
   /// What became of one message.
@@ -51,7 +54,8 @@ class DirectRows {
 
   int64_t rows() const;
   /// The rows appended since the last Finish whose `keep` entry is true (all when empty), in
-  /// the schema's Arrow form; the columns start empty again.
+  /// the schema's Arrow form (string columns maybe dictionary-encoded, see Make); the columns
+  /// start empty again.
   arrow::Result<std::shared_ptr<arrow::Table>> Finish(const std::vector<bool>& keep);
 
   class Impl;

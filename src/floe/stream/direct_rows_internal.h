@@ -19,6 +19,7 @@
 
 #include "floe/iceberg/type/type.h"
 #include "floe/stream/stream_mapping.h"
+#include "floe/stream/text_dictionary.h"
 
 namespace floe::stream::internal {
 
@@ -47,23 +48,30 @@ struct Key {
 
   static Key Of(std::string_view text) {
     Key k;
-    k.text = text;
-    const char* p = text.data();
-    const size_t n = text.size();
+    k.Assign(text);
+    return k;
+  }
+  // In place, word by word: a Key built aside and copied into a vector is read back whole
+  // before its halves have left the store buffer, a stall for every member of every message.
+  void Assign(std::string_view t) {
+    text = t;
+    const char* p = t.data();
+    const size_t n = t.size();
     if (n >= 8) {
-      std::memcpy(&k.head, p, 8);
-      std::memcpy(&k.tail, p + n - 8, 8);
+      std::memcpy(&head, p, 8);
+      std::memcpy(&tail, p + n - 8, 8);
     } else if (n >= 4) {
       uint32_t a = 0, b = 0;
       std::memcpy(&a, p, 4);
       std::memcpy(&b, p + n - 4, 4);
-      k.head = a;
-      k.tail = b;
-    } else if (n > 0) {
-      k.head = static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
-               static_cast<unsigned char>(p[n - 1]) << 16;
+      head = a;
+      tail = b;
+    } else {
+      head = n == 0 ? 0
+                    : static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
+                          static_cast<unsigned char>(p[n - 1]) << 16;
+      tail = 0;
     }
-    return k;
   }
   bool operator==(const Key& o) const {
     return head == o.head && tail == o.tail && text.size() == o.text.size() &&
@@ -116,6 +124,12 @@ struct ColumnBuffer {
   std::vector<double> doubles;
   std::vector<int32_t> ends;  // string: end of each value in `bytes`
   std::string bytes;
+  /// A string column of a sink that takes dictionary arrays holds each distinct value once,
+  /// with an index per row, until its values prove too many distinct (then `bytes` and
+  /// `ends` for good: a dictionary of nearly every value only adds indices).
+  bool by_dictionary = false;
+  TextDictionary dictionary;
+  std::vector<int32_t> indices;
 
   size_t size() const { return valid.size(); }
   void AppendNull();
@@ -129,15 +143,28 @@ struct ColumnBuffer {
   }
   void AppendText(std::string_view v) {
     valid.push_back(1);
+    if (by_dictionary) {
+      const size_t distinct = dictionary.size();
+      indices.push_back(dictionary.IndexOf(v));
+      if (dictionary.size() > distinct) CheckDictionary();
+      return;
+    }
     bytes.append(v);
     ends.push_back(static_cast<int32_t>(bytes.size()));
   }
+  /// After a new distinct value: goes plain when there are too many.
+  void CheckDictionary();
   void Truncate(size_t rows);
   /// Before a batch's first row: takes back the vectors the last batch's arrays returned.
   void Reclaim();
   /// The values as an array of `arrow_type`; the buffer starts empty again.
   arrow::Result<std::shared_ptr<arrow::Array>> Finish(
       const std::shared_ptr<arrow::DataType>& arrow_type);
+
+ private:
+  // The rows as a dictionary<int32, arrow_type> array.
+  arrow::Result<std::shared_ptr<arrow::Array>> FinishDictionary(
+      const std::shared_ptr<arrow::DataType>& value_type);
 };
 
 }  // namespace floe::stream::internal

@@ -1,6 +1,8 @@
 // The message scanner and column buffers of direct_rows.cc.
 #include <arrow/array/util.h>
+#include <arrow/buffer.h>
 #include <arrow/builder.h>
+#include <arrow/util/bit_util.h>
 
 #include <cctype>
 #include <charconv>
@@ -182,9 +184,10 @@ bool MessageScanner::ReadObject(std::string_view text, Fields* out) {
       }
       if (!c.Expect(':')) return false;
       c.SkipSpace();
-      Token t;
-      if (c.at_end() || !ReadToken(&c, &t)) return false;
-      out->emplace_back(Key::Of(key), t);
+      if (c.at_end()) return false;
+      auto& member = out->emplace_back();  // filled in place (see Key::Assign)
+      if (!ReadToken(&c, &member.second)) return false;
+      member.first.Assign(key);
       c.SkipSpace();
       if (c.at_end()) return false;
       const char next = *c.p++;
@@ -276,16 +279,45 @@ void ColumnBuffer::AppendNull() {
       doubles.push_back(0);
       break;
     case iceberg::TypeId::kString:
-      ends.push_back(static_cast<int32_t>(bytes.size()));
+      if (by_dictionary) {
+        indices.push_back(0);
+      } else {
+        ends.push_back(static_cast<int32_t>(bytes.size()));
+      }
       break;
     default:
       ints.push_back(0);
   }
 }
 
+// A dictionary pays while its values repeat: past this many distinct ones it must hold at
+// most one value for every four rows, and stay within Parquet's dictionary page (the writer
+// would drop it beyond that anyway).
+constexpr size_t kDistinctChecked = 1024;
+constexpr size_t kMaxDictionaryBytes = 1 << 20;
+
+void ColumnBuffer::CheckDictionary() {
+  const size_t distinct = dictionary.size();
+  if (dictionary.bytes().size() <= kMaxDictionaryBytes &&
+      (distinct <= kDistinctChecked || distinct * 4 <= valid.size())) {
+    return;
+  }
+  // Plain from now on: the rows so far get their values back.
+  by_dictionary = false;
+  bytes.clear();
+  ends.clear();
+  for (size_t i = 0; i < indices.size(); ++i) {
+    if (valid[i]) bytes.append(dictionary.value(indices[i]));
+    ends.push_back(static_cast<int32_t>(bytes.size()));
+  }
+  indices = {};
+  dictionary = {};
+}
+
 void ColumnBuffer::Truncate(size_t rows) {
   if (rows >= valid.size()) return;
   valid.resize(rows);
+  if (by_dictionary) indices.resize(rows);  // values stay in the dictionary, unreferenced
   if (!ints.empty()) ints.resize(rows);
   if (!doubles.empty()) doubles.resize(rows);
   if (!ends.empty()) {
@@ -363,6 +395,8 @@ arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::Finish(
     out = arrow::MakeArray(arrow::ArrayData::Make(arrow_type, n, {nullptr, values}, 0));
   } else if (!any) {
     ARROW_ASSIGN_OR_RAISE(out, arrow::MakeArrayOfNull(arrow_type, n));
+  } else if (by_dictionary) {
+    ARROW_ASSIGN_OR_RAISE(out, FinishDictionary(arrow_type));
   } else {
     std::unique_ptr<arrow::ArrayBuilder> builder;
     ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
@@ -416,7 +450,40 @@ arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::Finish(
   doubles.clear();
   ends.clear();
   bytes.clear();
+  indices.clear();
+  dictionary.clear();
   return out;
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::FinishDictionary(
+    const std::shared_ptr<arrow::DataType>& value_type) {
+  const auto n = static_cast<int64_t>(valid.size());
+  const auto distinct = static_cast<int64_t>(dictionary.size());
+  ARROW_ASSIGN_OR_RAISE(auto offsets,
+                        arrow::AllocateBuffer((distinct + 1) * sizeof(int32_t)));
+  auto* o = reinterpret_cast<int32_t*>(offsets->mutable_data());
+  o[0] = 0;
+  std::memcpy(o + 1, dictionary.ends().data(), distinct * sizeof(int32_t));
+  ARROW_ASSIGN_OR_RAISE(auto data, arrow::AllocateBuffer(
+                                       static_cast<int64_t>(dictionary.bytes().size())));
+  std::memcpy(data->mutable_data(), dictionary.bytes().data(), dictionary.bytes().size());
+  auto values = arrow::ArrayData::Make(value_type, distinct,
+                                       {nullptr, std::move(offsets), std::move(data)}, 0);
+  std::shared_ptr<arrow::Buffer> validity;
+  int64_t nulls = 0;
+  for (uint8_t v : valid) nulls += v == 0;
+  if (nulls > 0) {
+    ARROW_ASSIGN_OR_RAISE(validity, arrow::AllocateEmptyBitmap(n));
+    for (int64_t i = 0; i < n; ++i) {
+      if (valid[static_cast<size_t>(i)]) arrow::bit_util::SetBit(validity->mutable_data(), i);
+    }
+  }
+  auto rows = arrow::ArrayData::Make(arrow::dictionary(arrow::int32(), value_type), n,
+                                     {std::move(validity), arrow::Buffer::FromVector(
+                                                               std::exchange(indices, {}))},
+                                     nulls);
+  rows->dictionary = std::move(values);
+  return arrow::MakeArray(rows);
 }
 
 }  // namespace floe::stream::internal

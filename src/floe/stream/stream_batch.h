@@ -102,8 +102,9 @@ class BatchBuilder {
   }
   /// Maps messages straight into columns (direct_rows.h) when the mapping allows, for a sink
   /// that takes only `rows` (not `row_json` and `row_keys`); not with --evolve.
-  void EnableDirectRows() {
-    if (evolver_ == nullptr) direct_ = DirectRows::Make(*mapping_, *schema_);
+  /// `dictionary_strings`: see DirectRows::Make.
+  void EnableDirectRows(bool dictionary_strings = false) {
+    if (evolver_ == nullptr) direct_ = DirectRows::Make(*mapping_, *schema_, dictionary_strings);
   }
   bool direct() const { return direct_ != nullptr; }
   /// Keys of this batch that are not columns of the schema yet.

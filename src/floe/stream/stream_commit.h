@@ -50,6 +50,7 @@ class StreamCommitter {
   /// The data table's offsets: where each partition resumes.
   const PartitionOffsets& committed() const { return committed_; }
   const std::string& stream_id() const { return stream_id_; }
+  StreamMode mode() const { return mode_; }
 
   /// Commits `batch`, which started from committed() for its partitions.
   arrow::Result<CommitResult> Commit(StreamBatch batch);

@@ -169,7 +169,7 @@ arrow::Result<StreamReport> RunStreamFrom(std::unique_ptr<StreamSink> sink,
   BatchBuilder builder(&options.mapping, committer.schema());
   SchemaEvolver evolver(&options.mapping);
   if (options.evolve) builder.EnableEvolve(&evolver);
-  if (committer.rows_only()) builder.EnableDirectRows();
+  if (committer.rows_only()) builder.EnableDirectRows(committer.takes_dictionary_strings());
 
   // Each assignment starts from the table's offsets as they are then.
   auto on_assign =

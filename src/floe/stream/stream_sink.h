@@ -37,6 +37,9 @@ class StreamSink {
   /// True: the sink reads only the batch's `rows`, so they may be built straight from the
   /// messages (direct_rows.h); false when it needs `row_json` and `row_keys` too.
   virtual bool rows_only() const { return false; }
+  /// True: string columns of `rows` may come dictionary-encoded (a sink that writes them
+  /// through iceberg::DataWriter, which stores them as their plain type).
+  virtual bool takes_dictionary_strings() const { return false; }
   /// Reloads where the stream stands (on start and on every partition assignment).
   virtual arrow::Status Refresh() = 0;
   /// Where each partition resumes; a partition left out resumes at the consumer group's

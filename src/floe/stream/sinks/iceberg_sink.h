@@ -22,6 +22,10 @@ class IcebergSink : public StreamSink {
     return data_->metadata().CurrentSchema();
   }
   bool rows_only() const override { return true; }
+  // Appends go through DataWriter; an upsert's rows must be in the schema's plain form.
+  bool takes_dictionary_strings() const override {
+    return committer_.mode() == StreamMode::kAppend;
+  }
   arrow::Status Refresh() override { return committer_.Refresh(); }
   const PartitionOffsets& committed() const override { return committer_.committed(); }
   arrow::Result<CommitResult> Commit(StreamBatch batch) override {
