@@ -325,3 +325,57 @@ columns:
     kafka_broker.produce(topic, [envelope])
     status = floe.json("stream", "status", "db.env", "--brokers", kafka_broker.bootstrap)
     assert status[0]["lag"] == 1 and status[0]["end_offset"] == 4
+
+
+def test_repeated_strings_go_dictionary_encoded_and_read_alike(kafka_broker, floe, tmp_path,
+                                                               pyiceberg_catalog, duck, spark):
+    """An append stream hands string columns whose values repeat to Parquet dictionary-encoded,
+    and one of distinct values plain; every reader sees the same rows, and the bounds cover only
+    the rows kept (a dead letter's value stays in the batch's dictionary, unreferenced)."""
+    mapping = tmp_path / "statuses.yaml"
+    mapping.write_text("""\
+columns:
+  - {name: id, path: id, type: long, required: true}
+  - {name: status, path: status, type: string}
+  - {name: customer, path: customer, type: string}
+  - {name: n, path: n, type: int}
+""")
+    statuses = ["Completed", "Cancelled by Driver", "No Driver Found", None]
+    messages, expected, bad = [], [], 0
+    for i in range(5000):
+        if i % 500 == 250:  # sorts before every kept status, then fails the cast of n
+            messages.append(json.dumps({"id": i, "status": "AAA", "customer": "A", "n": "x"}))
+            bad += 1
+            continue
+        row = {"id": i, "status": statuses[i % 4], "customer": f"CID{i:07d}", "n": i}
+        messages.append(json.dumps({k: v for k, v in row.items() if v is not None}))
+        expected.append(row)
+    topic = kafka_broker.create_topic(topic_name())
+    kafka_broker.produce(topic, messages)
+    report = run_once(floe, kafka_broker, "db.statuses", topic, mapping,
+                      "--max-records-per-commit", "10000")
+    assert report["rows"] == len(expected) and report["dead_letters"] == bad
+
+    table = pyiceberg_catalog.load_table("db.statuses")
+    columns = ["id", "status", "customer", "n"]
+    want = as_multiset(expected, columns)
+    assert as_multiset(table.scan().to_arrow().to_pylist(), columns) == want
+    assert as_multiset(duck_rows(duck, pyiceberg_catalog, "db.statuses"), columns) == want
+    cat = spark_catalog(spark, floe.warehouse)
+    assert spark_multiset(spark, f"{cat}.db.statuses", columns) == want
+
+    import pyarrow.parquet as pq
+    files = table.inspect.files().to_pylist()
+    assert files
+    for f in files:
+        chunks = pq.ParquetFile(f["file_path"].removeprefix("file://")).metadata.row_group(0)
+        encodings = {chunks.column(c).path_in_schema: chunks.column(c).encodings
+                     for c in range(chunks.num_columns)}
+        assert "RLE_DICTIONARY" in encodings["status"], encodings
+        assert "RLE_DICTIONARY" not in encodings["customer"], encodings
+        metrics = f["readable_metrics"]
+        # The default metrics mode, truncate(16), cuts the lower bound short.
+        assert metrics["status"]["lower_bound"] == "Cancelled by Dri"
+        assert metrics["status"]["upper_bound"] == "No Driver Found"
+        assert metrics["status"]["null_value_count"] == sum(
+            1 for r in expected if r["status"] is None)

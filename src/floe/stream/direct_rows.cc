@@ -510,7 +510,21 @@ arrow::Result<std::shared_ptr<arrow::Table>> DirectRows::Impl::Finish(
   for (bool k : keep) ARROW_RETURN_NOT_OK(mask.Append(k));
   ARROW_ASSIGN_OR_RAISE(auto mask_array, mask.Finish());
   ARROW_ASSIGN_OR_RAISE(auto filtered, arrow::compute::Filter(table, mask_array));
-  return filtered.table();
+  // Rows left out may have held a dictionary's only uses of some values (see DropUnreferenced).
+  std::shared_ptr<arrow::Table> kept = filtered.table();
+  for (int k = 0; k < kept->num_columns(); ++k) {
+    if (kept->field(k)->type()->id() != arrow::Type::DICTIONARY) continue;
+    arrow::ArrayVector chunks;
+    for (const auto& chunk : kept->column(k)->chunks()) {
+      ARROW_ASSIGN_OR_RAISE(auto compact,
+                            static_cast<const arrow::DictionaryArray&>(*chunk).Compact());
+      chunks.push_back(std::move(compact));
+    }
+    ARROW_ASSIGN_OR_RAISE(kept, kept->SetColumn(k, kept->field(k),
+                                                std::make_shared<arrow::ChunkedArray>(
+                                                               chunks, kept->field(k)->type())));
+  }
+  return kept;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -162,6 +162,7 @@ struct ColumnBuffer {
       const std::shared_ptr<arrow::DataType>& arrow_type);
 
  private:
+  void DropUnreferenced();
   // The rows as a dictionary<int32, arrow_type> array.
   arrow::Result<std::shared_ptr<arrow::Array>> FinishDictionary(
       const std::shared_ptr<arrow::DataType>& value_type);

@@ -4,6 +4,7 @@
 #include <arrow/builder.h>
 #include <arrow/util/bit_util.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -455,9 +456,28 @@ arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::Finish(
   return out;
 }
 
+// Parquet's statistics cover the whole dictionary it is given, so values only truncated rows
+// held (a dead letter's) leave it first.
+void ColumnBuffer::DropUnreferenced() {
+  std::vector<int32_t> renumbered(dictionary.size(), -1);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    if (valid[i]) renumbered[static_cast<size_t>(indices[i])] = 0;
+  }
+  if (std::find(renumbered.begin(), renumbered.end(), -1) == renumbered.end()) return;
+  TextDictionary kept;
+  for (size_t v = 0; v < renumbered.size(); ++v) {
+    if (renumbered[v] == 0) renumbered[v] = kept.IndexOf(dictionary.value(static_cast<int32_t>(v)));
+  }
+  for (size_t i = 0; i < indices.size(); ++i) {
+    indices[i] = valid[i] ? renumbered[static_cast<size_t>(indices[i])] : 0;
+  }
+  dictionary = std::move(kept);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> ColumnBuffer::FinishDictionary(
     const std::shared_ptr<arrow::DataType>& value_type) {
   const auto n = static_cast<int64_t>(valid.size());
+  DropUnreferenced();
   const auto distinct = static_cast<int64_t>(dictionary.size());
   ARROW_ASSIGN_OR_RAISE(auto offsets,
                         arrow::AllocateBuffer((distinct + 1) * sizeof(int32_t)));

@@ -163,6 +163,16 @@ std::shared_ptr<arrow::Table> Decoded(const std::shared_ptr<arrow::Table>& table
   std::vector<std::shared_ptr<arrow::ChunkedArray>> columns = table->columns();
   for (size_t c = 0; c < fields.size(); ++c) {
     if (fields[c]->type()->id() != arrow::Type::DICTIONARY) continue;
+    // Every value of a dictionary is some row's (Parquet's statistics cover them all).
+    for (const auto& chunk : columns[c]->chunks()) {
+      const auto& encoded = static_cast<const arrow::DictionaryArray&>(*chunk);
+      auto compact = encoded.Compact();
+      EXPECT_TRUE(compact.ok());
+      if (!compact.ok()) continue;
+      EXPECT_EQ(static_cast<const arrow::DictionaryArray&>(**compact).dictionary()->length(),
+                encoded.dictionary()->length())
+          << fields[c]->name();
+    }
     const auto& value_type =
         static_cast<const arrow::DictionaryType&>(*fields[c]->type()).value_type();
     auto cast = arrow::compute::Cast(columns[c], value_type);

@@ -76,6 +76,8 @@ TEST(TextDictionaryTest, ColumnOfRepeatedValuesComesEncoded) {
   ASSERT_EQ((*array)->type_id(), arrow::Type::DICTIONARY);
   ASSERT_TRUE((*array)->ValidateFull().ok());
   EXPECT_EQ((*array)->null_count(), 455);
+  // The truncated row's value is not in the dictionary given out.
+  EXPECT_EQ(static_cast<const arrow::DictionaryArray&>(**array).dictionary()->length(), 3);
   EXPECT_EQ(Values(*array), want);
   // The next batch starts with an empty dictionary.
   c.AppendText("next");
