@@ -138,6 +138,7 @@ class DirectRows::Impl {
     internal::Key key;                       ///< the record member it takes, if any
     std::shared_ptr<arrow::DataType> arrow_type;
     internal::ColumnBuffer buffer;
+    internal::Shortcut shortcut = internal::Shortcut::kNone;
   };
 
   std::vector<Column> columns;     // in schema order
@@ -470,7 +471,9 @@ DirectRows::Outcome DirectRows::Impl::Add(const KafkaMessageView& message) {
   for (size_t k : mapped) {
     auto& c = columns[k];
     const Token* token = member_of[k] >= 0 ? &record[member_of[k]].second : nullptr;
-    if (Quickly(c, token, meta)) continue;
+    if (internal::TakeShortcut(c.shortcut, token, meta, &c.buffer) || Quickly(c, token, meta)) {
+      continue;
+    }
     std::optional<MappingError> refused;
     error = Generally(c, token, meta, &refused);
     if (error) break;
@@ -562,6 +565,7 @@ std::unique_ptr<DirectRows> DirectRows::Make(const StreamMapping& mapping,
         return nullptr;
       }
       if (c.mapping->meta == MetaField::kNone) c.key = internal::Key::Of(c.mapping->path.front());
+      c.shortcut = internal::ShortcutFor(*c.mapping, id);
     }
     impl->columns.push_back(std::move(c));
   }

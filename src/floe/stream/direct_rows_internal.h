@@ -168,4 +168,62 @@ struct ColumnBuffer {
       const std::shared_ptr<arrow::DataType>& value_type);
 };
 
+/// What most mappings' columns are: a record member or a metadata value taken as it is (no
+/// transforms) into a column of its own type, which needs none of the general steps.
+enum class Shortcut : uint8_t { kNone, kText, kLong, kPartition, kOffset, kOp, kSourceTsMs };
+
+inline Shortcut ShortcutFor(const ColumnMapping& m, iceberg::TypeId type) {
+  if (!m.transforms.empty()) return Shortcut::kNone;
+  const bool text = type == iceberg::TypeId::kString, whole = type == iceberg::TypeId::kLong;
+  switch (m.meta) {
+    case MetaField::kNone:
+      return text ? Shortcut::kText : whole ? Shortcut::kLong : Shortcut::kNone;
+    case MetaField::kPartition:
+      return whole || type == iceberg::TypeId::kInt ? Shortcut::kPartition : Shortcut::kNone;
+    case MetaField::kOffset:
+      return whole ? Shortcut::kOffset : Shortcut::kNone;
+    case MetaField::kOp:
+      return text ? Shortcut::kOp : Shortcut::kNone;
+    case MetaField::kSourceTsMs:
+      return whole ? Shortcut::kSourceTsMs : Shortcut::kNone;
+    default:
+      return Shortcut::kNone;
+  }
+}
+
+/// Appends the value as the full conversion would, when `shortcut` covers it; false: not
+/// covered (a null, a number too long or not whole, a value of another kind), nothing added.
+inline bool TakeShortcut(Shortcut shortcut, const Token* token, const MessageMeta& meta,
+                         ColumnBuffer* buffer) {
+  switch (shortcut) {
+    case Shortcut::kText:
+      if (token == nullptr || token->kind != Token::Kind::kString) return false;
+      buffer->AppendText(token->text);
+      return true;
+    case Shortcut::kLong:
+      if (token == nullptr || token->kind != Token::Kind::kNumber || !token->small_integer) {
+        return false;
+      }
+      buffer->AppendInt(token->integer);
+      return true;
+    case Shortcut::kPartition:
+      buffer->AppendInt(meta.partition);
+      return true;
+    case Shortcut::kOffset:
+      buffer->AppendInt(meta.offset);
+      return true;
+    case Shortcut::kOp:
+      if (meta.op.empty()) return false;
+      buffer->AppendText(meta.op);
+      return true;
+    case Shortcut::kSourceTsMs:
+      if (!meta.source_ts_ms) return false;
+      buffer->AppendInt(*meta.source_ts_ms);
+      return true;
+    case Shortcut::kNone:
+      break;
+  }
+  return false;
+}
+
 }  // namespace floe::stream::internal
