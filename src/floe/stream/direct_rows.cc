@@ -523,9 +523,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> DirectRows::Impl::Finish(
                             static_cast<const arrow::DictionaryArray&>(*chunk).Compact());
       chunks.push_back(std::move(compact));
     }
-    ARROW_ASSIGN_OR_RAISE(kept, kept->SetColumn(k, kept->field(k),
-                                                std::make_shared<arrow::ChunkedArray>(
-                                                               chunks, kept->field(k)->type())));
+    auto column = std::make_shared<arrow::ChunkedArray>(std::move(chunks), kept->field(k)->type());
+    ARROW_ASSIGN_OR_RAISE(kept, kept->SetColumn(k, kept->field(k), std::move(column)));
   }
   return kept;
 }

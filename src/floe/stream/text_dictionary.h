@@ -31,9 +31,10 @@ class TextDictionary {
   const std::string& bytes() const { return bytes_; }
   const std::vector<int32_t>& ends() const { return ends_; }
   std::string_view value(int32_t index) const {
-    const int32_t start = index == 0 ? 0 : ends_[static_cast<size_t>(index) - 1];
+    const auto i = static_cast<size_t>(index);
+    const int32_t start = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(bytes_).substr(static_cast<size_t>(start),
-                                           static_cast<size_t>(ends_[static_cast<size_t>(index)] - start));
+                                           static_cast<size_t>(ends_[i] - start));
   }
 
   void clear() {

@@ -3,6 +3,7 @@
 #include <arrow/array.h>
 #include <arrow/builder.h>
 #include <arrow/compute/api_vector.h>
+#include <arrow/compute/cast.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/datum.h>
 #include <arrow/extension_type.h>
@@ -396,6 +397,11 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DataWriter::Sort(
   const auto& fields = options_.sort_order.fields;
   for (size_t i = 0; i < fields.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto column, ColumnAt(*rows, sort_paths_[i]));
+    if (column->type_id() == arrow::Type::DICTIONARY) {
+      // Arrow sorts no batch by a dictionary column: the key is its plain values.
+      const auto& dictionary = static_cast<const arrow::DictionaryType&>(*column->type());
+      ARROW_ASSIGN_OR_RAISE(column, arrow::compute::Cast(*column, dictionary.value_type()));
+    }
     if (fields[i].transform.kind() != Transform::Kind::kIdentity) {
       ARROW_ASSIGN_OR_RAISE(auto values, fields[i].transform.ApplyArray(sort_types_[i], *column));
       ARROW_ASSIGN_OR_RAISE(column, SortKeyArray(values));

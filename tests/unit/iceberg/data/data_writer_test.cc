@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/api_vector.h>
+#include <arrow/compute/cast.h>
 #include <arrow/extension/uuid.h>
 #include <gtest/gtest.h>
 #include <parquet/metadata.h>
@@ -472,6 +473,35 @@ TEST_F(DataWriterTest, EverySortedFileOfAPartitionIsSortedWhenFilesRoll) {
   }
   EXPECT_EQ(total, 450);
   EXPECT_GE(files->size(), 4u * 3);  // four partitions (three days and null), one file per write
+}
+
+TEST_F(DataWriterTest, SortsByADictionaryEncodedColumn) {
+  DataWriterOptions options = Options();
+  options.sort_order = OrderOf("name desc, id", *schema_);
+  auto writer = DataWriter::Make(io_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  // The name column dictionary-encoded (as a stream's repeated strings come), three values.
+  auto batch = Batch(0, 30);
+  arrow::StringBuilder names;
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(names.Append("n" + std::to_string(i % 3)).ok());
+  auto encoded = arrow::compute::DictionaryEncode(*names.Finish());
+  ASSERT_TRUE(encoded.ok()) << encoded.status().ToString();
+  batch = *batch->SetColumn(2, arrow_schema_->field(2)->WithType(encoded->type()),
+                            encoded->make_array());
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  auto files = (*writer)->Close();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  auto rows = ReadBack((*files)[0].file_path);
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& read_names = static_cast<const arrow::StringArray&>(*rows[0]->column(2));
+  const auto& ids = static_cast<const arrow::Int64Array&>(*rows[0]->column(0));
+  ASSERT_EQ(read_names.length(), 30);
+  for (int64_t i = 0; i < 30; ++i) {
+    // n2 first (name descending), ids ascending within a name.
+    EXPECT_EQ(read_names.GetView(i), "n" + std::to_string(2 - i / 10)) << i;
+    EXPECT_EQ(ids.Value(i), (2 - i / 10) + 3 * (i % 10)) << i;
+  }
 }
 
 TEST_F(DataWriterTest, AnUnsortedWriterRecordsNoSortOrder) {
