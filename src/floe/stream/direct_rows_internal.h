@@ -20,6 +20,7 @@
 #include "floe/iceberg/type/type.h"
 #include "floe/stream/stream_mapping.h"
 #include "floe/stream/text_dictionary.h"
+#include "floe/util/packed_ends.h"
 
 namespace floe::stream::internal {
 
@@ -55,23 +56,9 @@ struct Key {
   // before its halves have left the store buffer, a stall for every member of every message.
   void Assign(std::string_view t) {
     text = t;
-    const char* p = t.data();
-    const size_t n = t.size();
-    if (n >= 8) {
-      std::memcpy(&head, p, 8);
-      std::memcpy(&tail, p + n - 8, 8);
-    } else if (n >= 4) {
-      uint32_t a = 0, b = 0;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      head = a;
-      tail = b;
-    } else {
-      head = n == 0 ? 0
-                    : static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
-                          static_cast<unsigned char>(p[n - 1]) << 16;
-      tail = 0;
-    }
+    const util::PackedEnds ends = util::PackEnds(t);
+    head = ends.head;
+    tail = ends.tail;
   }
   bool operator==(const Key& o) const {
     return head == o.head && tail == o.tail && text.size() == o.text.size() &&

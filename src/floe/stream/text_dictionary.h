@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "floe/util/packed_ends.h"
+
 namespace floe::stream::internal {
 
 class TextDictionary {
@@ -44,26 +46,12 @@ class TextDictionary {
   }
 
  private:
-  // The first and last eight bytes (or four, or three single ones) and the length, mixed:
-  // values alike at both ends and of one length collide, which the probe resolves.
+  // The packed ends (util/packed_ends.h) and the length, mixed: values alike at both ends and
+  // of one length collide, which the probe resolves.
   static uint64_t Hash(std::string_view v) {
-    const char* p = v.data();
-    const size_t n = v.size();
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-      std::memcpy(&a, p, 8);
-      std::memcpy(&b, p + n - 8, 8);
-    } else if (n >= 4) {
-      uint32_t x = 0, y = 0;
-      std::memcpy(&x, p, 4);
-      std::memcpy(&y, p + n - 4, 4);
-      a = x;
-      b = y;
-    } else if (n > 0) {
-      a = static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
-          static_cast<unsigned char>(p[n - 1]) << 16;
-    }
-    uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b + n) * 0xC2B2AE3D27D4EB4FULL;
+    const util::PackedEnds ends = util::PackEnds(v);
+    const uint64_t h = (ends.head * 0x9E3779B97F4A7C15ULL) ^
+                       (ends.tail + v.size()) * 0xC2B2AE3D27D4EB4FULL;
     return h ^ (h >> 29);
   }
 
@@ -73,29 +61,12 @@ class TextDictionary {
            SameBytes(bytes_.data() + start, v.data(), v.size());
   }
 
-  // memcmp inline for short values (most are, and most compared are equal): words from both
-  // ends, the middle only past 16 bytes.
+  // memcmp inline for short values (most are, and most compared are equal): the packed ends
+  // hold all of a value of up to sixteen bytes; only longer ones compare their middle.
   static bool SameBytes(const char* a, const char* b, size_t n) {
-    if (n >= 8) {
-      uint64_t x0, y0, x1, y1;
-      std::memcpy(&x0, a, 8);
-      std::memcpy(&y0, b, 8);
-      std::memcpy(&x1, a + n - 8, 8);
-      std::memcpy(&y1, b + n - 8, 8);
-      return x0 == y0 && x1 == y1 && (n <= 16 || std::memcmp(a + 8, b + 8, n - 16) == 0);
-    }
-    if (n >= 4) {
-      uint32_t x0, y0, x1, y1;
-      std::memcpy(&x0, a, 4);
-      std::memcpy(&y0, b, 4);
-      std::memcpy(&x1, a + n - 4, 4);
-      std::memcpy(&y1, b + n - 4, 4);
-      return x0 == y0 && x1 == y1;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      if (a[i] != b[i]) return false;
-    }
-    return true;
+    const util::PackedEnds x = util::PackEnds({a, n}), y = util::PackEnds({b, n});
+    return x.head == y.head && x.tail == y.tail &&
+           (n <= 16 || std::memcmp(a + 8, b + 8, n - 16) == 0);
   }
 
   int32_t Insert(std::string_view value, size_t slot) {
